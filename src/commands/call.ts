@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
+import type { Trigger } from '../api/types.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { safeText } from '../io.js';
+import { printJson } from '../output/render.js';
+import { resolveService, resolveTrigger, serviceLabel, withService } from '../resolve.js';
+import { maskUrl } from '../api/mask.js';
+
+export interface CallOptions {
+  scale?: string;
+  data?: string;
+  json?: boolean;
+}
+
+const MAX_SCALE = 1000;
+
+export function parseScale(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_SCALE) {
+    throw new UsageError(`--scale must be a whole number from 1 to ${MAX_SCALE}, not '${safeText(value).slice(0, 40)}'`);
+  }
+  return Number(value);
+}
+
+/** The body to send: literal text, @file, or - for standard input. */
+export async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
+  if (value === undefined) return undefined;
+  if (value === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
+  }
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    try {
+      return await readFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
+      throw new UsageError(`cannot read the --data file '${safeText(file)}': ${why}`);
+    }
+  }
+  return value;
+}
+
+/** A call URL the user gave: absolute, or a path under the REST host; it must be a trigger call path. */
+export function parseCallUrl(value: string, host: string): URL {
+  let url: URL;
+  try {
+    url = value.startsWith('/') ? new URL(value, host) : new URL(value);
+  } catch {
+    throw new UsageError('the trigger URL is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the trigger URL must be an http(s) URL');
+  if (url.username || url.password || url.search || url.hash || !CALL_PATH_RE.test(url.pathname)) {
+    throw new UsageError(
+      'the trigger URL must be a trigger call URL, like https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/',
+    );
+  }
+  return url;
+}
+
+function looksLikeUrl(value: string): boolean {
+  return value.includes('/') || /^https?:/i.test(value);
+}
+
+export async function runCall(first: string, second: string | undefined, opts: CallOptions, ctx: Context): Promise<void> {
+  const scale = parseScale(opts.scale);
+  if (second === undefined && !looksLikeUrl(first)) {
+    throw new UsageError("missing the trigger: use 'trigger call <service> <trigger>' or 'trigger call <trigger-url>'");
+  }
+  const given = second === undefined ? parseCallUrl(first, ctx.settings().host) : undefined;
+  const body = await readData(opts.data, ctx);
+  const api = await ctx.api();
+  let url: URL;
+  let what: string;
+  if (given) {
+    url = given;
+    if (scale !== undefined) {
+      if (CALL_PATH_RE.exec(url.pathname)![4] !== undefined) throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
+      url = new URL(`${scale}/`, url);
+    }
+    what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
+  } else {
+    const service = await resolveService(api, first);
+    const trigger = (await withService(service, first, () => resolveTrigger(api, service, second!))) as Trigger;
+    if (scale !== undefined && trigger.operation !== 'SCALEUP') {
+      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${trigger.operation} trigger`);
+    }
+    url = new URL(trigger.url || triggerCallPath(service.uuid, trigger.uuid), api.host);
+    if (scale !== undefined) url = new URL(`${scale}/`, url);
+    what = `${safeText(trigger.name)} (${trigger.operation}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
+  }
+  const result = await api.call(url, body);
+  if (opts.json) {
+    return printJson(ctx.io, { status: result.status, action_uri: result.actionUri, body: result.body });
+  }
+  ctx.io.stdout.write(`Triggered ${what}\n`);
+  if (result.actionUri) ctx.io.stdout.write(`Action: ${safeText(result.actionUri)}\n`);
+}

@@ -1,0 +1,42 @@
+import { OPERATIONS, type Operation } from '../api/types.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { printJson, printLines, printTriggerTable } from '../output/render.js';
+import { checkIdentifier, resolveService, withService } from '../resolve.js';
+
+export interface CreateOptions {
+  name?: string;
+  operation?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function parseOperation(value: string | undefined): Operation {
+  const op = (value ?? 'REDEPLOY').toUpperCase();
+  if (!(OPERATIONS as readonly string[]).includes(op)) {
+    throw new UsageError(`unknown operation '${value}': use REDEPLOY or SCALEUP`);
+  }
+  return op as Operation;
+}
+
+export function checkName(name: string | undefined): void {
+  if (name === undefined) return;
+  if (name.trim() === '') throw new UsageError('the trigger name must not be empty');
+  if (name.length > 256 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    throw new UsageError('the trigger name must be at most 256 characters, without control characters');
+  }
+}
+
+export async function runCreate(serviceId: string, opts: CreateOptions, ctx: Context): Promise<void> {
+  const operation = parseOperation(opts.operation);
+  checkName(opts.name);
+  checkIdentifier('service', serviceId);
+  const api = await ctx.api();
+  const service = await resolveService(api, serviceId);
+  const trigger = await withService(service, serviceId, () =>
+    api.createTrigger(service.uuid, { ...(opts.name !== undefined ? { name: opts.name } : {}), operation }),
+  );
+  if (opts.json) return printJson(ctx.io, trigger);
+  if (opts.quiet) return printLines(ctx.io, [trigger.uuid]);
+  await printTriggerTable(ctx.io, [trigger], api.host, true);
+}

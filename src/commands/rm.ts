@@ -1,0 +1,30 @@
+import type { Context } from '../context.js';
+import { NotFoundError } from '../errors.js';
+import { printJson, printLines } from '../output/render.js';
+import { checkIdentifier, notFoundTrigger, resolveService, resolveTrigger } from '../resolve.js';
+import { forEachId } from './many.js';
+
+export interface RmOptions {
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function runRm(serviceId: string, triggerIds: string[], opts: RmOptions, ctx: Context): Promise<void> {
+  checkIdentifier('service', serviceId);
+  for (const id of triggerIds) checkIdentifier('trigger', id);
+  const api = await ctx.api();
+  const service = await resolveService(api, serviceId);
+  const { values, finish } = await forEachId(ctx, triggerIds, async (id) => {
+    const trigger = await resolveTrigger(api, service, id, false);
+    try {
+      await api.deleteTrigger(service.uuid, trigger.uuid);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw notFoundTrigger(service, id);
+      throw err;
+    }
+    return trigger.uuid;
+  });
+  if (opts.json) printJson(ctx.io, values);
+  else printLines(ctx.io, values);
+  finish();
+}

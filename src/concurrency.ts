@@ -1,0 +1,31 @@
+// Runs async work over a list with at most `limit` in flight, keeping the results in input order.
+
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export async function mapSettled<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<Settled<R>[]> {
+  const results = new Array<Settled<R>>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { ok: true, value: await fn(items[i]!, i) };
+      } catch (error) {
+        results[i] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Like mapSettled, but rejects with the first error (in input order) once all have finished. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const settled = await mapSettled(items, limit, fn);
+  return settled.map((s) => {
+    if (!s.ok) throw s.error;
+    return s.value;
+  });
+}
+
+export const CONCURRENCY = 8;

@@ -1,0 +1,67 @@
+// Error classes of the CLI and the one place that turns an error into an exit code.
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  network: 5,
+} as const;
+
+export class CliError extends Error {
+  /** Extra lines printed after the message: candidates, a pointer to --help. */
+  hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** Bad arguments or options; nothing was sent. */
+export class UsageError extends CliError {}
+/** No credentials, or the API refused them (401, 403). */
+export class AuthError extends CliError {}
+/** An identifier matched nothing, or more than one object. */
+export class NotFoundError extends CliError {}
+/** The API answered with an error status, or with something that is not its API. */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status?: number,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+/** The request did not get an answer: refused, DNS, TLS, reset, timeout. */
+export class NetworkError extends CliError {}
+/** Some of several operations failed; each was reported already. */
+export class PartialFailure extends CliError {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+/** A local file (config, data) cannot be read or written. */
+export class FileError extends CliError {}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof PartialFailure) return err.code;
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof AuthError) return EXIT.auth;
+  if (err instanceof NotFoundError) return EXIT.notFound;
+  if (err instanceof NetworkError) return EXIT.network;
+  return EXIT.failure;
+}
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success
+  1  the API refused or failed, or some of several operations failed
+  2  usage error: unknown command or option, missing argument, invalid value
+  3  authentication: no credentials, or the API refused them (401, 403)
+  4  not found, or an identifier that matches more than one object
+  5  network: connection refused, DNS, TLS, timeout`;

@@ -1,0 +1,117 @@
+// The command line: global options, the subcommands and their help. Actions load their code lazily.
+import { Command, CommanderError, Option } from 'commander';
+import type { Context, GlobalOptions } from './context.js';
+import { EXIT_CODES_HELP } from './errors.js';
+
+function globalOptions(): Option[] {
+  return [
+    new Option('--host <url>', 'REST host of the API (env: DOCKERCLOUD_REST_HOST; default: https://cloud.docker.com/)'),
+    new Option('--namespace <ns>', 'user or organisation to act for (env: DOCKERCLOUD_NAMESPACE)'),
+    new Option('--timeout <seconds>', 'time limit of each request (env: DOCKERCLOUD_TIMEOUT; default: 30)'),
+    new Option('--no-retry', 'do not retry requests that failed for a passing reason'),
+    new Option('--insecure', 'allow sending credentials over plain http to a host that is not loopback'),
+    new Option('--debug', 'log each request and response to stderr, secrets masked (env: TRIGGER_DEBUG=1)'),
+    new Option('--no-color', 'never colour the output (env: NO_COLOR)'),
+  ];
+}
+
+const GLOBAL_KEYS = ['host', 'namespace', 'timeout', 'retry', 'insecure', 'debug', 'color'] as const;
+
+/** Global options given before the subcommand, overridden by those given after it. */
+function mergedGlobals(cmd: Command): GlobalOptions {
+  const merged: Record<string, unknown> = {};
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    for (const key of GLOBAL_KEYS) {
+      if (key in merged) continue;
+      const source = c.getOptionValueSource(key);
+      if (source === 'cli' || source === 'env') merged[key] = c.getOptionValue(key);
+    }
+  }
+  return merged as GlobalOptions;
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export interface CommandError extends CommanderError {
+  command?: string;
+}
+
+export function buildProgram(ctx: Context, version: string): Command {
+  const program = new Command('trigger');
+  program
+    .description('Manage and call the triggers of Docker Cloud services.')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: () => {},
+    })
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .addHelpCommand(false);
+  for (const o of globalOptions()) program.addOption(o);
+  program.addHelpText(
+    'after',
+    `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`,
+  );
+
+  const sub = (name: string, description: string, lines: string[]): Command => {
+    const cmd = program.command(name).description(description);
+    for (const o of globalOptions()) cmd.addOption(o.hideHelp());
+    cmd.addHelpText('after', examples(lines));
+    cmd.exitOverride((err) => {
+      (err as CommandError).command = name;
+      throw err;
+    });
+    cmd.hook('preAction', (_, action) => ctx.setGlobals(mergedGlobals(action)));
+    return cmd;
+  };
+
+  sub('list', 'List the triggers of a service', ['trigger list web', 'trigger ls web.demo --no-trunc'])
+    .alias('ls')
+    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .option('--no-trunc', 'show full UUIDs')
+    .option('-q, --quiet', 'print full UUIDs only, one per line')
+    .option('--json', 'print the triggers as a JSON array')
+    .action(async (service: string, opts) => (await import('./commands/list.js')).runList(service, opts, ctx));
+
+  sub('create', 'Create a trigger for a service', ['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q'])
+    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .option('-n, --name <name>', 'name of the trigger')
+    .option('-o, --operation <operation>', 'REDEPLOY or SCALEUP (default: REDEPLOY)')
+    .option('-q, --quiet', 'print the new trigger\'s UUID only')
+    .option('--json', 'print the new trigger as JSON')
+    .action(async (service: string, opts) => (await import('./commands/create.js')).runCreate(service, opts, ctx));
+
+  sub('inspect', 'Show triggers in full, as a JSON array', ['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook'])
+    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .argument('<trigger...>', 'trigger UUIDs, UUID prefixes or names')
+    .option('--json', 'print JSON (the default)')
+    .action(async (service: string, triggers: string[]) => (await import('./commands/inspect.js')).runInspect(service, triggers, ctx));
+
+  sub('rm', 'Remove triggers from a service', ['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook'])
+    .alias('remove')
+    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .argument('<trigger...>', 'trigger UUIDs, UUID prefixes or names')
+    .option('-q, --quiet', 'print the removed UUIDs only (the default output)')
+    .option('--json', 'print the removed UUIDs as a JSON array')
+    .action(async (service: string, triggers: string[], opts) => (await import('./commands/rm.js')).runRm(service, triggers, opts, ctx));
+
+  sub('call', 'Call a trigger: redeploy or scale up its service', [
+    'trigger call web deploy-hook',
+    "trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data '{\"ref\":\"main\"}'",
+  ])
+    .usage('[options] <service> <trigger> | <trigger-url>')
+    .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
+    .argument('[trigger]', 'trigger UUID, UUID prefix or name')
+    .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
+    .option('--data <body>', 'body to send: text, @file, or - for standard input')
+    .option('--json', 'print the status, action URI and body as JSON')
+    .action(async (first: string, second: string | undefined, opts) => (await import('./commands/call.js')).runCall(first, second, opts, ctx));
+
+  return program;
+}

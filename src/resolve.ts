@@ -1,0 +1,119 @@
+// Turns what the user typed (a UUID, a UUID prefix, a name, name.stack) into a service or trigger.
+import type { ApiClient } from './api/client.js';
+import { isUuid } from './api/paths.js';
+import type { Service, Trigger } from './api/types.js';
+import { NotFoundError, UsageError } from './errors.js';
+import { safeText } from './io.js';
+
+export const MAX_IDENTIFIER = 256;
+const HEX_PREFIX = /^[0-9a-f-]+$/i;
+
+/** Rejects identifiers that could change the URL they are put into, before any request. */
+export function checkIdentifier(kind: string, id: string): void {
+  const problem =
+    id === '' ? 'is empty'
+    : id.length > MAX_IDENTIFIER ? `is longer than ${MAX_IDENTIFIER} characters`
+    : /[\u0000-\u001f\u007f-\u009f]/.test(id) ? 'contains control characters'
+    : /\s/.test(id) ? 'contains white space'
+    : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
+    : id.includes('..') ? "contains '..'"
+    : undefined;
+  if (problem) throw new UsageError(`invalid ${kind} identifier '${safeText(id).slice(0, 60)}': it ${problem}`);
+}
+
+export interface ServiceRef {
+  uuid: string;
+  /** The full object when a lookup fetched it; a full UUID needs no lookup. */
+  service?: Service;
+}
+
+function ambiguous(kind: string, id: string, candidates: { uuid: string; name: string }[], total: number): NotFoundError {
+  const lines = candidates.map((c) => `  ${c.uuid}  ${safeText(c.name)}`);
+  if (total > candidates.length) lines.push(`  … and ${total - candidates.length} more`);
+  return new NotFoundError(
+    `more than one ${kind} matches '${id}'; use a longer UUID prefix or the full UUID`,
+    lines.join('\n'),
+  );
+}
+
+function notFound(kind: string, id: string): NotFoundError {
+  return new NotFoundError(`cannot find a ${kind} with the identifier '${id}'`);
+}
+
+/** One match, or a not-found or ambiguity error. */
+function single<T extends { uuid: string; name: string }>(kind: string, id: string, objects: T[], total: number): T {
+  if (objects.length === 1 && total <= 1) return objects[0]!;
+  if (objects.length === 0) throw notFound(kind, id);
+  throw ambiguous(kind, id, objects, total);
+}
+
+const CANDIDATES = 10;
+
+export async function resolveService(api: ApiClient, id: string): Promise<ServiceRef> {
+  checkIdentifier('service', id);
+  if (isUuid(id)) return { uuid: id.toLowerCase() };
+  const lookup = async (query: Record<string, string>): Promise<Service[] & { total?: number }> => {
+    const page = await api.listServices({ ...query, limit: CANDIDATES });
+    return Object.assign(page.objects, { total: page.meta.total_count ?? page.objects.length });
+  };
+  let found: Service[] & { total?: number } = [];
+  const dot = id.lastIndexOf('.');
+  if (dot > 0 && dot < id.length - 1) {
+    found = await lookup({ name: id.slice(0, dot), stack__name: id.slice(dot + 1) });
+  }
+  // A UUID prefix has only hex digits and dashes; anything else can only be a name.
+  if (found.length === 0 && HEX_PREFIX.test(id)) found = await lookup({ uuid__startswith: id.toLowerCase() });
+  if (found.length === 0) found = await lookup({ name: id });
+  const service = single('service', id, found, found.total ?? found.length);
+  return { uuid: service.uuid, service };
+}
+
+/** A service's display name: its name when known, else its short UUID. */
+export function serviceLabel(ref: ServiceRef): string {
+  return ref.service ? safeText(ref.service.name) : ref.uuid.slice(0, 8);
+}
+
+/**
+ * Finds a trigger of a service. With a full UUID no lookup is made unless `fetch` asks for the object,
+ * in which case the returned object is the server's.
+ */
+export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: string, fetch = true): Promise<Trigger | { uuid: string }> {
+  checkIdentifier('trigger', id);
+  if (isUuid(id)) {
+    if (!fetch) return { uuid: id.toLowerCase() };
+    try {
+      return await api.getTrigger(service.uuid, id.toLowerCase());
+    } catch (err) {
+      if (err instanceof NotFoundError) throw notFoundTrigger(service, id);
+      throw err;
+    }
+  }
+  const lookup = async (query: Record<string, string>): Promise<{ objects: Trigger[]; total: number }> => {
+    try {
+      const page = await api.listTriggers(service.uuid, { ...query, limit: CANDIDATES });
+      return { objects: page.objects, total: page.meta.total_count ?? page.objects.length };
+    } catch (err) {
+      if (err instanceof NotFoundError) throw notFound('service', service.service?.name ?? service.uuid);
+      throw err;
+    }
+  };
+  let found = { objects: [] as Trigger[], total: 0 };
+  if (HEX_PREFIX.test(id)) found = await lookup({ uuid__startswith: id.toLowerCase() });
+  if (found.objects.length === 0) found = await lookup({ name: id });
+  if (found.objects.length === 0) throw notFoundTrigger(service, id);
+  return single('trigger', id, found.objects, found.total);
+}
+
+export function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
+  return new NotFoundError(`cannot find a trigger with the identifier '${id}' in service ${serviceLabel(service)}`);
+}
+
+/** Runs `fn`, turning the API's 404 for the service's own path into a not-found naming the service. */
+export async function withService<T>(service: ServiceRef, id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof NotFoundError && !service.service) throw notFound('service', id);
+    throw err;
+  }
+}

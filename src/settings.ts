@@ -1,0 +1,83 @@
+// Host, namespace and timeout: flag, then environment, then configuration, then default.
+import { UsageError } from './errors.js';
+
+export const DEFAULT_HOST = 'https://cloud.docker.com/';
+export const DEFAULT_TIMEOUT_S = 30;
+const NAMESPACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface Settings {
+  host: string;
+  namespace?: string;
+  timeoutS: number;
+  insecure: boolean;
+}
+
+/** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
+export function parseHost(value: string, from = '--host'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${from} must be an http(s) URL such as https://cloud.docker.com/, not '${safe(value)}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${from} must be an http(s) URL, not a ${url.protocol.replace(':', '')} URL`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`${from} must not carry credentials; use 'trigger login' or DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new UsageError(`${from} must be the root of the API host (like https://cloud.docker.com/), without a path, query or fragment`);
+  }
+  return url.href;
+}
+
+export function parseNamespace(value: string, from = '--namespace'): string {
+  if (!NAMESPACE_RE.test(value)) throw new UsageError(`${from} must be a user or organisation name, not '${safe(value)}'`);
+  return value;
+}
+
+export function parseTimeout(value: string, from = '--timeout'): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 3600) {
+    throw new UsageError(`${from} must be a number of seconds greater than 0 (at most 3600), not '${safe(value)}'`);
+  }
+  return n;
+}
+
+export function parseBoolean(value: string, from: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new UsageError(`${from} must be true or false, not '${safe(value)}'`);
+}
+
+function safe(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 100);
+}
+
+export interface SettingInputs {
+  flags: { host?: string; namespace?: string; timeout?: string; insecure?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Values from the configuration (profile); validated when set. */
+  config?: { host?: string; namespace?: string; timeout?: number; insecure?: boolean };
+}
+
+export function resolveSettings({ flags, env, config = {} }: SettingInputs): Settings {
+  const host =
+    flags.host !== undefined ? parseHost(flags.host)
+    : env.DOCKERCLOUD_REST_HOST ? parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST')
+    : (config.host ?? DEFAULT_HOST);
+  const namespace =
+    flags.namespace !== undefined ? parseNamespace(flags.namespace)
+    : env.DOCKERCLOUD_NAMESPACE ? parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE')
+    : config.namespace;
+  const timeoutS =
+    flags.timeout !== undefined ? parseTimeout(flags.timeout)
+    : env.DOCKERCLOUD_TIMEOUT ? parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT')
+    : (config.timeout ?? DEFAULT_TIMEOUT_S);
+  const insecure =
+    flags.insecure === true ? true
+    : env.DOCKERCLOUD_INSECURE ? parseBoolean(env.DOCKERCLOUD_INSECURE, 'DOCKERCLOUD_INSECURE')
+    : (config.insecure ?? false);
+  return { host, namespace, timeoutS, insecure };
+}
