@@ -1,0 +1,45 @@
+// A short scripted session of the real trigger CLI against a fresh in-memory emulator.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+const emulator = spawn(process.execPath, ['bin/dockercloud-emulator.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
+const host = /listening on (\S+)/.exec(line)?.[1];
+if (!host) throw new Error(`unexpected emulator output: ${line}`);
+console.log(`# emulator ${line}; user demo, API key demo-apikey\n`);
+
+const env = {
+  ...process.env,
+  DOCKERCLOUD_REST_HOST: `${host}/`,
+  DOCKERCLOUD_USER: 'demo',
+  DOCKERCLOUD_APIKEY: 'demo-apikey',
+  TRIGGER_CONFIG_DIR: '/nonexistent-demo-config',
+};
+
+let failed = false;
+function trigger(...args) {
+  console.log(`$ trigger ${args.map((a) => (/[\s"'{}]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+  const r = spawnSync(process.execPath, ['bin/trigger.js', ...args], { env, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
+  if (r.status !== 0) {
+    console.log(`(exit code ${r.status})`);
+    failed = true;
+  }
+  console.log();
+  return r.stdout.trim();
+}
+
+try {
+  trigger('create', 'web', '--name', 'deploy-hook');
+  trigger('create', 'web.demo', '--name', 'scale-hook', '--operation', 'scaleup');
+  trigger('list', 'web');
+  trigger('inspect', 'web', 'deploy-hook');
+  trigger('call', 'web', 'deploy-hook', '--data', '{"ref":"main"}');
+  trigger('call', 'web', 'scale-hook', '--scale', '2', '--json');
+  trigger('rm', 'web', 'deploy-hook', 'scale-hook');
+  trigger('list', 'web');
+} finally {
+  emulator.kill('SIGTERM');
+}
+process.exitCode = failed ? 1 : 0;

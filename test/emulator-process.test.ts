@@ -1,0 +1,291 @@
+// Tests of the built emulator as a process: `node bin/dockercloud-emulator.js` (run `npm run build` first).
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'dockercloud-emulator.js');
+const DIST = join(ROOT, 'dist', 'dockercloud-emulator.js');
+const LISTENING_RE = /^listening on http:\/\/127\.0\.0\.1:([0-9]+)$/;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Emulator {
+  child: ChildProcess;
+  url: string;
+  /** Everything written to stdout/stderr so far. */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+const children: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(
+    children.splice(0).map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  expect(existsSync(DIST), `${DIST} is missing: run \`npm run build\` before these tests`).toBe(true);
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dc-emulator-test-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+/** Spawns the emulator and collects its output; `exited` settles when the process ends. */
+function run(args: string[]): { child: ChildProcess; stdout(): string; stderr(): string; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', reject);
+    // 'close' comes after the output streams have ended, so stdout()/stderr() are complete.
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Spawns the emulator with `--port 0` and resolves once it prints its listening line. */
+async function startProcess(args: string[] = []): Promise<Emulator> {
+  const p = run(['--port', '0', ...args]);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: string): void => {
+      buffered += chunk;
+      const nl = buffered.indexOf('\n');
+      if (nl < 0) return;
+      p.child.stdout!.off('data', onData);
+      const line = buffered.slice(0, nl);
+      const m = LISTENING_RE.exec(line);
+      if (!m) return reject(new Error(`unexpected first line: ${JSON.stringify(line)}`));
+      resolve(`http://127.0.0.1:${m[1]}`);
+    };
+    p.child.stdout!.on('data', onData);
+    p.exited.then(
+      (e) => reject(new Error(`emulator exited (${e.code ?? e.signal}) before listening: ${p.stderr()}`)),
+      reject,
+    );
+  });
+  return {
+    ...p,
+    url,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
+      p.child.kill(signal);
+      return p.exited;
+    },
+  };
+}
+
+function basic(user: string, key: string): string {
+  return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`;
+}
+const DEFAULT_AUTH = basic('demo', 'demo-apikey');
+
+async function getJson(url: string, auth = DEFAULT_AUTH): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, { headers: { authorization: auth, accept: 'application/json' } });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function postJson(url: string, body: unknown, auth: string | null = DEFAULT_AUTH): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+  if (auth) headers.authorization = auth;
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+describe('emulator process', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints one listening line, serves requests and exits 0 on %s', async (signal) => {
+    const emu = await startProcess();
+    const port = Number(new URL(emu.url).port);
+    expect(port).toBeGreaterThan(0);
+    const res = await getJson(`${emu.url}/api/app/v1/service/`);
+    expect(res.status).toBe(200);
+    expect(res.json.objects.map((s: { name: string }) => s.name)).toEqual(['web', 'worker', 'redis']);
+    const anon = await fetch(`${emu.url}/api/app/v1/service/`);
+    expect(anon.status).toBe(401);
+    await anon.body?.cancel();
+
+    const exit = await emu.stop(signal);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(emu.stdout()).toBe(`listening on http://127.0.0.1:${port}\n`);
+    expect(emu.stderr()).toBe('');
+  });
+
+  it('--user and --apikey change the accepted credentials', async () => {
+    const emu = await startProcess(['--user', 'alice', '--apikey', 's3cret-key']);
+    expect((await getJson(`${emu.url}/api/app/v1/service/`, basic('alice', 's3cret-key'))).status).toBe(200);
+    const old = await getJson(`${emu.url}/api/app/v1/service/`, DEFAULT_AUTH);
+    expect(old.status).toBe(401);
+    expect(old.json).toEqual({ error: expect.any(String) });
+    expect((await getJson(`${emu.url}/api/app/v1/service/`, basic('alice', 'demo-apikey'))).status).toBe(401);
+    expect((await getJson(`${emu.url}/api/app/v1/service/`, basic('demo', 's3cret-key'))).status).toBe(401);
+  });
+
+  it('--page-size changes the default page size', async () => {
+    const emu = await startProcess(['--page-size', '2']);
+    const first = await getJson(`${emu.url}/api/app/v1/service/`);
+    expect(first.status).toBe(200);
+    expect(first.json.meta).toMatchObject({ limit: 2, offset: 0, total_count: 3, previous: null });
+    expect(first.json.objects).toHaveLength(2);
+    expect(first.json.meta.next).not.toBeNull();
+    const second = await getJson(`${emu.url}${first.json.meta.next}`);
+    expect(second.json.objects.map((s: { name: string }) => s.name)).toEqual(['redis']);
+    expect(second.json.meta.next).toBeNull();
+    // An explicit limit still wins.
+    expect((await getJson(`${emu.url}/api/app/v1/service/?limit=3`)).json.objects).toHaveLength(3);
+  });
+
+  it.each([
+    { label: 'a JSON array', wrap: (s: unknown[]): unknown => s },
+    { label: '{"services": [...]}', wrap: (s: unknown[]): unknown => ({ services: s }) },
+  ])('--seed FILE uses the services of the seed file ($label)', async ({ wrap }) => {
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.json');
+    writeFileSync(
+      seedFile,
+      JSON.stringify(
+        wrap([
+          { name: 'api', stack: 'shop', triggers: [{ name: 'deploy', operation: 'REDEPLOY' }, { name: 'grow', operation: 'SCALEUP' }] },
+          { name: 'cron' },
+        ]),
+      ),
+    );
+    const emu = await startProcess(['--seed', seedFile]);
+    const list = await getJson(`${emu.url}/api/app/v1/service/`);
+    expect(list.status).toBe(200);
+    expect(list.json.objects.map((s: { name: string }) => s.name)).toEqual(['api', 'cron']);
+    expect(list.json.meta.total_count).toBe(2);
+    const [api, cron] = list.json.objects;
+    expect(api.stack).toMatch(/^\/api\/app\/v1\/stack\/[0-9a-f-]{36}\/$/);
+    expect(cron.stack).toBeNull();
+    const byStack = await getJson(`${emu.url}/api/app/v1/service/?name=api&stack__name=shop`);
+    expect(byStack.json.objects.map((s: { uuid: string }) => s.uuid)).toEqual([api.uuid]);
+    const triggers = await getJson(`${emu.url}/api/app/v1/service/${api.uuid}/trigger/`);
+    expect(triggers.json.objects.map((t: { name: string; operation: string }) => [t.name, t.operation])).toEqual([
+      ['deploy', 'REDEPLOY'],
+      ['grow', 'SCALEUP'],
+    ]);
+    expect((await getJson(`${emu.url}/api/app/v1/service/${cron.uuid}/trigger/`)).json.objects).toEqual([]);
+  });
+
+  it('--data FILE keeps triggers across restarts, and the file is valid JSON at every point', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'state.json');
+    const readData = (): { services: { uuid: string; name: string; triggers: { uuid: string; name: string }[] }[] } =>
+      JSON.parse(readFileSync(data, 'utf8'));
+
+    const first = await startProcess(['--data', data]);
+    // The file exists and is valid as soon as the emulator listens.
+    expect(readData().services.map((s) => s.name)).toEqual(['web', 'worker', 'redis']);
+    const services = (await getJson(`${first.url}/api/app/v1/service/?name=worker`)).json.objects;
+    expect(services).toHaveLength(1);
+    const worker = services[0].uuid as string;
+
+    const created = await postJson(`${first.url}/api/app/v1/service/${worker}/trigger/`, { name: 'persisted', operation: 'SCALEUP' });
+    expect(created.status).toBe(201);
+    const uuid = created.json.uuid as string;
+    // Saved before the answer.
+    expect(readData().services.find((s) => s.uuid === worker)!.triggers.map((t) => t.uuid)).toEqual([uuid]);
+
+    // Concurrent changes: every read of the file while they run parses.
+    const pending = Array.from({ length: 20 }, (_, i) =>
+      postJson(`${first.url}/api/app/v1/service/${worker}/trigger/`, { name: `burst-${i}` }),
+    );
+    let done = false;
+    const all = Promise.all(pending).finally(() => (done = true));
+    while (!done) {
+      expect(() => readData()).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await all).map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(readData().services.find((s) => s.uuid === worker)!.triggers).toHaveLength(21);
+
+    const call = await fetch(`${first.url}${created.json.url}2/`, { method: 'POST', body: 'payload' });
+    expect(call.status).toBe(202);
+    await call.body?.cancel();
+
+    expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(readData().services.find((s) => s.uuid === worker)!.triggers).toHaveLength(21);
+    // No temporary files are left next to the data file.
+    expect(readdirSync(dir)).toEqual(['state.json']);
+
+    // A seed file is ignored once the data file exists.
+    const seedFile = join(dir, 'seed.json');
+    writeFileSync(seedFile, JSON.stringify([{ name: 'other' }]));
+    const second = await startProcess(['--data', data, '--seed', seedFile]);
+    const again = await getJson(`${second.url}/api/app/v1/service/${worker}/trigger/${uuid}/`);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ uuid, name: 'persisted', operation: 'SCALEUP' });
+    const svc = await getJson(`${second.url}/api/app/v1/service/${worker}/`);
+    expect(svc.json).toMatchObject({ name: 'worker', target_num_containers: 3, last_trigger_body: 'payload' });
+    const all2 = await getJson(`${second.url}/api/app/v1/service/`);
+    expect(all2.json.objects.map((s: { name: string }) => s.name)).toEqual(['web', 'worker', 'redis']);
+
+    // Deleting is persisted too.
+    const del = await fetch(`${second.url}/api/app/v1/service/${worker}/trigger/${uuid}/`, {
+      method: 'DELETE',
+      headers: { authorization: DEFAULT_AUTH },
+    });
+    expect(del.status).toBe(204);
+    expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    const third = await startProcess(['--data', data]);
+    expect((await getJson(`${third.url}/api/app/v1/service/${worker}/trigger/${uuid}/`)).status).toBe(404);
+    expect((await getJson(`${third.url}/api/app/v1/service/${worker}/trigger/`)).json.meta.total_count).toBe(20);
+  });
+
+  it.each([
+    { label: '{not json', content: '{not json' },
+    { label: 'a multi-line corrupt file', content: 'garbage\nmore garbage\n' },
+    { label: 'JSON that is not a data file', content: '[1, 2, 3]\n' },
+  ])('a corrupt data file ($label) exits 1 with a one-line message and is left untouched', async ({ content }) => {
+    const dir = tempDir();
+    const data = join(dir, 'corrupt.json');
+    writeFileSync(data, content);
+    const p = run(['--port', '0', '--data', data]);
+    const exit = await p.exited;
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(p.stdout()).toBe('');
+    const err = p.stderr();
+    expect(err.endsWith('\n')).toBe(true);
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+    expect(err).toContain(data);
+    expect(err).not.toMatch(/^\s+at /m);
+    expect(readFileSync(data, 'utf8')).toBe(content);
+    expect(readdirSync(dir)).toEqual(['corrupt.json']);
+  });
+
+  it('an unknown option exits 2', async () => {
+    const p = run(['--port', '0', '--no-such-option']);
+    const exit = await p.exited;
+    expect(exit).toEqual({ code: 2, signal: null });
+    expect(p.stdout()).toBe('');
+    expect(p.stderr()).toContain('--no-such-option');
+    expect(p.stderr()).not.toMatch(/^\s+at /m);
+  });
+});
