@@ -280,6 +280,18 @@ describe('emulator process', () => {
     expect(readdirSync(dir)).toEqual(['corrupt.json']);
   });
 
+  it('a seed file with an unknown operation exits 1 with a one-line message', async () => {
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.json');
+    writeFileSync(seedFile, JSON.stringify([{ name: 'api', triggers: [{ name: 'x', operation: 'RESTART' }] }]));
+    const p = run(['--port', '0', '--seed', seedFile]);
+    expect(await p.exited).toEqual({ code: 1, signal: null });
+    expect(p.stdout()).toBe('');
+    expect(p.stderr().trimEnd().split('\n')).toHaveLength(1);
+    expect(p.stderr()).toContain('RESTART');
+    expect(p.stderr()).not.toMatch(/^\s+at /m);
+  });
+
   it('an unknown option exits 2', async () => {
     const p = run(['--port', '0', '--no-such-option']);
     const exit = await p.exited;

@@ -2,6 +2,7 @@
 // With a data file, every change is saved atomically before the request is answered.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { isUuid } from '../api/paths.js';
 import { OPERATIONS, type ActionState, type Operation } from '../api/types.js';
 
 export interface StoredTrigger {
@@ -78,7 +79,7 @@ export function stateFromSeed(seed: SeedService[]): State {
     }
     const n = s.target_num_containers ?? 1;
     return {
-      uuid: s.uuid ?? randomUUID(),
+      uuid: seedUuid(s.uuid, s.name),
       name: s.name,
       image_name: s.image_name ?? `${s.name}:latest`,
       state: s.state ?? 'Running',
@@ -92,11 +93,17 @@ export function stateFromSeed(seed: SeedService[]): State {
       triggers: (s.triggers ?? []).map((t) => {
         const operation = (t.operation ?? 'REDEPLOY').toUpperCase();
         if (!isOperation(operation)) throw new StateFileError(`trigger of ${s.name} has unknown operation ${t.operation}`);
-        return { uuid: t.uuid ?? randomUUID(), name: t.name ?? defaultTriggerName(operation), operation };
+        return { uuid: seedUuid(t.uuid, s.name), name: t.name ?? defaultTriggerName(operation), operation };
       }),
     };
   });
   return { version: 1, services, actions: [] };
+}
+
+function seedUuid(value: string | undefined, where: string): string {
+  if (value === undefined) return randomUUID();
+  if (!isUuid(value)) throw new StateFileError(`${where}: '${value}' is not a UUID`);
+  return value.toLowerCase();
 }
 
 export function isOperation(value: string): value is Operation {
@@ -124,7 +131,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new StateFileError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new StateFileError(`${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`);
   }
 }
 
