@@ -2,26 +2,58 @@
 // chunks that load on demand, so `trigger --version` does not pay for the network or config code.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-rmSync('dist', { recursive: true, force: true });
-const result = await build({
-  entryPoints: { trigger: 'src/cli.ts', 'dockercloud-emulator': 'src/emulator/cli.ts' },
-  outdir: 'dist',
+// Parts of dependencies the CLI never reaches, left out so that start-up does not load them:
+// undici's HTTP/2 client and SOCKS proxy agent, and the child_process module commander needs only
+// for subcommands that are separate executables.
+const unused = {
+  name: 'unused-parts',
+  setup(b) {
+    b.onResolve({ filter: /\/(client-h2|socks5-proxy-agent)(\.js)?$/ }, (args) => ({ path: args.path, namespace: 'unused' }));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/commander/') ? { path: args.path, namespace: 'unused' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+      contents: `module.exports = function () { throw new Error('${args.path} is not available in this build') }`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
   // Some bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   define: { TRIGGER_VERSION: JSON.stringify(version) },
-  metafile: true,
+  plugins: [unused],
   logLevel: 'warning',
+};
+
+rmSync('dist', { recursive: true, force: true });
+
+// Render the help screens with commander once, from the real definitions, to bake them in.
+const helpRenderer = 'dist/help-render.mjs';
+await build({ ...common, entryPoints: ['src/help.ts'], outfile: helpRenderer });
+const { renderHelpTexts } = await import(pathToFileURL(helpRenderer).href);
+const helpTexts = renderHelpTexts();
+rmSync(helpRenderer);
+
+const result = await build({
+  ...common,
+  entryPoints: { trigger: 'src/cli.ts', 'dockercloud-emulator': 'src/emulator/cli.ts' },
+  outdir: 'dist',
+  splitting: true,
+  minify: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
+  metafile: true,
 });
 if (process.argv.includes('--metafile')) {
   const { writeFileSync } = await import('node:fs');

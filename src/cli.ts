@@ -1,4 +1,23 @@
-import { processIO } from './io.js';
-import { main } from './main.js';
+import { helpKey, type HelpTexts } from './help-request.js';
+import { VERSION } from './version.js';
 
-process.exitCode = await main(process.argv.slice(2), { io: processIO(), env: process.env });
+declare const TRIGGER_HELP: HelpTexts | undefined;
+
+// A reader that goes away (`trigger list web | head -1`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+const args = process.argv.slice(2);
+const key = helpKey(args);
+const help = key !== undefined && typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP[key] : undefined;
+// --version and --help are asked for often (scripts, people); they skip loading the parser.
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${VERSION}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
+} else {
+  const [{ main }, { processIO }] = await Promise.all([import('./main.js'), import('./io.js')]);
+  process.exitCode = await main(args, { io: processIO(), env: process.env });
+}

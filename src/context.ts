@@ -5,8 +5,9 @@ import { lookupCredentials, requireCredentials, type CredentialSource, type Cred
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
 
-declare const TRIGGER_VERSION: string | undefined;
-export const VERSION: string = typeof TRIGGER_VERSION === 'string' ? TRIGGER_VERSION : '0.0.0-dev';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 export interface GlobalOptions {
   host?: string;

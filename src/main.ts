@@ -1,6 +1,7 @@
 // Runs the CLI once: parse, run, print an error once, and map it to the exit code.
 import { CommanderError } from 'commander';
-import { Context, VERSION, type ContextDeps } from './context.js';
+import { Context, type ContextDeps } from './context.js';
+import { VERSION } from './version.js';
 import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { buildProgram, type CommandError } from './program.js';
 import { reportError } from './report.js';

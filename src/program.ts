@@ -49,7 +49,7 @@ export function buildProgram(ctx: Context, version: string): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
       outputError: () => {},
     })
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 80 })
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpCommand(false);

@@ -1,6 +1,7 @@
 // The only user of undici: every request to the API goes through ApiClient.request, which owns
 // URLs, headers, timeouts, retries, redirects, paging, and turning answers into typed errors.
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, httpRequest } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
@@ -79,7 +80,7 @@ export class ApiClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.base = new URL(opts.host);
-    this.dispatcher = opts.dispatcher ?? new EnvHttpProxyAgent({ keepAliveTimeout: 10_000 });
+    this.dispatcher = opts.dispatcher ?? createDispatcher();
   }
 
   get host(): string {
@@ -335,11 +336,12 @@ export class ApiClient {
     this.opts.debug?.(`> ${method} ${shown}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
     try {
-      const res = await request(url, {
+      const res = await httpRequest(this.dispatcher, {
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
-        dispatcher: this.dispatcher,
         signal,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
