@@ -1,17 +1,23 @@
 // What a command runs with: its streams, the environment, the parsed global options, and lazily
-// built services (settings, credentials, the API client) so a command pays only for what it uses.
+// built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
-import { lookupCredentials, requireCredentials, type CredentialSource, type Credentials } from './credentials.js';
+import { fromDockerConfig } from './config/docker.js';
+import { loadConfig, type LoadedConfig, type Profile } from './config/file.js';
+import { basic, lookupCredentials, requireCredentials, type Credentials } from './credentials.js';
+import { UsageError } from './errors.js';
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
-
 import { VERSION } from './version.js';
 
 export { VERSION };
 
+export const DEFAULT_PROFILE = 'default';
+const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export interface GlobalOptions {
   host?: string;
   namespace?: string;
+  profile?: string;
   color?: boolean;
   debug?: boolean;
   timeout?: string;
@@ -22,10 +28,6 @@ export interface GlobalOptions {
 export interface ContextDeps {
   io: IO;
   env: NodeJS.ProcessEnv;
-  /** Credential sources after the environment (the config store, docker's config.json). */
-  credentialSources?: CredentialSource[];
-  /** Configured host, namespace and timeout, read from the config store. */
-  config?: () => { host?: string; namespace?: string; timeout?: number; insecure?: boolean };
   /** First retry delay in ms (tests shorten it). */
   backoffMs?: number;
 }
@@ -35,6 +37,7 @@ export class Context {
   readonly env: NodeJS.ProcessEnv;
   globals: GlobalOptions = {};
   private client?: ApiClient;
+  private cachedConfig?: LoadedConfig;
   private cachedSettings?: Settings;
   private cachedCredentials?: Credentials | null;
 
@@ -57,15 +60,54 @@ export class Context {
     if (this.debugging) this.io.stderr.write(`[debug] ${line}\n`);
   }
 
+  warn(line: string): void {
+    this.io.stderr.write(`Warning: ${line}\n`);
+  }
+
+  /** The config file, read once; a file that cannot be read is an error for every command that needs it. */
+  config(): LoadedConfig {
+    if (!this.cachedConfig) {
+      this.cachedConfig = loadConfig(this.env);
+      if (this.cachedConfig.warning) this.warn(this.cachedConfig.warning);
+    }
+    return this.cachedConfig;
+  }
+
+  /** Forget what was read, after a command changed the file. */
+  reloadConfig(): void {
+    this.cachedConfig = undefined;
+    this.cachedSettings = undefined;
+    this.cachedCredentials = undefined;
+  }
+
+  /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
+  profileName(): string {
+    const given = this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined);
+    if (given !== undefined) {
+      if (!PROFILE_RE.test(given)) throw new UsageError(`invalid profile name '${given.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
+      return given;
+    }
+    return this.config().data.currentProfile ?? DEFAULT_PROFILE;
+  }
+
+  profile(): Profile {
+    return this.config().data.profiles?.[this.profileName()] ?? {};
+  }
+
   settings(): Settings {
-    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.deps.config?.() });
+    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.profile() });
     return this.cachedSettings;
   }
 
-  /** The credentials in lookup order, or undefined when there are none. */
+  /** The credentials in lookup order (environment, profile, docker config), or undefined when there are none. */
   findCredentials(): Credentials | undefined {
     if (this.cachedCredentials === undefined) {
-      this.cachedCredentials = lookupCredentials(this.env, this.deps.credentialSources) ?? null;
+      const fromProfile = (): Credentials | undefined => {
+        const p = this.profile();
+        if (!p.user || !p.apikey) return undefined;
+        return { authorization: basic(p.user, p.apikey), user: p.user, source: `profile ${this.profileName()} (${this.config().path})` };
+      };
+      this.cachedCredentials = lookupCredentials(this.env, [fromProfile, () => fromDockerConfig(this.env)]) ?? null;
     }
     return this.cachedCredentials ?? undefined;
   }

@@ -7,6 +7,7 @@ function globalOptions(): Option[] {
   return [
     new Option('--host <url>', 'REST host of the API (env: DOCKERCLOUD_REST_HOST; default: https://cloud.docker.com/)'),
     new Option('--namespace <ns>', 'user or organisation to act for (env: DOCKERCLOUD_NAMESPACE)'),
+    new Option('--profile <name>', 'configuration profile to use (env: TRIGGER_PROFILE)'),
     new Option('--timeout <seconds>', 'time limit of each request (env: DOCKERCLOUD_TIMEOUT; default: 30)'),
     new Option('--no-retry', 'do not retry requests that failed for a passing reason'),
     new Option('--insecure', 'allow sending credentials over plain http to a host that is not loopback'),
@@ -15,7 +16,7 @@ function globalOptions(): Option[] {
   ];
 }
 
-const GLOBAL_KEYS = ['host', 'namespace', 'timeout', 'retry', 'insecure', 'debug', 'color'] as const;
+const GLOBAL_KEYS = ['host', 'namespace', 'profile', 'timeout', 'retry', 'insecure', 'debug', 'color'] as const;
 
 /** Global options given before the subcommand, overridden by those given after it. */
 function mergedGlobals(cmd: Command): GlobalOptions {
@@ -59,8 +60,8 @@ export function buildProgram(ctx: Context, version: string): Command {
     `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`,
   );
 
-  const sub = (name: string, description: string, lines: string[]): Command => {
-    const cmd = program.command(name).description(description);
+  const sub = (name: string, description: string, lines: string[], parent: Command = program): Command => {
+    const cmd = parent.command(name).description(description);
     for (const o of globalOptions()) cmd.addOption(o.hideHelp());
     cmd.addHelpText('after', examples(lines));
     cmd.exitOverride((err) => {
@@ -112,6 +113,41 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('--data <body>', 'body to send: text, @file, or - for standard input')
     .option('--json', 'print the status, action URI and body as JSON')
     .action(async (first: string, second: string | undefined, opts) => (await import('./commands/call.js')).runCall(first, second, opts, ctx));
+
+  sub('login', 'Log in: check a user name and API key and save them in the profile', [
+    'trigger login',
+    'echo "$DOCKERCLOUD_APIKEY" | trigger login --username alice --password-stdin',
+  ])
+    .option('-u, --username <user>', 'user name (asked for when not given)')
+    .option('--password-stdin', 'read the API key from standard input')
+    .action(async (opts) => (await import('./commands/login.js')).runLogin(opts, ctx));
+
+  sub('logout', 'Forget the credentials saved in the profile', ['trigger logout', 'trigger logout --profile staging'])
+    .action(async () => (await import('./commands/login.js')).runLogout(ctx));
+
+  const config = sub('config', 'Show or change the settings of the profile', ['trigger config show', 'trigger config set host http://127.0.0.1:8080/']);
+  config.action(() => config.help({ error: true }));
+  const configSub = (name: string, description: string, lines: string[]): Command => {
+    const cmd = sub(name, description, lines, config);
+    cmd.exitOverride((err) => {
+      (err as CommandError).command = `config ${name}`;
+      throw err;
+    });
+    return cmd;
+  };
+  configSub('show', 'Show the effective settings and where the credentials come from', ['trigger config show', 'trigger config show --json'])
+    .option('--json', 'print the settings as JSON')
+    .action(async (opts) => (await import('./commands/config.js')).runConfigShow(opts, ctx));
+  configSub('set', 'Set host, namespace, timeout or insecure in the profile', ['trigger config set host http://127.0.0.1:8080/', 'trigger --profile work config set namespace acme'])
+    .argument('<key>', 'host, namespace, timeout or insecure')
+    .argument('<value>', 'the new value')
+    .action(async (key: string, value: string) => (await import('./commands/config.js')).runConfigSet(key, value, ctx));
+  configSub('unset', 'Remove a setting from the profile', ['trigger config unset namespace'])
+    .argument('<key>', 'host, namespace, timeout or insecure')
+    .action(async (key: string) => (await import('./commands/config.js')).runConfigUnset(key, ctx));
+  configSub('use', 'Make a profile the default one', ['trigger config use staging'])
+    .argument('<profile>', 'name of the profile')
+    .action(async (name: string) => (await import('./commands/config.js')).runConfigUse(name, ctx));
 
   return program;
 }

@@ -66,11 +66,13 @@ export function resolveSettings({ flags, env, config = {} }: SettingInputs): Set
   const host =
     flags.host !== undefined ? parseHost(flags.host)
     : env.DOCKERCLOUD_REST_HOST ? parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST')
-    : (config.host ?? DEFAULT_HOST);
+    : config.host ? parseHost(config.host, 'the configured host')
+    : DEFAULT_HOST;
   const namespace =
     flags.namespace !== undefined ? parseNamespace(flags.namespace)
     : env.DOCKERCLOUD_NAMESPACE ? parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE')
-    : config.namespace;
+    : config.namespace ? parseNamespace(config.namespace, 'the configured namespace')
+    : undefined;
   const timeoutS =
     flags.timeout !== undefined ? parseTimeout(flags.timeout)
     : env.DOCKERCLOUD_TIMEOUT ? parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT')

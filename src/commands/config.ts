@@ -1,0 +1,85 @@
+import type { Context } from '../context.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { updateConfig, type Profile } from '../config/file.js';
+import { printJson } from '../output/render.js';
+import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
+
+/** The settings `config set` knows, each with its check. */
+const KEYS: Record<string, (value: string) => Partial<Profile>> = {
+  host: (v) => ({ host: parseHost(v, 'host') }),
+  namespace: (v) => ({ namespace: parseNamespace(v, 'namespace') }),
+  timeout: (v) => ({ timeout: parseTimeout(v, 'timeout') }),
+  insecure: (v) => ({ insecure: parseBoolean(v, 'insecure') }),
+};
+
+function checkKey(key: string): void {
+  if (!(key in KEYS)) throw new UsageError(`unknown setting '${key}': use one of ${Object.keys(KEYS).join(', ')}`);
+}
+
+export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
+  checkKey(key);
+  const change = KEYS[key]!(value);
+  const profile = ctx.profileName();
+  await updateConfig(ctx.env, (data) => {
+    data.profiles ??= {};
+    Object.assign((data.profiles[profile] ??= {}), change);
+  });
+  ctx.io.stdout.write(`Set ${key} of profile ${profile}\n`);
+}
+
+export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
+  checkKey(key);
+  const profile = ctx.profileName();
+  await updateConfig(ctx.env, (data) => {
+    delete data.profiles?.[profile]?.[key as keyof Profile];
+  });
+  ctx.io.stdout.write(`Unset ${key} of profile ${profile}\n`);
+}
+
+export async function runConfigUse(name: string, ctx: Context): Promise<void> {
+  ctx.globals = { ...ctx.globals, profile: name };
+  ctx.profileName(); // checks the name
+  const known = Object.keys(ctx.config().data.profiles ?? {});
+  if (name !== 'default' && !known.includes(name)) {
+    throw new NotFoundError(
+      `no profile named '${name}'`,
+      `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,
+    );
+  }
+  await updateConfig(ctx.env, (data) => {
+    data.currentProfile = name;
+  });
+  ctx.io.stdout.write(`Using profile ${name}\n`);
+}
+
+export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Promise<void> {
+  const settings = ctx.settings();
+  const credentials = ctx.findCredentials();
+  const loaded = ctx.config();
+  const shown = {
+    profile: ctx.profileName(),
+    profiles: Object.keys(loaded.data.profiles ?? {}),
+    host: settings.host,
+    namespace: settings.namespace ?? null,
+    timeout: settings.timeoutS,
+    insecure: settings.insecure,
+    user: credentials?.user ?? null,
+    credentials: credentials ? credentials.source : null,
+    secret: credentials ? '********' : null,
+    config_file: loaded.path,
+  };
+  if (opts.json) return printJson(ctx.io, shown);
+  const rows: [string, string][] = [
+    ['Profile', shown.profile],
+    ['Profiles', shown.profiles.join(', ') || '(none saved)'],
+    ['Host', shown.host],
+    ['Namespace', shown.namespace ?? '(the user\'s own)'],
+    ['Timeout', `${shown.timeout} s`],
+    ['Insecure', String(shown.insecure)],
+    ['User', shown.user ?? '(unknown)'],
+    ['Credentials', shown.credentials ? `${shown.credentials}, secret ${shown.secret}` : "none: run 'trigger login'"],
+    ['Config file', shown.config_file],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  ctx.io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}`).join('\n') + '\n');
+}

@@ -1,0 +1,79 @@
+import { basic } from '../credentials.js';
+import type { Context } from '../context.js';
+import { AuthError, UsageError } from '../errors.js';
+import { updateConfig } from '../config/file.js';
+import { ask, readAll } from '../prompt.js';
+
+export interface LoginOptions {
+  username?: string;
+  passwordStdin?: boolean;
+}
+
+const USER_RE = /^[^\s:\u0000-\u001f\u007f]{1,256}$/;
+
+export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
+  const { io } = ctx;
+  if (opts.username !== undefined && !USER_RE.test(opts.username)) {
+    throw new UsageError('the user name must be 1 to 256 characters without spaces, colons or control characters');
+  }
+  if (!opts.passwordStdin && !io.stdinTTY) {
+    throw new UsageError('standard input is not a terminal: pass the API key on it with --password-stdin (and the user with --username)');
+  }
+  if (opts.passwordStdin && opts.username === undefined) {
+    throw new UsageError('--password-stdin needs --username');
+  }
+  const profile = ctx.profileName();
+  const settings = ctx.settings();
+  const user = opts.username ?? (await ask(io.stdin, io.stderr, 'Username: '));
+  if (!USER_RE.test(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
+  const apikey = opts.passwordStdin ? await readAll(io.stdin) : await ask(io.stdin, io.stderr, 'API key: ', true);
+  if (apikey === '') throw new UsageError('the API key is empty');
+
+  // Check the credentials with a small authenticated request before keeping them.
+  const { ApiClient } = await import('../api/client.js');
+  const probe = new ApiClient({
+    host: settings.host,
+    namespace: settings.namespace,
+    authorization: () => basic(user, apikey),
+    userAgent: 'trigger-login',
+    timeoutMs: settings.timeoutS * 1000,
+    tries: ctx.globals.retry === false ? 1 : 3,
+    insecure: settings.insecure,
+    debug: ctx.debugging ? (line) => ctx.debug(line) : undefined,
+  });
+  try {
+    await probe.listServices({ limit: 1 });
+  } catch (err) {
+    if (err instanceof AuthError) throw new AuthError(`login failed: the API at ${settings.host} refused the user name or API key`);
+    throw err;
+  } finally {
+    await probe.close();
+  }
+
+  await updateConfig(ctx.env, (data) => {
+    data.profiles ??= {};
+    const p = (data.profiles[profile] ??= {});
+    p.user = user;
+    p.apikey = apikey;
+    if (ctx.globals.host !== undefined) p.host = settings.host;
+    if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
+  });
+  io.stdout.write(`Logged in as ${user} at ${settings.host} (profile ${profile})\n`);
+}
+
+export async function runLogout(ctx: Context): Promise<void> {
+  const profile = ctx.profileName();
+  const p = ctx.profile();
+  if (!p.user && !p.apikey) {
+    ctx.io.stdout.write(`Not logged in (profile ${profile})\n`);
+    return;
+  }
+  await updateConfig(ctx.env, (data) => {
+    const stored = data.profiles?.[profile];
+    if (stored) {
+      delete stored.user;
+      delete stored.apikey;
+    }
+  });
+  ctx.io.stdout.write(`Removed the credentials of profile ${profile}\n`);
+}

@@ -1,0 +1,44 @@
+// Asking at the terminal: a line of text, or a secret that is not echoed.
+import type { Readable, Writable } from 'node:stream';
+import { UsageError } from './errors.js';
+
+type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
+
+/** Reads one line from `input`; with `hidden`, typed characters are not echoed. */
+export function ask(input: TtyIn, output: Writable, question: string, hidden = false): Promise<string> {
+  output.write(question);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const raw = hidden && input.isTTY && typeof input.setRawMode === 'function';
+    if (raw) input.setRawMode!(true);
+    const finish = (err?: Error): void => {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      if (raw) input.setRawMode!(false);
+      input.pause();
+      if (hidden) output.write('\n');
+      if (err) reject(err);
+      else resolve(answer);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003') return finish(new UsageError('cancelled'));
+        if (ch === '\u0004') return finish();
+        if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
+        else if (ch >= ' ') answer += ch;
+      }
+    };
+    const onEnd = (): void => finish();
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.resume();
+  });
+}
+
+/** Everything on standard input, without the final line break (`--password-stdin`). */
+export async function readAll(input: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
