@@ -31,6 +31,8 @@ function mergedGlobals(cmd: Command): GlobalOptions {
   return merged as GlobalOptions;
 }
 
+const FORMAT_HELP = "Go-style template per trigger: {{.uuid}}, {{.name}}, {{json .}}; 'table ' prefix for columns";
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
@@ -72,13 +74,15 @@ export function buildProgram(ctx: Context, version: string): Command {
     return cmd;
   };
 
-  sub('list', 'List the triggers of a service', ['trigger list web', 'trigger ls web.demo --no-trunc'])
+  sub('list', 'List the triggers of a service, or of every service', ['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"])
     .alias('ls')
-    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .argument('[service]', 'service UUID, UUID prefix, name, or name.stack; every service when left out')
     .option('--no-trunc', 'show full UUIDs')
+    .option('--no-header', 'leave out the header line')
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .option('--json', 'print the triggers as a JSON array')
-    .action(async (service: string, opts) => (await import('./commands/list.js')).runList(service, opts, ctx));
+    .option('--format <template>', FORMAT_HELP)
+    .action(async (service: string | undefined, opts) => (await import('./commands/list.js')).runList(service, opts, ctx));
 
   sub('create', 'Create a trigger for a service', ['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q'])
     .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
@@ -86,13 +90,15 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('-o, --operation <operation>', 'REDEPLOY or SCALEUP (default: REDEPLOY)')
     .option('-q, --quiet', 'print the new trigger\'s UUID only')
     .option('--json', 'print the new trigger as JSON')
+    .option('--format <template>', FORMAT_HELP)
     .action(async (service: string, opts) => (await import('./commands/create.js')).runCreate(service, opts, ctx));
 
   sub('inspect', 'Show triggers in full, as a JSON array', ['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook'])
     .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
     .argument('<trigger...>', 'trigger UUIDs, UUID prefixes or names')
     .option('--json', 'print JSON (the default)')
-    .action(async (service: string, triggers: string[]) => (await import('./commands/inspect.js')).runInspect(service, triggers, ctx));
+    .option('--format <template>', FORMAT_HELP)
+    .action(async (service: string, triggers: string[], opts) => (await import('./commands/inspect.js')).runInspect(service, triggers, opts, ctx));
 
   sub('rm', 'Remove triggers from a service', ['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook'])
     .alias('remove')
@@ -111,6 +117,8 @@ export function buildProgram(ctx: Context, version: string): Command {
     .argument('[trigger]', 'trigger UUID, UUID prefix or name')
     .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
     .option('--data <body>', 'body to send: text, @file, or - for standard input')
+    .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
+    .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
     .option('--json', 'print the status, action URI and body as JSON')
     .action(async (first: string, second: string | undefined, opts) => (await import('./commands/call.js')).runCall(first, second, opts, ctx));
 
@@ -148,6 +156,13 @@ export function buildProgram(ctx: Context, version: string): Command {
   configSub('use', 'Make a profile the default one', ['trigger config use staging'])
     .argument('<profile>', 'name of the profile')
     .action(async (name: string) => (await import('./commands/config.js')).runConfigUse(name, ctx));
+
+  sub('completion', 'Print a shell completion script for bash, zsh or fish', [
+    'source <(trigger completion bash)     # in ~/.bashrc',
+    'trigger completion fish > ~/.config/fish/completions/trigger.fish',
+  ])
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => (await import('./commands/completion.js')).runCompletion(shell, program, ctx));
 
   return program;
 }

@@ -265,6 +265,11 @@ export class ApiClient {
     }
   }
 
+  /** Fails now, before anything is sent, when a later authenticated request could not be made. */
+  checkCredentials(): void {
+    this.credentialsFor(this.base);
+  }
+
   private credentialsFor(url: URL): string {
     const authorization = this.opts.authorization();
     if (url.protocol === 'http:' && !isLoopback(url.hostname) && !this.opts.insecure) {

@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
 import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ApiError, UsageError } from '../errors.js';
+import type { Action } from '../api/types.js';
+import { parseTimeout } from '../settings.js';
+import { waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { resolveService, resolveTrigger, serviceLabel, withService } from '../resolve.js';
@@ -12,6 +15,8 @@ export interface CallOptions {
   scale?: string;
   data?: string;
   json?: boolean;
+  wait?: boolean;
+  waitTimeout?: string;
 }
 
 const MAX_SCALE = 1000;
@@ -68,6 +73,7 @@ function looksLikeUrl(value: string): boolean {
 
 export async function runCall(first: string, second: string | undefined, opts: CallOptions, ctx: Context): Promise<void> {
   const scale = parseScale(opts.scale);
+  const waitTimeout = opts.waitTimeout === undefined ? 300 : parseTimeout(opts.waitTimeout, '--wait-timeout');
   if (second === undefined && !looksLikeUrl(first)) {
     throw new UsageError("missing the trigger: use 'trigger call <service> <trigger>' or 'trigger call <trigger-url>'");
   }
@@ -93,10 +99,29 @@ export async function runCall(first: string, second: string | undefined, opts: C
     if (scale !== undefined) url = new URL(`${scale}/`, url);
     what = `${safeText(trigger.name)} (${trigger.operation}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
   }
+  if (opts.wait) api.checkCredentials();
   const result = await api.call(url, body);
-  if (opts.json) {
-    return printJson(ctx.io, { status: result.status, action_uri: result.actionUri, body: result.body });
+  if (!opts.json) {
+    ctx.io.stdout.write(`Triggered ${what}\n`);
+    if (result.actionUri) ctx.io.stdout.write(`Action: ${safeText(result.actionUri)}\n`);
   }
-  ctx.io.stdout.write(`Triggered ${what}\n`);
-  if (result.actionUri) ctx.io.stdout.write(`Action: ${safeText(result.actionUri)}\n`);
+  let action: Action | undefined;
+  let failure: unknown;
+  if (opts.wait) {
+    if (!result.actionUri) throw new ApiError('the call was accepted but the API named no action to wait for');
+    try {
+      action = await waitForAction(api, result.actionUri, waitTimeout, ctx);
+      if (action.state !== 'Success') {
+        failure = new ApiError(`the action ${safeText(action.action ?? '')} ended ${safeText(action.state)} (${safeText(result.actionUri)})`);
+      }
+    } catch (err) {
+      failure = err;
+    }
+  }
+  if (opts.json) {
+    printJson(ctx.io, { status: result.status, action_uri: result.actionUri, body: result.body, ...(opts.wait ? { action: action ?? null } : {}) });
+  } else if (action?.state === 'Success') {
+    ctx.io.stdout.write(`State: ${safeText(action.state)}\n`);
+  }
+  if (failure) throw failure;
 }

@@ -1,14 +1,12 @@
 import { OPERATIONS, type Operation } from '../api/types.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { printJson, printLines, printTriggerTable } from '../output/render.js';
+import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 
-export interface CreateOptions {
+export interface CreateOptions extends OutputFlags {
   name?: string;
   operation?: string;
-  quiet?: boolean;
-  json?: boolean;
 }
 
 export function parseOperation(value: string | undefined): Operation {
@@ -28,6 +26,7 @@ export function checkName(name: string | undefined): void {
 }
 
 export async function runCreate(serviceId: string, opts: CreateOptions, ctx: Context): Promise<void> {
+  const spec = outputSpec(opts);
   const operation = parseOperation(opts.operation);
   checkName(opts.name);
   checkIdentifier('service', serviceId);
@@ -36,7 +35,5 @@ export async function runCreate(serviceId: string, opts: CreateOptions, ctx: Con
   const trigger = await withService(service, serviceId, () =>
     api.createTrigger(service.uuid, { ...(opts.name !== undefined ? { name: opts.name } : {}), operation }),
   );
-  if (opts.json) return printJson(ctx.io, trigger);
-  if (opts.quiet) return printLines(ctx.io, [trigger.uuid]);
-  await printTriggerTable(ctx.io, [trigger], api.host, true);
+  await printTriggers(ctx.io, spec.kind === 'table' ? { ...spec, trunc: false } : spec, [trigger], api.host, { single: true });
 }

@@ -1,6 +1,40 @@
-// Printing data to stdout: JSON, UUIDs one per line, and the trigger table shared by list and create.
+// Printing data to stdout. One output spec, chosen once from --json, -q, --format, --no-header and
+// --no-trunc and checked before any request, drives every command's output.
 import type { Trigger } from '../api/types.js';
+import { UsageError } from '../errors.js';
 import type { IO } from '../io.js';
+import { parseTemplate, renderParts, type Template } from './format.js';
+
+export type OutputSpec =
+  | { kind: 'table'; header: boolean; trunc: boolean }
+  | { kind: 'json' }
+  | { kind: 'quiet' }
+  | { kind: 'template'; template: Template; header: boolean };
+
+export interface OutputFlags {
+  json?: boolean;
+  quiet?: boolean;
+  format?: string;
+  header?: boolean;
+  trunc?: boolean;
+}
+
+/** A trigger as printed: the API's object, with its service when several services are listed. */
+export type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
+
+export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
+export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid'] as const;
+
+export function outputSpec(flags: OutputFlags, fields: readonly string[] = TRIGGER_FIELDS, fallback: OutputSpec['kind'] = 'table'): OutputSpec {
+  const chosen = [flags.json && '--json', flags.quiet && '--quiet', flags.format !== undefined && '--format'].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be used together`);
+  const header = flags.header !== false;
+  if (flags.format !== undefined) return { kind: 'template', template: parseTemplate(flags.format, fields), header };
+  if (flags.json) return { kind: 'json' };
+  if (flags.quiet) return { kind: 'quiet' };
+  if (fallback === 'json') return { kind: 'json' };
+  return { kind: 'table', header, trunc: flags.trunc !== false };
+}
 
 export function printJson(io: IO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -10,15 +44,52 @@ export function printLines(io: IO, lines: string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
-
-/** The row of a trigger: its UUID (cut to 8 unless full), name, operation and absolute call URL. */
-export function triggerRow(t: Trigger, host: string, full: boolean): string[] {
-  return [full ? t.uuid : t.uuid.slice(0, 8), t.name, t.operation, new URL(t.url, host).href];
+/** The row of a trigger: [service,] UUID (cut to 8 unless full), name, operation and absolute call URL. */
+export function triggerRow(t: TriggerRecord, host: string, full: boolean, withService = false): string[] {
+  const row = [full ? t.uuid : t.uuid.slice(0, 8), t.name, t.operation, new URL(t.url, host).href];
+  return withService ? [t.service ?? '', ...row] : row;
 }
 
+export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
+
+/**
+ * Prints triggers as the spec says. `single` prints one object rather than an array in JSON (create);
+ * `withService` adds the SERVICE column (list of every service).
+ */
+export async function printTriggers(
+  io: IO,
+  spec: OutputSpec,
+  triggers: TriggerRecord[],
+  host: string,
+  options: { single?: boolean; withService?: boolean } = {},
+): Promise<void> {
+  switch (spec.kind) {
+    case 'json':
+      return printJson(io, options.single ? triggers[0] : triggers);
+    case 'quiet':
+      return printLines(io, triggers.map((t) => t.uuid));
+    case 'template': {
+      const { template } = spec;
+      const records = triggers as unknown as Record<string, unknown>[];
+      if (!template.table) {
+        io.stdout.write(records.map((r) => `${renderParts(template.columns[0]!, r)}\n`).join(''));
+        return;
+      }
+      const { renderTable } = await import('./table.js');
+      const rows = records.map((r) => template.columns.map((c) => renderParts(c, r)));
+      io.stdout.write(renderTable(io, template.headers, rows, { header: spec.header }));
+      return;
+    }
+    case 'table': {
+      const { renderTable } = await import('./table.js');
+      const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
+      const rows = triggers.map((t) => triggerRow(t, host, !spec.trunc, options.withService));
+      io.stdout.write(renderTable(io, headers, rows, { header: spec.header, shrink: headers.length - 1 }));
+    }
+  }
+}
+
+/** Kept for callers that print a plain trigger table. */
 export async function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: boolean, header = true): Promise<void> {
-  const { renderTable } = await import('./table.js');
-  const rows = triggers.map((t) => triggerRow(t, host, full));
-  io.stdout.write(renderTable(io, TRIGGER_HEADERS, rows, { header, shrink: 3 }));
+  await printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
 }
