@@ -126,6 +126,7 @@ export class Context {
         insecure: settings.insecure,
         debug: this.debugging ? (line) => this.debug(line) : undefined,
         backoffMs: this.deps.backoffMs,
+        env: this.env,
       });
     }
     return this.client;

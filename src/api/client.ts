@@ -23,6 +23,8 @@ export interface ClientOptions {
   insecure?: boolean;
   debug?: (line: string) => void;
   dispatcher?: Dispatcher;
+  /** Environment the proxy settings are read from. */
+  env?: NodeJS.ProcessEnv;
   /** First backoff delay in ms; doubles each try, with jitter. */
   backoffMs?: number;
 }
@@ -80,7 +82,7 @@ export class ApiClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.base = new URL(opts.host);
-    this.dispatcher = opts.dispatcher ?? createDispatcher();
+    this.dispatcher = opts.dispatcher ?? createDispatcher(opts.env ?? process.env);
   }
 
   get host(): string {

@@ -6,13 +6,18 @@ import type { Dispatcher } from 'undici';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import apiRequest from 'undici/lib/api/api-request.js';
 
-/** One keep-alive dispatcher for the whole run; honours HTTP(S)_PROXY and NO_PROXY. */
-export function createDispatcher(): Dispatcher {
+/** One keep-alive dispatcher for the whole run; honours HTTP(S)_PROXY and NO_PROXY (either case) of `env`. */
+export function createDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
   // undici parses HTTP with a WebAssembly module. V8's optimising compile of it runs in the
   // background and holds the process open for ~80 ms after the work is done; the baseline
   // compiler alone is fast enough for API answers.
   v8.setFlagsFromString('--liftoff-only');
-  return new EnvHttpProxyAgent({ keepAliveTimeout: 10_000 });
+  return new EnvHttpProxyAgent({
+    keepAliveTimeout: 10_000,
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  });
 }
 
 export function httpRequest(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {

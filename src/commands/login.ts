@@ -40,6 +40,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     tries: ctx.globals.retry === false ? 1 : 3,
     insecure: settings.insecure,
     debug: ctx.debugging ? (line) => ctx.debug(line) : undefined,
+    env: ctx.env,
   });
   try {
     await probe.listServices({ limit: 1 });
