@@ -122,6 +122,17 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('--json', 'print the status, action URI and body as JSON')
     .action(async (first: string, second: string | undefined, opts) => (await import('./commands/call.js')).runCall(first, second, opts, ctx));
 
+  sub('rotate', 'Replace a leaked trigger: create a new one like it, then remove the old one', [
+    'trigger rotate web deploy-hook',
+    'trigger rotate web deploy-hook --format "{{.uuid}}"',
+  ])
+    .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
+    .argument('<trigger>', 'trigger UUID, UUID prefix or name')
+    .option('-q, --quiet', "print the new trigger's UUID only")
+    .option('--json', 'print the new trigger as JSON')
+    .option('--format <template>', FORMAT_HELP)
+    .action(async (service: string, trigger: string, opts) => (await import('./commands/rotate.js')).runRotate(service, trigger, opts, ctx));
+
   sub('login', 'Log in: check a user name and API key and save them in the profile', [
     'trigger login',
     'echo "$DOCKERCLOUD_APIKEY" | trigger login --username alice --password-stdin',

@@ -8,7 +8,7 @@ import { parseTimeout } from '../settings.js';
 import { waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
-import { resolveService, resolveTrigger, serviceLabel, withService } from '../resolve.js';
+import { checkIdentifier, resolveService, resolveTrigger, serviceLabel, withService } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 
 export interface CallOptions {
@@ -78,6 +78,10 @@ export async function runCall(first: string, second: string | undefined, opts: C
     throw new UsageError("missing the trigger: use 'trigger call <service> <trigger>' or 'trigger call <trigger-url>'");
   }
   const given = second === undefined ? parseCallUrl(first, ctx.settings().host) : undefined;
+  if (second !== undefined) {
+    checkIdentifier('service', first);
+    checkIdentifier('trigger', second);
+  }
   const body = await readData(opts.data, ctx);
   const api = await ctx.api();
   let url: URL;

@@ -17,6 +17,8 @@ Options:
   --user NAME      accepted user name (default: ${DEFAULT_USER})
   --apikey KEY     accepted API key (default: ${DEFAULT_APIKEY})
   --page-size N    default page size of lists (default: 25)
+  --client-timeout S
+                   seconds a client has to send a whole request (default: 30)
   -h, --help       show this help
 
 Prints "listening on http://HOST:PORT" once it is ready; stops on SIGINT or SIGTERM.`;
@@ -39,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
         user: { type: 'string', default: DEFAULT_USER },
         apikey: { type: 'string', default: DEFAULT_APIKEY },
         'page-size': { type: 'string', default: '25' },
+        'client-timeout': { type: 'string', default: '30' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -55,6 +58,8 @@ export async function main(argv: string[]): Promise<void> {
   if (!/^[0-9]+$/.test(values.port) || port > 65535) fail(`--port must be a number from 0 to 65535, not ${values.port}`);
   const pageSize = Number(values['page-size']);
   if (!/^[0-9]+$/.test(values['page-size']) || pageSize < 1 || pageSize > 1000) fail('--page-size must be a number from 1 to 1000');
+  const clientTimeout = Number(values['client-timeout']);
+  if (!(clientTimeout > 0) || clientTimeout > 3600) fail('--client-timeout must be a number of seconds from 0 to 3600');
   if (values.user === '' || values.apikey === '') fail('--user and --apikey must not be empty');
 
   let store: Store;
@@ -68,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   }
 
-  const server = createEmulator(store, { user: values.user, apikey: values.apikey, pageSize });
+  const server = createEmulator(store, { user: values.user, apikey: values.apikey, pageSize, clientTimeoutMs: clientTimeout * 1000 });
   let address: string;
   try {
     address = await listen(server, port, values.host);

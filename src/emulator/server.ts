@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   pageSize: number;
   /** Largest request body accepted, in bytes. */
   maxBody?: number;
+  /** Time a client has to send a whole request, in milliseconds. */
+  clientTimeoutMs?: number;
 }
 
 export const DEFAULT_USER = 'demo';
@@ -77,8 +79,7 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     return new Promise((resolve, reject) => {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > maxBody) {
-        reject(new HttpError(413, `Request body larger than ${maxBody} bytes`));
-        req.resume();
+        reject(new HttpError(413, `Request body larger than ${maxBody} bytes`, { connection: 'close' }));
         return;
       }
       const chunks: Buffer[] = [];
@@ -86,9 +87,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBody) {
-          reject(new HttpError(413, `Request body larger than ${maxBody} bytes`));
+          reject(new HttpError(413, `Request body larger than ${maxBody} bytes`, { connection: 'close' }));
           req.removeAllListeners('data');
-          req.resume();
           return;
         }
         chunks.push(chunk);
@@ -292,7 +292,13 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     };
   }
 
-  const server = createServer((req, res) => {
+  const clientTimeout = options.clientTimeoutMs ?? 30_000;
+  // Slow or stalled clients are cut off instead of holding a connection forever.
+  const server = createServer({
+    requestTimeout: clientTimeout,
+    headersTimeout: Math.min(clientTimeout, 10_000),
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, clientTimeout / 4)),
+  }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return res.destroy();
       if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
@@ -300,9 +306,6 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
       send(res, 500, { error: 'Internal server error' });
     });
   });
-  // Slow or stalled clients are cut off instead of holding a connection forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
   return server;
 }
 

@@ -1,0 +1,29 @@
+import type { Trigger } from '../api/types.js';
+import type { Context } from '../context.js';
+import { ApiError } from '../errors.js';
+import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
+import { checkIdentifier, resolveService, resolveTrigger, withService } from '../resolve.js';
+
+/**
+ * Replaces a leaked trigger: creates one with the same name and operation, then removes the old one.
+ * The new one exists before the old one goes, so the service is never left without a working trigger.
+ */
+export async function runRotate(serviceId: string, triggerId: string, opts: OutputFlags, ctx: Context): Promise<void> {
+  const spec = outputSpec(opts);
+  checkIdentifier('service', serviceId);
+  checkIdentifier('trigger', triggerId);
+  const api = await ctx.api();
+  const service = await resolveService(api, serviceId);
+  const old = (await withService(service, serviceId, () => resolveTrigger(api, service, triggerId))) as Trigger;
+  const fresh = await api.createTrigger(service.uuid, { name: old.name, operation: old.operation });
+  await printTriggers(ctx.io, spec.kind === 'table' ? { ...spec, trunc: false } : spec, [fresh], api.host, { single: true });
+  try {
+    await api.deleteTrigger(service.uuid, old.uuid);
+  } catch (err) {
+    throw new ApiError(
+      `created the new trigger ${fresh.uuid} but could not remove the old one ${old.uuid.slice(0, 8)}: ${(err as Error).message}`,
+      undefined,
+      `Both triggers work now; remove the old one with 'trigger rm ${serviceId} ${old.uuid}'.`,
+    );
+  }
+}
