@@ -16,6 +16,11 @@ export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
   const program = buildProgram(ctx, VERSION);
   try {
+    // commander answers `trigger typo --help` with the root help; an unknown command is an error first.
+    const first = argv[0];
+    if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+      throw new UsageError(`unknown command '${first}'`, "Run 'trigger --help' for usage.");
+    }
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {

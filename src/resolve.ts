@@ -84,7 +84,7 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
     try {
       return await api.getTrigger(service.uuid, id.toLowerCase());
     } catch (err) {
-      if (err instanceof NotFoundError) throw notFoundTrigger(service, id);
+      if (err instanceof NotFoundError) throw await missingTrigger(api, service, id);
       throw err;
     }
   }
@@ -106,6 +106,22 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
 
 export function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
   return new NotFoundError(`cannot find a trigger with the identifier '${id}' in service ${serviceLabel(service)}`);
+}
+
+/**
+ * The error for a 404 on a trigger's own path. The API answers 404 whether the trigger or its service
+ * is missing; when the service was given by UUID alone (never looked up), one request tells which.
+ */
+export async function missingTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {
+  if (!service.service) {
+    try {
+      await api.getService(service.uuid);
+    } catch (err) {
+      if (err instanceof NotFoundError) return notFound('service', service.uuid);
+      throw err;
+    }
+  }
+  return notFoundTrigger(service, id);
 }
 
 /** Runs `fn`, turning the API's 404 for the service's own path into a not-found naming the service. */

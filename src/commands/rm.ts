@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { printJson, printLines } from '../output/render.js';
-import { checkIdentifier, notFoundTrigger, resolveService, resolveTrigger } from '../resolve.js';
+import { checkIdentifier, missingTrigger, resolveService, resolveTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
 
 export interface RmOptions {
@@ -19,7 +19,7 @@ export async function runRm(serviceId: string, triggerIds: string[], opts: RmOpt
     try {
       await api.deleteTrigger(service.uuid, trigger.uuid);
     } catch (err) {
-      if (err instanceof NotFoundError) throw notFoundTrigger(service, id);
+      if (err instanceof NotFoundError) throw await missingTrigger(api, service, id);
       throw err;
     }
     return trigger.uuid;

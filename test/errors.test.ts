@@ -1,0 +1,226 @@
+// The error classes and the one mapping to exit codes (src/errors.ts), and how main() reports
+// commander's usage errors and the API's error answers (in-process, against a tiny loopback server).
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { VERSION } from '../src/context.js';
+import {
+  ApiError,
+  AuthError,
+  CliError,
+  EXIT,
+  EXIT_CODES_HELP,
+  exitCodeFor,
+  FileError,
+  NetworkError,
+  NotFoundError,
+  PartialFailure,
+  UsageError,
+} from '../src/errors.js';
+import { runCli, tempHome, type Result } from './helpers/cli.js';
+
+describe('exitCodeFor', () => {
+  it('maps each error class to its exit code', () => {
+    expect(exitCodeFor(new UsageError('u'))).toBe(2);
+    expect(exitCodeFor(new AuthError('a'))).toBe(3);
+    expect(exitCodeFor(new NotFoundError('n'))).toBe(4);
+    expect(exitCodeFor(new NetworkError('x'))).toBe(5);
+    expect(exitCodeFor(new ApiError('boom', 500))).toBe(1);
+    expect(exitCodeFor(new ApiError('gone', 404))).toBe(1);
+    expect(exitCodeFor(new FileError('f'))).toBe(1);
+    expect(exitCodeFor(new CliError('c'))).toBe(1);
+  });
+
+  it('a partial failure carries its own code', () => {
+    expect(exitCodeFor(new PartialFailure('1 of 3 failed', 1))).toBe(1);
+    expect(exitCodeFor(new PartialFailure('2 of 2 failed', 4))).toBe(4);
+    expect(exitCodeFor(new PartialFailure('2 of 2 failed', 3))).toBe(3);
+  });
+
+  it('anything else is a failure (1)', () => {
+    expect(exitCodeFor(new Error('plain'))).toBe(1);
+    expect(exitCodeFor(new TypeError('type'))).toBe(1);
+    expect(exitCodeFor('a string')).toBe(1);
+    expect(exitCodeFor(undefined)).toBe(1);
+    expect(exitCodeFor(null)).toBe(1);
+    expect(exitCodeFor({ code: 2 })).toBe(1);
+  });
+
+  it('EXIT holds the documented codes, and the help text lists each of them', () => {
+    expect(EXIT).toEqual({ ok: 0, failure: 1, usage: 2, auth: 3, notFound: 4, network: 5 });
+    for (const code of Object.values(EXIT)) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+  });
+});
+
+describe('error classes', () => {
+  it('carry their class name, message and hint, and are CliErrors', () => {
+    const err = new NotFoundError('cannot find it', '  a1b2  web');
+    expect(err).toBeInstanceOf(CliError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('NotFoundError');
+    expect(err.message).toBe('cannot find it');
+    expect(err.hint).toBe('  a1b2  web');
+    expect(new UsageError('u').name).toBe('UsageError');
+    expect(new UsageError('u').hint).toBeUndefined();
+    const api = new ApiError('boom', 503, 'try later');
+    expect([api.name, api.status, api.hint]).toEqual(['ApiError', 503, 'try later']);
+    expect(new PartialFailure('x', 4).code).toBe(4);
+  });
+});
+
+/** stderr is one `Error: ...` line (hint lines may follow), no stack trace, no [object Object]. */
+function expectOneError(r: Result): string[] {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines[0]).toMatch(/^Error: \S/);
+  expect(lines[0]).not.toMatch(/^Error: error:/i);
+  expect(lines.filter((l) => l.startsWith('Error:'))).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toContain('[object Object]');
+  return lines;
+}
+
+describe('commander usage errors map to exit 2 with an Error: line (in-process)', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+    ['unknown global option', ['--frobnicate', 'list', 'web'], /unknown option '--frobnicate'/],
+    ['unknown option of a subcommand', ['list', 'web', '--frobnicate'], /unknown option '--frobnicate'/],
+    ['misspelt option, with a suggestion on the same line', ['list', 'web', '--jsno'], /unknown option '--jsno'.*--json/],
+    ['missing argument', ['create'], /missing required argument 'service'/],
+    ['missing variadic argument', ['inspect', 'web'], /missing required argument 'trigger'/],
+    ['missing option value', ['create', 'web', '-o'], /argument missing/],
+    ['too many arguments', ['list', 'web', 'extra'], /too many arguments/],
+  ];
+
+  it.each(cases)('%s', async (_what, args, message) => {
+    const r = await runCli(args, tempHome());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = expectOneError(r);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).toMatch(/--help/);
+  });
+
+  it('no command at all shows the help on stderr and exits 2', async () => {
+    const r = await runCli([], tempHome());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: trigger');
+  });
+
+  it('--help and --version exit 0 with their text on stdout', async () => {
+    const help = await runCli(['--help'], tempHome());
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain('Exit codes:');
+    const version = await runCli(['--version'], tempHome());
+    expect(version).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('a usage error found by the command (not commander) is also exit 2', async () => {
+    const r = await runCli(['create', 'web', '-o', 'nope'], tempHome());
+    expect(r.code).toBe(2);
+    expect(expectOneError(r)[0]).toContain("'nope'");
+  });
+});
+
+// --- API answers from a tiny loopback server ---
+
+interface Recorded {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  if (!server) return;
+  const s = server;
+  server = undefined;
+  s.closeAllConnections();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+});
+
+async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; seen: Recorded[] }> {
+  const seen: Recorded[] = [];
+  server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    req.resume();
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, seen };
+}
+
+function answer(status: number, body: string, type = 'application/json'): (req: IncomingMessage, res: ServerResponse) => void {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+}
+
+const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
+
+describe('API answers map to exit codes (in-process, tiny server)', () => {
+  it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {
+    const { url, seen } = await tinyServer(answer(200, JSON.stringify({ meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] })));
+    const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
+    expect(r.code).toBe(4);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers['user-agent']).toBe(`trigger/${VERSION}`);
+    expect(seen[0]!.headers.accept).toBe('application/json');
+    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('demo:key').toString('base64')}`);
+  });
+
+  it.each([
+    [401, 3],
+    [403, 3],
+    [500, 1],
+    [400, 1],
+  ])('HTTP %i exits %i with the API message on one Error line', async (status, code) => {
+    const { url } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
+    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    const lines = expectOneError(r);
+    expect(lines[0]).toContain(`message for ${status}`);
+    expect(lines[0]).toContain(String(status));
+  });
+
+  it('an error body that is not a string message never shows [object Object]', async () => {
+    const { url } = await tinyServer(answer(500, JSON.stringify({ error: { nested: true }, detail: ['x'] })));
+    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
+    expect(r.code).toBe(1);
+    expect(expectOneError(r)[0]).toContain('500');
+  });
+
+  it('a 2xx answer that is not the API (HTML) is an API failure, exit 1', async () => {
+    const { url } = await tinyServer(answer(200, '<html>login portal</html>', 'text/html'));
+    const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
+    expect(r.code).toBe(1);
+    expect(expectOneError(r)[0]).toMatch(/unexpected answer|not JSON/);
+  });
+
+  it('a server that never answers times out: exit 5', async () => {
+    const { url } = await tinyServer(() => {});
+    const r = await runCli(['list', 'web', '--host', url, '--timeout', '0.3', '--no-retry'], { ...tempHome(), ...creds });
+    expect(r.code).toBe(5);
+    expect(expectOneError(r)[0]).toMatch(/timed out/);
+  });
+
+  it('a host that does not resolve: exit 5', async () => {
+    const r = await runCli(['list', 'web', '--host', 'https://nonexistent.invalid/', '--timeout', '5', '--no-retry'], {
+      ...tempHome(),
+      ...creds,
+    });
+    expect(r.code).toBe(5);
+    expectOneError(r);
+  });
+
+  it('no credentials: exit 3 and the server is not contacted', async () => {
+    const { url, seen } = await tinyServer(answer(200, '{}'));
+    const r = await runCli(['list', 'web', '--host', url], tempHome());
+    expect(r.code).toBe(3);
+    expectOneError(r);
+    expect(seen).toHaveLength(0);
+  });
+});

@@ -1,0 +1,257 @@
+// Identifier resolution (src/resolve.ts) against the in-process emulator, through a real ApiClient.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../src/api/client.js';
+import type { SeedService } from '../src/emulator/store.js';
+import { NotFoundError, UsageError } from '../src/errors.js';
+import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, type ServiceRef } from '../src/resolve.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+
+const WEB_DEMO = 'a1b2c3d4-0000-4000-8000-000000000001';
+const WEB_OTHER = 'b1b2c3d4-0000-4000-8000-000000000002';
+const API = 'c0ffee01-0000-4000-8000-000000000003';
+const DB = 'c0ffee02-0000-4000-8000-000000000004';
+const CAFE = '12345678-0000-4000-8000-000000000005';
+const DOTTED = '0d0d0d0d-0000-4000-8000-000000000006';
+const MISSING = '99999999-0000-4000-8000-000000000009';
+const T_DEPLOY = 'd1d1d1d1-0000-4000-8000-00000000000a';
+const T_SCALE = 'd2d2d2d2-0000-4000-8000-00000000000b';
+const T_OLD = 'f0f0f0f0-0000-4000-8000-00000000000c';
+const T_BEEF = '7e7e7e7e-0000-4000-8000-00000000000d';
+
+function seed(): SeedService[] {
+  return [
+    {
+      uuid: WEB_DEMO,
+      name: 'web',
+      stack: 'demo',
+      triggers: [
+        { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY' },
+        { uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' },
+        { uuid: T_OLD, name: 'old', operation: 'REDEPLOY' },
+        { uuid: T_BEEF, name: 'beef', operation: 'REDEPLOY' },
+      ],
+    },
+    { uuid: WEB_OTHER, name: 'web', stack: 'other', triggers: [{ name: 'dup' }, { name: 'dup' }] },
+    { uuid: API, name: 'api', stack: null },
+    { uuid: DB, name: 'db', stack: null },
+    { uuid: CAFE, name: 'cafe', stack: null },
+    { uuid: DOTTED, name: 'my.app', stack: null },
+  ];
+}
+
+let emu: RunningEmulator;
+let api: ApiClient;
+let requests: string[];
+
+async function setUp(seedServices: SeedService[]): Promise<void> {
+  emu = await startEmulator({ seed: seedServices });
+  requests = [];
+  emu.server.on('request', (req) => requests.push(`${req.method} ${req.url}`));
+  api = new ApiClient({
+    host: `${emu.url}/`,
+    authorization: () => emu.auth,
+    userAgent: 'trigger/test',
+    timeoutMs: 5000,
+    tries: 1,
+  });
+}
+
+beforeEach(async () => {
+  await setUp(seed());
+});
+afterEach(async () => {
+  await api.close();
+  await emu.close();
+});
+
+/** The rejection of a promise, failing when it resolves. */
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+const webDemoRef = (): ServiceRef => ({ uuid: WEB_DEMO });
+
+describe('resolveService', () => {
+  it('a full UUID needs no request (and is lowercased)', async () => {
+    expect(await resolveService(api, WEB_DEMO)).toEqual({ uuid: WEB_DEMO });
+    expect(await resolveService(api, WEB_DEMO.toUpperCase())).toEqual({ uuid: WEB_DEMO });
+    expect(requests).toEqual([]);
+  });
+
+  it('a UUID prefix finds the service with a uuid__startswith filter', async () => {
+    const ref = await resolveService(api, 'C0FFEE01');
+    expect(ref.uuid).toBe(API);
+    expect(ref.service?.name).toBe('api');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toContain('uuid__startswith=c0ffee01');
+  });
+
+  it('a non-hex name goes straight to one filtered request', async () => {
+    const ref = await resolveService(api, 'api');
+    expect(ref).toMatchObject({ uuid: API, service: { name: 'api' } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatch(/^GET \/api\/app\/v1\/service\/\?/);
+    expect(new URL(requests[0]!.slice(4), 'http://x').searchParams.get('name')).toBe('api');
+    expect(requests[0]).not.toContain('uuid__startswith');
+  });
+
+  it('a name made of hex digits is tried as a prefix, then as a name', async () => {
+    const ref = await resolveService(api, 'cafe');
+    expect(ref.uuid).toBe(CAFE);
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toContain('uuid__startswith=cafe');
+    expect(requests[1]).toContain('name=cafe');
+  });
+
+  it('name.stack picks the service of that stack with one request', async () => {
+    expect((await resolveService(api, 'web.demo')).uuid).toBe(WEB_DEMO);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toContain('stack__name=demo');
+    expect((await resolveService(api, 'web.other')).uuid).toBe(WEB_OTHER);
+  });
+
+  it('a name with a dot that is not name.stack is still found by name', async () => {
+    expect((await resolveService(api, 'my.app')).uuid).toBe(DOTTED);
+  });
+
+  it('a name shared by services of two stacks is ambiguous: NotFoundError listing UUIDs and names', async () => {
+    const err = await rejection(resolveService(api, 'web'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toContain("'web'");
+    const hint = (err as NotFoundError).hint ?? '';
+    expect(hint).toMatch(new RegExp(`${WEB_DEMO}\\s+web`));
+    expect(hint).toMatch(new RegExp(`${WEB_OTHER}\\s+web`));
+    expect(hint.split('\n')).toHaveLength(2);
+  });
+
+  it('a prefix shared by two UUIDs is ambiguous', async () => {
+    const err = await rejection(resolveService(api, 'c0ffee0'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    const hint = (err as NotFoundError).hint ?? '';
+    expect(hint).toMatch(new RegExp(`${API}\\s+api`));
+    expect(hint).toMatch(new RegExp(`${DB}\\s+db`));
+    expect(hint).not.toContain(WEB_DEMO);
+  });
+
+  it('many candidates: the hint shows ten and counts the rest', async () => {
+    await api.close();
+    await emu.close();
+    await setUp(Array.from({ length: 12 }, (_, i) => ({ name: 'dup', stack: `s${i}` })));
+    const err = await rejection(resolveService(api, 'dup'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    const lines = ((err as NotFoundError).hint ?? '').split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toContain('2 more');
+  });
+
+  it('nothing matches: NotFoundError naming the identifier', async () => {
+    for (const id of ['nosuch', 'abcdef', 'nosuch.demo', 'web.nostack']) {
+      const err = await rejection(resolveService(api, id));
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect(err.message).toContain(`'${id}'`);
+    }
+  });
+});
+
+describe('resolveTrigger', () => {
+  it('a full UUID without fetch needs no request', async () => {
+    expect(await resolveTrigger(api, webDemoRef(), T_OLD.toUpperCase(), false)).toEqual({ uuid: T_OLD });
+    expect(requests).toEqual([]);
+  });
+
+  it('a full UUID with fetch returns the server object; an unknown one is a not-found naming it', async () => {
+    const t = await resolveTrigger(api, webDemoRef(), T_SCALE);
+    expect(t).toMatchObject({ uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' });
+    expect(requests).toEqual([`GET /api/app/v1/service/${WEB_DEMO}/trigger/${T_SCALE}/`]);
+    const err = await rejection(resolveTrigger(api, webDemoRef(), MISSING));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toContain(MISSING);
+  });
+
+  it('a UUID prefix and a name find the trigger', async () => {
+    expect((await resolveTrigger(api, webDemoRef(), 'D1D1')).uuid).toBe(T_DEPLOY);
+    expect((await resolveTrigger(api, webDemoRef(), 'scale-hook')).uuid).toBe(T_SCALE);
+    expect((await resolveTrigger(api, webDemoRef(), 'beef')).uuid).toBe(T_BEEF);
+  });
+
+  it('a non-hex trigger name takes one filtered request', async () => {
+    expect((await resolveTrigger(api, webDemoRef(), 'old')).uuid).toBe(T_OLD);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatch(new RegExp(`^GET /api/app/v1/service/${WEB_DEMO}/trigger/\\?.*name=old`));
+  });
+
+  it('an ambiguous prefix or name is a NotFoundError listing the candidates', async () => {
+    const byPrefix = await rejection(resolveTrigger(api, webDemoRef(), 'd'));
+    expect(byPrefix).toBeInstanceOf(NotFoundError);
+    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_DEPLOY}\\s+deploy-hook`));
+    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_SCALE}\\s+scale-hook`));
+    const byName = await rejection(resolveTrigger(api, { uuid: WEB_OTHER }, 'dup'));
+    expect(byName).toBeInstanceOf(NotFoundError);
+    expect(((byName as NotFoundError).hint ?? '').split('\n')).toHaveLength(2);
+  });
+
+  it('nothing matches: NotFoundError naming the identifier', async () => {
+    const err = await rejection(resolveTrigger(api, webDemoRef(), 'nosuch'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toContain("'nosuch'");
+  });
+
+  it('a trigger looked up in a service that does not exist is a not-found', async () => {
+    const err = await rejection(resolveTrigger(api, { uuid: MISSING }, 'deploy-hook'));
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.message).toContain(MISSING);
+  });
+});
+
+describe('invalid identifiers', () => {
+  const invalid: [string, string][] = [
+    ['empty', ''],
+    ['slash', 'a/b'],
+    ['dot-dot', '..'],
+    ['dot-dot inside', 'web..demo'],
+    ['question mark', 'a?b'],
+    ['hash', 'a#b'],
+    ['percent', 'a%2fb'],
+    ['space', 'a b'],
+    ['tab', 'a\tb'],
+    ['newline', 'web\n'],
+    ['NUL', 'a\u0000b'],
+    ['escape', 'a\u001b[31m'],
+    ['DEL', 'a\u007f'],
+    ['C1 control', 'a\u009bb'],
+    ['non-breaking space', 'a\u00a0b'],
+    ['too long', 'x'.repeat(MAX_IDENTIFIER + 1)],
+  ];
+
+  it.each(invalid)('%s: rejected with UsageError before any request', async (_what, id) => {
+    expect(() => checkIdentifier('service', id)).toThrow(UsageError);
+    expect(await rejection(resolveService(api, id))).toBeInstanceOf(UsageError);
+    expect(await rejection(resolveTrigger(api, webDemoRef(), id))).toBeInstanceOf(UsageError);
+    expect(await rejection(resolveTrigger(api, webDemoRef(), id, false))).toBeInstanceOf(UsageError);
+    expect(requests).toEqual([]);
+  });
+
+  it('the message names the kind and shows no control characters', () => {
+    let message = '';
+    try {
+      checkIdentifier('trigger', 'a\u001b[31mb c');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('trigger');
+    // eslint-disable-next-line no-control-regex
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('identifiers at the length limit, with dots, dashes and underscores are accepted', () => {
+    for (const id of ['x'.repeat(MAX_IDENTIFIER), 'web.demo', 'my-app_2', 'a.b.c', WEB_DEMO]) {
+      expect(() => checkIdentifier('service', id)).not.toThrow();
+    }
+    expect(MAX_IDENTIFIER).toBe(256);
+  });
+});
