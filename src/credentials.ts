@@ -28,7 +28,11 @@ export function userOf(authorization: string): string | undefined {
 
 export function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
   if (env.DOCKERCLOUD_AUTH) {
-    return { authorization: env.DOCKERCLOUD_AUTH, user: userOf(env.DOCKERCLOUD_AUTH), source: 'DOCKERCLOUD_AUTH' };
+    const authorization = env.DOCKERCLOUD_AUTH.trim();
+    if (!/^[\x20-\x7e]+$/.test(authorization)) {
+      throw new AuthError('DOCKERCLOUD_AUTH is not a valid Authorization value (it holds control or non-ASCII characters)');
+    }
+    return { authorization, user: userOf(authorization), source: 'DOCKERCLOUD_AUTH' };
   }
   const user = env.DOCKERCLOUD_USER;
   if (user && env.DOCKERCLOUD_APIKEY) {

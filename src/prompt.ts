@@ -6,11 +6,12 @@ type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void }
 
 /** Reads one line from `input`; with `hidden`, typed characters are not echoed. */
 export function ask(input: TtyIn, output: Writable, question: string, hidden = false): Promise<string> {
-  output.write(question);
   return new Promise((resolve, reject) => {
     let answer = '';
+    // Echo goes off before the question shows, so nothing typed in reply can appear on screen.
     const raw = hidden && input.isTTY && typeof input.setRawMode === 'function';
     if (raw) input.setRawMode!(true);
+    output.write(question);
     const finish = (err?: Error): void => {
       input.off('data', onData);
       input.off('end', onEnd);
