@@ -2,6 +2,7 @@
 // TRIGGER_CONFIG_DIR against emulators on loopback, each emulator accepting one account only, so a
 // request that succeeds tells which credentials were sent. Real HTTP, real files, no mocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerSecret } from './helpers/secrets.js';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const basic = (user: string, secret: string): string => `Basic ${b64(user, secre
 const SECRETS: string[] = [];
 function secret(value: string): string {
   SECRETS.push(value);
-  return value;
+  return registerSecret(value);
 }
 
 // --- spawning, with every output kept ---------------------------------------------------------

@@ -8,6 +8,12 @@ import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/main.js';
 import type { ContextDeps } from '../../src/context.js';
 import type { IO } from '../../src/io.js';
+import { recordOutput, registerSecret } from './secrets.js';
+import { APIKEY, USER } from './emulator.js';
+
+// The emulator's default credentials are secrets like any other.
+registerSecret(APIKEY);
+registerSecret(Buffer.from(`${USER}:${APIKEY}`).toString('base64'));
 
 export interface Result {
   code: number;
@@ -61,6 +67,7 @@ export async function runCli(
     columns: opts.tty ? (opts.columns ?? 80) : undefined,
   };
   const code = await main(args, { io, env: env as NodeJS.ProcessEnv, backoffMs: 1, ...opts.deps });
+  recordOutput(args, out.text(), err.text());
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -76,9 +83,11 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code) => {
+      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      recordOutput(args, result.stdout, result.stderr);
+      resolvePromise(result);
+    });
     child.stdin.end(input ?? '');
   });
 }
