@@ -1,7 +1,7 @@
 // Bundles each bin into dist/ as minified ESM. Code that only some commands need is split into
 // chunks that load on demand, so `trigger --version` does not pay for the network or config code.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -55,7 +55,20 @@ const result = await build({
   define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
   metafile: true,
 });
+// The bundles hold code of other packages; their licences travel with it.
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.add(m[1]);
+}
+const notices = [...packages].sort().map((name) => {
+  const dir = `node_modules/${name}`;
+  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  const { version: v, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  return `${name}@${v} (${license})\n\n${file ? readFileSync(`${dir}/${file}`, 'utf8').trim() : '(no licence file)'}\n`;
+});
+writeFileSync('dist/THIRD-PARTY-LICENSES.txt', `Packages bundled into dist/:\n\n${notices.join('\n---\n\n')}`);
+
 if (process.argv.includes('--metafile')) {
-  const { writeFileSync } = await import('node:fs');
   writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 }
