@@ -18,6 +18,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
-  const [{ main }, { processIO }] = await Promise.all([import('./main.js'), import('./io.js')]);
+  const { main, processIO } = await import('./main.js');
   process.exitCode = await main(args, { io: processIO(), env: process.env });
 }

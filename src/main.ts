@@ -6,6 +6,8 @@ import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { buildProgram, type CommandError } from './program.js';
 import { reportError } from './report.js';
 
+export { processIO } from './io.js';
+
 function usageFromCommander(err: CommandError): UsageError {
   const message = err.message.replace(/^error:\s*/i, '');
   const where = err.command ? `trigger ${err.command}` : 'trigger';

@@ -1,7 +1,17 @@
-// The command line: global options, the subcommands and their help. Actions load their code lazily.
+// The command line: global options, the subcommands and their help. The network client, tables and
+// the config writer load only when a command reaches them; --help and --version skip this module.
 import { Command, CommanderError, Option } from 'commander';
 import type { Context, GlobalOptions } from './context.js';
 import { EXIT_CODES_HELP } from './errors.js';
+import { runCall } from './commands/call.js';
+import { runCompletion } from './commands/completion.js';
+import { runConfigSet, runConfigShow, runConfigUnset, runConfigUse } from './commands/config.js';
+import { runCreate } from './commands/create.js';
+import { runInspect } from './commands/inspect.js';
+import { runList } from './commands/list.js';
+import { runLogin, runLogout } from './commands/login.js';
+import { runRm } from './commands/rm.js';
+import { runRotate } from './commands/rotate.js';
 
 function globalOptions(): Option[] {
   return [
@@ -82,7 +92,7 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .option('--json', 'print the triggers as a JSON array')
     .option('--format <template>', FORMAT_HELP)
-    .action(async (service: string | undefined, opts) => (await import('./commands/list.js')).runList(service, opts, ctx));
+    .action((service: string | undefined, opts) => runList(service, opts, ctx));
 
   sub('create', 'Create a trigger for a service', ['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q'])
     .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
@@ -91,14 +101,14 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('-q, --quiet', 'print the new trigger\'s UUID only')
     .option('--json', 'print the new trigger as JSON')
     .option('--format <template>', FORMAT_HELP)
-    .action(async (service: string, opts) => (await import('./commands/create.js')).runCreate(service, opts, ctx));
+    .action((service: string, opts) => runCreate(service, opts, ctx));
 
   sub('inspect', 'Show triggers in full, as a JSON array', ['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook'])
     .argument('<service>', 'service UUID, UUID prefix, name, or name.stack')
     .argument('<trigger...>', 'trigger UUIDs, UUID prefixes or names')
     .option('--json', 'print JSON (the default)')
     .option('--format <template>', FORMAT_HELP)
-    .action(async (service: string, triggers: string[], opts) => (await import('./commands/inspect.js')).runInspect(service, triggers, opts, ctx));
+    .action((service: string, triggers: string[], opts) => runInspect(service, triggers, opts, ctx));
 
   sub('rm', 'Remove triggers from a service', ['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook'])
     .alias('remove')
@@ -106,7 +116,7 @@ export function buildProgram(ctx: Context, version: string): Command {
     .argument('<trigger...>', 'trigger UUIDs, UUID prefixes or names')
     .option('-q, --quiet', 'print the removed UUIDs only (the default output)')
     .option('--json', 'print the removed UUIDs as a JSON array')
-    .action(async (service: string, triggers: string[], opts) => (await import('./commands/rm.js')).runRm(service, triggers, opts, ctx));
+    .action((service: string, triggers: string[], opts) => runRm(service, triggers, opts, ctx));
 
   sub('call', 'Call a trigger: redeploy or scale up its service', [
     'trigger call web deploy-hook',
@@ -120,7 +130,7 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
     .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
     .option('--json', 'print the status, action URI and body as JSON')
-    .action(async (first: string, second: string | undefined, opts) => (await import('./commands/call.js')).runCall(first, second, opts, ctx));
+    .action((first: string, second: string | undefined, opts) => runCall(first, second, opts, ctx));
 
   sub('rotate', 'Replace a leaked trigger: create a new one like it, then remove the old one', [
     'trigger rotate web deploy-hook',
@@ -131,7 +141,7 @@ export function buildProgram(ctx: Context, version: string): Command {
     .option('-q, --quiet', "print the new trigger's UUID only")
     .option('--json', 'print the new trigger as JSON')
     .option('--format <template>', FORMAT_HELP)
-    .action(async (service: string, trigger: string, opts) => (await import('./commands/rotate.js')).runRotate(service, trigger, opts, ctx));
+    .action((service: string, trigger: string, opts) => runRotate(service, trigger, opts, ctx));
 
   sub('login', 'Log in: check a user name and API key and save them in the profile', [
     'trigger login',
@@ -139,10 +149,10 @@ export function buildProgram(ctx: Context, version: string): Command {
   ])
     .option('-u, --username <user>', 'user name (asked for when not given)')
     .option('--password-stdin', 'read the API key from standard input')
-    .action(async (opts) => (await import('./commands/login.js')).runLogin(opts, ctx));
+    .action((opts) => runLogin(opts, ctx));
 
   sub('logout', 'Forget the credentials saved in the profile', ['trigger logout', 'trigger logout --profile staging'])
-    .action(async () => (await import('./commands/login.js')).runLogout(ctx));
+    .action(() => runLogout(ctx));
 
   const config = sub('config', 'Show or change the settings of the profile', ['trigger config show', 'trigger config set host http://127.0.0.1:8080/']);
   config.action(() => config.help({ error: true }));
@@ -156,24 +166,24 @@ export function buildProgram(ctx: Context, version: string): Command {
   };
   configSub('show', 'Show the effective settings and where the credentials come from', ['trigger config show', 'trigger config show --json'])
     .option('--json', 'print the settings as JSON')
-    .action(async (opts) => (await import('./commands/config.js')).runConfigShow(opts, ctx));
+    .action((opts) => runConfigShow(opts, ctx));
   configSub('set', 'Set host, namespace, timeout or insecure in the profile', ['trigger config set host http://127.0.0.1:8080/', 'trigger --profile work config set namespace acme'])
     .argument('<key>', 'host, namespace, timeout or insecure')
     .argument('<value>', 'the new value')
-    .action(async (key: string, value: string) => (await import('./commands/config.js')).runConfigSet(key, value, ctx));
+    .action((key: string, value: string) => runConfigSet(key, value, ctx));
   configSub('unset', 'Remove a setting from the profile', ['trigger config unset namespace'])
     .argument('<key>', 'host, namespace, timeout or insecure')
-    .action(async (key: string) => (await import('./commands/config.js')).runConfigUnset(key, ctx));
+    .action((key: string) => runConfigUnset(key, ctx));
   configSub('use', 'Make a profile the default one', ['trigger config use staging'])
     .argument('<profile>', 'name of the profile')
-    .action(async (name: string) => (await import('./commands/config.js')).runConfigUse(name, ctx));
+    .action((name: string) => runConfigUse(name, ctx));
 
   sub('completion', 'Print a shell completion script for bash, zsh or fish', [
     'source <(trigger completion bash)     # in ~/.bashrc',
     'trigger completion fish > ~/.config/fish/completions/trigger.fish',
   ])
     .argument('<shell>', 'bash, zsh or fish')
-    .action(async (shell: string) => (await import('./commands/completion.js')).runCompletion(shell, program, ctx));
+    .action((shell: string) => runCompletion(shell, program, ctx));
 
   return program;
 }

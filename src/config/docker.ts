@@ -1,5 +1,4 @@
 // Credentials of the original docker-cloud tool: ~/.docker/config.json, read only, never written.
-import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from '../credentials.js';
@@ -36,6 +35,8 @@ export function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefine
 
 function fromHelper(store: string, env: NodeJS.ProcessEnv): Credentials | undefined {
   const helper = `docker-credential-${store}`;
+  // Loaded here, not at start-up: most runs never reach a credential helper.
+  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const run = spawnSync(helper, ['get'], { input: DOCKER_INDEX, env, encoding: 'utf8', timeout: 30_000 });
   if (run.error) {
     const code = (run.error as NodeJS.ErrnoException).code;
