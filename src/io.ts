@@ -42,7 +42,3 @@ export function safeText(value: unknown): string {
   return String(value ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
-/** Like safeText, but keeps tabs and line breaks (a template's own layout). */
-export function safeLines(value: string): string {
-  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
-}

@@ -240,6 +240,9 @@ export class ApiClient {
   async send(method: string, pathOrUrl: string, options: RequestOptions = {}): Promise<RawResponse> {
     const auth = options.auth ?? true;
     let url = this.url(pathOrUrl, options.query);
+    if (auth && url.origin !== this.base.origin) {
+      throw new ApiError(`refusing to send credentials to ${url.origin}, which is not the REST host ${this.base.origin}`);
+    }
     let authorization = auth ? this.credentialsFor(url) : undefined;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const headers: Record<string, string> = {

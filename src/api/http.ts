@@ -4,10 +4,15 @@
 import v8 from 'node:v8';
 import type { Dispatcher } from 'undici';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+import UndiciDispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import apiRequest from 'undici/lib/api/api-request.js';
+import apiConnect from 'undici/lib/api/api-connect.js';
 
 /** One keep-alive dispatcher for the whole run; honours HTTP(S)_PROXY and NO_PROXY (either case) of `env`. */
 export function createDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
+  // undici's entry point adds its API methods to every dispatcher; a proxy agent opens its tunnel
+  // with connect(), so that one is added here.
+  (UndiciDispatcher.prototype as { connect?: unknown }).connect ??= apiConnect;
   // undici parses HTTP with a WebAssembly module. V8's optimising compile of it runs in the
   // background and holds the process open for ~80 ms after the work is done; the baseline
   // compiler alone is fast enough for API answers.

@@ -1,6 +1,7 @@
 // --format templates in the style of `docker --format`: {{.field}}, {{json .}}, {{json .field}},
 // \t and \n escapes, and a `table ` prefix for aligned columns with a header.
 import { UsageError } from '../errors.js';
+import { safeText } from '../io.js';
 
 type Part = { text: string } | { field: string; json: boolean } | { whole: true };
 
@@ -60,9 +61,10 @@ export function parseTemplate(source: string, fields: readonly string[]): Templa
   return { table, columns, headers: columns.map(headerOf) };
 }
 
+/** A field's text; control characters the server put in it are neutralised (JSON escapes its own). */
 function valueText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' ? JSON.stringify(value) : safeText(value);
 }
 
 export function renderParts(parts: Part[], object: Record<string, unknown>): string {

@@ -2,7 +2,7 @@
 // --no-trunc and checked before any request, drives every command's output.
 import type { Trigger } from '../api/types.js';
 import { UsageError } from '../errors.js';
-import { safeLines, type IO } from '../io.js';
+import type { IO } from '../io.js';
 import { parseTemplate, renderParts, type Template } from './format.js';
 
 export type OutputSpec =
@@ -72,9 +72,7 @@ export async function printTriggers(
       const { template } = spec;
       const records = triggers as unknown as Record<string, unknown>[];
       if (!template.table) {
-        // Escape sequences the server put in a name must not reach a terminal.
-        const line = (r: Record<string, unknown>): string => renderParts(template.columns[0]!, r);
-        io.stdout.write(records.map((r) => `${io.isTTY ? safeLines(line(r)) : line(r)}\n`).join(''));
+        io.stdout.write(records.map((r) => `${renderParts(template.columns[0]!, r)}\n`).join(''));
         return;
       }
       const { renderTable } = await import('./table.js');

@@ -1,0 +1,583 @@
+// The network behaviour of the CLI (src/api/client.ts, src/api/http.ts): retries, Retry-After,
+// timeouts, connection failures, redirects, proxies, keep-alive, --debug lines and the body cap.
+// Real HTTP on loopback against scripted fault servers (test/helpers/fault-server.ts) or the emulator.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
+import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
+import { ApiError } from '../src/errors.js';
+import { resolveSettings } from '../src/settings.js';
+import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import {
+  hang,
+  json,
+  redirect,
+  reset,
+  slowBody,
+  startFaultServer,
+  startProxy,
+  status,
+  type FaultServer,
+  type Handler,
+  type TestProxy,
+} from './helpers/fault-server.js';
+
+const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const TRIG = '6db5e1f2-0000-4000-8000-00000000000a';
+const LIST_PATH = triggersPath(SVC);
+const TRIG_PATH = triggerPath(SVC, TRIG);
+const CALL_PATH = triggerCallPath(SVC, TRIG);
+const MASKED_TRIG_PATH = `/api/app/v1/service/${SVC}/trigger/6db5…/`;
+const ACTION_URI = '/api/audit/v1/action/0a0a0a0a-0000-4000-8000-000000000001/';
+const APIKEY = 'demo-apikey';
+const AUTH_B64 = Buffer.from(`demo:${APIKEY}`).toString('base64');
+const AUTH = `Basic ${AUTH_B64}`;
+
+function trigger(uuid = TRIG, name = 'deploy-hook'): Record<string, string> {
+  return { uuid, name, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };
+}
+
+function page(objects: unknown[], meta: Record<string, unknown> = {}): unknown {
+  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
+}
+
+const onePage = (): Handler => json(200, page([trigger()]));
+const accepted = (): Handler =>
+  json(202, { uuid: '0a0a0a0a-0000-4000-8000-000000000001', state: 'Pending' }, { 'x-dockercloud-action-uri': ACTION_URI });
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function fault(): Promise<FaultServer> {
+  const f = await startFaultServer();
+  cleanups.push(() => f.close());
+  return f;
+}
+
+async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise<{ emu: RunningEmulator; urls: string[]; connections: () => number }> {
+  const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'web', triggers: [{ uuid: TRIG, name: 'deploy-hook' }] }], ...opts });
+  const urls: string[] = [];
+  let connections = 0;
+  emu.server.on('request', (req) => urls.push(`${req.method} ${req.url}`));
+  emu.server.on('connection', () => connections++);
+  cleanups.push(() => emu.close());
+  return { emu, urls, connections: () => connections };
+}
+
+async function proxy(): Promise<TestProxy> {
+  const p = await startProxy();
+  cleanups.push(() => p.close());
+  return p;
+}
+
+/** A loopback port with nothing listening on it. */
+async function deadPort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(url, extra);
+const callUrl = (f: { url: string }): string => `${f.url}${CALL_PATH}`;
+
+/** Lines of a --debug run: requests ('>') and responses ('<'), with or without a prefix. */
+function debugLines(stderr: string): { sent: string[]; received: string[] } {
+  const lines = stderr.split('\n');
+  return {
+    sent: lines.filter((l) => /^(\[debug\] )?> /.test(l)),
+    received: lines.filter((l) => /^(\[debug\] )?< /.test(l)),
+  };
+}
+
+function expectNoSecrets(r: Result): void {
+  const all = r.stdout + r.stderr;
+  expect(r.stderr).not.toContain(AUTH_B64);
+  expect(all).not.toContain(APIKEY);
+  expect(r.stderr).not.toContain(TRIG);
+}
+
+describe('retries of GET and DELETE', () => {
+  it('a 503 on GET is retried: 2 requests to the same URL, then success', async () => {
+    const f = await fault();
+    f.enqueue(status(503), onePage());
+    const r = await runCli(['list', SVC, '--no-trunc'], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(TRIG);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`GET ${LIST_PATH}`, `GET ${LIST_PATH}`]);
+    expect(f.requests.every((q) => q.headers.authorization === AUTH)).toBe(true);
+    expect(f.unexpected).toEqual([]);
+  });
+
+  it('502 and 504 on GET are retried too', async () => {
+    const f = await fault();
+    f.enqueue(status(502), status(504), onePage());
+    const r = await runCli(['list', SVC], env(f.url));
+    expect(r.code).toBe(0);
+    expect(f.requests).toHaveLength(3);
+    expect(f.unexpected).toEqual([]);
+  });
+
+  it('a connection reset (socket destroyed) on GET is retried', async () => {
+    const f = await fault();
+    f.enqueue(reset(), onePage());
+    const r = await runCli(['list', SVC, '--no-trunc'], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(TRIG);
+    expect(f.requests.map((q) => q.method)).toEqual(['GET', 'GET']);
+  });
+
+  it('a 502 on DELETE is retried and the trigger is removed once', async () => {
+    const f = await fault();
+    f.enqueue(status(502), status(204));
+    const r = await runCli(['rm', SVC, TRIG], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${TRIG}\n`);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`DELETE ${TRIG_PATH}`, `DELETE ${TRIG_PATH}`]);
+  });
+
+  it('at most 3 tries in all: an API that always answers 503 gets 3 requests, exit 1', async () => {
+    const f = await fault();
+    f.fallback(status(503));
+    const r = await runCli(['list', SVC], env(f.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: .*503/);
+    expect(f.requests).toHaveLength(3);
+  });
+
+  it('--no-retry sends one request only', async () => {
+    const f = await fault();
+    f.fallback(status(503));
+    const r = await runCli(['list', SVC, '--no-retry'], env(f.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('503');
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('Retry-After in seconds is honoured on a 429 (the second try waits about a second)', async () => {
+    const f = await fault();
+    f.enqueue(status(429, { 'retry-after': '1' }), onePage());
+    const r = await runCli(['list', SVC], env(f.url));
+    expect(r.code).toBe(0);
+    expect(f.requests).toHaveLength(2);
+    // runCli shortens the backoff to 1 ms, so only Retry-After can explain the gap.
+    expect(f.requests[1]!.at - f.requests[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('a 400 or a 500 on GET is not retried', async () => {
+    for (const code of [400, 500]) {
+      const f = await fault();
+      f.fallback(status(code));
+      const r = await runCli(['list', SVC], env(f.url));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(String(code));
+      expect(f.requests).toHaveLength(1);
+    }
+  });
+});
+
+describe('retries of POST: a trigger never fires twice', () => {
+  it('a trigger call answered 503 then 202 is retried, and exactly one call succeeds', async () => {
+    const f = await fault();
+    let fired = 0;
+    const fire = accepted();
+    f.enqueue(status(503), (req, res, info) => {
+      fired++;
+      return fire(req, res, info);
+    });
+    const r = await runCli(['call', callUrl(f), '--data', 'payload'], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Action: ${ACTION_URI}`);
+    expect(fired).toBe(1);
+    expect(f.requests.map((q) => `${q.method} ${q.url} ${q.body}`)).toEqual([`POST ${CALL_PATH} payload`, `POST ${CALL_PATH} payload`]);
+    expect(f.requests.every((q) => q.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('a 500 on a trigger call is not retried: 1 request, exit 1', async () => {
+    const f = await fault();
+    f.fallback(status(500));
+    const r = await runCli(['call', callUrl(f)], env(f.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: .*500/);
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('502 and 504 on a trigger call are not retried', async () => {
+    for (const code of [502, 504]) {
+      const f = await fault();
+      f.fallback(status(code));
+      const r = await runCli(['call', callUrl(f)], env(f.url));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(String(code));
+      expect(f.requests).toHaveLength(1);
+    }
+  });
+
+  it('a 502 on create (POST) is not retried', async () => {
+    const f = await fault();
+    f.fallback(status(502));
+    const r = await runCli(['create', SVC, '-n', 'hook'], env(f.url));
+    expect(r.code).toBe(1);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${LIST_PATH}`]);
+  });
+
+  it('a connection reset after the call reached the server is not retried (exit 5)', async () => {
+    const f = await fault();
+    f.fallback(reset());
+    const r = await runCli(['call', callUrl(f)], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: /);
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('a call that could not connect (refused) is retried: 3 tries, exit 5', async () => {
+    const port = await deadPort();
+    const url = `http://127.0.0.1:${port}`;
+    const r = await runCli(['--debug', 'call', `${url}${CALL_PATH}`], env(url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('refused');
+    expect(debugLines(r.stderr).sent).toHaveLength(3);
+  });
+
+  it('a 429 on a trigger call with Retry-After as an HTTP date is retried after that date', async () => {
+    const f = await fault();
+    let fired = 0;
+    const fire = accepted();
+    f.enqueue(
+      (req, res, info) => status(429, { 'retry-after': new Date(Date.now() + 2000).toUTCString() })(req, res, info),
+      (req, res, info) => {
+        fired++;
+        return fire(req, res, info);
+      },
+    );
+    const r = await runCli(['call', callUrl(f)], env(f.url));
+    expect(r.code).toBe(0);
+    expect(fired).toBe(1);
+    expect(f.requests).toHaveLength(2);
+    // The date has one-second resolution: it lies 1 to 2 s after the first answer.
+    expect(f.requests[1]!.at - f.requests[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('timeouts', () => {
+  it('the default is 30 s; --timeout and DOCKERCLOUD_TIMEOUT set it', () => {
+    expect(resolveSettings({ flags: {}, env: {} }).timeoutS).toBe(30);
+    expect(resolveSettings({ flags: {}, env: { DOCKERCLOUD_TIMEOUT: '2.5' } }).timeoutS).toBe(2.5);
+    expect(resolveSettings({ flags: { timeout: '7' }, env: { DOCKERCLOUD_TIMEOUT: '2.5' } }).timeoutS).toBe(7);
+  });
+
+  it('an invalid --timeout is a usage error before any request', async () => {
+    const f = await fault();
+    const r = await runCli(['list', SVC, '--timeout', 'soon'], env(f.url));
+    expect(r.code).toBe(2);
+    expect(f.requests).toHaveLength(0);
+  });
+
+  it('a body that never finishes with --timeout 0.5: exit 5, the message names the (masked) URL', async () => {
+    const f = await fault();
+    f.fallback(slowBody());
+    const r = await runCli(['inspect', SVC, TRIG, '--timeout', '0.5'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: .*tim/i);
+    expect(r.stderr).toContain(`${f.url}${MASKED_TRIG_PATH}`);
+    expect(r.stderr).not.toContain(TRIG);
+    expect(f.requests.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the time limit covers the whole body: a body trickling in forever still times out', async () => {
+    const f = await fault();
+    f.fallback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"meta": {');
+      // A byte every 50 ms: no single gap is long, the whole answer never ends.
+      const timer = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const r = await runCli(['list', SVC, '--timeout', '0.5'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: .*tim/i);
+    expect(r.stderr).toContain(`${f.url}${LIST_PATH}`);
+  });
+
+  it('a server that never answers, with DOCKERCLOUD_TIMEOUT=0.5: exit 5 naming the URL', async () => {
+    const f = await fault();
+    f.fallback(hang());
+    const r = await runCli(['list', SVC], env(f.url, { DOCKERCLOUD_TIMEOUT: '0.5' }));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: .*tim/i);
+    expect(r.stderr).toContain(`${f.url}${LIST_PATH}`);
+  });
+});
+
+describe('call --wait against a scripted API', () => {
+  const action = (state: string): Handler => json(200, { uuid: '0a0a0a0a-0000-4000-8000-000000000001', action: 'Service Redeploy', state });
+
+  it('Canceling then Canceled exits 1; the call has no Authorization, the polls have it', async () => {
+    const f = await fault();
+    f.enqueue(accepted(), action('In progress'), action('Canceling'), action('Canceled'));
+    const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: .*Canceled/);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([
+      `POST ${CALL_PATH}`,
+      `GET ${ACTION_URI}`,
+      `GET ${ACTION_URI}`,
+      `GET ${ACTION_URI}`,
+    ]);
+    expect(f.requests.map((q) => q.headers.authorization)).toEqual([undefined, AUTH, AUTH, AUTH]);
+  });
+
+  it('Pending then Success exits 0', async () => {
+    const f = await fault();
+    f.enqueue(accepted(), action('Pending'), action('Success'));
+    const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('State: Success');
+    expect(f.requests).toHaveLength(3);
+  });
+
+  it('an action URI on another origin than the REST host never gets the credentials', async () => {
+    // The call URL may be on any host (it is given by the user, or listed by the API) and needs no
+    // credentials; the action URI its answer names must not make the CLI send them there.
+    const rest = await fault();
+    const other = await fault();
+    const success = action('Success');
+    rest.fallback(success);
+    other.enqueue(json(202, {}, { 'x-dockercloud-action-uri': `${other.url}${ACTION_URI}` }));
+    other.fallback(success);
+    await runCli(['call', callUrl(other), '--wait', '--wait-timeout', '5'], env(rest.url));
+    expect(other.requests[0]!.method).toBe('POST');
+    expect(other.requests.map((q) => q.headers.authorization)).toEqual(other.requests.map(() => undefined));
+    expect(rest.unexpected).toEqual([]);
+  });
+
+  it('--wait without credentials fails (exit 3) before the trigger is called', async () => {
+    const f = await fault();
+    f.fallback(accepted());
+    const { DOCKERCLOUD_USER: _u, DOCKERCLOUD_APIKEY: _k, ...noCredentials } = env(f.url);
+    const r = await runCli(['call', callUrl(f), '--wait'], noCredentials);
+    expect(r.code).toBe(3);
+    expect(f.requests).toEqual([]);
+  });
+});
+
+describe('redirects', () => {
+  it('a GET redirected to another origin is followed without the Authorization header', async () => {
+    const a = await fault();
+    const b = await fault();
+    a.enqueue(redirect(302, `${b.url}${LIST_PATH}`));
+    b.enqueue(onePage());
+    const r = await runCli(['list', SVC, '--no-trunc'], env(a.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(TRIG);
+    expect(a.requests[0]!.headers.authorization).toBe(AUTH);
+    expect(b.requests).toHaveLength(1);
+    expect(b.requests[0]!.url).toBe(LIST_PATH);
+    expect(b.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('a GET redirected on the same origin keeps the Authorization header', async () => {
+    const a = await fault();
+    a.enqueue(redirect(301, `${LIST_PATH}?moved=1`), onePage());
+    const r = await runCli(['list', SVC], env(a.url));
+    expect(r.code).toBe(0);
+    expect(a.requests.map((q) => q.url)).toEqual([LIST_PATH, `${LIST_PATH}?moved=1`]);
+    expect(a.requests.map((q) => q.headers.authorization)).toEqual([AUTH, AUTH]);
+  });
+
+  it('a redirect answering a trigger call or a create (POST) is not followed: exit 1', async () => {
+    const a = await fault();
+    const b = await fault();
+    b.fallback(accepted());
+    a.enqueue(redirect(307, `${b.url}${CALL_PATH}`));
+    const call = await runCli(['call', callUrl(a)], env(a.url));
+    expect(call.code).toBe(1);
+    expect(call.stderr).toMatch(/^Error: .*redirect/i);
+    expect(call.stderr).not.toContain(TRIG);
+    a.enqueue(redirect(308, `${b.url}${LIST_PATH}`));
+    const create = await runCli(['create', SVC, '-n', 'hook'], env(a.url));
+    expect(create.code).toBe(1);
+    expect(a.requests).toHaveLength(2);
+    expect(b.requests).toHaveLength(0);
+  });
+
+  it('a redirect loop ends with an error, not an endless run', async () => {
+    const a = await fault();
+    a.fallback(redirect(302, LIST_PATH));
+    const r = await runCli(['list', SVC], env(a.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: /);
+    expect(a.requests.length).toBeGreaterThan(1);
+    expect(a.requests.length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('proxies (from the command environment)', () => {
+  const throughEmulator = (p: TestProxy, emu: RunningEmulator): boolean => {
+    const host = new URL(emu.url).host;
+    return p.records.length > 0 && p.records.every((r) => r.target === host || r.target.startsWith(`${emu.url}/`));
+  };
+
+  it('HTTP_PROXY: requests go through the proxy', async () => {
+    const { emu, urls } = await emulator();
+    const p = await proxy();
+    const r = await runCli(['list', SVC, '--no-trunc'], env(emu.url, { HTTP_PROXY: p.url }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(TRIG);
+    expect(throughEmulator(p, emu)).toBe(true);
+    expect(urls).toHaveLength(1);
+  });
+
+  it('lower-case http_proxy works too', async () => {
+    const { emu } = await emulator();
+    const p = await proxy();
+    const r = await runCli(['list', SVC], env(emu.url, { http_proxy: p.url }));
+    expect(r.code).toBe(0);
+    expect(throughEmulator(p, emu)).toBe(true);
+  });
+
+  it('NO_PROXY=127.0.0.1 (or no_proxy) bypasses the proxy; HTTPS_PROXY alone is not used for http', async () => {
+    const { emu, urls } = await emulator();
+    const p = await proxy();
+    for (const extra of <Record<string, string>[]>[
+      { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' },
+      { http_proxy: p.url, no_proxy: 'example.com,127.0.0.1' },
+      { HTTPS_PROXY: p.url },
+    ]) {
+      const r = await runCli(['list', SVC], env(emu.url, extra));
+      expect(r.code).toBe(0);
+    }
+    expect(p.records).toEqual([]);
+    expect(urls).toHaveLength(3);
+  });
+});
+
+describe('keep-alive: one dispatcher for the run', () => {
+  it('130 triggers in 26 pages come over fewer connections than pages', async () => {
+    const triggers = Array.from({ length: 130 }, (_, i) => ({
+      uuid: `${(0x10000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `hook-${i}`,
+    }));
+    const { emu, urls, connections } = await emulator({ seed: [{ uuid: SVC, name: 'big', triggers }], pageSize: 5 });
+    const r = await runCli(['list', SVC, '-q'], env(emu.url));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${triggers.map((t) => t.uuid).join('\n')}\n`);
+    const pages = urls.filter((u) => u.startsWith(`GET ${LIST_PATH}`)).length;
+    expect(pages).toBe(26);
+    // Pages after the first are fetched CONCURRENCY at a time over kept-alive connections.
+    expect(connections()).toBeLessThan(pages);
+  });
+
+  it('pages followed one after another through meta.next all use one connection', async () => {
+    const f = await fault();
+    const all = Array.from({ length: 20 }, (_, i) => trigger(`${(0x20000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`, `h${i}`));
+    f.fallback((req, res, info) => {
+      const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset') ?? 0);
+      const next = offset + 2 < all.length ? `${LIST_PATH}?limit=2&offset=${offset + 2}` : null;
+      // No total_count: the client has to follow `next`, one page at a time.
+      return json(200, { meta: { limit: 2, offset, next, previous: null }, objects: all.slice(offset, offset + 2) })(req, res, info);
+    });
+    const r = await runCli(['list', SVC, '-q'], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(all.map((t) => t.uuid));
+    expect(f.requests).toHaveLength(10);
+    expect(f.connections).toBeLessThan(f.requests.length);
+    // One request at a time: undici's pool may alternate between two sockets, never more.
+    expect(f.connections).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('--debug lines', () => {
+  it('one > and one < line per request; no Authorization value, API key or full trigger UUID', async () => {
+    const { emu, urls } = await emulator();
+    const r = await runCli(['--debug', 'call', SVC, TRIG], env(emu.url));
+    expect(r.code).toBe(0);
+    const { sent, received } = debugLines(r.stderr);
+    expect(urls).toHaveLength(2);
+    expect(sent).toHaveLength(2);
+    expect(received).toHaveLength(2);
+    expect(sent[0]).toContain(`GET ${emu.url}${MASKED_TRIG_PATH}`);
+    expect(sent[1]).toContain(`POST ${emu.url}${MASKED_TRIG_PATH}call/`);
+    expect(received[0]).toMatch(new RegExp(`< 200 GET ${emu.url}\\S*/trigger/6db5…/ \\(\\d+ ms`));
+    expect(received[1]).toMatch(new RegExp(`< 202 POST ${emu.url}\\S*/trigger/6db5…/call/ \\(\\d+ ms`));
+    expectNoSecrets(r);
+    expect(r.stderr).not.toContain(AUTH);
+  });
+
+  it('TRIGGER_DEBUG=1 turns it on too; the retry count shows on the second try', async () => {
+    const f = await fault();
+    f.enqueue(status(503), onePage());
+    const r = await runCli(['list', SVC], env(f.url, { TRIGGER_DEBUG: '1' }));
+    expect(r.code).toBe(0);
+    const { sent, received } = debugLines(r.stderr);
+    expect(sent).toHaveLength(2);
+    expect(received).toHaveLength(2);
+    expect(sent[0]).toContain(`GET ${f.url}${LIST_PATH}`);
+    expect(sent[0]).not.toMatch(/try/);
+    expect(sent[1]).toMatch(/try 2/);
+    expect(received[0]).toMatch(/< 503 GET/);
+    expect(received[1]).toMatch(/< 200 GET .*try 2/);
+    expectNoSecrets(r);
+  });
+
+  it('without --debug there are no debug lines', async () => {
+    const { emu } = await emulator();
+    const r = await runCli(['list', SVC], env(emu.url));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('an error under --debug adds the stack, still masked; without --debug no stack', async () => {
+    const f = await fault();
+    f.fallback(status(500));
+    const plain = await runCli(['call', callUrl(f)], env(f.url));
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).not.toMatch(/^\s+at /m);
+    const debug = await runCli(['call', callUrl(f), '--debug'], env(f.url));
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/^Error: /m);
+    expect(debug.stderr).toMatch(/^\s+at /m);
+    expectNoSecrets(debug);
+  });
+});
+
+describe('the body cap', () => {
+  it('an answer larger than the cap is an API error, not an out-of-memory', async () => {
+    const f = await fault();
+    const big = Buffer.alloc(MAX_BODY_BYTES + 1024 * 1024, 0x20);
+    f.fallback((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length });
+      res.end(big);
+    });
+    const client = new ApiClient({
+      host: `${f.url}/`,
+      authorization: () => AUTH,
+      userAgent: 'test',
+      timeoutMs: 5000,
+      tries: 1,
+      env: {},
+    });
+    try {
+      const err = await client.getPage(LIST_PATH).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as Error).message).toMatch(/larger than 10 MiB/);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,191 @@
+// Scripting features through the built CLI (bin/trigger.js), spawned: `list` of every service,
+// `call --wait` (success, failure, wait timeout) and the shell completion scripts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFile, spawnSync } from 'node:child_process';
+import { actionPath } from '../src/api/paths.js';
+import type { SeedService } from '../src/emulator/store.js';
+import { emulatorEnv, ROOT, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+
+const WEB = 'a1b2c3d4-0000-4000-8000-000000000001';
+const API = 'c0ffee01-0000-4000-8000-000000000003';
+const EMPTY = 'e0e0e0e0-0000-4000-8000-000000000005';
+const BROKEN = 'b0b0b0b0-0000-4000-8000-000000000006';
+const SLOW = '5105105a-0000-4000-8000-000000000007';
+const T_WEB = ['d1d1d1d1-0000-4000-8000-00000000000a', 'd2d2d2d2-0000-4000-8000-00000000000b', 'd3d3d3d3-0000-4000-8000-00000000000c'];
+const T_API = '3a3a3a3a-0000-4000-8000-00000000000d';
+const T_BROKEN = '4b4b4b4b-0000-4000-8000-00000000000e';
+const T_SLOW = '5c5c5c5c-0000-4000-8000-00000000000f';
+
+function seed(): SeedService[] {
+  return [
+    {
+      uuid: WEB,
+      name: 'web',
+      stack: 'demo',
+      action_duration_ms: 400,
+      triggers: [
+        { uuid: T_WEB[0], name: 'deploy-hook', operation: 'REDEPLOY' },
+        { uuid: T_WEB[1], name: 'scale-hook', operation: 'SCALEUP' },
+        { uuid: T_WEB[2], name: 'old', operation: 'REDEPLOY' },
+      ],
+    },
+    { uuid: API, name: 'api', triggers: [{ uuid: T_API, name: 'api-hook' }] },
+    { uuid: EMPTY, name: 'empty' },
+    { uuid: BROKEN, name: 'broken', action_result: 'Failed', triggers: [{ uuid: T_BROKEN, name: 'fails' }] },
+    { uuid: SLOW, name: 'slow', action_duration_ms: 5000, triggers: [{ uuid: T_SLOW, name: 'takes-long' }] },
+  ];
+}
+
+const running: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.close()));
+});
+
+/** An emulator with two-object pages, so services and triggers both span several pages. */
+async function start(): Promise<{ emu: RunningEmulator; seen: string[] }> {
+  const emu = await startEmulator({ seed: seed(), pageSize: 2 });
+  running.push(emu);
+  const seen: string[] = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+  return { emu, seen };
+}
+
+function expectOk(r: Result): void {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+}
+
+describe('trigger list of every service (spawned)', () => {
+  it('lists the triggers of every service across pages, with a SERVICE column; --json adds service and service_uuid', async () => {
+    const { emu, seen } = await start();
+    const table = await spawnCli(['list', '--no-trunc'], emulatorEnv(emu.url));
+    expectOk(table);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^SERVICE\s+UUID\s+NAME\s+OPERATION\s+URL$/);
+    const rows = lines.slice(1).map((l) => l.split(/ {3,}/));
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
+      ['web', T_WEB[0], 'deploy-hook', 'REDEPLOY'],
+      ['web', T_WEB[1], 'scale-hook', 'SCALEUP'],
+      ['web', T_WEB[2], 'old', 'REDEPLOY'],
+      ['api', T_API, 'api-hook', 'REDEPLOY'],
+      ['broken', T_BROKEN, 'fails', 'REDEPLOY'],
+      ['slow', T_SLOW, 'takes-long', 'REDEPLOY'],
+    ]);
+    expect(rows[0]![4]).toBe(`${emu.url}/api/app/v1/service/${WEB}/trigger/${T_WEB[0]}/call/`);
+    // Five services in pages of two: all three pages were read; web's three triggers took two pages.
+    expect(seen.filter((s) => s.startsWith('GET /api/app/v1/service/?') || s === 'GET /api/app/v1/service/').length).toBe(3);
+    expect(seen.filter((s) => s.startsWith(`GET /api/app/v1/service/${WEB}/trigger/`)).length).toBe(2);
+
+    const json = await spawnCli(['list', '--json'], emulatorEnv(emu.url));
+    expectOk(json);
+    const objects = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(objects.map((o) => [o.service, o.service_uuid, o.uuid, o.name])).toEqual([
+      ['web', WEB, T_WEB[0], 'deploy-hook'],
+      ['web', WEB, T_WEB[1], 'scale-hook'],
+      ['web', WEB, T_WEB[2], 'old'],
+      ['api', API, T_API, 'api-hook'],
+      ['broken', BROKEN, T_BROKEN, 'fails'],
+      ['slow', SLOW, T_SLOW, 'takes-long'],
+    ]);
+    expect(objects[3]).toMatchObject({ operation: 'REDEPLOY', url: `/api/app/v1/service/${API}/trigger/${T_API}/call/` });
+  });
+});
+
+describe('trigger call --wait (spawned)', () => {
+  it('polls the action until it ends; Success exits 0', async () => {
+    const { emu, seen } = await start();
+    const r = await spawnCli(['call', 'web', 'deploy-hook', '--wait'], emulatorEnv(emu.url));
+    expectOk(r);
+    const action = emu.store.state.actions[0]!;
+    expect(emu.store.state.actions).toHaveLength(1);
+    expect(r.stdout).toContain(`Action: ${actionPath(action.uuid)}`);
+    expect(r.stdout).toMatch(/State: Success\n$/);
+    // The action lasts 400 ms: it was seen in progress at least once before it ended.
+    expect(seen.filter((s) => s === `GET ${actionPath(action.uuid)}`).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an action that ends Failed exits 1; --json carries the final action', async () => {
+    const { emu } = await start();
+    const r = await spawnCli(['call', 'broken', 'fails', '--wait', '--json'], emulatorEnv(emu.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: .*Failed/);
+    const out = JSON.parse(r.stdout) as { status: number; action_uri: string; action: { state: string } };
+    expect(out.status).toBe(202);
+    expect(out.action.state).toBe('Failed');
+    expect(emu.store.state.actions).toHaveLength(1);
+  });
+
+  it('an action still running after --wait-timeout exits 5; the trigger was called once', async () => {
+    const { emu } = await start();
+    const r = await spawnCli(['call', SLOW, T_SLOW, '--wait', '--wait-timeout', '0.5'], emulatorEnv(emu.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: .*(wait|In progress)/i);
+    expect(r.stdout).toContain('Triggered');
+    expect(emu.store.state.actions).toHaveLength(1);
+  });
+});
+
+function run(file: string, args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const hasShell = (name: string): boolean => spawnSync('which', [name], { stdio: 'ignore' }).status === 0;
+
+describe('trigger completion (spawned)', () => {
+  it("bash: 'source <(trigger completion bash)' loads, registers _trigger and completes commands and options", async () => {
+    const script = [
+      `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(TRIGGER_BIN)} completion bash) || exit 9`,
+      'complete -p trigger || exit 8',
+      'COMP_WORDS=(trigger l); COMP_CWORD=1; _trigger; echo "top:${COMPREPLY[*]}"',
+      'COMP_WORDS=(trigger list --no-h); COMP_CWORD=2; _trigger; echo "opts:${COMPREPLY[*]}"',
+      'COMP_WORDS=(trigger config s); COMP_CWORD=2; _trigger; echo "config:${COMPREPLY[*]}"',
+      'COMP_WORDS=(trigger call --wa); COMP_CWORD=2; _trigger; echo "call:${COMPREPLY[*]}"',
+    ].join('\n');
+    const r = await run('bash', ['-c', script]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('complete -o default -F _trigger trigger');
+    expect(lines[1]!.replace(/^top:/, '').split(' ').sort()).toEqual(['list', 'login', 'logout', 'ls']);
+    expect(lines[2]).toBe('opts:--no-header');
+    expect(lines[3]!.replace(/^config:/, '').split(' ').sort()).toEqual(['set', 'show']);
+    expect(lines[4]!.replace(/^call:/, '').split(' ').sort()).toEqual(['--wait', '--wait-timeout']);
+  });
+
+  it('zsh and fish print their scripts (checked with zsh -n / fish -n when installed); an unknown shell exits 2', async () => {
+    const zsh = await spawnCli(['completion', 'zsh'], {});
+    expectOk(zsh);
+    expect(zsh.stdout.split('\n')[0]).toBe('#compdef trigger');
+    expect(zsh.stdout).toContain('bashcompinit');
+    expect(zsh.stdout).toContain('complete -o default -F _trigger trigger');
+    expect(zsh.stdout).toMatch(/list\|ls\)/);
+
+    const fish = await spawnCli(['completion', 'fish'], {});
+    expectOk(fish);
+    const fishLines = fish.stdout.trimEnd().split('\n');
+    for (const line of fishLines) expect(line).toMatch(/^(#|complete -c trigger )/);
+    for (const cmd of ['list', 'create', 'inspect', 'rm', 'call', 'login', 'logout', 'config', 'completion']) {
+      expect(fishLines).toContainEqual(expect.stringMatching(new RegExp(`-n "not __fish_seen_subcommand_from [^"]*" -a ${cmd}$`)));
+    }
+    expect(fishLines).toContainEqual(expect.stringMatching(/__fish_seen_subcommand_from call" -l wait-timeout$/));
+    expect(fishLines).toContainEqual(expect.stringMatching(/__fish_seen_subcommand_from list ls" -l format$/));
+
+    for (const [shell, out] of [['zsh', zsh.stdout], ['fish', fish.stdout]] as const) {
+      if (!hasShell(shell)) continue;
+      const check = spawnSync(shell, ['-n'], { input: out, encoding: 'utf8' });
+      expect(check.stderr).toBe('');
+      expect(check.status).toBe(0);
+    }
+
+    const bad = await spawnCli(['completion', 'tcsh'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^Error: .*tcsh/);
+  });
+});
