@@ -69,6 +69,6 @@ const notices = [...packages].sort().map((name) => {
 });
 writeFileSync('dist/THIRD-PARTY-LICENSES.txt', `Packages bundled into dist/:\n\n${notices.join('\n---\n\n')}`);
 
-if (process.argv.includes('--metafile')) {
-  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
-}
+// `--metafile FILE` keeps esbuild's account of what went where (outside dist/, which is published).
+const metafileAt = process.argv.indexOf('--metafile');
+if (metafileAt > 0) writeFileSync(process.argv[metafileAt + 1] ?? 'meta.json', JSON.stringify(result.metafile));

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { createDispatcher, httpRequest } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
-import { CONCURRENCY, mapLimit } from '../concurrency.js';
+import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
 import { maskUrl } from './mask.js';
 import { actionPath, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
@@ -79,6 +79,8 @@ function errorCode(err: unknown): string | undefined {
 export class ApiClient {
   readonly dispatcher: Dispatcher;
   private readonly base: URL;
+  // One bound for every request of the run, however commands nest their concurrent work.
+  private readonly inFlight = new Limiter(CONCURRENCY);
 
   constructor(private readonly opts: ClientOptions) {
     this.base = new URL(opts.host);
@@ -313,7 +315,7 @@ export class ApiClient {
       const last = attempt >= this.opts.tries;
       let res: RawResponse;
       try {
-        res = await this.sendOnce(method, url, headers, body, attempt);
+        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt));
       } catch (err) {
         const code = errorCode(err);
         const retryable = idempotent ? CONNECTION_CODES.has(code ?? '') : NOT_SENT_CODES.has(code ?? '');

@@ -3,6 +3,7 @@
 // dispatcher and request() are imported from their own modules.
 import v8 from 'node:v8';
 import type { Dispatcher } from 'undici';
+import { CONCURRENCY } from '../concurrency.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import UndiciDispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import apiRequest from 'undici/lib/api/api-request.js';
@@ -19,6 +20,7 @@ export function createDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
   v8.setFlagsFromString('--liftoff-only');
   return new EnvHttpProxyAgent({
     keepAliveTimeout: 10_000,
+    connections: CONCURRENCY,
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
     httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',

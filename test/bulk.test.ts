@@ -1,0 +1,292 @@
+// Commands over many identifiers (src/commands/rm.ts, inspect.ts, many.ts) and the cost of resolving
+// identifiers (src/resolve.ts): bounded concurrency over one keep-alive dispatcher, output in the
+// order of the arguments, failures reported in that order, and no request that the API makes needless.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { servicesPath, triggerPath, triggersPath } from '../src/api/paths.js';
+import type { SeedService } from '../src/emulator/store.js';
+import { emulatorEnv, runCli } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+
+const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const OTHER_SVC = 'b1b2c3d4-0000-4000-8000-000000000002';
+const LIMIT = 8;
+const COUNT = 210;
+
+/** Trigger i: the first group of its UUID is unique, so those 8 hex digits are an unambiguous prefix. */
+const uuidOf = (i: number): string => `${(0x10000000 + i * 0x100).toString(16)}-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`;
+const nameOf = (i: number): string => `hook-${i}`;
+
+function seed(): SeedService[] {
+  return [
+    {
+      uuid: SVC,
+      name: 'web',
+      stack: null,
+      triggers: Array.from({ length: COUNT }, (_, i) => ({ uuid: uuidOf(i), name: nameOf(i), operation: i % 5 === 0 ? 'SCALEUP' : 'REDEPLOY' })),
+    },
+    // Same names in another service: lookups must stay within the service given.
+    { uuid: OTHER_SVC, name: 'api', stack: null, triggers: [{ name: nameOf(3) }, { name: nameOf(4) }] },
+  ];
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function emulator(): Promise<RunningEmulator> {
+  const emu = await startEmulator({ seed: seed(), pageSize: 25 });
+  cleanups.push(() => emu.close());
+  return emu;
+}
+
+interface Instrumented {
+  maxInFlight: () => number;
+  connections: () => number;
+  requests: { method: string; url: URL }[];
+}
+
+/**
+ * Counts requests in flight (from the 'request' event to the response's end) and TCP connections.
+ * The emulator answers synchronously, so without help two requests would never overlap on the
+ * server even when the client sends them together. Requests are therefore held: a batch is
+ * released (newest first, so answers complete out of request order) by a short timer, or at once
+ * when more than LIMIT + 1 are waiting, which only a client over the bound can cause. A client that
+ * sends one request at a time thus fails the assertions (max 1) instead of hanging.
+ */
+function instrument(server: Server, hold = true): Instrumented {
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  let inFlight = 0;
+  let max = 0;
+  let connections = 0;
+  const requests: Instrumented['requests'] = [];
+  let held: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const release = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    // last come, first served: answers complete out of request order, as they may on a real network
+    const batch = held.reverse();
+    held = [];
+    for (const run of batch) run();
+  };
+  server.on('connection', () => connections++);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    requests.push({ method: req.method ?? '', url: new URL(req.url ?? '/', 'http://emulator') });
+    inFlight++;
+    max = Math.max(max, inFlight);
+    let done = false;
+    const end = (): void => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.on('finish', end);
+    res.on('close', end);
+    const run = (): void => {
+      for (const h of handlers) h.call(server, req, res);
+    };
+    if (!hold) return run();
+    held.push(run);
+    if (held.length > LIMIT + 1) release();
+    else timer ??= setTimeout(release, 10);
+  });
+  return { maxInFlight: () => max, connections: () => connections, requests };
+}
+
+/** The triggers numbered by `order`, each named the way `kind` says: full UUID, UUID prefix or name. */
+function identifiers(order: number[]): string[] {
+  return order.map((i) => {
+    switch (i % 3) {
+      case 0:
+        return uuidOf(i);
+      case 1:
+        return uuidOf(i).slice(0, 8);
+      default:
+        return nameOf(i);
+    }
+  });
+}
+
+/** 0..n-1 in a scrambled order (a multiplicative permutation), neither server order nor its reverse. */
+function scrambled(n: number, total = COUNT): number[] {
+  const out: number[] = [];
+  for (let k = 0; out.length < n; k++) {
+    const i = (k * 83 + 17) % total;
+    if (!out.includes(i)) out.push(i);
+  }
+  return out;
+}
+
+const remaining = (emu: RunningEmulator): string[] => emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+
+describe('rm of many triggers', () => {
+  it('removes 200 triggers named at once (UUIDs, prefixes, names) and prints their UUIDs in argument order', async () => {
+    const emu = await emulator();
+    const order = scrambled(200);
+    const probe = instrument(emu.server);
+
+    const r = await runCli(['rm', 'web', ...identifiers(order)], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(order.map(uuidOf));
+    const kept = Array.from({ length: COUNT }, (_, i) => i).filter((i) => !order.includes(i));
+    expect(remaining(emu)).toEqual(kept.map(uuidOf));
+    // the other service's triggers of the same names are untouched
+    expect(emu.store.state.services[1]!.triggers.length).toBe(2);
+    expect(probe.requests.filter((q) => q.method === 'DELETE').length).toBe(200);
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    // one keep-alive dispatcher: a few connections, reused, not one per trigger
+    expect(probe.connections()).toBeGreaterThanOrEqual(1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('with bad identifiers mixed in: the good ones are removed, errors come in argument order, exit 1', async () => {
+    const emu = await emulator();
+    const order = scrambled(200);
+    const ids = identifiers(order);
+    const bad = ['no-such-hook', 'ffffffff', 'eeeeeeee-0000-4000-8000-000000000000', 'hook-9999'];
+    // spread through the arguments, in this order
+    ids.splice(190, 0, bad[3]!);
+    ids.splice(120, 0, bad[2]!);
+    ids.splice(60, 0, bad[1]!);
+    ids.splice(5, 0, bad[0]!);
+    const probe = instrument(emu.server);
+
+    const r = await runCli(['rm', 'web', ...ids], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(order.map(uuidOf));
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
+    expect(errors.length).toBe(4);
+    bad.forEach((id, k) => expect(errors[k]).toContain(`'${id}'`));
+    const kept = Array.from({ length: COUNT }, (_, i) => i).filter((i) => !order.includes(i));
+    expect(remaining(emu)).toEqual(kept.map(uuidOf));
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('--json prints the removed UUIDs as a JSON array in argument order', async () => {
+    const emu = await emulator();
+    const order = scrambled(40);
+    instrument(emu.server);
+
+    const r = await runCli(['rm', SVC, ...identifiers(order), '--json'], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(order.map(uuidOf));
+  });
+});
+
+describe('inspect of many triggers', () => {
+  it('prints 50 triggers as a JSON array in argument order', async () => {
+    const emu = await emulator();
+    const order = scrambled(50);
+    const probe = instrument(emu.server);
+
+    const r = await runCli(['inspect', 'web', ...identifiers(order)], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { uuid: string; name: string }[];
+    expect(printed.map((t) => t.uuid)).toEqual(order.map(uuidOf));
+    expect(printed.map((t) => t.name)).toEqual(order.map(nameOf));
+    // nothing removed, nothing changed
+    expect(remaining(emu).length).toBe(COUNT);
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+});
+
+describe('identifiers resolve with as few requests as the API allows', () => {
+  const triggerList = triggersPath(SVC);
+
+  it('rm <service-uuid> <trigger-uuid>: exactly one request, the DELETE', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['rm', SVC, uuidOf(7)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${uuidOf(7)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`)).toEqual([`DELETE ${triggerPath(SVC, uuidOf(7))}`]);
+  });
+
+  it('upper-case full UUIDs need no lookup either', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['rm', SVC.toUpperCase(), uuidOf(8).toUpperCase()], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`DELETE ${triggerPath(SVC, uuidOf(8))}`]);
+  });
+
+  it('inspect <service-uuid> <trigger-uuid>: exactly one request, the GET of the trigger', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['inspect', SVC, uuidOf(9)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([uuidOf(9)]);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`)).toEqual([`GET ${triggerPath(SVC, uuidOf(9))}`]);
+  });
+
+  it('inspect <service-uuid> <name>: one filtered request, nothing else', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['inspect', SVC, nameOf(11)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([uuidOf(11)]);
+    expect(probe.requests.length).toBe(1);
+    const [q] = probe.requests;
+    expect(q!.method).toBe('GET');
+    expect(q!.url.pathname).toBe(triggerList);
+    expect(q!.url.searchParams.get('name')).toBe(nameOf(11));
+    // filtered by the server, not a listing of every trigger
+    expect(Number(q!.url.searchParams.get('limit'))).toBeLessThan(COUNT);
+  });
+
+  it('rm <service-uuid> <name>: one filtered lookup, then the DELETE', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['rm', SVC, nameOf(12)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${uuidOf(12)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, uuidOf(12))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('name')).toBe(nameOf(12));
+  });
+
+  it('rm <service-name> <trigger-uuid>: one filtered service lookup, then the DELETE', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['rm', 'web', uuidOf(13)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${servicesPath()}`, `DELETE ${triggerPath(SVC, uuidOf(13))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('name')).toBe('web');
+  });
+
+  it('rm <service-uuid> <uuid-prefix>: one filtered lookup, then the DELETE', async () => {
+    const emu = await emulator();
+    const probe = instrument(emu.server, false);
+
+    const r = await runCli(['rm', SVC, uuidOf(14).slice(0, 8)], emulatorEnv(emu.url));
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${uuidOf(14)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, uuidOf(14))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('uuid__startswith')).toBe(uuidOf(14).slice(0, 8));
+  });
+});

@@ -1,0 +1,281 @@
+// Paging of lists (ApiClient.listAll in src/api/client.ts): the first page, then the remaining pages
+// concurrently (at most 8 at a time) from total_count, limit and offset, in order; `next` followed
+// when total_count is missing; a `next` that loops is detected. Real HTTP on loopback, in-process.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiClient } from '../src/api/client.js';
+import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
+import type { Trigger } from '../src/api/types.js';
+import { ApiError } from '../src/errors.js';
+import { emulatorEnv, runCli } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+
+const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const LIMIT = 8;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+function client(url: string): ApiClient {
+  const api = new ApiClient({ host: `${url}/`, authorization: () => 'Basic ZGVtbzpkZW1vLWFwaWtleQ==', userAgent: 'trigger/test', timeoutMs: 10_000, tries: 1 });
+  cleanups.push(() => api.close());
+  return api;
+}
+
+async function emulatorWith(count: number, pageSize = 25): Promise<RunningEmulator> {
+  const triggers = Array.from({ length: count }, (_, i) => ({ name: `hook-${i}` }));
+  const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'web', stack: null, triggers }], pageSize });
+  cleanups.push(() => emu.close());
+  return emu;
+}
+
+interface Instrumented {
+  /** Most requests the server held or was answering at one moment. */
+  maxInFlight: () => number;
+  /** TCP connections accepted since instrumenting. */
+  connections: () => number;
+  requests: string[];
+}
+
+/**
+ * Counts requests in flight (from the 'request' event to the response's end) and TCP connections.
+ * The emulator answers synchronously, so without help two requests would never overlap on the
+ * server even when the client sends them together. Requests are therefore held: a batch is
+ * released (newest first, so answers complete out of request order) by a short timer, or at once
+ * when more than LIMIT + 1 are waiting, which only a client over the bound can cause. A client that
+ * sends one request at a time thus fails the assertions (max 1) instead of hanging.
+ */
+function instrument(server: Server): Instrumented {
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  let inFlight = 0;
+  let max = 0;
+  let connections = 0;
+  const requests: string[] = [];
+  let held: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const release = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    // last come, first served: answers complete out of request order, as they may on a real network
+    const batch = held.reverse();
+    held = [];
+    for (const run of batch) run();
+  };
+  server.on('connection', () => connections++);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    requests.push(`${req.method} ${req.url}`);
+    inFlight++;
+    max = Math.max(max, inFlight);
+    let done = false;
+    const end = (): void => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.on('finish', end);
+    res.on('close', end);
+    held.push(() => {
+      for (const h of handlers) h.call(server, req, res);
+    });
+    if (held.length > LIMIT + 1) release();
+    else timer ??= setTimeout(release, 10);
+  });
+  return { maxInFlight: () => max, connections: () => connections, requests };
+}
+
+describe('listAll with total_count: concurrent pages, in order', () => {
+  it('returns all 10,000 triggers of a service exactly once, in server order, at most 8 pages at a time', async () => {
+    const emu = await emulatorWith(10_000, 25);
+    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const probe = instrument(emu.server);
+
+    const triggers = await client(emu.url).allTriggers(SVC);
+
+    const uuids = triggers.map((t) => t.uuid);
+    expect(uuids.length).toBe(10_000);
+    expect(new Set(uuids).size).toBe(10_000);
+    expect(uuids).toEqual(expected);
+    // one request per page of 25: no page fetched twice, none skipped
+    expect(probe.requests.length).toBe(400);
+    const offsets = probe.requests.slice(1).map((r) => Number(new URL(r.split(' ')[1]!, 'http://x').searchParams.get('offset')));
+    expect(new Set(offsets).size).toBe(399);
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    // one keep-alive dispatcher: connections are reused, never one per page
+    expect(probe.connections()).toBeGreaterThan(1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
+    const emu = await emulatorWith(10_000, 25);
+    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const probe = instrument(emu.server);
+
+    const r = await runCli(['list', 'web', '-q'], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('`trigger list` of every service: all triggers in service then server order, still at most 8 requests at once', async () => {
+    const seed = Array.from({ length: 12 }, (_, s) => ({
+      name: `svc-${s}`,
+      stack: null,
+      triggers: Array.from({ length: 200 }, (_, i) => ({ name: `hook-${s}-${i}` })),
+    }));
+    const emu = await startEmulator({ seed, pageSize: 10 });
+    cleanups.push(() => emu.close());
+    const expected = emu.store.state.services.flatMap((s) => s.triggers.map((t) => t.uuid));
+    const probe = instrument(emu.server);
+
+    const r = await runCli(['list', '-q'], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
+    // the bound is on the requests to the API, not per service: 8 services × 8 pages would be 64 at once
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight(), 'requests in flight at once (a batch is let through as soon as more than 9 wait)').toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('a count that is not a multiple of the page size: the short last page is read, nothing more', async () => {
+    const emu = await emulatorWith(1_013, 10);
+    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const probe = instrument(emu.server);
+
+    const triggers = await client(emu.url).allTriggers(SVC);
+
+    expect(triggers.map((t) => t.uuid)).toEqual(expected);
+    expect(probe.requests.length).toBe(102);
+  });
+});
+
+// --- a server whose pages carry no total_count, only `next` ---
+
+function trigger(i: number): Trigger {
+  const uuid = `${(0x20000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  return { uuid, name: `hook-${i}`, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };
+}
+
+interface PageServer {
+  url: string;
+  requests: string[];
+}
+
+/**
+ * Serves the pages of `pages` by cursor: the first page at the list path without a query, page n
+ * at `?cursor=c<n>`. Each page's `next` is `nextOf(n)` (a cursor number, or null). No total_count,
+ * and any request by offset is refused, so only following `next` can work.
+ */
+async function pageServer(pages: Trigger[][], nextOf: (n: number) => number | null): Promise<PageServer> {
+  const path = triggersPath(SVC);
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const reply = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (url.pathname !== path || url.searchParams.has('offset')) return reply(400, { error: `unexpected request ${req.url}` });
+    const cursor = url.searchParams.get('cursor');
+    const n = cursor === null ? 0 : Number(cursor.slice(1));
+    if (!(n >= 0 && n < pages.length)) return reply(404, { error: 'Not found' });
+    const next = nextOf(n);
+    reply(200, {
+      meta: { limit: 25, offset: 0, next: next === null ? null : `${path}?cursor=c${next}`, previous: null },
+      objects: pages[n],
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+function pagesOf(count: number, size: number): Trigger[][] {
+  const all = Array.from({ length: count }, (_, i) => trigger(i));
+  const pages: Trigger[][] = [];
+  for (let i = 0; i < all.length; i += size) pages.push(all.slice(i, i + size));
+  return pages;
+}
+
+describe('listAll without total_count: follows `next`', () => {
+  it('returns all objects in order by following `next` page by page', async () => {
+    const pages = pagesOf(70, 25);
+    const srv = await pageServer(pages, (n) => (n + 1 < pages.length ? n + 1 : null));
+
+    const triggers = await client(srv.url).allTriggers(SVC);
+
+    expect(triggers.map((t) => t.uuid)).toEqual(pages.flat().map((t) => t.uuid));
+    const path = triggersPath(SVC);
+    expect(srv.requests).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
+  });
+
+  it('`trigger list <uuid> -q` prints them all in order', async () => {
+    const pages = pagesOf(60, 25);
+    const srv = await pageServer(pages, (n) => (n + 1 < pages.length ? n + 1 : null));
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(pages.flat().map((t) => t.uuid));
+    expect(srv.requests.length).toBe(3);
+  });
+
+  it('a `next` that comes back to a page already read is an error after a bounded number of requests', async () => {
+    const pages = pagesOf(75, 25);
+    // c0 → c1 → c2 → c1 → …
+    const srv = await pageServer(pages, (n) => (n === 2 ? 1 : n + 1));
+
+    const err = await client(srv.url).allTriggers(SVC).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as Error).message).toMatch(/pages do not end/);
+    expect(srv.requests.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a `next` that points at itself makes `trigger list` fail instead of hanging', async () => {
+    const pages = pagesOf(50, 25);
+    // c0 → c1 → c1 → …
+    const srv = await pageServer(pages, () => 1);
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: .*pages do not end/);
+    expect(srv.requests.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a loop back to the first page is detected too', async () => {
+    const pages = pagesOf(50, 25);
+    // c0 → c1 → c0 → …
+    const srv = await pageServer(pages, (n) => (n === 0 ? 1 : 0));
+
+    const err = await client(srv.url).allTriggers(SVC).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as Error).message).toMatch(/pages do not end/);
+    expect(srv.requests.length).toBeLessThanOrEqual(5);
+  });
+});
