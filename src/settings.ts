@@ -51,8 +51,12 @@ export function parseBoolean(value: string, from: string): boolean {
   throw new UsageError(`${from} must be true or false, not '${safe(value)}'`);
 }
 
+/** A value fit to repeat in an error: no control characters, no password in a URL. */
 function safe(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 100);
+  return value
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .replace(/\/\/[^/@]*@/, '//***@')
+    .slice(0, 100);
 }
 
 export interface SettingInputs {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
 import { maskUrl } from './mask.js';
-import { actionPath, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
+import { actionPath, isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
 
 export interface ClientOptions {
@@ -98,8 +98,9 @@ export class ApiClient {
     return url;
   }
 
+  /** Ends the run's connections; whatever is still queued (a request that timed out) is dropped. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher.destroy();
   }
 
   // --- endpoints ---
@@ -199,7 +200,7 @@ export class ApiClient {
 
   private checkObject<T>(res: RawResponse): T {
     const value = this.parseJson(res) as { uuid?: unknown } | null;
-    if (!value || typeof value !== 'object' || Array.isArray(value) || typeof value.uuid !== 'string') {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || typeof value.uuid !== 'string' || !isUuid(value.uuid)) {
       throw this.malformed(res, 'expected an object with a uuid');
     }
     return value as T;
@@ -210,9 +211,9 @@ export class ApiClient {
     if (!value || typeof value !== 'object') throw this.malformed(res, 'expected a list');
     if (!value.meta || typeof value.meta !== 'object') throw this.malformed(res, '"meta" is missing');
     if (!Array.isArray(value.objects)) throw this.malformed(res, '"objects" is not an array');
-    if (value.objects.some((o) => !o || typeof o !== 'object' || typeof (o as { uuid?: unknown }).uuid !== 'string')) {
-      throw this.malformed(res, 'an object has no uuid');
-    }
+    const uuids = value.objects.map((o) => (o && typeof o === 'object' ? (o as { uuid?: unknown }).uuid : undefined));
+    if (uuids.some((u) => typeof u !== 'string')) throw this.malformed(res, 'an object has no uuid');
+    if (uuids.some((u) => !isUuid(u as string))) throw this.malformed(res, "an object's uuid is not a UUID");
     const next = value.meta.next;
     if (next !== null && next !== undefined && typeof next !== 'string') throw this.malformed(res, '"meta.next" is not a path');
     return { meta: { ...value.meta, next: next ?? null }, objects: value.objects } as ListPage<T>;
@@ -347,8 +348,12 @@ export class ApiClient {
     const shown = maskUrl(url.href);
     this.opts.debug?.(`> ${method} ${shown}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
+    // A request that never gets a connection (a proxy that drops it, which undici retries without
+    // end) never looks at its signal; the race makes the time limit hold all the same.
+    const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    timedOut.catch(() => {});
     try {
-      const res = await httpRequest(this.dispatcher, {
+      const res = await Promise.race([timedOut, httpRequest(this.dispatcher, {
         origin: url.origin,
         path: url.pathname + url.search,
         method: method as Dispatcher.HttpMethod,
@@ -357,7 +362,7 @@ export class ApiClient {
         signal,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
-      });
+      })]);
       const text = await readCapped(res.body, shown);
       const ms = Math.round(performance.now() - started);
       this.opts.debug?.(`< ${res.statusCode} ${method} ${shown} (${ms} ms${attempt > 1 ? `, try ${attempt}` : ''})`);

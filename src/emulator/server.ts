@@ -300,7 +300,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     connectionsCheckingInterval: Math.max(50, Math.min(1000, clientTimeout / 4)),
   }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return res.destroy();
+      // A client that went away (or was cut off as too slow) has nobody left to answer.
+      if (res.headersSent || res.destroyed || req.socket.destroyed) return res.destroy();
       if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
       process.stderr.write(`emulator: ${(err as Error).stack ?? String(err)}\n`);
       send(res, 500, { error: 'Internal server error' });

@@ -1,0 +1,377 @@
+// Bad input from the user: every invalid identifier, host, scale, data file, timeout, operation and
+// name is a usage error (one `Error:` line, exit 2) before anything is sent, which the loopback
+// emulator checks by counting the connections and requests it receives. Plus: credentials over plain
+// http, and the modes of the config file. Real HTTP on loopback only.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SeedService } from '../src/emulator/store.js';
+import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { json, startHostileServer, type HostileServer } from './helpers/hostile-server.js';
+import { registerSecret } from './helpers/secrets.js';
+
+const SVC = '5e5e5e5e-0000-4000-8000-000000000001';
+const T_DEPLOY = '7a7a7a7a-0000-4000-8000-00000000000a';
+const T_SCALE = '7b7b7b7b-0000-4000-8000-00000000000b';
+
+function seed(): SeedService[] {
+  return [
+    {
+      uuid: SVC,
+      name: 'web',
+      stack: 'demo',
+      triggers: [
+        { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY' },
+        { uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' },
+      ],
+    },
+  ];
+}
+
+let emu: RunningEmulator;
+let env: Record<string, string>;
+let requests = 0;
+let connections = 0;
+const tmpDirs: string[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: seed() });
+  emu.server.on('request', () => requests++);
+  emu.server.on('connection', () => connections++);
+  env = emulatorEnv(emu.url);
+});
+afterAll(async () => {
+  await emu.close();
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'trigger-bad-input-'));
+  tmpDirs.push(d);
+  return d;
+}
+
+/** A usage error: exit 2, nothing on stdout, one `Error:` line first, no stack, no raw control characters. */
+function expectUsage(r: Result, message: RegExp, label = ''): void {
+  const first = r.stderr.split('\n')[0]!;
+  expect(r.code, `${label}\n${r.stderr}`).toBe(2);
+  expect(first, label).toMatch(/^Error: \S/);
+  expect(first, label).toMatch(message);
+  expect(r.stderr.match(/^Error:/gm), label).toHaveLength(1);
+  expect(r.stderr, label).not.toMatch(/^\s+at /m);
+  expect(r.stderr, label).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  expect(r.stdout, label).toBe('');
+}
+
+/** Runs `fn` and checks that the emulator saw no connection and no request meanwhile. */
+async function expectNothingSent<T>(fn: () => Promise<T>): Promise<T> {
+  const before = { requests, connections };
+  const result = await fn();
+  expect({ requests, connections }).toEqual(before);
+  return result;
+}
+
+// --- the corpus ---
+
+interface Case {
+  name: string;
+  args: string[];
+  message: RegExp;
+  env?: Record<string, string>;
+}
+
+const BAD_IDS: [string, string, RegExp][] = [
+  ['a slash', 'web/../../x', /contains one of \/ \? # %/],
+  ['..', '..', /contains '\.\.'/],
+  ['a question mark', 'web?x=1', /contains one of/],
+  ['a hash', 'web#x', /contains one of/],
+  ['a percent sign', 'web%2F..', /contains one of/],
+  ['a backslash', 'web\\x', /contains one of/],
+  ['a space', 'deploy hook', /contains white space/],
+  ['a no-break space', 'deploy\u00a0hook', /contains white space/],
+  ['a tab', 'deploy\thook', /contains control characters/],
+  ['a line break', 'deploy\nhook', /contains control characters/],
+  ['a terminal escape', 'x\u001b]0;pwned\u0007', /contains control characters/],
+  ['a C1 control (CSI)', 'x\u009b31m', /contains control characters/],
+  ['257 characters', 'a'.repeat(257), /is longer than 256 characters/],
+  ['nothing (empty)', '', /is empty/],
+];
+
+/** Every place an identifier goes: [label, kind, args for a bad id]. */
+const POSITIONS: [string, 'service' | 'trigger', (id: string) => string[]][] = [
+  ['list <service>', 'service', (id) => ['list', id]],
+  ['create <service>', 'service', (id) => ['create', id, '-n', 'hook']],
+  ['inspect <service>', 'service', (id) => ['inspect', id, 'deploy-hook']],
+  ['inspect <trigger>', 'trigger', (id) => ['inspect', 'web', id]],
+  ['inspect <trigger> (second of two)', 'trigger', (id) => ['inspect', 'web', 'deploy-hook', id]],
+  ['rm <service>', 'service', (id) => ['rm', id, 'deploy-hook']],
+  ['rm <trigger>', 'trigger', (id) => ['rm', 'web', id]],
+  ['rm <trigger> (second of two)', 'trigger', (id) => ['rm', 'web', 'deploy-hook', id]],
+  ['call <service>', 'service', (id) => ['call', id, 'deploy-hook']],
+  ['call <trigger>', 'trigger', (id) => ['call', 'web', id]],
+  ['rotate <service>', 'service', (id) => ['rotate', id, 'deploy-hook']],
+  ['rotate <trigger>', 'trigger', (id) => ['rotate', 'web', id]],
+];
+
+const identifierCases: Case[] = POSITIONS.flatMap(([where, kind, args]) =>
+  BAD_IDS.map(([what, id, why]): Case => ({
+    name: `${where}: ${what}`,
+    args: args(id),
+    message: new RegExp(`^Error: invalid ${kind} identifier '.*': it ${why.source}`),
+  })),
+);
+
+const HOST_PASSWORD = registerSecret('host-pw-Qx81vZ');
+
+function optionCases(): Case[] {
+  const port = new URL(emu.url).port;
+  const missing = join(tempDir(), 'missing.json');
+  const folder = tempDir();
+  return [
+    { name: '--host ftp://', args: ['list', 'web', '--host', `ftp://127.0.0.1:${port}/`], message: /--host must be an http\(s\) URL, not a ftp URL/ },
+    { name: '--host file://', args: ['--host', 'file:///etc/passwd', 'list', 'web'], message: /--host must be an http\(s\) URL, not a file URL/ },
+    { name: '--host not a URL', args: ['list', 'web', '--host', 'cloud docker com'], message: /--host must be an http\(s\) URL/ },
+    { name: '--host with credentials', args: ['list', 'web', '--host', `https://alice:${HOST_PASSWORD}@127.0.0.1:${port}/`], message: /--host must not carry credentials/ },
+    { name: '--host with a path', args: ['list', 'web', '--host', `http://127.0.0.1:${port}/api/app/v1/`], message: /--host must be the root of the API host/ },
+    { name: '--host with a query', args: ['list', 'web', '--host', `http://127.0.0.1:${port}/?next=/x`], message: /--host must be the root of the API host/ },
+    {
+      name: 'DOCKERCLOUD_REST_HOST with credentials',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_REST_HOST: `http://alice:${HOST_PASSWORD}@127.0.0.1:${port}/` },
+      message: /DOCKERCLOUD_REST_HOST must not carry credentials/,
+    },
+    { name: '--namespace with a slash', args: ['list', 'web', '--namespace', 'acme/../x'], message: /--namespace must be a user or organisation name/ },
+    { name: '--scale 0', args: ['call', 'web', 'scale-hook', '--scale', '0'], message: /--scale must be a whole number from 1 to 1000, not '0'/ },
+    { name: '--scale -1', args: ['call', 'web', 'scale-hook', '--scale=-1'], message: /--scale must be a whole number from 1 to 1000, not '-1'/ },
+    { name: '--scale 1.5', args: ['call', 'web', 'scale-hook', '--scale', '1.5'], message: /--scale must be a whole number .*'1\.5'/ },
+    { name: '--scale 100000', args: ['call', 'web', 'scale-hook', '--scale', '100000'], message: /--scale must be a whole number .*'100000'/ },
+    { name: '--scale 1e3', args: ['call', 'web', 'scale-hook', '--scale', '1e3'], message: /--scale must be a whole number .*'1e3'/ },
+    { name: '--scale abc', args: ['call', 'web', 'scale-hook', '--scale', 'abc'], message: /--scale must be a whole number .*'abc'/ },
+    { name: '--scale empty', args: ['call', 'web', 'scale-hook', '--scale', ''], message: /--scale must be a whole number/ },
+    { name: '--data @missing-file', args: ['call', 'web', 'deploy-hook', '--data', `@${missing}`], message: /cannot read the --data file '.*missing\.json': no such file/ },
+    { name: '--data @folder', args: ['call', 'web', 'deploy-hook', '--data', `@${folder}`], message: /cannot read the --data file .*: it is a folder/ },
+    { name: '--timeout 0', args: ['list', 'web', '--timeout', '0'], message: /--timeout must be a number of seconds greater than 0.*not '0'/ },
+    { name: '--timeout abc', args: ['list', 'web', '--timeout', 'abc'], message: /--timeout must be a number of seconds.*not 'abc'/ },
+    { name: '--timeout -5', args: ['list', 'web', '--timeout=-5'], message: /--timeout must be a number of seconds/ },
+    { name: 'DOCKERCLOUD_TIMEOUT=0', args: ['list', 'web'], env: { DOCKERCLOUD_TIMEOUT: '0' }, message: /DOCKERCLOUD_TIMEOUT must be a number of seconds/ },
+    { name: '--wait-timeout 0', args: ['call', 'web', 'deploy-hook', '--wait', '--wait-timeout', '0'], message: /--wait-timeout must be a number of seconds/ },
+    { name: 'unknown --operation', args: ['create', 'web', '-o', 'RESTART'], message: /unknown operation 'RESTART': use REDEPLOY or SCALEUP/ },
+    { name: 'empty --operation', args: ['create', 'web', '-o', ''], message: /unknown operation '': use REDEPLOY or SCALEUP/ },
+    { name: 'empty name', args: ['create', 'web', '-n', ''], message: /the trigger name must not be empty/ },
+    { name: 'blank name', args: ['create', 'web', '-n', '   '], message: /the trigger name must not be empty/ },
+    { name: 'name with an escape sequence', args: ['create', 'web', '-n', 'a\u001b[31mred'], message: /the trigger name must be at most 256 characters, without control characters/ },
+    { name: 'name of 257 characters', args: ['create', 'web', '-n', 'n'.repeat(257)], message: /the trigger name must be at most 256 characters/ },
+    { name: 'call URL that is not a call path', args: ['call', `http://127.0.0.1:${port}/api/app/v1/service/${SVC}/`], message: /the trigger URL must be a trigger call URL/ },
+    { name: 'call URL with credentials', args: ['call', `http://alice:${HOST_PASSWORD}@127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`], message: /the trigger URL must be a trigger call URL/ },
+    { name: 'call URL not http(s)', args: ['call', `ftp://127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`], message: /the trigger URL must be an http\(s\) URL/ },
+    { name: 'call one word', args: ['call', 'deploy-hook'], message: /missing the trigger/ },
+    {
+      name: 'credentials over plain http to a host that is not loopback',
+      args: ['list', 'web', '--host', 'http://example.invalid/'],
+      message: /refusing to send credentials over plain http to example\.invalid: anyone on the way could read them/,
+    },
+  ];
+}
+
+/** The cases run through the built binary as well (spawned, in batches). */
+const SPAWNED = new Set([
+  'list <service>: a slash',
+  'create <service>: ..',
+  'inspect <service>: a question mark',
+  'inspect <trigger>: a hash',
+  'rm <service>: a percent sign',
+  'rm <trigger>: a space',
+  'call <service>: a terminal escape',
+  'call <trigger>: 257 characters',
+  'rotate <service>: nothing (empty)',
+  'rotate <trigger>: a tab',
+  'rm <trigger> (second of two): a slash',
+  '--host ftp://',
+  '--host with credentials',
+  '--host with a path',
+  'DOCKERCLOUD_REST_HOST with credentials',
+  '--scale 0',
+  '--scale -1',
+  '--scale 1.5',
+  '--scale 100000',
+  '--scale abc',
+  '--data @missing-file',
+  '--timeout 0',
+  '--timeout abc',
+  'unknown --operation',
+  'empty name',
+  'call URL that is not a call path',
+  'credentials over plain http to a host that is not loopback',
+]);
+
+describe('bad input is refused before any request (exit 2, one Error: line)', () => {
+  it('every bad identifier in every service and trigger position (in-process)', async () => {
+    expect(identifierCases.length).toBe(POSITIONS.length * BAD_IDS.length);
+    await expectNothingSent(async () => {
+      for (const c of identifierCases) expectUsage(await runCli(c.args, env), c.message, c.name);
+    });
+  });
+
+  it('bad --host, --scale, --data, --timeout, --operation, names, call URLs (in-process)', async () => {
+    await expectNothingSent(async () => {
+      for (const c of optionCases()) expectUsage(await runCli(c.args, { ...env, ...c.env }), c.message, c.name);
+    });
+  });
+
+  it('the same corpus through the built binary (spawned)', async () => {
+    const cases = [...identifierCases, ...optionCases()].filter((c) => SPAWNED.has(c.name));
+    expect(cases.map((c) => c.name).sort()).toEqual([...SPAWNED].sort());
+    expect(cases.length).toBeLessThanOrEqual(35);
+    await expectNothingSent(async () => {
+      for (let i = 0; i < cases.length; i += 4) {
+        const batch = cases.slice(i, i + 4);
+        const results = await Promise.all(batch.map((c) => spawnCli(c.args, { ...env, ...c.env })));
+        results.forEach((r, j) => expectUsage(r, batch[j]!.message, batch[j]!.name));
+      }
+    });
+  });
+
+  it('the password of a rejected --host is not echoed', async () => {
+    const port = new URL(emu.url).port;
+    const r = await expectNothingSent(() => runCli(['list', 'web', '--host', `https://alice:${HOST_PASSWORD}@127.0.0.1:${port}/`], env));
+    expectUsage(r, /--host/);
+    expect(r.stderr).not.toContain(HOST_PASSWORD);
+  });
+
+  it('the password of an unparsable --host is not echoed either (port out of range)', async () => {
+    const r = await expectNothingSent(() => runCli(['list', 'web', '--host', `https://alice:${HOST_PASSWORD}@127.0.0.1:99999/`], env));
+    expectUsage(r, /--host must be an http\(s\) URL/);
+    expect(r.stderr).not.toContain(HOST_PASSWORD);
+  });
+
+  it('the checks are not too broad: 256 characters, dots, dashes and name.stack reach the API', async () => {
+    const longest = await runCli(['inspect', 'web', 'a'.repeat(256)], env);
+    expect(longest.code).toBe(4);
+    expect(longest.stderr).toMatch(/^Error: cannot find a trigger with the identifier 'a{256}' in service web/);
+    const before = requests;
+    const byStack = await runCli(['inspect', 'web.demo', 'deploy-hook'], env);
+    expect(byStack.code).toBe(0);
+    expect(JSON.parse(byStack.stdout)[0].uuid).toBe(T_DEPLOY);
+    expect(requests).toBeGreaterThan(before);
+    const dotted = await runCli(['list', 'web.v1-2_x'], env);
+    expect(dotted.code).toBe(4);
+    expect(dotted.stderr).toMatch(/^Error: cannot find a service with the identifier 'web\.v1-2_x'/);
+  });
+
+  it('a valid --scale, --timeout and --data @file pass their checks (the call is made)', async () => {
+    const file = join(tempDir(), 'body.json');
+    writeFileSync(file, '{"ref":"main"}');
+    const before = emu.store.service(SVC)!.target_num_containers;
+    const r = await runCli(['call', 'web', 'scale-hook', '--scale', '1000', '--timeout', '2.5', '--data', `@${file}`], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.store.service(SVC)!.target_num_containers).toBe(before + 1000);
+    expect(emu.store.service(SVC)!.last_trigger_body).toBe('{"ref":"main"}');
+  });
+});
+
+describe('credentials over plain http', () => {
+  let proxy: HostileServer;
+  afterEach(async () => {
+    await proxy.close();
+  });
+  beforeEach(async () => {
+    // A loopback HTTP proxy: the CLI sends requests for http://example.invalid/ to it, so no name is
+    // ever resolved and nothing leaves the machine.
+    proxy = await startHostileServer();
+    proxy.route('GET', `/api/app/v1/service/${SVC}/trigger/`, json(200, { meta: { limit: 25, offset: 0, next: null, total_count: 0 }, objects: [] }));
+  });
+
+  const remote = (extra: Record<string, string> = {}): Record<string, string> => ({
+    ...env,
+    DOCKERCLOUD_REST_HOST: 'http://example.invalid/',
+    HTTP_PROXY: proxy.url,
+    ...extra,
+  });
+
+  it('are refused to a host that is not loopback, with the reason and the way out; nothing is sent', async () => {
+    for (const args of [['list', SVC], ['create', SVC, '-n', 'x'], ['rm', SVC, T_DEPLOY], ['call', SVC, 'deploy-hook']]) {
+      const r = await runCli(args, remote());
+      expectUsage(r, /refusing to send credentials over plain http to example\.invalid: anyone on the way could read them/, args.join(' '));
+      expect(r.stderr).toMatch(/--insecure/);
+    }
+    expect(proxy.connections).toBe(0);
+  });
+
+  it('--insecure passes the check: the request goes out (through the loopback proxy) with the credentials', async () => {
+    const r = await runCli(['--insecure', 'list', SVC], remote());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(proxy.requests.map((q) => [q.method, q.url])).toEqual([
+      ['CONNECT', 'example.invalid:80'],
+      ['GET', `/api/app/v1/service/${SVC}/trigger/`],
+    ]);
+    expect(proxy.requests[1]!.headers.host).toBe('example.invalid');
+    expect(proxy.requests[1]!.headers.authorization).toBe(emu.auth);
+  });
+
+  it('DOCKERCLOUD_INSECURE=1 does the same; DOCKERCLOUD_INSECURE=0 does not', async () => {
+    const yes = await runCli(['list', SVC], remote({ DOCKERCLOUD_INSECURE: '1' }));
+    expect(yes.code).toBe(0);
+    expect(proxy.requests.filter((q) => q.method === 'GET')).toHaveLength(1);
+    const no = await runCli(['list', SVC], remote({ DOCKERCLOUD_INSECURE: '0' }));
+    expectUsage(no, /refusing to send credentials over plain http/);
+    expect(proxy.requests.filter((q) => q.method === 'GET')).toHaveLength(1);
+  });
+
+  it('loopback hosts (127.x, localhost, [::1]) are exempt', async () => {
+    const port = new URL(emu.url).port;
+    const r = await runCli(['list', 'web', '--host', `http://127.0.0.1:${port}/`], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deploy-hook');
+    // The emulator listens on 127.0.0.1 only: these get past the check, then connect or are refused.
+    for (const host of [`http://localhost:${port}/`, `http://[::1]:${port}/`, `http://127.0.0.2:${port}/`]) {
+      const other = await runCli(['list', 'web', '--host', host, '--no-retry'], env);
+      expect([0, 5], `${host}: ${other.stderr}`).toContain(other.code);
+      expect(other.stderr).not.toMatch(/refusing/);
+    }
+  });
+});
+
+describe('the config file', () => {
+  const mode = (path: string): number => statSync(path).mode & 0o777;
+
+  it('config set leaves the file 0600 in a 0700 folder, and puts loose modes back', async () => {
+    const home = emulatorEnv(emu.url);
+    const file = join(home.TRIGGER_CONFIG_DIR, 'config.json');
+    const set = await runCli(['config', 'set', 'host', `${emu.url}/`], home);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(home.TRIGGER_CONFIG_DIR)).toBe(0o700);
+    chmodSync(file, 0o644);
+    chmodSync(home.TRIGGER_CONFIG_DIR, 0o755);
+    const again = await runCli(['config', 'set', 'timeout', '7'], home);
+    expect(again.code).toBe(0);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(home.TRIGGER_CONFIG_DIR)).toBe(0o700);
+    const show = await runCli(['config', 'show', '--json'], home);
+    expect(JSON.parse(show.stdout)).toMatchObject({ timeout: 7 });
+  });
+
+  it('a config file other users can read gives a Warning line naming it; the command still works', async () => {
+    const home = emulatorEnv(emu.url);
+    const file = join(home.TRIGGER_CONFIG_DIR, 'config.json');
+    mkdirSync(home.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify({ profiles: { default: { timeout: 9 } } }), { mode: 0o600 });
+    const quiet = await runCli(['list', 'web'], home);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    chmodSync(file, 0o644);
+    const r = await runCli(['list', 'web'], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deploy-hook');
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('Warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(file);
+    expect(warnings[0]).toMatch(/can be read by other users.*chmod 600/);
+  });
+});

@@ -1,0 +1,434 @@
+// Bad answers from a server: HTML, broken or wrongly shaped JSON, truncated, endless, silent, reset,
+// TLS failures, escape sequences in names. Each is a clear error naming the URL (and the status when
+// there is one), exit 1 or 5, no stack trace, no hang. Then the secrets: trigger UUIDs masked in
+// errors and debug lines, calls without credentials and without redirects. Loopback only.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SeedService } from '../src/emulator/store.js';
+import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import {
+  endless,
+  html,
+  json,
+  raw,
+  redirect,
+  resetMidBody,
+  silence,
+  startHostileServer,
+  truncated,
+  type HostileOptions,
+  type HostileServer,
+} from './helpers/hostile-server.js';
+import { registerSecret } from './helpers/secrets.js';
+
+const SVC = '4d4d4d4d-0000-4000-8000-000000000001';
+const T1 = '6e6e6e6e-0000-4000-8000-00000000000a';
+const T2 = '6f6f6f6f-0000-4000-8000-00000000000b';
+const LIST = `/api/app/v1/service/${SVC}/trigger/`;
+const SERVICES = '/api/app/v1/service/';
+const callPath = (svc: string, trig: string): string => `/api/app/v1/service/${svc}/trigger/${trig}/call/`;
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+const servers: HostileServer[] = [];
+const emulators: RunningEmulator[] = [];
+const children: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all([...servers.splice(0).map((s) => s.close()), ...emulators.splice(0).map((e) => e.close())]);
+});
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function hostile(opts: HostileOptions = {}): Promise<HostileServer> {
+  const s = await startHostileServer(opts);
+  servers.push(s);
+  return s;
+}
+
+const env = (s: { url: string }, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(s.url, extra);
+
+function trigger(uuid: string, name: string, operation = 'REDEPLOY'): Record<string, string> {
+  return { uuid, name, operation, url: callPath(SVC, uuid), resource_uri: `${LIST}${uuid}/` };
+}
+
+function page(objects: unknown[], meta: Record<string, unknown> = {}): Record<string, unknown> {
+  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
+}
+
+/** A failed run: exit code as given, one `Error:` line first naming `parts`, no stack, nothing on stdout. */
+function expectFailure(r: Result, codes: number[], ...parts: (string | RegExp)[]): string {
+  const first = r.stderr.split('\n')[0]!;
+  expect(codes, r.stderr).toContain(r.code);
+  expect(first).toMatch(/^Error: \S/);
+  for (const p of parts) {
+    if (typeof p === 'string') expect(first).toContain(p);
+    else expect(first).toMatch(p);
+  }
+  expect(r.stderr.match(/^Error:/gm)).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toMatch(CONTROL);
+  expect(r.stdout).toBe('');
+  return first;
+}
+
+describe('bad answers from a server', () => {
+  it("a proxy's HTML 502 page: exit 1 naming the status and the URL (the GET was retried, then given up)", async () => {
+    const h = await hostile();
+    h.route('GET', LIST, html(502));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], 'HTTP 502', `GET ${h.url}${LIST}`);
+    expect(r.stderr).not.toContain('<html>');
+    expect(h.requests).toHaveLength(3);
+  });
+
+  it('a 200 in text/html (a captive portal): not JSON, exit 1 naming the URL', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, html(200, '<!doctype html><title>Sign in to the Wi-Fi</title>'));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (text/html)`);
+    expect(h.requests).toHaveLength(1);
+  });
+
+  it('malformed JSON: exit 1 naming the URL and the status', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, '{"meta": {"next": null}, "objects": [{"uuid": '));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `${h.url}${LIST} (HTTP 200): the body is not JSON (application/json)`);
+  });
+
+  it('a truncated body (Content-Length larger than what comes, then the end of the connection)', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, truncated('{"meta": {"limit": 25, "offset": 0, "next": null}, "obj', 4096));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1, 5], `GET ${h.url}${LIST}`);
+    expect(h.requests.length).toBeGreaterThanOrEqual(1);
+    expect(h.requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it('an empty 200: exit 1, the body is empty', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, ''));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `${h.url}${LIST} (HTTP 200): the body is empty`);
+  });
+
+  it('JSON of the wrong shape: objects without uuid, meta missing, objects not an array, a list for an object', async () => {
+    const cases: [unknown, RegExp][] = [
+      [page([{ name: 'no-uuid', operation: 'REDEPLOY' }]), /an object has no uuid/],
+      [page([{ uuid: 42, name: 'number-uuid' }]), /an object has no uuid/],
+      [{ objects: [] }, /"meta" is missing/],
+      [{ meta: { next: null }, objects: { uuid: T1 } }, /"objects" is not an array/],
+      [{ meta: { next: 7 }, objects: [] }, /"meta\.next" is not a path/],
+      [[trigger(T1, 'x')], /"meta" is missing/],
+      ['just a string', /expected a list/],
+      [null, /expected a list/],
+    ];
+    for (const [body, why] of cases) {
+      const h = await hostile();
+      h.route('GET', LIST, json(200, body));
+      const r = await runCli(['list', SVC], env(h));
+      expectFailure(r, [1], `unexpected answer from ${h.url}${LIST} (HTTP 200)`, why);
+    }
+    // One object where one is expected: create and inspect.
+    const h = await hostile();
+    h.route('POST', LIST, json(201, { name: 'made', operation: 'REDEPLOY' }));
+    h.route('GET', `${LIST}${T1}/`, json(200, [trigger(T1, 'x')]));
+    const create = await runCli(['create', SVC, '-n', 'made'], env(h));
+    expectFailure(create, [1], `unexpected answer from ${h.url}${LIST} (HTTP 201): expected an object with a uuid`);
+    const inspect = await runCli(['inspect', SVC, T1], env(h));
+    expect(inspect.code).toBe(1);
+    expect(inspect.stderr).toMatch(/^Error: unexpected answer from .*\(HTTP 200\): expected an object with a uuid/m);
+    expect(inspect.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a list whose next page is itself (no total_count) stops and says so; few requests', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, (_req, res) => {
+      const body = JSON.stringify({
+        meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=1`, previous: null },
+        objects: [trigger(T1, 'again')],
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], /the API's pages do not end/, `${h.url}${LIST}?limit=1&offset=1 was reached twice`);
+    expect(h.requests.length).toBeGreaterThanOrEqual(2);
+    expect(h.requests.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a cycle of two pages is bounded too', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, (req, res) => {
+      const offset = new URL(req.url!, 'http://x').searchParams.get('offset') === '1' ? '2' : '1';
+      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(T1, 'loop')] });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+    const r = await runCli(['list', SVC, '-q'], env(h));
+    expectFailure(r, [1], /the API's pages do not end/);
+    expect(h.requests.length).toBeLessThanOrEqual(5);
+  });
+
+  it('an enormous body (streamed without a length): the client stops reading past 10 MiB and says so', async () => {
+    const h = await hostile();
+    const { answer, stats } = endless(64 * 1024 * 1024);
+    h.route('GET', LIST, answer);
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `the answer from ${h.url}${LIST} is larger than 10 MiB; stopped reading`);
+    await stats.done;
+    expect(stats.ended).toBe('client-closed');
+    expect(stats.bytes).toBeLessThan(64 * 1024 * 1024);
+    expect(stats.bytes).toBeGreaterThan(10 * 1024 * 1024 - 128 * 1024);
+    expect(h.requests).toHaveLength(1);
+  });
+
+  it('a server that accepts and never answers, with --timeout 1: exit 5 naming the URL (built binary)', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, silence());
+    const r = await spawnCli(['list', SVC, '--timeout', '1'], env(h));
+    expectFailure(r, [5], `timed out after 1 s waiting for GET ${h.url}${LIST}`);
+    expect(r.stderr).toMatch(/--timeout/);
+    expect(h.requests.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a connection reset in the middle of the body: exit 5 naming the URL', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, resetMidBody());
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [5], /connection reset by the server/, `GET ${h.url}${LIST}`);
+  });
+
+  it('a 4xx whose error text holds escape sequences: they never reach the terminal', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(400, { error: 'bad\u001b]0;pwned\u0007 \u001b[31mrequest\u009b2J' }));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], /pwned/, `(HTTP 400 from GET ${h.url}${LIST})`);
+  });
+
+  it('a proxy that drops the CONNECT without an answer: --timeout 1 ends the run with exit 5 (built binary)', { timeout: 6_000 }, async () => {
+    const proxy = await hostile({ connect: 'drop' });
+    const child = spawn(process.execPath, [TRIGGER_BIN, 'list', SVC, '--timeout', '1', '--no-retry'], {
+      env: { PATH: process.env.PATH, ...env({ url: 'http://example.invalid' }), HTTP_PROXY: proxy.url, DOCKERCLOUD_INSECURE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, `stderr: ${stderr}; CONNECTs received: ${proxy.requests.length}`).toBe(5);
+    expect(stderr).toMatch(/^Error: /);
+  });
+});
+
+/** A self-signed certificate made with openssl, or undefined when openssl is not there. */
+function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const d = mkdtempSync(join(tmpdir(), 'trigger-tls-'));
+  tmpDirs.push(d);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')], { stdio: 'ignore' });
+  return { key: readFileSync(join(d, 'k')), cert: readFileSync(join(d, 'c')) };
+}
+
+const TLS = selfSigned();
+if (TLS) {
+  describe('TLS', () => {
+    it('a self-signed certificate: exit 5 with a TLS message naming the URL; nothing is sent (built binary)', async () => {
+      const h = await hostile({ tls: TLS });
+      h.route('GET', LIST, json(200, page([])));
+      const r = await spawnCli(['list', SVC], env(h));
+      expectFailure(r, [5], /TLS failure \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/, `GET ${h.url}${LIST}`);
+      expect(h.connections).toBeGreaterThanOrEqual(1);
+      expect(h.requests).toHaveLength(0);
+    });
+  });
+}
+
+describe('escape sequences and invalid UTF-8 in what the server sends', () => {
+  const ESCAPED = 'evil\u001b]0;pwned\u0007name';
+  const RED = '\u001b[31mred\u001b[0m';
+  const CSI = 'c1\u009b2Jclear';
+
+  /** A triggers page where one name holds the bytes ff fe c3 28 (not UTF-8). */
+  function hostilePage(): Buffer {
+    const text = JSON.stringify(page([trigger(T1, ESCAPED), trigger(T2, RED), trigger('7c7c7c7c-0000-4000-8000-00000000000c', CSI), trigger('7d7d7d7d-0000-4000-8000-00000000000d', 'bytes-@@-x')]));
+    const [before, after] = text.split('@@');
+    return Buffer.concat([Buffer.from(before!), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(after!)]);
+  }
+
+  async function server(): Promise<HostileServer> {
+    const h = await hostile();
+    h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, hostilePage()));
+    h.route('GET', SERVICES, json(200, page([{ uuid: SVC, name: 'svc\u001b]2;owned\u0007', resource_uri: `${SERVICES}${SVC}/` }])));
+    return h;
+  }
+
+  // The CLI's own styling (bold headers when colour is on) is the only escape sequence allowed.
+  const withoutOwnStyle = (text: string): string => text.replaceAll('\u001b[1m', '').replaceAll('\u001b[22m', '');
+
+  it('the table on a terminal holds no ESC, BEL or other control characters; the names still show', async () => {
+    const h = await server();
+    const plain = await runCli(['list', SVC, '--no-trunc', '--no-color'], env(h), { tty: true, columns: 200 });
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toMatch(CONTROL);
+    expect(plain.stdout).toContain('evil\uFFFD]0;pwned\uFFFDname');
+    expect(plain.stdout).toContain('c1\uFFFD2Jclear');
+    expect(plain.stdout).toContain('bytes-\uFFFD\uFFFD\uFFFD(-x');
+    expect(plain.stdout).toContain(T1);
+    const coloured = await runCli(['list', SVC], env(h), { tty: true, columns: 100 });
+    expect(coloured.code).toBe(0);
+    expect(coloured.stdout).toContain('\u001b[1mUUID\u001b[22m');
+    expect(withoutOwnStyle(coloured.stdout)).not.toMatch(CONTROL);
+  });
+
+  it('the table of every service (SERVICE column) and a --format template on a terminal are clean too', async () => {
+    const h = await server();
+    const all = await runCli(['list'], env(h), { tty: true, columns: 200 });
+    expect(all.code).toBe(0);
+    expect(withoutOwnStyle(all.stdout)).not.toMatch(CONTROL);
+    expect(all.stdout).toContain('svc\uFFFD]2;owned\uFFFD');
+    for (const format of ['{{.name}}', 'table {{.name}}\t{{.uuid}}']) {
+      const template = await runCli(['list', SVC, '--format', format], env(h), { tty: true });
+      expect(template.code).toBe(0);
+      expect(template.stdout).toContain('pwned');
+      expect(withoutOwnStyle(template.stdout)).not.toMatch(CONTROL);
+    }
+  });
+
+  it('--json is valid JSON and keeps the names as data (escaped, not raw)', async () => {
+    const h = await server();
+    const r = await runCli(['list', SVC, '--json'], env(h), { tty: true });
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout) as { uuid: string; name: string }[];
+    expect(parsed.map((t) => t.name)).toEqual([ESCAPED, RED, CSI, 'bytes-\uFFFD\uFFFD\uFFFD(-x']);
+    expect(r.stdout).not.toMatch(/[\u001b\u0007]/);
+  });
+
+  it('-q on a terminal prints no escape sequence even when the server puts one in a uuid', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(200, page([{ ...trigger(T1, 'x'), uuid: `${T1}\u001b]0;pwned\u0007` }])));
+    const r = await runCli(['list', SVC, '-q'], env(h), { tty: true });
+    expect(r.stdout).not.toMatch(CONTROL);
+  });
+});
+
+describe('secrets stay out of errors and debug lines', () => {
+  const SECRET_T = registerSecret('5ec7e700-0000-4000-8000-0000000000aa');
+  const SECRET_T2 = registerSecret('5ec7e701-0000-4000-8000-0000000000bb');
+
+  it('a trigger call answered 500 (call by names): the error names the masked URL, never the full trigger UUID', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(200, page([trigger(SECRET_T, 'my-hook')])));
+    h.route('POST', callPath(SVC, SECRET_T), json(500, { error: 'internal failure' }));
+    for (const extra of [[], ['--debug']]) {
+      const r = await runCli(['call', SVC, 'my-hook', ...extra], env(h));
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n').find((l) => l.startsWith('Error: '))).toBe(`Error: internal failure (HTTP 500 from POST ${h.url}/api/app/v1/service/${SVC}/trigger/${SECRET_T.slice(0, 4)}…/call/)`);
+      expect(r.stderr).not.toContain(SECRET_T);
+      expect(r.stdout).not.toContain(SECRET_T);
+      if (extra.length) expect(r.stderr).toMatch(/^\[debug\] > POST /m);
+    }
+    expect(h.requests.filter((q) => q.method === 'POST')).toHaveLength(2);
+  });
+
+  it('a call by URL answered 500, 502 or a reset: no full trigger UUID in the error', async () => {
+    const h = await hostile();
+    const answers = [json(500, { error: 'x' }), html(502), resetMidBody('{"uu')];
+    let current = answers[0]!;
+    h.route('POST', callPath(SVC, SECRET_T2), (req, res) => current(req, res));
+    for (const answer of answers) {
+      current = answer;
+      const r = await runCli(['call', `${h.url}${callPath(SVC, SECRET_T2)}`], env(h));
+      expectFailure(r, [1, 5], /\/trigger\/5ec7…\/call\//);
+      expect(r.stderr).not.toContain(SECRET_T2);
+    }
+    expect(h.requests).toHaveLength(3);
+  });
+
+  describe('against the emulator', () => {
+    const seed = (): SeedService[] => [
+      {
+        uuid: SVC,
+        name: 'web',
+        stack: null,
+        triggers: [
+          { uuid: T1, name: 'deploy-hook', operation: 'REDEPLOY' },
+          { uuid: T2, name: 'old-hook', operation: 'REDEPLOY' },
+        ],
+      },
+    ];
+
+    async function recording(): Promise<{ emu: RunningEmulator; seen: { method: string; url: string; auth?: string }[] }> {
+      const emu = await startEmulator({ seed: seed() });
+      emulators.push(emu);
+      const seen: { method: string; url: string; auth?: string }[] = [];
+      emu.server.on('request', (req) => seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization }));
+      return { emu, seen };
+    }
+
+    it('--debug on create, rm and call logs every request but no full trigger UUID; create prints the URL', async () => {
+      const { emu } = await recording();
+      const create = await runCli(['create', 'web', '-n', 'fresh', '--debug'], env(emu));
+      expect(create.code).toBe(0);
+      const fresh = emu.store.service(SVC)!.triggers.find((t) => t.name === 'fresh')!.uuid;
+      expect(create.stdout).toContain(fresh);
+      expect(create.stdout).toContain(`${emu.url}${callPath(SVC, fresh)}`);
+      expect(create.stderr).toMatch(/^\[debug\] > POST /m);
+      expect(create.stderr).not.toContain(fresh);
+
+      const rm = await runCli(['rm', 'web', 'old-hook', '--debug'], env(emu));
+      expect(rm.code).toBe(0);
+      expect(rm.stdout).toBe(`${T2}\n`);
+      expect(rm.stderr).toMatch(/^\[debug\] > DELETE .*\/trigger\/6f6f…\/ \[Authorization: \*\*\*\]$/m);
+      expect(rm.stderr).not.toContain(T2);
+
+      for (const args of [['call', 'web', 'deploy-hook'], ['call', `${emu.url}${callPath(SVC, T1)}`]]) {
+        const call = await runCli([...args, '--debug'], env(emu));
+        expect(call.code).toBe(0);
+        expect(call.stderr).toMatch(/^\[debug\] > POST .*\/trigger\/6e6e…\/call\/$/m);
+        expect(call.stderr).not.toContain(T1);
+        expect(call.stdout).not.toContain(T1);
+      }
+    });
+
+    it('a call never carries the Authorization header, though the lookups before it do', async () => {
+      const { emu, seen } = await recording();
+      const withKey = await runCli(['call', 'web', 'deploy-hook'], env(emu));
+      expect(withKey.code).toBe(0);
+      const withAuth = await runCli(['call', 'web', 'deploy-hook', '--wait'], env(emu, { DOCKERCLOUD_AUTH: emu.auth }));
+      expect(withAuth.code).toBe(0);
+      const calls = seen.filter((q) => q.url.endsWith('/call/'));
+      const others = seen.filter((q) => !q.url.endsWith('/call/'));
+      expect(calls).toHaveLength(2);
+      for (const c of calls) expect(c.auth).toBeUndefined();
+      expect(others.length).toBeGreaterThanOrEqual(3);
+      for (const o of others) expect(o.auth).toBe(emu.auth);
+    });
+  });
+
+  it('a call answered with a redirect (307, 308) is not followed: the other server gets nothing', async () => {
+    const other = await hostile();
+    other.fallback(json(202, {}));
+    for (const status of [307, 308]) {
+      const h = await hostile();
+      h.route('GET', LIST, json(200, page([trigger(SECRET_T, 'my-hook')])));
+      h.route('POST', callPath(SVC, SECRET_T), redirect(status, `${other.url}${callPath(SVC, SECRET_T)}`));
+      const r = await runCli(['call', SVC, 'my-hook'], env(h));
+      expectFailure(r, [1], `POST ${h.url}/api/app/v1/service/${SVC}/trigger/5ec7…/call/ answered a redirect (HTTP ${status}), which is not followed`);
+      const call = h.requests.find((q) => q.method === 'POST')!;
+      expect(call.headers.authorization).toBeUndefined();
+      expect(h.requests.find((q) => q.method === 'GET')!.headers.authorization).toBeDefined();
+    }
+    expect(other.connections).toBe(0);
+    expect(other.requests).toHaveLength(0);
+  });
+});
