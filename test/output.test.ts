@@ -4,7 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
 import { printTriggerTable, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
-import { fitRows, renderTable } from '../src/output/table.js';
+import { CLI_TABLE3_MAX_ROWS, fitRows, renderTable } from '../src/output/table.js';
 
 function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
   const stdout = new PassThrough();
@@ -214,5 +214,33 @@ describe('safeText', () => {
     expect(safeText(undefined)).toBe('');
     expect(safeText(null)).toBe('');
     expect(safeText(42)).toBe('42');
+  });
+});
+
+describe('the two ways of laying out a table', () => {
+  // Names of every kind the server may send: ASCII, wide CJK, emoji, accents, empty.
+  const names = ['deploy-hook', '部署フック', 'café', '🚀 rocket', '', 'x'.repeat(40), 'ｆｕｌｌ', 'a\u0301b'];
+  const rows = Array.from({ length: CLI_TABLE3_MAX_ROWS + 50 }, (_, i) => [
+    `${String(i).padStart(8, '0')}`,
+    names[i % names.length]!,
+    i % 3 ? 'REDEPLOY' : 'SCALEUP',
+    `${HOST}api/app/v1/service/${SERVICE}/trigger/${i}/call/`,
+  ]);
+
+  for (const color of [false, true]) {
+    for (const header of [true, false]) {
+      it(`produce the same bytes (colour ${color ? 'on' : 'off'}, header ${header ? 'on' : 'off'})`, () => {
+        const io = makeIO({ color });
+        const a = renderTable(io, TRIGGER_HEADERS, rows, { header, engine: 'cli-table3' });
+        const b = renderTable(io, TRIGGER_HEADERS, rows, { header, engine: 'direct' });
+        expect(b).toBe(a);
+        expect(a.split('\n')).toHaveLength(rows.length + (header ? 1 : 0) + 1);
+      });
+    }
+  }
+
+  it('agree on a table with no rows', () => {
+    const io = makeIO();
+    expect(renderTable(io, TRIGGER_HEADERS, [], { engine: 'direct' })).toBe(renderTable(io, TRIGGER_HEADERS, [], { engine: 'cli-table3' }));
   });
 });

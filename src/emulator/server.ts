@@ -250,12 +250,15 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
       allow(method, ['GET', 'POST']);
       if (method === 'GET') {
         const q = url.searchParams;
-        const matching = s.triggers.filter(
-          (t) =>
-            (!q.has('name') || t.name === q.get('name')) &&
-            (!q.has('uuid') || t.uuid === q.get('uuid')!.toLowerCase()) &&
-            (!q.has('uuid__startswith') || t.uuid.startsWith(q.get('uuid__startswith')!.toLowerCase())),
-        );
+        const filtered = q.has('name') || q.has('uuid') || q.has('uuid__startswith');
+        const matching = !filtered
+          ? s.triggers
+          : s.triggers.filter(
+              (t) =>
+                (!q.has('name') || t.name === q.get('name')) &&
+                (!q.has('uuid') || t.uuid === q.get('uuid')!.toLowerCase()) &&
+                (!q.has('uuid__startswith') || t.uuid.startsWith(q.get('uuid__startswith')!.toLowerCase())),
+            );
         const result = page(matching, url, triggersPath(s.uuid, ns));
         return send(res, 200, { meta: result.meta, objects: result.objects.map((t) => triggerJson(s, t, ns)) });
       }
