@@ -64,10 +64,13 @@ function direct(head: string[], plainHead: string[], rows: string[][]): string {
     Math.max(plainHead[i] ? width(plainHead[i]) : 0, ...rows.map((r) => width(r[i] ?? ''))),
   );
   const line = (cells: string[], plain: string[]): string =>
-    cells.map((c, i) => c + ' '.repeat(widths[i]! - width(plain[i] ?? ''))).join(CHARS.middle);
-  const lines = rows.map((r) => line(r, r));
-  if (head.length > 0) lines.unshift(line(head, plainHead));
-  return lines.join('\n');
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i]! - width(plain[i] ?? '')))
+      .join(CHARS.middle)
+      .trimEnd();
+  let text = head.length > 0 ? `${line(head, plainHead)}\n` : '';
+  for (const r of rows) text += `${line(r, r)}\n`;
+  return text;
 }
 
 export function renderTable(io: IO, headers: string[], rows: string[][], options: TableOptions = {}): string {
@@ -78,7 +81,8 @@ export function renderTable(io: IO, headers: string[], rows: string[][], options
   const plainHead = options.header === false ? [] : headers;
   const head = plainHead.map((h) => chalk.bold(h));
   const engine = options.engine ?? (fitted.length <= CLI_TABLE3_MAX_ROWS ? 'cli-table3' : 'direct');
-  const text = engine === 'cli-table3' ? viaCliTable3(head, fitted) : direct(head, plainHead, fitted);
+  if (engine === 'direct') return direct(head, plainHead, fitted);
+  const text = viaCliTable3(head, fitted);
   return `${text
     .split('\n')
     .map((line) => line.trimEnd())

@@ -1,0 +1,116 @@
+// Benchmark: start-up and paging against the emulator, each case timed alternately with a bare
+// `node -e 0`, medians compared with the targets. Not a test: it prints PASS/FAIL and exits 0.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const node = process.execPath;
+const dir = mkdtempSync(join(tmpdir(), 'trigger-bench-'));
+
+const seed = [
+  { name: 'small', triggers: Array.from({ length: 3 }, (_, i) => ({ name: `hook-${i}` })) },
+  { name: 'big', triggers: Array.from({ length: 10_000 }, (_, i) => ({ name: `hook-${i}` })) },
+  { name: 'scratch' },
+];
+writeFileSync(join(dir, 'seed.json'), JSON.stringify(seed));
+
+const emulator = spawn(node, ['bin/dockercloud-emulator.js', '--port', '0', '--seed', join(dir, 'seed.json')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
+const host = `${/listening on (\S+)/.exec(line)[1]}/`;
+const auth = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
+const env = { ...process.env, DOCKERCLOUD_REST_HOST: host, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey', TRIGGER_CONFIG_DIR: join(dir, 'config') };
+
+// Peak RSS of a child, reported by a preloaded module on exit (only in runs that are not timed).
+const rssProbe = join(dir, 'rss.mjs');
+writeFileSync(rssProbe, "import { writeSync } from 'node:fs';\nprocess.on('exit', () => writeSync(3, String(process.resourceUsage().maxRSS)));\n");
+
+async function api(method, path, body) {
+  const res = await fetch(new URL(path, host), {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.status === 204 ? null : res.json();
+}
+const scratch = (await api('GET', '/api/app/v1/service/?name=scratch')).objects[0].uuid;
+async function makeTriggers(n) {
+  const made = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = Array.from({ length: Math.min(50, n - i) }, () => api('POST', `/api/app/v1/service/${scratch}/trigger/`, { name: 'bench' }));
+    made.push(...(await Promise.all(batch)).map((t) => t.uuid));
+  }
+  return made;
+}
+
+function timeOnce(args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function peakRss(args) {
+  const r = spawnSync(node, ['--import', rssProbe, ...args], { env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  return Number(r.output[3]?.toString() || 0) / 1024;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs `args` RUNS times, each right after a run of the baseline; `prepare` sets up untimed state. */
+async function paired(args, baseline, prepare) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < RUNS; i++) {
+    const argv = prepare ? await prepare() : args;
+    b.push(timeOnce(baseline));
+    a.push(timeOnce(argv));
+  }
+  return { ms: median(a), base: median(b) };
+}
+
+const trig = 'bin/trigger.js';
+const bare = ['-e', '0'];
+const rows = [];
+/** One line per case; `memory` adds a peak-RSS ratio and its own target to the verdict. */
+function report(name, ms, base, baseName, target, rss, memory) {
+  const ratio = ms / base;
+  const memRatio = memory ? rss / memory.baseRss : 0;
+  const pass = ratio <= target && (!memory || memRatio <= memory.target);
+  rows.push(pass);
+  const mem = memory ? `, ${memRatio.toFixed(2)} × ${memory.baseName} (target ≤ ${memory.target})` : '';
+  console.log(
+    `${name.padEnd(26)} ${ms.toFixed(1).padStart(7)} ms  vs ${baseName.padEnd(10)} ${base.toFixed(1).padStart(7)} ms  ratio ${ratio.toFixed(2)} (target ≤ ${target})  peak rss ${rss ? `${rss.toFixed(1)} MiB` : 'n/a'}${mem}  ${pass ? 'PASS' : 'FAIL'}`,
+  );
+}
+
+console.log(`trigger benchmark: ${RUNS} paired runs per case, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+try {
+  for (let i = 0; i < 3; i++) timeOnce([trig, 'list', 'small']); // warm the file cache
+  const version = await paired([trig, '--version'], bare);
+  report('trigger --version', version.ms, version.base, 'node -e 0', 1.2, peakRss([trig, '--version']));
+  const help = await paired([trig, '--help'], bare);
+  report('trigger --help', help.ms, help.base, 'node -e 0', 1.2, peakRss([trig, '--help']));
+  const small = await paired([trig, 'list', 'small'], bare);
+  const smallRss = peakRss([trig, 'list', 'small']);
+  report('trigger list (3 triggers)', small.ms, small.base, 'node -e 0', 1.5, smallRss);
+  const big = await paired([trig, 'list', 'big'], [trig, 'list', 'small']);
+  const bigRss = peakRss([trig, 'list', 'big']);
+  report('trigger list (10,000)', big.ms, big.base, 'list (3)', 3, bigRss, { baseRss: smallRss, baseName: 'list (3)', target: 1.5 });
+  const one = await paired(null, bare, async () => [trig, 'rm', 'scratch', ...(await makeTriggers(1))]);
+  const many = await paired(null, bare, async () => [trig, 'rm', 'scratch', ...(await makeTriggers(200))]);
+  report('trigger rm (200 at once)', many.ms, one.ms, 'rm (1)', 3, peakRss([trig, 'rm', 'scratch', ...(await makeTriggers(200))]));
+} finally {
+  emulator.kill('SIGTERM');
+}
+console.log(rows.every(Boolean) ? 'all targets met' : 'some targets missed');
