@@ -38,7 +38,11 @@ export function processIO(): IO {
 }
 
 /** Removes control characters (terminal escapes among them) from text the server chose. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 export function safeText(value: unknown): string {
-  return String(value ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+  const text = String(value ?? '');
+  return CONTROL.test(text) ? text.replace(CONTROLS, '\uFFFD') : text;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough, Readable } from 'node:stream';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
-import { printTriggerTable, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
+import { absoluteUrl, printTriggerTable, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
 import { CLI_TABLE3_MAX_ROWS, fitRows, renderTable } from '../src/output/table.js';
 
 function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
@@ -242,5 +242,29 @@ describe('the two ways of laying out a table', () => {
   it('agree on a table with no rows', () => {
     const io = makeIO();
     expect(renderTable(io, TRIGGER_HEADERS, [], { engine: 'direct' })).toBe(renderTable(io, TRIGGER_HEADERS, [], { engine: 'cli-table3' }));
+  });
+});
+
+describe('absoluteUrl', () => {
+  it('joins as the URL parser does, for plain paths and for every other kind', () => {
+    const paths = [
+      `/api/app/v1/service/${SERVICE}/trigger/${T1.uuid}/call/`,
+      '/',
+      '/a/../b/',
+      '/a/./b/',
+      '//elsewhere.example/x',
+      '/a?b',
+      '/a#b',
+      '/.hidden/',
+      '/a//b/',
+      'relative/x',
+      '/a b/',
+      '/é/',
+      '/a%2e/',
+      'https://other.example/x/',
+    ];
+    for (const host of [HOST, 'https://cloud.docker.com/']) {
+      for (const p of paths) expect(absoluteUrl(p, host), p).toBe(new URL(p, host).href);
+    }
   });
 });

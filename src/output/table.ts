@@ -15,10 +15,16 @@ const GAP = CHARS.middle.length;
 
 /**
  * cli-table3 lays out a table in time quadratic in its rows (4 s for 10,000 triggers). Past this
- * many rows the same layout is computed directly, in one pass; test/output.test.ts holds the two
- * to the same bytes.
+ * many rows the same layout is computed directly, in one pass over rows made one at a time;
+ * test/output.test.ts holds the two to the same bytes.
  */
 export const CLI_TABLE3_MAX_ROWS = 200;
+
+/** Rows of cells; an array, or rows made on demand so that a long list is not held twice. */
+export interface Rows {
+  readonly length: number;
+  at(index: number): readonly string[] | undefined;
+}
 
 export interface TableOptions {
   header?: boolean;
@@ -38,14 +44,28 @@ function shorten(value: string, room: number): string {
   return room <= 1 ? '…'.slice(0, room) : `${value.slice(0, room - 1)}…`;
 }
 
+function columnWidths(headers: readonly string[], rows: Rows): number[] {
+  const widths = headers.map(width);
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows.at(j)!;
+    for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(r[i]!));
+  }
+  return widths;
+}
+
+/** The width left for column `shrink` in `columns`, or undefined when the table fits. */
+function room(headers: readonly string[], widths: number[], columns: number | undefined, shrink: number | undefined): number | undefined {
+  if (columns === undefined || shrink === undefined) return undefined;
+  const total = widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  if (total <= columns) return undefined;
+  return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
+}
+
 /** Fits rows into `columns` by shortening one column; other columns keep their width. */
 export function fitRows(headers: string[], rows: string[][], columns: number | undefined, shrink: number | undefined): string[][] {
-  if (columns === undefined || shrink === undefined) return rows;
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => width(r[i]!))));
-  const total = widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
-  if (total <= columns) return rows;
-  const room = Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
-  return rows.map((r) => r.map((cell, i) => (i === shrink ? shorten(cell, room) : cell)));
+  const left = room(headers, columnWidths(headers, rows), columns, shrink);
+  if (left === undefined) return rows;
+  return rows.map((r) => r.map((cell, i) => (i === shrink ? shorten(cell, left) : cell)));
 }
 
 function viaCliTable3(head: string[], rows: string[][]): string {
@@ -55,36 +75,60 @@ function viaCliTable3(head: string[], rows: string[][]): string {
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
   table.push(...rows);
-  return table.toString();
-}
-
-function direct(head: string[], plainHead: string[], rows: string[][]): string {
-  const columns = Math.max(head.length, ...rows.map((r) => r.length));
-  const widths = Array.from({ length: columns }, (_, i) =>
-    Math.max(plainHead[i] ? width(plainHead[i]) : 0, ...rows.map((r) => width(r[i] ?? ''))),
-  );
-  const line = (cells: string[], plain: string[]): string =>
-    cells
-      .map((c, i) => c + ' '.repeat(widths[i]! - width(plain[i] ?? '')))
-      .join(CHARS.middle)
-      .trimEnd();
-  let text = head.length > 0 ? `${line(head, plainHead)}\n` : '';
-  for (const r of rows) text += `${line(r, r)}\n`;
-  return text;
-}
-
-export function renderTable(io: IO, headers: string[], rows: string[][], options: TableOptions = {}): string {
-  const clean = rows.map((r) => r.map(safeText));
-  const fitted = io.isTTY ? fitRows(headers, clean, io.columns, options.shrink) : clean;
-  if (options.header === false && fitted.length === 0) return '';
-  const chalk = new Chalk({ level: io.color ? 1 : 0 });
-  const plainHead = options.header === false ? [] : headers;
-  const head = plainHead.map((h) => chalk.bold(h));
-  const engine = options.engine ?? (fitted.length <= CLI_TABLE3_MAX_ROWS ? 'cli-table3' : 'direct');
-  if (engine === 'direct') return direct(head, plainHead, fitted);
-  const text = viaCliTable3(head, fitted);
-  return `${text
+  return `${table
+    .toString()
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')}\n`;
+}
+
+/** Writes the lines in small batches: nothing of a long table is held longer than it takes to print. */
+function direct(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
+  const line = (cells: readonly string[], plain: readonly string[]): string => {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) {
+      out += i === cells.length - 1 ? cells[i] : cells[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + CHARS.middle;
+    }
+    return out.trimEnd();
+  };
+  const lines: string[] = head.length > 0 ? [line(head, plainHead)] : [];
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows.at(j)!;
+    lines.push(line(r, r));
+    if (lines.length === 100) {
+      write(`${lines.join('\n')}\n`);
+      lines.length = 0;
+    }
+  }
+  if (lines.length > 0) write(`${lines.join('\n')}\n`);
+}
+
+/** The table as one string. */
+export function renderTable(io: IO, headers: string[], rows: Rows, options: TableOptions = {}): string {
+  let text = '';
+  writeTable(io, headers, rows, options, (chunk) => (text += chunk));
+  return text;
+}
+
+/** Writes the table to stdout (or `write`). */
+export function writeTable(io: IO, headers: string[], rows: Rows, options: TableOptions = {}, write = (text: string): void => void io.stdout.write(text)): void {
+  if (options.header === false && rows.length === 0) return;
+  const plainHead = options.header === false ? [] : headers;
+  const clean: Rows = {
+    length: rows.length,
+    at: (j) => {
+      const r = rows.at(j)!;
+      return r.every((c) => safeText(c) === c) ? r : r.map(safeText);
+    },
+  };
+  const widths = columnWidths(plainHead, clean);
+  const left = io.isTTY ? room(headers, columnWidths(headers, clean), io.columns, options.shrink) : undefined;
+  const fitted: Rows =
+    left === undefined ? clean : { length: rows.length, at: (j) => clean.at(j)!.map((c, i) => (i === options.shrink ? shorten(c, left) : c)) };
+  if (left !== undefined) widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
+  const chalk = new Chalk({ level: io.color ? 1 : 0 });
+  const head = plainHead.map((h) => chalk.bold(h));
+  const engine = options.engine ?? (rows.length <= CLI_TABLE3_MAX_ROWS ? 'cli-table3' : 'direct');
+  if (engine === 'direct') return direct(head, plainHead, fitted, widths, write);
+  write(viaCliTable3(head, Array.from({ length: fitted.length }, (_, j) => [...fitted.at(j)!])));
 }
