@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
 import { maskUrl } from './mask.js';
-import { actionPath, isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
+import { isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
 
 export interface ClientOptions {
@@ -140,10 +140,6 @@ export class ApiClient {
 
   getAction(uri: string): Promise<Action> {
     return this.getObject<Action>(uri);
-  }
-
-  actionUri(uuid: string): string {
-    return actionPath(uuid, this.opts.namespace);
   }
 
   /** POSTs to a trigger's call URL: no credentials, no redirects. */
