@@ -1,8 +1,7 @@
 import type { Context } from '../context.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
 import type { Trigger } from '../api/types.js';
-import { resolveService, resolveTrigger } from '../resolve.js';
-import { checkIdentifier } from '../resolve.js';
+import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
 
 export async function runInspect(serviceId: string, triggerIds: string[], opts: OutputFlags, ctx: Context): Promise<void> {
