@@ -87,7 +87,7 @@ export function buildProgram(ctx: Context, version: string): Command {
   sub('list', 'List the triggers of a service, or of every service', ['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"])
     .alias('ls')
     .argument('[service]', 'service UUID, UUID prefix, name, or name.stack; every service when left out')
-    .option('--no-trunc', 'show full UUIDs')
+    .option('--no-trunc', 'show full UUIDs and never shorten URLs')
     .option('--no-header', 'leave out the header line')
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .option('--json', 'print the triggers as a JSON array')

@@ -94,7 +94,8 @@ export async function printTriggers(
       const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
       // Rows are made when the table asks for them, so 10,000 triggers are not held twice.
       const rows = { length: triggers.length, at: (i: number) => triggerRow(triggers[i]!, host, !spec.trunc, options.withService) };
-      writeTable(io, headers, rows, { header: spec.header, shrink: headers.length - 1 });
+      // --no-trunc (and create, whose URL the user needs whole) keeps the URL column whole on a terminal too.
+      writeTable(io, headers, rows, { header: spec.header, shrink: spec.trunc ? headers.length - 1 : undefined });
     }
   }
 }
