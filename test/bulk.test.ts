@@ -2,11 +2,11 @@
 // identifiers (src/resolve.ts): bounded concurrency over one keep-alive dispatcher, output in the
 // order of the arguments, failures reported in that order, and no request that the API makes needless.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { servicesPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { SeedService } from '../src/emulator/store.js';
-import { emulatorEnv, runCli } from './helpers/cli.js';
+import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { instrument, type Instrumented } from './helpers/instrumented.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const OTHER_SVC = 'b1b2c3d4-0000-4000-8000-000000000002';
@@ -35,64 +35,16 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function emulator(): Promise<RunningEmulator> {
+/**
+ * Runs `trigger <args>` against a fresh emulator whose server is instrumented; requests are held
+ * (to make concurrent ones overlap) unless `hold` is false.
+ */
+async function runInstrumented(args: string[], { hold = true } = {}): Promise<{ emu: RunningEmulator; probe: Instrumented; r: Result }> {
   const emu = await startEmulator({ seed: seed(), pageSize: 25 });
   cleanups.push(() => emu.close());
-  return emu;
-}
-
-interface Instrumented {
-  maxInFlight: () => number;
-  connections: () => number;
-  requests: { method: string; url: URL }[];
-}
-
-/**
- * Counts requests in flight (from the 'request' event to the response's end) and TCP connections.
- * The emulator answers synchronously, so without help two requests would never overlap on the
- * server even when the client sends them together. Requests are therefore held: a batch is
- * released (newest first, so answers complete out of request order) by a short timer, or at once
- * when more than LIMIT + 1 are waiting, which only a client over the bound can cause. A client that
- * sends one request at a time thus fails the assertions (max 1) instead of hanging.
- */
-function instrument(server: Server, hold = true): Instrumented {
-  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  let inFlight = 0;
-  let max = 0;
-  let connections = 0;
-  const requests: Instrumented['requests'] = [];
-  let held: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const release = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    // last come, first served: answers complete out of request order, as they may on a real network
-    const batch = held.reverse();
-    held = [];
-    for (const run of batch) run();
-  };
-  server.on('connection', () => connections++);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? '', url: new URL(req.url ?? '/', 'http://emulator') });
-    inFlight++;
-    max = Math.max(max, inFlight);
-    let done = false;
-    const end = (): void => {
-      if (!done) inFlight--;
-      done = true;
-    };
-    res.on('finish', end);
-    res.on('close', end);
-    const run = (): void => {
-      for (const h of handlers) h.call(server, req, res);
-    };
-    if (!hold) return run();
-    held.push(run);
-    if (held.length > LIMIT + 1) release();
-    else timer ??= setTimeout(release, 10);
-  });
-  return { maxInFlight: () => max, connections: () => connections, requests };
+  const probe = instrument(emu.server, { limit: LIMIT, hold });
+  const r = await runCli(args, emulatorEnv(emu.url));
+  return { emu, probe, r };
 }
 
 /** The triggers numbered by `order`, each named the way `kind` says: full UUID, UUID prefix or name. */
@@ -123,11 +75,9 @@ const remaining = (emu: RunningEmulator): string[] => emu.store.state.services[0
 
 describe('rm of many triggers', () => {
   it('removes 200 triggers named at once (UUIDs, prefixes, names) and prints their UUIDs in argument order', async () => {
-    const emu = await emulator();
     const order = scrambled(200);
-    const probe = instrument(emu.server);
 
-    const r = await runCli(['rm', 'web', ...identifiers(order)], emulatorEnv(emu.url));
+    const { emu, probe, r } = await runInstrumented(['rm', 'web', ...identifiers(order)]);
 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -145,7 +95,6 @@ describe('rm of many triggers', () => {
   });
 
   it('with bad identifiers mixed in: the good ones are removed, errors come in argument order, exit 1', async () => {
-    const emu = await emulator();
     const order = scrambled(200);
     const ids = identifiers(order);
     const bad = ['no-such-hook', 'ffffffff', 'eeeeeeee-0000-4000-8000-000000000000', 'hook-9999'];
@@ -154,9 +103,8 @@ describe('rm of many triggers', () => {
     ids.splice(120, 0, bad[2]!);
     ids.splice(60, 0, bad[1]!);
     ids.splice(5, 0, bad[0]!);
-    const probe = instrument(emu.server);
 
-    const r = await runCli(['rm', 'web', ...ids], emulatorEnv(emu.url));
+    const { emu, probe, r } = await runInstrumented(['rm', 'web', ...ids]);
 
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(order.map(uuidOf));
@@ -170,11 +118,9 @@ describe('rm of many triggers', () => {
   });
 
   it('--json prints the removed UUIDs as a JSON array in argument order', async () => {
-    const emu = await emulator();
     const order = scrambled(40);
-    instrument(emu.server);
 
-    const r = await runCli(['rm', SVC, ...identifiers(order), '--json'], emulatorEnv(emu.url));
+    const { r } = await runInstrumented(['rm', SVC, ...identifiers(order), '--json']);
 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -184,11 +130,9 @@ describe('rm of many triggers', () => {
 
 describe('inspect of many triggers', () => {
   it('prints 50 triggers as a JSON array in argument order', async () => {
-    const emu = await emulator();
     const order = scrambled(50);
-    const probe = instrument(emu.server);
 
-    const r = await runCli(['inspect', 'web', ...identifiers(order)], emulatorEnv(emu.url));
+    const { emu, probe, r } = await runInstrumented(['inspect', 'web', ...identifiers(order)]);
 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -207,10 +151,7 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   const triggerList = triggersPath(SVC);
 
   it('rm <service-uuid> <trigger-uuid>: exactly one request, the DELETE', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['rm', SVC, uuidOf(7)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['rm', SVC, uuidOf(7)], { hold: false });
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${uuidOf(7)}\n`);
@@ -218,20 +159,14 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   });
 
   it('upper-case full UUIDs need no lookup either', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['rm', SVC.toUpperCase(), uuidOf(8).toUpperCase()], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['rm', SVC.toUpperCase(), uuidOf(8).toUpperCase()], { hold: false });
 
     expect(r.code).toBe(0);
     expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`DELETE ${triggerPath(SVC, uuidOf(8))}`]);
   });
 
   it('inspect <service-uuid> <trigger-uuid>: exactly one request, the GET of the trigger', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['inspect', SVC, uuidOf(9)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['inspect', SVC, uuidOf(9)], { hold: false });
 
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([uuidOf(9)]);
@@ -239,10 +174,7 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   });
 
   it('inspect <service-uuid> <name>: one filtered request, nothing else', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['inspect', SVC, nameOf(11)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['inspect', SVC, nameOf(11)], { hold: false });
 
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([uuidOf(11)]);
@@ -256,10 +188,7 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   });
 
   it('rm <service-uuid> <name>: one filtered lookup, then the DELETE', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['rm', SVC, nameOf(12)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['rm', SVC, nameOf(12)], { hold: false });
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${uuidOf(12)}\n`);
@@ -268,10 +197,7 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   });
 
   it('rm <service-name> <trigger-uuid>: one filtered service lookup, then the DELETE', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['rm', 'web', uuidOf(13)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['rm', 'web', uuidOf(13)], { hold: false });
 
     expect(r.code).toBe(0);
     expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${servicesPath()}`, `DELETE ${triggerPath(SVC, uuidOf(13))}`]);
@@ -279,10 +205,7 @@ describe('identifiers resolve with as few requests as the API allows', () => {
   });
 
   it('rm <service-uuid> <uuid-prefix>: one filtered lookup, then the DELETE', async () => {
-    const emu = await emulator();
-    const probe = instrument(emu.server, false);
-
-    const r = await runCli(['rm', SVC, uuidOf(14).slice(0, 8)], emulatorEnv(emu.url));
+    const { probe, r } = await runInstrumented(['rm', SVC, uuidOf(14).slice(0, 8)], { hold: false });
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${uuidOf(14)}\n`);

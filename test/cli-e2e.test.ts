@@ -4,41 +4,25 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, tempHome, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
+import { deadPort } from './helpers/net.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const GOLDEN_LIST = join(ROOT, 'test/golden/list.txt');
 
-// Services. WEB_DEMO and WEB_OTHER share a name (in two stacks); API and DB share the UUID prefix c0ffee0.
-const WEB_DEMO = 'a1b2c3d4-0000-4000-8000-000000000001';
-const WEB_OTHER = 'b1b2c3d4-0000-4000-8000-000000000002';
-const API = 'c0ffee01-0000-4000-8000-000000000003';
-const DB = 'c0ffee02-0000-4000-8000-000000000004';
+// Besides the shared services and triggers (test/helpers/fixture.ts): a service with no triggers, and api's trigger.
 const EMPTY = 'e0e0e0e0-0000-4000-8000-000000000005';
-const MISSING = '99999999-0000-4000-8000-000000000009';
-// Triggers of web.demo (T_DEPLOY and T_SCALE share the prefix 'd'), and of api.
-const T_DEPLOY = 'd1d1d1d1-0000-4000-8000-00000000000a';
-const T_SCALE = 'd2d2d2d2-0000-4000-8000-00000000000b';
-const T_OLD = 'f0f0f0f0-0000-4000-8000-00000000000c';
 const T_API = '3a3a3a3a-0000-4000-8000-00000000000d';
 
 function seed(): SeedService[] {
   return [
-    {
-      uuid: WEB_DEMO,
-      name: 'web',
-      stack: 'demo',
-      triggers: [
-        { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY' },
-        { uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' },
-        { uuid: T_OLD, name: 'old', operation: 'REDEPLOY' },
-      ],
-    },
+    webDemo(),
     { uuid: WEB_OTHER, name: 'web', stack: 'other', triggers: [{ name: 'other-hook' }] },
     { uuid: API, name: 'api', stack: null, triggers: [{ uuid: T_API, name: 'api-hook', operation: 'REDEPLOY' }] },
     { uuid: DB, name: 'db', stack: null },
@@ -74,15 +58,6 @@ function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'trigger-e2e-'));
   tmpDirs.push(d);
   return d;
-}
-
-/** A loopback port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 /** The stderr of a failed run: a first line `Error: ...`, no stack trace, no [object Object]. */

@@ -111,6 +111,26 @@ function rawExchange(base: string, bytes: string): Promise<string> {
   });
 }
 
+/**
+ * A slow client: connects, sends `bytes` (the start of a request) and then nothing. `received()` is
+ * what the server has sent it so far; `closed` resolves when the server closes the connection.
+ */
+async function slowClient(base: string, bytes: string): Promise<{ received: () => string; closed: Promise<void> }> {
+  const url = new URL(base);
+  const slow = connect(Number(url.port), url.hostname);
+  sockets.push(slow);
+  let received = '';
+  slow.on('data', (c: Buffer) => (received += c.toString()));
+  slow.on('error', () => {});
+  const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+  await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+  slow.write(bytes);
+  return { received: () => received, closed };
+}
+
+/** A request whose headers promise a body of 100 bytes, and the first few bytes of that body. */
+const PARTIAL_POST = `POST ${TRIGGERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`;
+
 describe('concurrent requests', () => {
   it('200 concurrent creates on one service: exactly 200 new triggers with distinct UUIDs, all saved', async () => {
     const file = join(tempDir(), 'state.json');
@@ -253,39 +273,23 @@ describe('limits and abuse', () => {
 
   it('a slow client (partial headers, then nothing) is cut off after the client timeout; others are served meanwhile', async () => {
     const emu = await emulator({ clientTimeoutMs: 300 });
-    const url = new URL(emu.url);
-    const slow = connect(Number(url.port), url.hostname);
-    sockets.push(slow);
-    let received = '';
-    slow.on('data', (c: Buffer) => (received += c.toString()));
-    slow.on('error', () => {});
-    const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
-    slow.write(`GET ${TRIGGERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\n`);
+    const slow = await slowClient(emu.url, `GET ${TRIGGERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\n`);
     let closedYet = false;
-    void closed.then(() => (closedYet = true));
+    void slow.closed.then(() => (closedYet = true));
     const served = await send(emu.url, 'GET', TRIGGERS);
     expect(served.status).toBe(200);
     expect(closedYet).toBe(false);
-    await closed;
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    await slow.closed;
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect((await send(emu.url, 'GET', TRIGGERS)).status).toBe(200);
   });
 
   it('a slow body (headers, then part of the body, then nothing) is cut off too', async () => {
     const emu = await emulator({ clientTimeoutMs: 300 });
-    const url = new URL(emu.url);
-    const slow = connect(Number(url.port), url.hostname);
-    sockets.push(slow);
-    let received = '';
-    slow.on('data', (c: Buffer) => (received += c.toString()));
-    slow.on('error', () => {});
-    const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
-    slow.write(`POST ${TRIGGERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`);
+    const slow = await slowClient(emu.url, PARTIAL_POST);
     expect((await createTrigger(emu.url, 'meanwhile')).status).toBe(201);
-    await closed;
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    await slow.closed;
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect(emu.store.service(SVC)!.triggers.map((t) => t.name)).toEqual(['deploy-hook', 'scale-hook', 'meanwhile']);
   });
 
@@ -294,15 +298,8 @@ describe('limits and abuse', () => {
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed()));
     const proc = await startProcess(['--seed', seedFile, '--client-timeout', '0.3']);
-    const url = new URL(proc.url);
-    const slow = connect(Number(url.port), url.hostname);
-    sockets.push(slow);
-    slow.on('data', () => {});
-    slow.on('error', () => {});
-    const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
-    slow.write(`POST ${TRIGGERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`);
-    await closed;
+    const slow = await slowClient(proc.url, PARTIAL_POST);
+    await slow.closed;
     expect((await createTrigger(proc.url, 'after')).status).toBe(201);
     proc.child.kill('SIGTERM');
     await proc.exited;

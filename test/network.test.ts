@@ -2,7 +2,6 @@
 // timeouts, connection failures, redirects, proxies, keep-alive, --debug lines and the body cap.
 // Real HTTP on loopback against scripted fault servers (test/helpers/fault-server.ts) or the emulator.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
@@ -22,6 +21,7 @@ import {
   type Handler,
   type TestProxy,
 } from './helpers/fault-server.js';
+import { deadPort } from './helpers/net.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const TRIG = '6db5e1f2-0000-4000-8000-00000000000a';
@@ -71,15 +71,6 @@ async function proxy(): Promise<TestProxy> {
   const p = await startProxy();
   cleanups.push(() => p.close());
   return p;
-}
-
-/** A loopback port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(url, extra);

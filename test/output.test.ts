@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough, Readable } from 'node:stream';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
-import { absoluteUrl, printTriggerTable, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
+import { absoluteUrl, printTriggers, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
+
+/** The trigger table as list (full = false) and create (full = true) print it. */
+function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: boolean, header = true): Promise<void> {
+  return printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
+}
 import { CLI_TABLE3_MAX_ROWS, fitRows, renderTable } from '../src/output/table.js';
 
 function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
@@ -154,7 +159,7 @@ describe('fitRows', () => {
   });
 });
 
-describe('triggerRow and printTriggerTable', () => {
+describe('triggerRow and the trigger table', () => {
   it('a row: UUID cut to 8 unless full, name, operation, absolute call URL', () => {
     expect(triggerRow(T1, HOST, false)).toEqual([
       'd1d1d1d1',
@@ -266,5 +271,18 @@ describe('absoluteUrl', () => {
     for (const host of [HOST, 'https://cloud.docker.com/']) {
       for (const p of paths) expect(absoluteUrl(p, host), p).toBe(new URL(p, host).href);
     }
+  });
+});
+
+describe('--no-trunc on a terminal', () => {
+  const long = trigger('d1d1d1d1-0000-4000-8000-00000000000a', 'deploy-hook');
+  it('keeps the URL whole, where the default table shortens it to the width', async () => {
+    const cut = makeIO({ isTTY: true, columns: 60 });
+    await printTriggers(cut, { kind: 'table', header: true, trunc: true }, [long], HOST);
+    expect(cut.output()).toContain('…');
+    const whole = makeIO({ isTTY: true, columns: 60 });
+    await printTriggers(whole, { kind: 'table', header: true, trunc: false }, [long], HOST);
+    expect(whole.output()).not.toContain('…');
+    expect(whole.output()).toContain(`${HOST.slice(0, -1)}${long.url}`);
   });
 });

@@ -2,7 +2,7 @@
 // concurrently (at most 8 at a time) from total_count, limit and offset, in order; `next` followed
 // when total_count is missing; a `next` that loops is detected. Real HTTP on loopback, in-process.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
@@ -10,6 +10,7 @@ import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
 import { emulatorEnv, runCli } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { instrument } from './helpers/instrumented.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const LIMIT = 8;
@@ -32,65 +33,11 @@ async function emulatorWith(count: number, pageSize = 25): Promise<RunningEmulat
   return emu;
 }
 
-interface Instrumented {
-  /** Most requests the server held or was answering at one moment. */
-  maxInFlight: () => number;
-  /** TCP connections accepted since instrumenting. */
-  connections: () => number;
-  requests: string[];
-}
-
-/**
- * Counts requests in flight (from the 'request' event to the response's end) and TCP connections.
- * The emulator answers synchronously, so without help two requests would never overlap on the
- * server even when the client sends them together. Requests are therefore held: a batch is
- * released (newest first, so answers complete out of request order) by a short timer, or at once
- * when more than LIMIT + 1 are waiting, which only a client over the bound can cause. A client that
- * sends one request at a time thus fails the assertions (max 1) instead of hanging.
- */
-function instrument(server: Server): Instrumented {
-  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  let inFlight = 0;
-  let max = 0;
-  let connections = 0;
-  const requests: string[] = [];
-  let held: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const release = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    // last come, first served: answers complete out of request order, as they may on a real network
-    const batch = held.reverse();
-    held = [];
-    for (const run of batch) run();
-  };
-  server.on('connection', () => connections++);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    requests.push(`${req.method} ${req.url}`);
-    inFlight++;
-    max = Math.max(max, inFlight);
-    let done = false;
-    const end = (): void => {
-      if (!done) inFlight--;
-      done = true;
-    };
-    res.on('finish', end);
-    res.on('close', end);
-    held.push(() => {
-      for (const h of handlers) h.call(server, req, res);
-    });
-    if (held.length > LIMIT + 1) release();
-    else timer ??= setTimeout(release, 10);
-  });
-  return { maxInFlight: () => max, connections: () => connections, requests };
-}
-
 describe('listAll with total_count: concurrent pages, in order', () => {
   it('returns all 10,000 triggers of a service exactly once, in server order, at most 8 pages at a time', async () => {
     const emu = await emulatorWith(10_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server);
+    const probe = instrument(emu.server, { limit: LIMIT });
 
     const triggers = await client(emu.url).allTriggers(SVC);
 
@@ -100,7 +47,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(uuids).toEqual(expected);
     // one request per page of 25: no page fetched twice, none skipped
     expect(probe.requests.length).toBe(400);
-    const offsets = probe.requests.slice(1).map((r) => Number(new URL(r.split(' ')[1]!, 'http://x').searchParams.get('offset')));
+    const offsets = probe.requests.slice(1).map((q) => Number(q.url.searchParams.get('offset')));
     expect(new Set(offsets).size).toBe(399);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
     expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
@@ -112,7 +59,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
     const emu = await emulatorWith(10_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server);
+    const probe = instrument(emu.server, { limit: LIMIT });
 
     const r = await runCli(['list', 'web', '-q'], emulatorEnv(emu.url));
 
@@ -133,7 +80,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     const emu = await startEmulator({ seed, pageSize: 10 });
     cleanups.push(() => emu.close());
     const expected = emu.store.state.services.flatMap((s) => s.triggers.map((t) => t.uuid));
-    const probe = instrument(emu.server);
+    const probe = instrument(emu.server, { limit: LIMIT });
 
     const r = await runCli(['list', '-q'], emulatorEnv(emu.url));
 
@@ -149,7 +96,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   it('a count that is not a multiple of the page size: the short last page is read, nothing more', async () => {
     const emu = await emulatorWith(1_013, 10);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server);
+    const probe = instrument(emu.server, { limit: LIMIT });
 
     const triggers = await client(emu.url).allTriggers(SVC);
 

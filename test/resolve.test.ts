@@ -5,32 +5,15 @@ import type { SeedService } from '../src/emulator/store.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
 import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, type ServiceRef } from '../src/resolve.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
 
-const WEB_DEMO = 'a1b2c3d4-0000-4000-8000-000000000001';
-const WEB_OTHER = 'b1b2c3d4-0000-4000-8000-000000000002';
-const API = 'c0ffee01-0000-4000-8000-000000000003';
-const DB = 'c0ffee02-0000-4000-8000-000000000004';
 const CAFE = '12345678-0000-4000-8000-000000000005';
 const DOTTED = '0d0d0d0d-0000-4000-8000-000000000006';
-const MISSING = '99999999-0000-4000-8000-000000000009';
-const T_DEPLOY = 'd1d1d1d1-0000-4000-8000-00000000000a';
-const T_SCALE = 'd2d2d2d2-0000-4000-8000-00000000000b';
-const T_OLD = 'f0f0f0f0-0000-4000-8000-00000000000c';
 const T_BEEF = '7e7e7e7e-0000-4000-8000-00000000000d';
 
 function seed(): SeedService[] {
   return [
-    {
-      uuid: WEB_DEMO,
-      name: 'web',
-      stack: 'demo',
-      triggers: [
-        { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY' },
-        { uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' },
-        { uuid: T_OLD, name: 'old', operation: 'REDEPLOY' },
-        { uuid: T_BEEF, name: 'beef', operation: 'REDEPLOY' },
-      ],
-    },
+    webDemo({ uuid: T_BEEF, name: 'beef', operation: 'REDEPLOY' }),
     { uuid: WEB_OTHER, name: 'web', stack: 'other', triggers: [{ name: 'dup' }, { name: 'dup' }] },
     { uuid: API, name: 'api', stack: null },
     { uuid: DB, name: 'db', stack: null },

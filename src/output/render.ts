@@ -100,7 +100,3 @@ export async function printTriggers(
   }
 }
 
-/** Kept for callers that print a plain trigger table. */
-export async function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: boolean, header = true): Promise<void> {
-  await printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
-}
