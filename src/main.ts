@@ -18,6 +18,11 @@ export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
   const program = buildProgram(ctx, VERSION);
   try {
+    // Like gh and docker: the tool alone shows its help.
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
     // commander answers `trigger typo --help` with the root help; an unknown command is an error first.
     const first = argv[0];
     if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {

@@ -100,11 +100,11 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
     expect(r.stderr).toMatch(/--help/);
   });
 
-  it('no command at all shows the help on stderr and exits 2', async () => {
+  it('no command at all shows the help, like gh and docker: stdout, exit 0', async () => {
     const r = await runCli([], tempHome());
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('Usage: trigger');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe((await runCli(['--help'], tempHome())).stdout);
   });
 
   it('--help and --version exit 0 with their text on stdout', async () => {
