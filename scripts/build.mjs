@@ -29,6 +29,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
+  // Error class names stay readable in --debug stacks.
+  keepNames: true,
   // Some bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   define: { TRIGGER_VERSION: JSON.stringify(version) },

@@ -3,11 +3,13 @@ import { VERSION } from './version.js';
 
 declare const TRIGGER_HELP: HelpTexts | undefined;
 
-// A reader that goes away (`trigger list web | head -1`) is not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+// A reader that goes away (`trigger list web | head -1`) is not an error: what is left to print is
+// dropped, and the exit code still says how the command went.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
 
 const args = process.argv.slice(2);
 const key = helpKey(args);

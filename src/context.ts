@@ -36,6 +36,8 @@ export class Context {
   readonly io: IO;
   readonly env: NodeJS.ProcessEnv;
   globals: GlobalOptions = {};
+  /** The command being run ('list', 'config set'), once parsed. */
+  command?: string;
   private client?: ApiClient;
   private cachedConfig?: LoadedConfig;
   private cachedSettings?: Settings;
@@ -73,13 +75,6 @@ export class Context {
     return this.cachedConfig;
   }
 
-  /** Forget what was read, after a command changed the file. */
-  reloadConfig(): void {
-    this.cachedConfig = undefined;
-    this.cachedSettings = undefined;
-    this.cachedCredentials = undefined;
-  }
-
   /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
   profileName(): string {
     const given = this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined);
@@ -112,24 +107,28 @@ export class Context {
     return this.cachedCredentials ?? undefined;
   }
 
+  /** The run's API client, with the credentials of the lookup order. */
   async api(): Promise<ApiClient> {
-    if (!this.client) {
-      const settings = this.settings();
-      const { ApiClient } = await import('./api/client.js');
-      this.client = new ApiClient({
-        host: settings.host,
-        namespace: settings.namespace,
-        authorization: () => requireCredentials(this.findCredentials()).authorization,
-        userAgent: `trigger/${VERSION}`,
-        timeoutMs: settings.timeoutS * 1000,
-        tries: this.globals.retry === false ? 1 : 3,
-        insecure: settings.insecure,
-        debug: this.debugging ? (line) => this.debug(line) : undefined,
-        backoffMs: this.deps.backoffMs,
-        env: this.env,
-      });
-    }
+    this.client ??= await this.newClient(() => requireCredentials(this.findCredentials()).authorization);
     return this.client;
+  }
+
+  /** A client of its own for other credentials (login checks them before saving); the caller closes it. */
+  async newClient(authorization: () => string): Promise<ApiClient> {
+    const settings = this.settings();
+    const { ApiClient } = await import('./api/client.js');
+    return new ApiClient({
+      host: settings.host,
+      namespace: settings.namespace,
+      authorization,
+      userAgent: `trigger/${VERSION}`,
+      timeoutMs: settings.timeoutS * 1000,
+      tries: this.globals.retry === false ? 1 : 3,
+      insecure: settings.insecure,
+      debug: this.debugging ? (line) => this.debug(line) : undefined,
+      backoffMs: this.deps.backoffMs,
+      env: this.env,
+    });
   }
 
   async dispose(): Promise<void> {

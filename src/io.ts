@@ -41,8 +41,17 @@ export function processIO(): IO {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
+/** Whether text holds control characters (C0, DEL, C1), terminal escapes among them. */
+export function hasControlChars(text: string): boolean {
+  return CONTROL.test(text);
+}
+
+/** Text with every control character replaced by `replacement`. */
+export function withoutControlChars(text: string, replacement = '\uFFFD'): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, replacement) : text;
+}
+
 export function safeText(value: unknown): string {
-  const text = String(value ?? '');
-  return CONTROL.test(text) ? text.replace(CONTROLS, '\uFFFD') : text;
+  return withoutControlChars(String(value ?? ''));
 }
 

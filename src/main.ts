@@ -1,5 +1,5 @@
 // Runs the CLI once: parse, run, print an error once, and map it to the exit code.
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { Context, type ContextDeps } from './context.js';
 import { VERSION } from './version.js';
 import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
@@ -14,6 +14,24 @@ function usageFromCommander(err: CommandError): UsageError {
   return new UsageError(message, `Run '${where} --help' for usage.`);
 }
 
+/**
+ * Checks the command before commander sees it: commander prints the root help for a missing command
+ * and for `trigger typo --help`, where an error is the right answer.
+ */
+function checkCommand(argv: string[], program: Command): void {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]));
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += takesValue.has(argv[i]!.split('=')[0]) && !argv[i]!.includes('=') ? 2 : 1;
+  const first = argv[i];
+  if (first === undefined) {
+    if (!argv.some((a) => ['-h', '--help', '-v', '--version'].includes(a))) {
+      throw new UsageError('missing command', "Run 'trigger --help' for usage.");
+    }
+  } else if (!program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+    throw new UsageError(`unknown command '${first}'`, "Run 'trigger --help' for usage.");
+  }
+}
+
 export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
   const program = buildProgram(ctx, VERSION);
@@ -23,19 +41,16 @@ export async function main(argv: string[], deps: ContextDeps): Promise<number> {
       program.outputHelp();
       return EXIT.ok;
     }
-    // commander answers `trigger typo --help` with the root help; an unknown command is an error first.
-    const first = argv[0];
-    if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
-      throw new UsageError(`unknown command '${first}'`, "Run 'trigger --help' for usage.");
-    }
+    checkCommand(argv, program);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.usage;
       err = usageFromCommander(err as CommandError);
     }
+    // A usage error found by a command points at that command's help.
+    if (err instanceof UsageError && !err.hint && ctx.command) err.hint = `Run 'trigger ${ctx.command} --help' for usage.`;
     if (!(err instanceof PartialFailure)) reportError(ctx, err);
     return exitCodeFor(err);
   } finally {

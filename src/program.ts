@@ -2,7 +2,7 @@
 // the config writer load only when a command reaches them; --help and --version skip this module.
 import { Command, CommanderError, Option } from 'commander';
 import type { Context, GlobalOptions } from './context.js';
-import { EXIT_CODES_HELP } from './errors.js';
+import { EXIT_CODES_HELP, UsageError } from './errors.js';
 import { runCall } from './commands/call.js';
 import { runCompletion } from './commands/completion.js';
 import { runConfigSet, runConfigShow, runConfigUnset, runConfigUse } from './commands/config.js';
@@ -80,7 +80,10 @@ export function buildProgram(ctx: Context, version: string): Command {
       (err as CommandError).command = name;
       throw err;
     });
-    cmd.hook('preAction', (_, action) => ctx.setGlobals(mergedGlobals(action)));
+    cmd.hook('preAction', (_, action) => {
+      ctx.setGlobals(mergedGlobals(action));
+      ctx.command = action.parent && action.parent !== program ? `${action.parent.name()} ${action.name()}` : action.name();
+    });
     return cmd;
   };
 
@@ -155,7 +158,9 @@ export function buildProgram(ctx: Context, version: string): Command {
     .action(() => runLogout(ctx));
 
   const config = sub('config', 'Show or change the settings of the profile', ['trigger config show', 'trigger config set host http://127.0.0.1:8080/']);
-  config.action(() => config.help({ error: true }));
+  config.action(() => {
+    throw new UsageError('missing subcommand: use show, set, unset or use', "Run 'trigger config --help' for usage.");
+  });
   const configSub = (name: string, description: string, lines: string[]): Command => {
     const cmd = sub(name, description, lines, config);
     cmd.exitOverride((err) => {

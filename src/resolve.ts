@@ -1,9 +1,9 @@
 // Turns what the user typed (a UUID, a UUID prefix, a name, name.stack) into a service or trigger.
 import type { ApiClient } from './api/client.js';
 import { isUuid } from './api/paths.js';
-import type { Service, Trigger } from './api/types.js';
+import type { ListPage, Service, Trigger } from './api/types.js';
 import { NotFoundError, UsageError } from './errors.js';
-import { safeText } from './io.js';
+import { hasControlChars, safeText } from './io.js';
 
 export const MAX_IDENTIFIER = 256;
 const HEX_PREFIX = /^[0-9a-f-]+$/i;
@@ -13,7 +13,7 @@ export function checkIdentifier(kind: string, id: string): void {
   const problem =
     id === '' ? 'is empty'
     : id.length > MAX_IDENTIFIER ? `is longer than ${MAX_IDENTIFIER} characters`
-    : /[\u0000-\u001f\u007f-\u009f]/.test(id) ? 'contains control characters'
+    : hasControlChars(id) ? 'contains control characters'
     : /\s/.test(id) ? 'contains white space'
     : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
     : id.includes('..') ? "contains '..'"
@@ -27,21 +27,51 @@ export interface ServiceRef {
   service?: Service;
 }
 
+/**
+ * A trigger's UUID is half of its secret call URL, so messages show trigger UUIDs only as far as it
+ * takes to tell them apart (8 characters at least), never whole.
+ */
+export function shortUuids(uuids: string[]): string[] {
+  return uuids.map((u) => {
+    let n = 8;
+    while (n < u.length - 1 && uuids.some((o) => o !== u && o.startsWith(u.slice(0, n)))) n++;
+    return `${u.slice(0, n)}…`;
+  });
+}
+
+/** What the user typed, as a message may repeat it: a full trigger UUID is cut short. */
+function shown(kind: string, id: string): string {
+  return kind === 'trigger' && isUuid(id) ? `${id.slice(0, 8)}…` : safeText(id);
+}
+
 function ambiguous(kind: string, id: string, candidates: { uuid: string; name: string }[], total: number): NotFoundError {
-  const lines = candidates.map((c) => `  ${c.uuid}  ${safeText(c.name)}`);
+  const ids = kind === 'trigger' ? shortUuids(candidates.map((c) => c.uuid)) : candidates.map((c) => c.uuid);
+  const lines = candidates.map((c, i) => `  ${ids[i]}  ${safeText(c.name)}`);
   if (total > candidates.length) lines.push(`  … and ${total - candidates.length} more`);
   return new NotFoundError(
-    `more than one ${kind} matches '${id}'; use a longer UUID prefix or the full UUID`,
+    `more than one ${kind} matches '${shown(kind, id)}'; use a longer UUID prefix or the full UUID`,
     lines.join('\n'),
   );
 }
 
 function notFound(kind: string, id: string): NotFoundError {
-  return new NotFoundError(`cannot find a ${kind} with the identifier '${id}'`);
+  return new NotFoundError(`cannot find a ${kind} with the identifier '${shown(kind, id)}'`);
+}
+
+/** The first candidates of a filtered list, and how many there are in all. */
+interface Found<T> {
+  objects: T[];
+  total: number;
+}
+
+const NONE: Found<never> = { objects: [], total: 0 };
+
+function found<T>(page: ListPage<T>): Found<T> {
+  return { objects: page.objects, total: page.meta.total_count ?? page.objects.length };
 }
 
 /** One match, or a not-found or ambiguity error. */
-function single<T extends { uuid: string; name: string }>(kind: string, id: string, objects: T[], total: number): T {
+function single<T extends { uuid: string; name: string }>(kind: string, id: string, { objects, total }: Found<T>): T {
   if (objects.length === 1 && total <= 1) return objects[0]!;
   if (objects.length === 0) throw notFound(kind, id);
   throw ambiguous(kind, id, objects, total);
@@ -52,19 +82,16 @@ const CANDIDATES = 10;
 export async function resolveService(api: ApiClient, id: string): Promise<ServiceRef> {
   checkIdentifier('service', id);
   if (isUuid(id)) return { uuid: id.toLowerCase() };
-  const lookup = async (query: Record<string, string>): Promise<Service[] & { total?: number }> => {
-    const page = await api.listServices({ ...query, limit: CANDIDATES });
-    return Object.assign(page.objects, { total: page.meta.total_count ?? page.objects.length });
-  };
-  let found: Service[] & { total?: number } = [];
+  const lookup = async (query: Record<string, string>): Promise<Found<Service>> => found(await api.listServices({ ...query, limit: CANDIDATES }));
+  let match: Found<Service> = NONE;
   const dot = id.lastIndexOf('.');
   if (dot > 0 && dot < id.length - 1) {
-    found = await lookup({ name: id.slice(0, dot), stack__name: id.slice(dot + 1) });
+    match = await lookup({ name: id.slice(0, dot), stack__name: id.slice(dot + 1) });
   }
   // A UUID prefix has only hex digits and dashes; anything else can only be a name.
-  if (found.length === 0 && HEX_PREFIX.test(id)) found = await lookup({ uuid__startswith: id.toLowerCase() });
-  if (found.length === 0) found = await lookup({ name: id });
-  const service = single('service', id, found, found.total ?? found.length);
+  if (match.objects.length === 0 && HEX_PREFIX.test(id)) match = await lookup({ uuid__startswith: id.toLowerCase() });
+  if (match.objects.length === 0) match = await lookup({ name: id });
+  const service = single('service', id, match);
   return { uuid: service.uuid, service };
 }
 
@@ -88,24 +115,23 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
       throw err;
     }
   }
-  const lookup = async (query: Record<string, string>): Promise<{ objects: Trigger[]; total: number }> => {
+  const lookup = async (query: Record<string, string>): Promise<Found<Trigger>> => {
     try {
-      const page = await api.listTriggers(service.uuid, { ...query, limit: CANDIDATES });
-      return { objects: page.objects, total: page.meta.total_count ?? page.objects.length };
+      return found(await api.listTriggers(service.uuid, { ...query, limit: CANDIDATES }));
     } catch (err) {
       if (err instanceof NotFoundError) throw notFound('service', service.service?.name ?? service.uuid);
       throw err;
     }
   };
-  let found = { objects: [] as Trigger[], total: 0 };
-  if (HEX_PREFIX.test(id)) found = await lookup({ uuid__startswith: id.toLowerCase() });
-  if (found.objects.length === 0) found = await lookup({ name: id });
-  if (found.objects.length === 0) throw notFoundTrigger(service, id);
-  return single('trigger', id, found.objects, found.total);
+  let match: Found<Trigger> = NONE;
+  if (HEX_PREFIX.test(id)) match = await lookup({ uuid__startswith: id.toLowerCase() });
+  if (match.objects.length === 0) match = await lookup({ name: id });
+  if (match.objects.length === 0) throw notFoundTrigger(service, id);
+  return single('trigger', id, match);
 }
 
 export function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
-  return new NotFoundError(`cannot find a trigger with the identifier '${id}' in service ${serviceLabel(service)}`);
+  return new NotFoundError(`cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${serviceLabel(service)}`);
 }
 
 /**

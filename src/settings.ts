@@ -1,8 +1,10 @@
 // Host, namespace and timeout: flag, then environment, then configuration, then default.
+import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://cloud.docker.com/';
 export const DEFAULT_TIMEOUT_S = 30;
+export const MAX_TIMEOUT_S = 3600;
 const NAMESPACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface Settings {
@@ -39,8 +41,8 @@ export function parseNamespace(value: string, from = '--namespace'): string {
 
 export function parseTimeout(value: string, from = '--timeout'): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 3600) {
-    throw new UsageError(`${from} must be a number of seconds greater than 0 (at most 3600), not '${safe(value)}'`);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > MAX_TIMEOUT_S) {
+    throw new UsageError(`${from} must be a number of seconds greater than 0 (at most ${MAX_TIMEOUT_S}), not '${safe(value)}'`);
   }
   return n;
 }
@@ -53,10 +55,7 @@ export function parseBoolean(value: string, from: string): boolean {
 
 /** A value fit to repeat in an error: no control characters, no password in a URL. */
 function safe(value: string): string {
-  return value
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
-    .replace(/\/\/[^/@]*@/, '//***@')
-    .slice(0, 100);
+  return withoutControlChars(value, '?').replace(/\/\/[^/@]*@/, '//***@').slice(0, 100);
 }
 
 export interface SettingInputs {

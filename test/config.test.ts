@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmulator, listen } from '../src/emulator/server.js';
 import { stateFromSeed, Store } from '../src/emulator/store.js';
-import { ROOT, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { ROOT, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { VERSION } from '../src/version.js';
 import { APIKEY, USER } from './helpers/emulator.js';
 
 const INDEX = 'https://index.docker.io/v1/';
@@ -42,6 +43,7 @@ interface Seen {
   method: string;
   url: string;
   authorization?: string;
+  userAgent?: string;
 }
 
 interface Account {
@@ -61,7 +63,9 @@ async function startAccount(user: string, apikey: string, hook: string): Promise
   const store = new Store(stateFromSeed([{ name: 'web', stack: null, triggers: [{ name: hook, operation: 'REDEPLOY' }] }]));
   const server = createEmulator(store, { user, apikey, pageSize: 25 });
   const seen: Seen[] = [];
-  server.on('request', (req) => seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization }));
+  server.on('request', (req) =>
+    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, userAgent: req.headers['user-agent'] }),
+  );
   const url = await listen(server, 0, '127.0.0.1');
   const account: Account = {
     user,
@@ -618,4 +622,39 @@ afterAll(() => {
     for (const s of SECRETS) if (text.includes(s)) leaks.push(`'${s}' in the output of trigger ${args.join(' ')}`);
   }
   expect(leaks).toEqual([]);
+});
+
+describe('login and unreadable settings, in-process', () => {
+  it('login checks with the same User-Agent as every request, and keeps the host it checked against', async () => {
+    const acct = await startAccount('ua-user', secret('ua-key-5Tq'), 'ua-hook');
+    const h = home();
+    const r = await runCli(['login', '-u', acct.user, '--password-stdin'], { ...h, DOCKERCLOUD_REST_HOST: acct.host }, { stdin: `${acct.secret}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(acct.seen.map((q) => q.userAgent)).toEqual([`trigger/${VERSION}`]);
+    // Without the variable, the saved credentials still go to the host they were checked against.
+    expect(readConfig(h).profiles?.default?.host).toBe(acct.host);
+    const list = await runCli(['list', 'web', '--json'], h);
+    expect(list.code, list.stderr).toBe(0);
+    expect(hooks(list)).toEqual(['ua-hook']);
+  });
+
+  it('a timeout out of range in the file is reported as an unreadable config file', async () => {
+    for (const timeout of [-5, 0, 1e12]) {
+      const h = home();
+      const path = writeConfig(h, { profiles: { default: { timeout } } });
+      const r = await runCli(['config', 'show'], h);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(
+        `Error: cannot read config file ${path}: "timeout" of profile "default" is not a number of seconds from 0 to 3600`,
+      );
+    }
+  });
+
+  it('an auth entry of docker config.json that is not base64 is reported as an unreadable file, not a network error', async () => {
+    const h = home();
+    const path = writeDockerConfig(h, { auths: { [INDEX]: { auth: 'not base64\nat all' } } });
+    const r = await runCli(['list', 'web'], { ...h, DOCKERCLOUD_REST_HOST: 'http://127.0.0.1:9/' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: cannot read config file ${path}: the auth of ${INDEX} is not base64`);
+  });
 });

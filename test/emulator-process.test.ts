@@ -263,6 +263,10 @@ describe('emulator process', () => {
     { label: '{not json', content: '{not json' },
     { label: 'a multi-line corrupt file', content: 'garbage\nmore garbage\n' },
     { label: 'JSON that is not a data file', content: '[1, 2, 3]\n' },
+    {
+      label: 'a data file with a malformed trigger',
+      content: JSON.stringify({ version: 1, services: [{ uuid: '0a0a0a0a-0000-4000-8000-000000000001', name: 'web', triggers: [null] }], actions: [] }),
+    },
   ])('a corrupt data file ($label) exits 1 with a one-line message and is left untouched', async ({ content }) => {
     const dir = tempDir();
     const data = join(dir, 'corrupt.json');

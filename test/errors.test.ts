@@ -89,6 +89,9 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
     ['missing variadic argument', ['inspect', 'web'], /missing required argument 'trigger'/],
     ['missing option value', ['create', 'web', '-o'], /argument missing/],
     ['too many arguments', ['list', 'web', 'extra'], /too many arguments/],
+    ['global options and no command', ['--debug'], /^Error: missing command$/],
+    ['config with no subcommand', ['config'], /^Error: missing subcommand: use show, set, unset or use$/],
+    ['-q and --json of rm together', ['rm', 'web', 'x', '-q', '--json'], /--json and --quiet cannot be used together/],
   ];
 
   it.each(cases)('%s', async (_what, args, message) => {
@@ -159,6 +162,14 @@ function answer(status: number, body: string, type = 'application/json'): (req: 
 }
 
 const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
+
+it('a proxy setting that is not an http(s) URL is a usage error naming the variable', async () => {
+  for (const [name, value] of [['HTTPS_PROXY', '::bad'], ['http_proxy', 'socks5://127.0.0.1:1080']] as const) {
+    const r = await runCli(['list', 'web'], { ...tempHome(), DOCKERCLOUD_USER: 'u', DOCKERCLOUD_APIKEY: 'k', [name]: value });
+    expect(r.code).toBe(2);
+    expect(expectOneError(r)[0]).toBe(`Error: ${name} must be an http:// or https:// proxy URL`);
+  }
+});
 
 describe('API answers map to exit codes (in-process, tiny server)', () => {
   it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {

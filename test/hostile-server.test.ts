@@ -174,6 +174,14 @@ describe('bad answers from a server', () => {
     expect(h.requests.length).toBeLessThanOrEqual(5);
   });
 
+  it('a total_count far beyond any real list is refused, not paged: exit 1 after one request', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(200, page([trigger(T1, 'one')], { limit: 1, next: `${LIST}?limit=1&offset=1`, total_count: 1e9 })));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], /the API claims 1000000000 objects/);
+    expect(h.requests).toHaveLength(1);
+  });
+
   it('an enormous body (streamed without a length): the client stops reading past 10 MiB and says so', async () => {
     const h = await hostile();
     const { answer, stats } = endless(64 * 1024 * 1024);
@@ -213,7 +221,8 @@ describe('bad answers from a server', () => {
   it('a proxy that drops the CONNECT without an answer: --timeout 1 ends the run with exit 5 (built binary)', { timeout: 6_000 }, async () => {
     const proxy = await hostile({ connect: 'drop' });
     const child = spawn(process.execPath, [TRIGGER_BIN, 'list', SVC, '--timeout', '1', '--no-retry'], {
-      env: { PATH: process.env.PATH, ...env({ url: 'http://example.invalid' }), HTTP_PROXY: proxy.url, DOCKERCLOUD_INSECURE: '1' },
+      // https goes through a proxy in a CONNECT tunnel, which this proxy drops.
+      env: { PATH: process.env.PATH, ...env({ url: 'https://example.invalid' }), HTTPS_PROXY: proxy.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -9,7 +9,7 @@ import { absoluteUrl, printTriggers, TRIGGER_HEADERS, triggerRow } from '../src/
 function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: boolean, header = true): Promise<void> {
   return printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
 }
-import { CLI_TABLE3_MAX_ROWS, fitRows, renderTable } from '../src/output/table.js';
+import { CLI_TABLE3_MAX_ROWS, renderTable } from '../src/output/table.js';
 
 function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
   const stdout = new PassThrough();
@@ -126,11 +126,18 @@ describe('renderTable', () => {
   });
 });
 
-describe('fitRows', () => {
+describe.each(['cli-table3', 'direct'] as const)('fitting to a terminal (%s layout)', (engine) => {
   const headers = ['A', 'URL'];
   const rows = [['aaaa', 'http://example.com/very/long']];
+  /** The cells of the rows as a terminal `columns` wide shows them (header line left out). */
+  const fitRows = (h: string[], r: string[][], columns: number | undefined, shrink: number | undefined): string[][] =>
+    renderTable(makeIO({ isTTY: true, columns }), h, r, { shrink, engine })
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/ {3,}/));
 
-  it('returns the rows unchanged without a width or a column to shrink, or when they fit', () => {
+  it('leaves the rows as they are without a width or a column to shrink, or when they fit', () => {
     expect(fitRows(headers, rows, undefined, 1)).toEqual(rows);
     expect(fitRows(headers, rows, 20, undefined)).toEqual(rows);
     expect(fitRows(headers, rows, 35, 1)).toEqual(rows);
@@ -158,6 +165,7 @@ describe('fitRows', () => {
     expect(mixed[1]![1]).toHaveLength(40);
   });
 });
+
 
 describe('triggerRow and the trigger table', () => {
   it('a row: UUID cut to 8 unless full, name, operation, absolute call URL', () => {

@@ -153,7 +153,8 @@ describe('resolveTrigger', () => {
     expect(requests).toEqual([`GET /api/app/v1/service/${WEB_DEMO}/trigger/${T_SCALE}/`]);
     const err = await rejection(resolveTrigger(api, webDemoRef(), MISSING));
     expect(err).toBeInstanceOf(NotFoundError);
-    expect(err.message).toContain(MISSING);
+    expect(err.message).toContain(`'${MISSING.slice(0, 8)}…'`);
+    expect(err.message).not.toContain(MISSING);
   });
 
   it('a UUID prefix and a name find the trigger', async () => {
@@ -171,8 +172,9 @@ describe('resolveTrigger', () => {
   it('an ambiguous prefix or name is a NotFoundError listing the candidates', async () => {
     const byPrefix = await rejection(resolveTrigger(api, webDemoRef(), 'd'));
     expect(byPrefix).toBeInstanceOf(NotFoundError);
-    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_DEPLOY}\\s+deploy-hook`));
-    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_SCALE}\\s+scale-hook`));
+    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_DEPLOY.slice(0, 8)}…\\s+deploy-hook`));
+    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_SCALE.slice(0, 8)}…\\s+scale-hook`));
+    expect((byPrefix as NotFoundError).hint).not.toContain(T_DEPLOY);
     const byName = await rejection(resolveTrigger(api, { uuid: WEB_OTHER }, 'dup'));
     expect(byName).toBeInstanceOf(NotFoundError);
     expect(((byName as NotFoundError).hint ?? '').split('\n')).toHaveLength(2);

@@ -136,7 +136,7 @@ describe('trigger rotate', () => {
     expect(r.stdout).toContain(fresh.uuid);
     expect(r.stdout).toContain(`${proxy.url}${callPath(WEB, fresh.uuid)}`);
     const first = r.stderr.split('\n')[0]!;
-    expect(first).toMatch(/^Error: created the new trigger .* but could not remove the old one 9a9a9a9a: database is locked \(HTTP 500 from DELETE /);
+    expect(first).toMatch(/^Error: created the new trigger .* but could not remove the old one 9a9a9a9a…: database is locked \(HTTP 500 from DELETE /);
     expect(r.stderr).toMatch(/Both triggers work now/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(triggersOf(emu).map((t) => t.uuid)).toEqual(expect.arrayContaining([T_DEPLOY, fresh.uuid]));

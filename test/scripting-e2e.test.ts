@@ -146,6 +146,8 @@ describe('trigger completion (spawned)', () => {
       'COMP_WORDS=(trigger list --no-h); COMP_CWORD=2; _trigger; echo "opts:${COMPREPLY[*]}"',
       'COMP_WORDS=(trigger config s); COMP_CWORD=2; _trigger; echo "config:${COMPREPLY[*]}"',
       'COMP_WORDS=(trigger call --wa); COMP_CWORD=2; _trigger; echo "call:${COMPREPLY[*]}"',
+      // the value of an option is not taken for a command
+      'COMP_WORDS=(trigger --profile work config s); COMP_CWORD=4; _trigger; echo "after-value:${COMPREPLY[*]}"',
     ].join('\n');
     const r = await run('bash', ['-c', script]);
     expect(r.stderr).toBe('');
@@ -156,6 +158,7 @@ describe('trigger completion (spawned)', () => {
     expect(lines[2]).toBe('opts:--no-header');
     expect(lines[3]!.replace(/^config:/, '').split(' ').sort()).toEqual(['set', 'show']);
     expect(lines[4]!.replace(/^call:/, '').split(' ').sort()).toEqual(['--wait', '--wait-timeout']);
+    expect(lines[5]!.replace(/^after-value:/, '').split(' ').sort()).toEqual(['set', 'show']);
   });
 
   it('zsh and fish print their scripts (checked with zsh -n / fish -n when installed); an unknown shell exits 2', async () => {

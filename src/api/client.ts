@@ -1,5 +1,6 @@
 // The only user of undici: every request to the API goes through ApiClient.request, which owns
 // URLs, headers, timeouts, retries, redirects, paging, and turning answers into typed errors.
+import { withoutControlChars } from '../io.js';
 import type { Dispatcher } from 'undici';
 import { createDispatcher, httpRequest } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +23,6 @@ export interface ClientOptions {
   /** Allow Basic credentials over plain http to a host that is not loopback. */
   insecure?: boolean;
   debug?: (line: string) => void;
-  dispatcher?: Dispatcher;
   /** Environment the proxy settings are read from. */
   env?: NodeJS.ProcessEnv;
   /** First backoff delay in ms; doubles each try, with jitter. */
@@ -84,7 +84,7 @@ export class ApiClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.base = new URL(opts.host);
-    this.dispatcher = opts.dispatcher ?? createDispatcher(opts.env ?? process.env);
+    this.dispatcher = createDispatcher(opts.env ?? process.env);
   }
 
   get host(): string {
@@ -169,6 +169,9 @@ export class ApiClient {
     const { limit, total_count: total } = first.meta;
     if (first.meta.next === null) return first.objects;
     if (Number.isInteger(total) && Number.isInteger(limit) && limit > 0 && first.objects.length === limit) {
+      if (total < 0 || (total - first.meta.offset) / limit > MAX_PAGES) {
+        throw new ApiError(`the API claims ${total} objects at ${maskUrl(this.url(path).href)}, more than ${MAX_PAGES} pages; stopped`);
+      }
       const offsets: number[] = [];
       for (let o = first.meta.offset + limit; o < total; o += limit) offsets.push(o);
       const pages = await mapLimit(offsets, CONCURRENCY, (offset) => this.getPage<T>(path, { ...query, limit, offset }));
@@ -290,7 +293,7 @@ export class ApiClient {
     try {
       const parsed = JSON.parse(res.text) as { error?: unknown; detail?: unknown };
       const text = parsed?.error ?? parsed?.detail;
-      if (typeof text === 'string') detail = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 500);
+      if (typeof text === 'string') detail = withoutControlChars(text, ' ').slice(0, 500);
     } catch {
       // not JSON: the status alone says it
     }

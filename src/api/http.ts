@@ -4,6 +4,7 @@
 import v8 from 'node:v8';
 import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
+import { UsageError } from '../errors.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import UndiciDispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import apiRequest from 'undici/lib/api/api-request.js';
@@ -21,10 +22,30 @@ export function createDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
   return new EnvHttpProxyAgent({
     keepAliveTimeout: 10_000,
     connections: CONCURRENCY,
-    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    httpProxy: proxyFrom(env, 'http_proxy'),
+    httpsProxy: proxyFrom(env, 'https_proxy'),
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    // Plain http goes to a proxy as an ordinary forwarded request; only https needs a CONNECT tunnel,
+    // which many proxies allow to port 443 alone.
+    proxyTunnel: false,
   });
+}
+
+/** A proxy setting (lower case first, as curl reads them), checked to be an http(s) URL. */
+function proxyFrom(env: NodeJS.ProcessEnv, name: 'http_proxy' | 'https_proxy'): string {
+  const upper = name.toUpperCase();
+  const value = env[name] ?? env[upper] ?? '';
+  if (value === '') return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`${env[name] !== undefined ? name : upper} must be an http:// or https:// proxy URL`);
+  }
+  return value;
 }
 
 export function httpRequest(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {

@@ -54,13 +54,4 @@ export interface ListPage<T> {
   objects: T[];
 }
 
-export interface ErrorBody {
-  error: string;
-}
-
-export interface TriggerCreateRequest {
-  name?: string;
-  operation?: string;
-}
-
 export const ACTION_URI_HEADER = 'x-dockercloud-action-uri';

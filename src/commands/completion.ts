@@ -1,5 +1,5 @@
 // Shell completion scripts, generated from the command definitions so they never drift from them.
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -10,17 +10,23 @@ interface Spec {
   subcommands: Spec[];
 }
 
+const flagsOf = (options: readonly Option[]): string[] => options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
+
 function specOf(cmd: Command, globals: string[]): Spec {
-  const own = cmd.options.filter((o) => !o.hidden).flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
   return {
     name: cmd.name(),
     names: [cmd.name(), ...cmd.aliases()],
-    options: [...new Set([...own, ...globals, '--help'])],
+    options: [...new Set([...flagsOf(cmd.options.filter((o) => !o.hidden)), ...globals, '--help'])],
     subcommands: cmd.commands.map((c) => specOf(c, globals)),
   };
 }
 
-function bash(root: Spec): string {
+/** Every option, of any command, that takes a value: the word after it is that value, not a command. */
+function valueFlags(cmd: Command): string[] {
+  return [...new Set([...flagsOf(cmd.options.filter((o) => o.required || o.optional)), ...cmd.commands.flatMap(valueFlags)])];
+}
+
+function bash(root: Spec, takesValue: string[]): string {
   const cases = root.subcommands
     .map((c) => {
       const subs = c.subcommands.map((s) => s.name).join(' ');
@@ -42,6 +48,7 @@ _trigger() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" sub="" sub2="" words="" opts="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
+      ${takesValue.join('|')}) ((i++)) ;;
       -*) ;;
       *) if [[ -z "$sub" ]]; then sub="\${COMP_WORDS[i]}"; elif [[ -z "$sub2" ]]; then sub2="\${COMP_WORDS[i]}"; fi ;;
     esac
@@ -60,11 +67,11 @@ complete -o default -F _trigger trigger
 `;
 }
 
-function zsh(root: Spec): string {
+function zsh(root: Spec, takesValue: string[]): string {
   return `#compdef trigger
 # zsh completion for trigger; load with: source <(trigger completion zsh)
 autoload -U +X bashcompinit && bashcompinit
-${bash(root).split('\n').slice(1).join('\n')}`;
+${bash(root, takesValue).split('\n').slice(1).join('\n')}`;
 }
 
 function fish(root: Spec): string {
@@ -93,6 +100,5 @@ export const SHELLS = { bash, zsh, fish } as const;
 export function runCompletion(shell: string, program: Command, ctx: Context): void {
   const render = SHELLS[shell as keyof typeof SHELLS];
   if (!render) throw new UsageError(`unknown shell '${shell}': use bash, zsh or fish`);
-  const globals = program.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
-  ctx.io.stdout.write(render(specOf(program, globals)));
+  ctx.io.stdout.write(render(specOf(program, flagsOf(program.options)), valueFlags(program)));
 }

@@ -1,4 +1,5 @@
 import { OPERATIONS, type Operation } from '../api/types.js';
+import { hasControlChars } from '../io.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
@@ -20,7 +21,7 @@ export function parseOperation(value: string | undefined): Operation {
 export function checkName(name: string | undefined): void {
   if (name === undefined) return;
   if (name.trim() === '') throw new UsageError('the trigger name must not be empty');
-  if (name.length > 256 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+  if (name.length > 256 || hasControlChars(name)) {
     throw new UsageError('the trigger name must be at most 256 characters, without control characters');
   }
 }

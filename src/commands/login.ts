@@ -3,17 +3,20 @@ import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
 import { updateConfig } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
+import { hasControlChars } from '../io.js';
+import { DEFAULT_HOST } from '../settings.js';
 
 export interface LoginOptions {
   username?: string;
   passwordStdin?: boolean;
 }
 
-const USER_RE = /^[^\s:\u0000-\u001f\u007f]{1,256}$/;
+const USER_RE = /^[^\s:]{1,256}$/;
+const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlChars(user);
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;
-  if (opts.username !== undefined && !USER_RE.test(opts.username)) {
+  if (opts.username !== undefined && !validUser(opts.username)) {
     throw new UsageError('the user name must be 1 to 256 characters without spaces, colons or control characters');
   }
   if (!opts.passwordStdin && !io.stdinTTY) {
@@ -25,23 +28,12 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   const profile = ctx.profileName();
   const settings = ctx.settings();
   const user = opts.username ?? (await ask(io.stdin, io.stderr, 'Username: '));
-  if (!USER_RE.test(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
+  if (!validUser(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
   const apikey = opts.passwordStdin ? await readAll(io.stdin) : await ask(io.stdin, io.stderr, 'API key: ', true);
   if (apikey === '') throw new UsageError('the API key is empty');
 
   // Check the credentials with a small authenticated request before keeping them.
-  const { ApiClient } = await import('../api/client.js');
-  const probe = new ApiClient({
-    host: settings.host,
-    namespace: settings.namespace,
-    authorization: () => basic(user, apikey),
-    userAgent: 'trigger-login',
-    timeoutMs: settings.timeoutS * 1000,
-    tries: ctx.globals.retry === false ? 1 : 3,
-    insecure: settings.insecure,
-    debug: ctx.debugging ? (line) => ctx.debug(line) : undefined,
-    env: ctx.env,
-  });
+  const probe = await ctx.newClient(() => basic(user, apikey));
   try {
     await probe.listServices({ limit: 1 });
   } catch (err) {
@@ -56,7 +48,8 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     const p = (data.profiles[profile] ??= {});
     p.user = user;
     p.apikey = apikey;
-    if (ctx.globals.host !== undefined) p.host = settings.host;
+    // The credentials were checked against this host; they are kept with it, wherever it came from.
+    if (settings.host !== DEFAULT_HOST || p.host !== undefined) p.host = settings.host;
     if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
   });
   io.stdout.write(`Logged in as ${user} at ${settings.host} (profile ${profile})\n`);

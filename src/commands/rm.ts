@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { NotFoundError } from '../errors.js';
-import { printJson, printLines } from '../output/render.js';
+import { outputSpec, printJson, printLines } from '../output/render.js';
 import { checkIdentifier, missingTrigger, resolveService, resolveTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
 
@@ -10,6 +10,7 @@ export interface RmOptions {
 }
 
 export async function runRm(serviceId: string, triggerIds: string[], opts: RmOptions, ctx: Context): Promise<void> {
+  const spec = outputSpec(opts);
   checkIdentifier('service', serviceId);
   for (const id of triggerIds) checkIdentifier('trigger', id);
   const api = await ctx.api();
@@ -24,7 +25,7 @@ export async function runRm(serviceId: string, triggerIds: string[], opts: RmOpt
     }
     return trigger.uuid;
   });
-  if (opts.json) printJson(ctx.io, values);
+  if (spec.kind === 'json') printJson(ctx.io, values);
   else printLines(ctx.io, values);
   finish();
 }

@@ -24,7 +24,8 @@ export function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefine
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw unreadable(path, 'expected a JSON object');
   const auth = value.auths?.[DOCKER_INDEX]?.auth;
   if (typeof auth === 'string' && auth !== '') {
-    const authorization = `Basic ${auth}`;
+    if (!/^[A-Za-z0-9+/]+=*$/.test(auth.trim())) throw unreadable(path, `the auth of ${DOCKER_INDEX} is not base64`);
+    const authorization = `Basic ${auth.trim()}`;
     return { authorization, user: userOf(authorization), source: `${path} (auths)` };
   }
   if (typeof value.credsStore === 'string' && /^[A-Za-z0-9_.-]+$/.test(value.credsStore)) {

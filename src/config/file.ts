@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FileError } from '../errors.js';
+import { MAX_TIMEOUT_S } from '../settings.js';
 
 export interface Profile {
   host?: string;
@@ -76,7 +77,9 @@ function checkShape(path: string, value: unknown): ConfigData {
       for (const key of ['host', 'namespace', 'user', 'apikey'] as const) {
         if (p[key] !== undefined && typeof p[key] !== 'string') fail(`"${key}" of profile "${name}" is not a string`);
       }
-      if (p.timeout !== undefined && typeof p.timeout !== 'number') fail(`"timeout" of profile "${name}" is not a number`);
+      if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
+        fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
+      }
       if (p.insecure !== undefined && typeof p.insecure !== 'boolean') fail(`"insecure" of profile "${name}" is not true or false`);
     }
   }

@@ -18,7 +18,8 @@ Options:
   --apikey KEY     accepted API key (default: ${DEFAULT_APIKEY})
   --page-size N    default page size of lists (default: 25)
   --client-timeout S
-                   seconds a client has to send a whole request (default: 30)
+                   seconds a client has to send a whole request (default: 30;
+                   greater than 0, at most 3600)
   -h, --help       show this help
 
 Prints "listening on http://HOST:PORT" once it is ready; stops on SIGINT or SIGTERM.`;
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   const pageSize = Number(values['page-size']);
   if (!/^[0-9]+$/.test(values['page-size']) || pageSize < 1 || pageSize > 1000) fail('--page-size must be a number from 1 to 1000');
   const clientTimeout = Number(values['client-timeout']);
-  if (!(clientTimeout > 0) || clientTimeout > 3600) fail('--client-timeout must be a number of seconds from 0 to 3600');
+  if (!(clientTimeout > 0) || clientTimeout > 3600) fail('--client-timeout must be a number of seconds greater than 0, at most 3600');
   if (values.user === '' || values.apikey === '') fail('--user and --apikey must not be empty');
 
   let store: Store;
@@ -82,9 +83,11 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.stdout.write(`listening on ${address}\n`);
 
+  // Every change is on disk before it is answered, so there is nothing to wait for.
   const stop = (): void => {
-    server.close(() => process.exit(0));
+    server.close();
     server.closeAllConnections();
+    process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

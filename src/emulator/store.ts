@@ -147,9 +147,17 @@ export function loadState(file: string): State | undefined {
     throw new StateFileError(`${file} is not an emulator data file (expected {"version": 1, "services": [...], "actions": [...]})`);
   }
   for (const s of state.services) {
-    if (!s || typeof s.uuid !== 'string' || !Array.isArray(s.triggers)) {
+    if (!s || typeof s.uuid !== 'string' || typeof s.name !== 'string' || !Array.isArray(s.triggers)) {
       throw new StateFileError(`${file} holds a malformed service`);
     }
+    for (const t of s.triggers) {
+      if (!t || typeof t.uuid !== 'string' || typeof t.name !== 'string' || !isOperation(String(t.operation))) {
+        throw new StateFileError(`${file} holds a malformed trigger of service ${s.name}`);
+      }
+    }
+  }
+  if (state.actions.some((a) => !a || typeof a.uuid !== 'string' || typeof a.end_ms !== 'number')) {
+    throw new StateFileError(`${file} holds a malformed action`);
   }
   return state;
 }

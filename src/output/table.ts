@@ -61,13 +61,6 @@ function room(headers: readonly string[], widths: number[], columns: number | un
   return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
 }
 
-/** Fits rows into `columns` by shortening one column; other columns keep their width. */
-export function fitRows(headers: string[], rows: string[][], columns: number | undefined, shrink: number | undefined): string[][] {
-  const left = room(headers, columnWidths(headers, rows), columns, shrink);
-  if (left === undefined) return rows;
-  return rows.map((r) => r.map((cell, i) => (i === shrink ? shorten(cell, left) : cell)));
-}
-
 function viaCliTable3(head: string[], rows: string[][]): string {
   const table = new Table({
     head,
