@@ -5,11 +5,12 @@ declare const TRIGGER_HELP: HelpTexts | undefined;
 
 // A reader that goes away (`trigger list web | head -1`) is not an error: what is left to print is
 // dropped, and the exit code still says how the command went.
-for (const stream of [process.stdout, process.stderr]) {
+const ignoreClosedReader = (stream: NodeJS.WriteStream): void => {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
-}
+};
+ignoreClosedReader(process.stdout);
 
 const args = process.argv.slice(2);
 const key = helpKey(args);
@@ -20,6 +21,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
+  ignoreClosedReader(process.stderr);
   const { main, processIO } = await import('./main.js');
   process.exitCode = await main(args, { io: processIO(), env: process.env });
 }
