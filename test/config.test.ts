@@ -638,6 +638,19 @@ describe('login and unreadable settings, in-process', () => {
     expect(hooks(list)).toEqual(['ua-hook']);
   });
 
+  it('config folders are made level by level, each 0700; a folder that cannot be made is an error, not a hang', async () => {
+    const h = home();
+    const nested = join(h.HOME, 'a', 'b', 'c');
+    const ok = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: nested });
+    expect(ok.code, ok.stderr).toBe(0);
+    for (const d of [join(h.HOME, 'a'), join(h.HOME, 'a', 'b'), nested]) expect(mode(d)).toBe(0o700);
+    expect(mode(join(nested, 'config.json'))).toBe(0o600);
+    // /proc refuses new folders; Node's own recursive mkdir never returns there.
+    const bad = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: '/proc/no-such-folder/x' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: cannot write config file \/proc\/no-such-folder\/x\/config.json: /);
+  });
+
   it('a timeout out of range in the file is reported as an unreadable config file', async () => {
     for (const timeout of [-5, 0, 1e12]) {
       const h = home();

@@ -110,6 +110,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
 }
 
 /**
+ * mkdir -p with mode 0700, one level at a time: Node's recursive mkdirSync never returns on some
+ * file systems (/proc) where a level cannot be made.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    makeDir(dirname(dir));
+    mkdirSync(dir, { mode: 0o700 });
+  }
+}
+
+/**
  * Applies `change` to the current contents and saves the result atomically. A file that cannot be
  * read is never overwritten: the error comes before any write.
  */
@@ -119,7 +135,7 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
   change(next);
   const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDir(dir);
     chmodSync(dir, 0o700);
     const { default: Conf } = await import('conf');
     const store = new Conf<ConfigData>({
