@@ -79,7 +79,7 @@ async function paired(args, baseline, prepare) {
   return { ms: median(a), base: median(b) };
 }
 
-const trig = 'bin/trigger.js';
+const trig = 'bin/trigger.cjs';
 const bare = ['-e', '0'];
 const rows = [];
 /** One line per case; `memory` adds a peak-RSS ratio and its own target to the verdict. */

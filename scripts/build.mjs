@@ -1,7 +1,16 @@
-// Bundles each bin into dist/ as minified ESM. Code that only some commands need is split into
-// chunks that load on demand, so `trigger --version` does not pay for the network or config code.
+// Bundles the bins into dist/. `trigger` is two CommonJS files: a small entry (dist/trigger.cjs) that
+// answers --version and --help from baked texts, and the rest of the CLI (dist/main.cjs), which the
+// entry loads with the V8 code cache made here by a training run (src/code-cache.ts). CommonJS,
+// because Node 20 can hand V8 a code cache for a script but not for an ES module.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PassThrough, Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -25,41 +34,57 @@ const unused = {
 
 const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
   // Error class names stay readable in --debug stacks.
   keepNames: true,
-  // Some bundled CommonJS packages call require(); give the ESM bundle one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   define: { TRIGGER_VERSION: JSON.stringify(version) },
   plugins: [unused],
   logLevel: 'warning',
+  metafile: true,
 };
+
+// Some bundled CommonJS packages call require(); an ES module bundle needs one made for it.
+const esmRequire = { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" };
 
 rmSync('dist', { recursive: true, force: true });
 
 // Render the help screens with commander once, from the real definitions, to bake them in.
 const helpRenderer = 'dist/help-render.mjs';
-await build({ ...common, entryPoints: ['src/help.ts'], outfile: helpRenderer });
+await build({ ...common, format: 'esm', banner: esmRequire, entryPoints: ['src/help.ts'], outfile: helpRenderer });
 const { renderHelpTexts } = await import(pathToFileURL(helpRenderer).href);
 const helpTexts = renderHelpTexts();
 rmSync(helpRenderer);
 
-const result = await build({
-  ...common,
-  entryPoints: { trigger: 'src/cli.ts', 'dockercloud-emulator': 'src/emulator/cli.ts' },
-  outdir: 'dist',
-  splitting: true,
-  minify: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
-  metafile: true,
-});
+const builds = await Promise.all([
+  build({
+    ...common,
+    format: 'cjs',
+    minify: true,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/trigger.cjs',
+    define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
+  }),
+  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs' }),
+  build({
+    ...common,
+    format: 'esm',
+    minify: true,
+    entryPoints: ['src/emulator/cli.ts'],
+    outfile: 'dist/dockercloud-emulator.js',
+    banner: esmRequire,
+  }),
+]);
+const metafile = { inputs: {}, outputs: {} };
+for (const { metafile: m } of builds) {
+  Object.assign(metafile.inputs, m.inputs);
+  Object.assign(metafile.outputs, m.outputs);
+}
+
 // The bundles hold code of other packages; their licences travel with it.
 const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of Object.keys(metafile.inputs)) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.add(m[1]);
 }
@@ -71,6 +96,52 @@ const notices = [...packages].sort().map((name) => {
 });
 writeFileSync('dist/THIRD-PARTY-LICENSES.txt', `Packages bundled into dist/:\n\n${notices.join('\n---\n\n')}`);
 
+await writeCodeCache('dist/main.cjs');
+
 // `--metafile FILE` keeps esbuild's account of what went where (outside dist/, which is published).
 const metafileAt = process.argv.indexOf('--metafile');
-if (metafileAt > 0) writeFileSync(process.argv[metafileAt + 1] ?? 'meta.json', JSON.stringify(result.metafile));
+if (metafileAt > 0) writeFileSync(process.argv[metafileAt + 1] ?? 'meta.json', JSON.stringify(metafile));
+
+/**
+ * Runs the commands people run most against a fresh emulator, in this process, with the bundle loaded
+ * the way dist/trigger.cjs loads it, then saves what V8 compiled as the bundle's code cache.
+ */
+async function writeCodeCache(bundle) {
+  const loader = 'dist/code-cache-loader.cjs';
+  await build({ ...common, format: 'cjs', entryPoints: ['src/code-cache.ts'], outfile: loader });
+  const { loadBundle, cacheFileOf } = createRequire(import.meta.url)(resolve(loader));
+  rmSync(loader);
+
+  const home = mkdtempSync(join(tmpdir(), 'trigger-build-'));
+  const emulator = spawn(process.execPath, ['dist/dockercloud-emulator.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
+    const env = {
+      HOME: home,
+      TRIGGER_CONFIG_DIR: join(home, 'config'),
+      DOCKERCLOUD_REST_HOST: `${/listening on (\S+)/.exec(line)[1]}/`,
+      DOCKERCLOUD_USER: 'demo',
+      DOCKERCLOUD_APIKEY: 'demo-apikey',
+    };
+    const { exports: cli, script } = loadBundle(resolve(bundle), false);
+    const runs = [
+      ['create', 'web', '--name', 'deploy-hook'],
+      ['list', 'web'],
+      ['inspect', 'web', 'deploy-hook', '--json'],
+      ['call', 'web', 'deploy-hook'],
+      ['rm', 'web', 'deploy-hook'],
+    ];
+    for (const args of runs) {
+      const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
+      let errors = '';
+      io.stderr.on('data', (c) => (errors += c));
+      io.stdout.resume();
+      const code = await cli.main(args, { io, env });
+      if (code !== 0) throw new Error(`code cache training: 'trigger ${args.join(' ')}' exited ${code}: ${errors.trim()}`);
+    }
+    writeFileSync(cacheFileOf(bundle), script.createCachedData());
+  } finally {
+    emulator.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -20,7 +20,7 @@ const env = {
 let failed = false;
 function trigger(...args) {
   console.log(`$ trigger ${args.map((a) => (/[\s"'{}]/.test(a) ? `'${a}'` : a)).join(' ')}`);
-  const r = spawnSync(process.execPath, ['bin/trigger.js', ...args], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/trigger.cjs', ...args], { env, encoding: 'utf8' });
   process.stdout.write(r.stdout + r.stderr);
   if (r.status !== 0) {
     console.log(`(exit code ${r.status})`);

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadBundle } from './code-cache.js';
 import { helpKey, type HelpTexts } from './help-request.js';
 import { VERSION } from './version.js';
 
@@ -22,6 +24,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(help);
 } else {
   ignoreClosedReader(process.stderr);
-  const { main, processIO } = await import('./main.js');
-  process.exitCode = await main(args, { io: processIO(), env: process.env });
+  // The rest of the CLI is a bundle of its own (dist/main.cjs), loaded with its code cache.
+  const { exports, cache } = loadBundle<typeof import('./main.js')>(join(__dirname, 'main.cjs'));
+  void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,6 +1,7 @@
 // What a command runs with: its streams, the environment, the parsed global options, and lazily
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
+import type { CodeCacheState } from './code-cache.js';
 import { fromDockerConfig } from './config/docker.js';
 import { loadConfig, type LoadedConfig, type Profile } from './config/file.js';
 import { basic, lookupCredentials, requireCredentials, type Credentials } from './credentials.js';
@@ -30,6 +31,8 @@ export interface ContextDeps {
   env: NodeJS.ProcessEnv;
   /** First retry delay in ms (tests shorten it). */
   backoffMs?: number;
+  /** Whether V8 took the built CLI's code cache, for --debug. */
+  codeCache?: CodeCacheState;
 }
 
 export class Context {
@@ -52,6 +55,7 @@ export class Context {
   setGlobals(globals: GlobalOptions): void {
     this.globals = globals;
     this.io.color = wantsColor(this.env, this.io.isTTY, globals.color);
+    if (this.deps.codeCache) this.debug(`code cache ${this.deps.codeCache}`);
   }
 
   get debugging(): boolean {

@@ -1,4 +1,4 @@
-// End-to-end tests of the `trigger` CLI: the built binary (bin/trigger.js) spawned against the
+// End-to-end tests of the `trigger` CLI: the built binary (bin/trigger.cjs) spawned against the
 // in-process emulator, plus in-process runs (runCli) for the finer branches. Real HTTP on loopback.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Scripting features through the built CLI (bin/trigger.js), spawned: `list` of every service,
+// Scripting features through the built CLI (bin/trigger.cjs), spawned: `list` of every service,
 // `call --wait` (success, failure, wait timeout) and the shell completion scripts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';

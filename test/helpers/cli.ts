@@ -22,7 +22,7 @@ export interface Result {
 }
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const TRIGGER_BIN = join(ROOT, 'bin/trigger.js');
+export const TRIGGER_BIN = join(ROOT, 'bin/trigger.cjs');
 
 /** A fresh HOME and config folder, so no test touches the user's real files. */
 export function tempHome(): { HOME: string; TRIGGER_CONFIG_DIR: string; XDG_CONFIG_HOME: string } {
@@ -71,7 +71,7 @@ export async function runCli(
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-/** Runs the built CLI (bin/trigger.js) as a subprocess with exactly the given environment. */
+/** Runs the built CLI (bin/trigger.cjs) as a subprocess with exactly the given environment. */
 export function spawnCli(args: string[], env: Record<string, string | undefined>, input?: string): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [TRIGGER_BIN, ...args], {
