@@ -28,10 +28,16 @@ export function processIO(): IO {
   return {
     stdout: out,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: process.stdin builds a stream (for a file, one that loads fs/promises and
+    // readline) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     isTTY: !!out.isTTY,
     stderrTTY: !!process.stderr.isTTY,
-    stdinTTY: !!process.stdin.isTTY,
+    get stdinTTY() {
+      return !!process.stdin.isTTY;
+    },
     color: false,
     columns: out.isTTY ? out.columns : undefined,
   };

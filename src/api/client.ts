@@ -343,7 +343,8 @@ export class ApiClient {
   }
 
   private async sendOnce(method: string, url: URL, headers: Record<string, string>, body: string | Buffer | undefined, attempt: number): Promise<RawResponse> {
-    const started = performance.now();
+    // Date.now, not performance.now: the latter loads perf_hooks on first use, for a debug line.
+    const started = Date.now();
     const shown = maskUrl(url.href);
     this.opts.debug?.(`> ${method} ${shown}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
@@ -363,11 +364,11 @@ export class ApiClient {
         bodyTimeout: this.opts.timeoutMs,
       })]);
       const text = await readCapped(res.body, shown);
-      const ms = Math.round(performance.now() - started);
+      const ms = Date.now() - started;
       this.opts.debug?.(`< ${res.statusCode} ${method} ${shown} (${ms} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
       return { status: res.statusCode, headers: res.headers, text, url: url.href };
     } catch (err) {
-      const ms = Math.round(performance.now() - started);
+      const ms = Date.now() - started;
       if (err instanceof ApiError) throw err;
       const e = this.networkError(err, method, shown, signal.aborted);
       this.opts.debug?.(`< error ${method} ${shown} (${ms} ms): ${e.message}`);

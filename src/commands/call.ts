@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+// node:fs/promises itself would load with every command (it pulls in readline); fs.promises loads on use.
+import { promises as fsp } from 'node:fs';
 import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
 import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
@@ -40,7 +41,7 @@ export async function readData(value: string | undefined, ctx: Context): Promise
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {
-      return await readFile(file);
+      return await fsp.readFile(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
