@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadBundle } from './code-cache.js';
+import { loadBundle, type LoadedBundle } from './code-cache.js';
 import { helpKey, type HelpTexts } from './help-request.js';
 import { VERSION } from './version.js';
 
@@ -25,8 +25,19 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
 } else {
   ignoreClosedReader(process.stderr);
   // The rest of the CLI is a bundle of its own (dist/main.cjs), loaded with its code cache.
-  const { exports, cache } = loadBundle<typeof import('./main.js')>(join(__dirname, 'main.cjs'));
-  void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then((code) => {
-    process.exitCode = code;
-  });
+  const file = join(__dirname, 'main.cjs');
+  let loaded: LoadedBundle<typeof import('./main.js')> | undefined;
+  try {
+    loaded = loadBundle(file);
+  } catch (err) {
+    // Only a damaged installation gets here.
+    process.stderr.write(`Error: cannot load ${file}: ${(err as Error).message.split('\n')[0]}\nReinstall the package.\n`);
+    process.exitCode = 1;
+  }
+  if (loaded) {
+    const { exports, cache } = loaded;
+    void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then((code) => {
+      process.exitCode = code;
+    });
+  }
 }

@@ -113,8 +113,8 @@ describe('what the built CLI loads at run time', () => {
       expect(r.stdout).toMatch(/^Usage: trigger/);
     }
     const list = await runStaged(entryOnly, ['list', 'web'], emulatorEnv('http://127.0.0.1:9'));
-    expect(list.code).not.toBe(0);
-    expect(list.stderr).toContain('main.cjs');
+    expect(list.code).toBe(1);
+    expect(list.stderr).toBe(`Error: cannot load ${join(entryOnly, 'main.cjs')}: ENOENT: no such file or directory, open '${join(entryOnly, 'main.cjs')}'\nReinstall the package.\n`);
   });
 
   it('V8 takes the code cache the build made; without it, or with a damaged one, the CLI still works', async () => {
