@@ -187,4 +187,24 @@ describe('trigger rotate', () => {
     expect(triggersOf(emu)).toEqual(before);
     expect(seen.filter((q) => q.method !== 'GET')).toEqual([]);
   });
+
+  it('with the service given by UUID, a missing trigger is named as the trigger, not as the service (rotate and call)', async () => {
+    const { emu, seen } = await emulator();
+    const env = emulatorEnv(emu.url);
+    for (const command of ['rotate', 'call']) {
+      const byName = await runCli([command, WEB, 'no-such-hook'], env);
+      expect({ command, code: byName.code, stderr: byName.stderr.split('\n')[0] }).toEqual({
+        command,
+        code: 4,
+        stderr: `Error: cannot find a trigger with the identifier 'no-such-hook' in service ${WEB.slice(0, 8)}`,
+      });
+      const twin = await runCli([command, WEB, 'twin'], env);
+      expect({ command, code: twin.code }).toEqual({ command, code: 4 });
+      expect(twin.stderr).toMatch(/^Error: more than one trigger matches 'twin'/);
+      const noService = await runCli([command, OTHER.replace('3d', '3f'), 'deploy-hook'], env);
+      expect({ command, code: noService.code }).toEqual({ command, code: 4 });
+      expect(noService.stderr).toMatch(/^Error: cannot find a service with the identifier '3f3d3d3d-/);
+    }
+    expect(seen.filter((q) => q.method !== 'GET')).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { parseTimeout } from '../settings.js';
 import { waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
-import { checkIdentifier, resolveService, resolveTrigger, serviceLabel, withService } from '../resolve.js';
+import { checkIdentifier, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 
 export interface CallOptions {
@@ -96,7 +96,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
     what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
   } else {
     const service = await resolveService(api, first);
-    const trigger = (await withService(service, first, () => resolveTrigger(api, service, second!))) as Trigger;
+    const trigger = (await resolveTrigger(api, service, second!)) as Trigger;
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
       throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${trigger.operation} trigger`);
     }

@@ -2,7 +2,7 @@ import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
-import { checkIdentifier, resolveService, resolveTrigger, withService } from '../resolve.js';
+import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 
 /**
  * Replaces a leaked trigger: creates one with the same name and operation, then removes the old one.
@@ -14,7 +14,7 @@ export async function runRotate(serviceId: string, triggerId: string, opts: Outp
   checkIdentifier('trigger', triggerId);
   const api = await ctx.api();
   const service = await resolveService(api, serviceId);
-  const old = (await withService(service, serviceId, () => resolveTrigger(api, service, triggerId))) as Trigger;
+  const old = (await resolveTrigger(api, service, triggerId)) as Trigger;
   const fresh = await api.createTrigger(service.uuid, { name: old.name, operation: old.operation });
   await printTriggers(ctx.io, spec.kind === 'table' ? { ...spec, trunc: false } : spec, [fresh], api.host, { single: true });
   try {
