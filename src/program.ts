@@ -72,17 +72,21 @@ export function buildProgram(ctx: Context, version: string): Command {
     `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`,
   );
 
+  /** 'list', or 'config set' for a subcommand of config. */
+  const fullName = (cmd: Command): string => (cmd.parent && cmd.parent !== program ? `${cmd.parent.name()} ${cmd.name()}` : cmd.name());
+  // Commander runs the hooks of every ancestor of the command, so this one is set once, at the top.
+  program.hook('preAction', (_, action) => {
+    ctx.setGlobals(mergedGlobals(action));
+    ctx.command = fullName(action);
+  });
+
   const sub = (name: string, description: string, lines: string[], parent: Command = program): Command => {
     const cmd = parent.command(name).description(description);
     for (const o of globalOptions()) cmd.addOption(o.hideHelp());
     cmd.addHelpText('after', examples(lines));
     cmd.exitOverride((err) => {
-      (err as CommandError).command = name;
+      (err as CommandError).command = fullName(cmd);
       throw err;
-    });
-    cmd.hook('preAction', (_, action) => {
-      ctx.setGlobals(mergedGlobals(action));
-      ctx.command = action.parent && action.parent !== program ? `${action.parent.name()} ${action.name()}` : action.name();
     });
     return cmd;
   };
@@ -161,25 +165,17 @@ export function buildProgram(ctx: Context, version: string): Command {
   config.action(() => {
     throw new UsageError('missing subcommand: use show, set, unset or use', "Run 'trigger config --help' for usage.");
   });
-  const configSub = (name: string, description: string, lines: string[]): Command => {
-    const cmd = sub(name, description, lines, config);
-    cmd.exitOverride((err) => {
-      (err as CommandError).command = `config ${name}`;
-      throw err;
-    });
-    return cmd;
-  };
-  configSub('show', 'Show the effective settings and where the credentials come from', ['trigger config show', 'trigger config show --json'])
+  sub('show', 'Show the effective settings and where the credentials come from', ['trigger config show', 'trigger config show --json'], config)
     .option('--json', 'print the settings as JSON')
     .action((opts) => runConfigShow(opts, ctx));
-  configSub('set', 'Set host, namespace, timeout or insecure in the profile', ['trigger config set host http://127.0.0.1:8080/', 'trigger --profile work config set namespace acme'])
+  sub('set', 'Set host, namespace, timeout or insecure in the profile', ['trigger config set host http://127.0.0.1:8080/', 'trigger --profile work config set namespace acme'], config)
     .argument('<key>', 'host, namespace, timeout or insecure')
     .argument('<value>', 'the new value')
     .action((key: string, value: string) => runConfigSet(key, value, ctx));
-  configSub('unset', 'Remove a setting from the profile', ['trigger config unset namespace'])
+  sub('unset', 'Remove a setting from the profile', ['trigger config unset namespace'], config)
     .argument('<key>', 'host, namespace, timeout or insecure')
     .action((key: string) => runConfigUnset(key, ctx));
-  configSub('use', 'Make a profile the default one', ['trigger config use staging'])
+  sub('use', 'Make a profile the default one', ['trigger config use staging'], config)
     .argument('<profile>', 'name of the profile')
     .action((name: string) => runConfigUse(name, ctx));
 

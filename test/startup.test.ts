@@ -135,6 +135,10 @@ describe('what the built CLI loads at run time', () => {
         expect({ state, code: r.code, stdout: r.stdout }).toEqual({ state, code: 0, stdout: plain.stdout });
         expect(r.stderr.split('\n')[0]).toBe(`[debug] code cache ${state}`);
       }
+      // Said once, also for a subcommand (config show), whose parent command could run it again.
+      const config = await runStaged(join(stage, 'dist'), ['--debug', 'config', 'show'], env);
+      expect(config.code).toBe(0);
+      expect(config.stderr.split('\n').filter((l) => l.startsWith('[debug] code cache'))).toEqual(['[debug] code cache accepted']);
     } finally {
       await emu.close();
     }
