@@ -1,11 +1,10 @@
 // Benchmark: start-up and paging against the emulator, each case timed alternately with a bare
 // `node -e 0`, medians compared with the targets. Not a test: it prints PASS/FAIL and exits 0.
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startEmulator } from './emulator.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const node = process.execPath;
@@ -18,13 +17,10 @@ const seed = [
 ];
 writeFileSync(join(dir, 'seed.json'), JSON.stringify(seed));
 
-const emulator = spawn(node, ['bin/dockercloud-emulator.js', '--port', '0', '--seed', join(dir, 'seed.json')], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
-const host = `${/listening on (\S+)/.exec(line)[1]}/`;
+const emulator = await startEmulator(['--seed', join(dir, 'seed.json')]);
+const { host } = emulator;
 const auth = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
-const env = { ...process.env, DOCKERCLOUD_REST_HOST: host, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey', TRIGGER_CONFIG_DIR: join(dir, 'config') };
+const env = { ...process.env, ...emulator.env, TRIGGER_CONFIG_DIR: join(dir, 'config') };
 
 // Peak RSS of a child, reported by a preloaded module on exit (only in runs that are not timed).
 const rssProbe = join(dir, 'rss.mjs');
@@ -111,6 +107,6 @@ try {
   const many = await paired(null, bare, async () => [trig, 'rm', 'scratch', ...(await makeTriggers(200))]);
   report('trigger rm (200 at once)', many.ms, one.ms, 'rm (1)', 3, peakRss([trig, 'rm', 'scratch', ...(await makeTriggers(200))]));
 } finally {
-  emulator.kill('SIGTERM');
+  emulator.stop();
 }
 console.log(rows.every(Boolean) ? 'all targets met' : 'some targets missed');

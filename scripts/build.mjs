@@ -3,15 +3,13 @@
 // entry loads with the V8 code cache made here by a training run (src/code-cache.ts). CommonJS,
 // because Node 20 can hand V8 a code cache for a script but not for an ES module.
 import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { PassThrough, Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { startEmulator } from './emulator.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -113,16 +111,9 @@ async function writeCodeCache(bundle) {
   rmSync(loader);
 
   const home = mkdtempSync(join(tmpdir(), 'trigger-build-'));
-  const emulator = spawn(process.execPath, ['dist/dockercloud-emulator.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const emulator = await startEmulator();
   try {
-    const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
-    const env = {
-      HOME: home,
-      TRIGGER_CONFIG_DIR: join(home, 'config'),
-      DOCKERCLOUD_REST_HOST: `${/listening on (\S+)/.exec(line)[1]}/`,
-      DOCKERCLOUD_USER: 'demo',
-      DOCKERCLOUD_APIKEY: 'demo-apikey',
-    };
+    const env = { HOME: home, TRIGGER_CONFIG_DIR: join(home, 'config'), ...emulator.env };
     const { exports: cli, script } = loadBundle(resolve(bundle), false);
     const runs = [
       ['create', 'web', '--name', 'deploy-hook'],
@@ -141,7 +132,7 @@ async function writeCodeCache(bundle) {
     }
     writeFileSync(cacheFileOf(bundle), script.createCachedData());
   } finally {
-    emulator.kill();
+    emulator.stop();
     rmSync(home, { recursive: true, force: true });
   }
 }

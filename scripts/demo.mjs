@@ -1,21 +1,11 @@
 // A short scripted session of the real trigger CLI against a fresh in-memory emulator.
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
+import { startEmulator } from './emulator.mjs';
 
-const emulator = spawn(process.execPath, ['bin/dockercloud-emulator.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
-const host = /listening on (\S+)/.exec(line)?.[1];
-if (!host) throw new Error(`unexpected emulator output: ${line}`);
-console.log(`# emulator ${line}; user demo, API key demo-apikey\n`);
+const emulator = await startEmulator();
+console.log(`# emulator ${emulator.line}; user demo, API key demo-apikey\n`);
 
-const env = {
-  ...process.env,
-  DOCKERCLOUD_REST_HOST: `${host}/`,
-  DOCKERCLOUD_USER: 'demo',
-  DOCKERCLOUD_APIKEY: 'demo-apikey',
-  TRIGGER_CONFIG_DIR: '/nonexistent-demo-config',
-};
+const env = { ...process.env, ...emulator.env, TRIGGER_CONFIG_DIR: '/nonexistent-demo-config' };
 
 let failed = false;
 function trigger(...args) {
@@ -40,6 +30,6 @@ try {
   trigger('rm', 'web', 'deploy-hook', 'scale-hook');
   trigger('list', 'web');
 } finally {
-  emulator.kill('SIGTERM');
+  emulator.stop();
 }
 process.exitCode = failed ? 1 : 0;

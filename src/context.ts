@@ -15,6 +15,11 @@ export { VERSION };
 export const DEFAULT_PROFILE = 'default';
 const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+export function checkProfileName(name: string): string {
+  if (!PROFILE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
 export interface GlobalOptions {
   host?: string;
   namespace?: string;
@@ -82,10 +87,7 @@ export class Context {
   /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
   profileName(): string {
     const given = this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined);
-    if (given !== undefined) {
-      if (!PROFILE_RE.test(given)) throw new UsageError(`invalid profile name '${given.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
-      return given;
-    }
+    if (given !== undefined) return checkProfileName(given);
     return this.config().data.currentProfile ?? DEFAULT_PROFILE;
   }
 

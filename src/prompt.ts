@@ -37,9 +37,14 @@ export function ask(input: TtyIn, output: Writable, question: string, hidden = f
   });
 }
 
-/** Everything on standard input, without the final line break (`--password-stdin`). */
-export async function readAll(input: Readable): Promise<string> {
+/** Every byte of `input` (`call --data -`). */
+export async function readBytes(input: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks);
+}
+
+/** Everything on standard input, without the final line break (`--password-stdin`). */
+export async function readAll(input: Readable): Promise<string> {
+  return (await readBytes(input)).toString('utf8').replace(/\r?\n$/, '');
 }

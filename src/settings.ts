@@ -1,11 +1,11 @@
 // Host, namespace and timeout: flag, then environment, then configuration, then default.
+import { NAMESPACE_RE } from './api/paths.js';
 import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://cloud.docker.com/';
 export const DEFAULT_TIMEOUT_S = 30;
 export const MAX_TIMEOUT_S = 3600;
-const NAMESPACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface Settings {
   host: string;

@@ -2,6 +2,9 @@
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A user or organisation name, as it appears in namespaced paths. */
+export const NAMESPACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export function isUuid(value: string): boolean {
   return UUID_RE.test(value);
 }

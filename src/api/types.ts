@@ -3,6 +3,10 @@
 export const OPERATIONS = ['REDEPLOY', 'SCALEUP'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+export function isOperation(value: string): value is Operation {
+  return (OPERATIONS as readonly string[]).includes(value);
+}
+
 export const ACTION_STATES = ['Pending', 'In progress', 'Canceling', 'Canceled', 'Success', 'Failed'] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
 

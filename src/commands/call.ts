@@ -1,16 +1,16 @@
 // node:fs/promises itself would load with every command (it pulls in readline); fs.promises loads on use.
 import { promises as fsp } from 'node:fs';
 import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
-import type { Trigger } from '../api/types.js';
+import type { Action, Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
-import type { Action } from '../api/types.js';
 import { parseTimeout } from '../settings.js';
 import { waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
+import { readBytes } from '../prompt.js';
 
 export interface CallOptions {
   scale?: string;
@@ -33,11 +33,7 @@ export function parseScale(value: string | undefined): number | undefined {
 /** The body to send: literal text, @file, or - for standard input. */
 export async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
   if (value === undefined) return undefined;
-  if (value === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    return Buffer.concat(chunks);
-  }
+  if (value === '-') return readBytes(ctx.io.stdin);
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {
@@ -89,9 +85,8 @@ export async function runCall(first: string, second: string | undefined, opts: C
   let what: string;
   if (given) {
     url = given;
-    if (scale !== undefined) {
-      if (CALL_PATH_RE.exec(url.pathname)![4] !== undefined) throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
-      url = new URL(`${scale}/`, url);
+    if (scale !== undefined && CALL_PATH_RE.exec(url.pathname)![4] !== undefined) {
+      throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
     }
     what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
   } else {
@@ -101,9 +96,9 @@ export async function runCall(first: string, second: string | undefined, opts: C
       throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${trigger.operation} trigger`);
     }
     url = new URL(trigger.url || triggerCallPath(service.uuid, trigger.uuid), api.host);
-    if (scale !== undefined) url = new URL(`${scale}/`, url);
     what = `${safeText(trigger.name)} (${trigger.operation}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
   }
+  if (scale !== undefined) url = new URL(`${scale}/`, url);
   if (opts.wait) api.checkCredentials();
   const result = await api.call(url, body);
   if (!opts.json) {

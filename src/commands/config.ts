@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import { checkProfileName, DEFAULT_PROFILE, type Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { updateConfig, type Profile } from '../config/file.js';
 import { printJson } from '../output/render.js';
@@ -37,10 +37,9 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
 }
 
 export async function runConfigUse(name: string, ctx: Context): Promise<void> {
-  ctx.globals = { ...ctx.globals, profile: name };
-  ctx.profileName(); // checks the name
+  checkProfileName(name);
   const known = Object.keys(ctx.config().data.profiles ?? {});
-  if (name !== 'default' && !known.includes(name)) {
+  if (name !== DEFAULT_PROFILE && !known.includes(name)) {
     throw new NotFoundError(
       `no profile named '${name}'`,
       `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,

@@ -1,4 +1,4 @@
-import { OPERATIONS, type Operation } from '../api/types.js';
+import { isOperation, type Operation } from '../api/types.js';
 import { hasControlChars } from '../io.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -12,10 +12,8 @@ export interface CreateOptions extends OutputFlags {
 
 export function parseOperation(value: string | undefined): Operation {
   const op = (value ?? 'REDEPLOY').toUpperCase();
-  if (!(OPERATIONS as readonly string[]).includes(op)) {
-    throw new UsageError(`unknown operation '${value}': use REDEPLOY or SCALEUP`);
-  }
-  return op as Operation;
+  if (!isOperation(op)) throw new UsageError(`unknown operation '${value}': use REDEPLOY or SCALEUP`);
+  return op;
 }
 
 export function checkName(name: string | undefined): void {
@@ -36,5 +34,5 @@ export async function runCreate(serviceId: string, opts: CreateOptions, ctx: Con
   const trigger = await withService(service, serviceId, () =>
     api.createTrigger(service.uuid, { ...(opts.name !== undefined ? { name: opts.name } : {}), operation }),
   );
-  await printTriggers(ctx.io, spec.kind === 'table' ? { ...spec, trunc: false } : spec, [trigger], api.host, { single: true });
+  await printTriggers(ctx.io, spec, [trigger], api.host, { single: true });
 }

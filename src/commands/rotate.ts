@@ -16,7 +16,7 @@ export async function runRotate(serviceId: string, triggerId: string, opts: Outp
   const service = await resolveService(api, serviceId);
   const old = (await resolveTrigger(api, service, triggerId)) as Trigger;
   const fresh = await api.createTrigger(service.uuid, { name: old.name, operation: old.operation });
-  await printTriggers(ctx.io, spec.kind === 'table' ? { ...spec, trunc: false } : spec, [fresh], api.host, { single: true });
+  await printTriggers(ctx.io, spec, [fresh], api.host, { single: true });
   try {
     await api.deleteTrigger(service.uuid, old.uuid);
   } catch (err) {

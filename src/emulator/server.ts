@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import {
   actionPath,
   isUuid,
+  NAMESPACE_RE,
   servicePath,
   stackPath,
   triggerCallPath,
@@ -12,8 +13,9 @@ import {
   triggersPath,
   servicesPath,
 } from '../api/paths.js';
-import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from '../api/types.js';
-import { actionState, defaultTriggerName, isOperation, serviceState, type Store, type StoredService, type StoredTrigger } from './store.js';
+import { ACTION_URI_HEADER, isOperation, type Action, type ListPage, type Service, type Trigger } from '../api/types.js';
+import { basic } from '../credentials.js';
+import { actionState, defaultTriggerName, serviceState, type Store, type StoredAction, type StoredService, type StoredTrigger } from './store.js';
 
 export interface EmulatorOptions {
   user: string;
@@ -28,7 +30,29 @@ export interface EmulatorOptions {
 export const DEFAULT_USER = 'demo';
 export const DEFAULT_APIKEY = 'demo-apikey';
 const MAX_LIMIT = 1000;
-const NAMESPACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** The filters of a list endpoint, by query parameter; each makes a test from the parameter's value. */
+type Filters<T> = Record<string, (value: string) => (item: T) => boolean>;
+
+const IDENTITY_FILTERS: Filters<{ uuid: string; name: string }> = {
+  uuid: (v) => {
+    const uuid = v.toLowerCase();
+    return (x) => x.uuid === uuid;
+  },
+  uuid__startswith: (v) => {
+    const prefix = v.toLowerCase();
+    return (x) => x.uuid.startsWith(prefix);
+  },
+  name: (v) => (x) => x.name === v,
+};
+
+/** The items that pass the test of every filter given in `q`; the list itself when none is. */
+function filterBy<T>(items: T[], q: URLSearchParams, filters: Filters<T>): T[] {
+  const tests = Object.entries(filters)
+    .filter(([name]) => q.has(name))
+    .map(([name, make]) => make(q.get(name)!));
+  return tests.length === 0 ? items : items.filter((item) => tests.every((test) => test(item)));
+}
 
 class HttpError extends Error {
   constructor(
@@ -64,7 +88,7 @@ function parseRoute(pathname: string): Route | undefined {
 
 export function createEmulator(store: Store, options: EmulatorOptions): Server {
   const maxBody = options.maxBody ?? 1024 * 1024;
-  const expected = Buffer.from(`Basic ${Buffer.from(`${options.user}:${options.apikey}`).toString('base64')}`);
+  const expected = Buffer.from(basic(options.user, options.apikey));
 
   function authorize(req: IncomingMessage): void {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -168,7 +192,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
   }
 
   function findTrigger(s: StoredService, uuid: string): StoredTrigger {
-    const t = isUuid(uuid) ? s.triggers.find((x) => x.uuid === uuid.toLowerCase()) : undefined;
+    const wanted = uuid.toLowerCase();
+    const t = isUuid(uuid) ? s.triggers.find((x) => x.uuid === wanted) : undefined;
     if (!t) throw new HttpError(404, 'Not found');
     return t;
   }
@@ -226,17 +251,12 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     // segments: ['service'], ['service', uuid], ['service', uuid, 'trigger'], ['service', uuid, 'trigger', uuid]
     if (segments.length === 1) {
       allow(method, ['GET']);
-      const q = url.searchParams;
-      const filters: [string, (s: StoredService) => boolean][] = [
-        ['uuid', (s) => s.uuid === q.get('uuid')!.toLowerCase()],
-        ['uuid__startswith', (s) => s.uuid.startsWith(q.get('uuid__startswith')!.toLowerCase())],
-        ['name', (s) => s.name === q.get('name')],
-        ['state', (s) => serviceState(store, s) === q.get('state')],
-        ['stack__name', (s) => s.stack?.name === q.get('stack__name')],
-        ['stack', (s) => !!s.stack && stackPath(s.stack.uuid, ns) === q.get('stack')],
-      ];
-      const active = filters.filter(([name]) => q.has(name)).map(([, f]) => f);
-      const matching = store.state.services.filter((s) => active.every((f) => f(s)));
+      const matching = filterBy(store.state.services, url.searchParams, {
+        ...IDENTITY_FILTERS,
+        state: (v) => (s) => serviceState(store, s) === v,
+        stack__name: (v) => (s) => s.stack?.name === v,
+        stack: (v) => (s) => !!s.stack && stackPath(s.stack.uuid, ns) === v,
+      });
       const result = page(matching, url, servicesPath(ns));
       return send(res, 200, { meta: result.meta, objects: result.objects.map((s) => serviceJson(s, ns)) });
     }
@@ -249,16 +269,7 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     if (segments.length === 3) {
       allow(method, ['GET', 'POST']);
       if (method === 'GET') {
-        const q = url.searchParams;
-        const filtered = q.has('name') || q.has('uuid') || q.has('uuid__startswith');
-        const matching = !filtered
-          ? s.triggers
-          : s.triggers.filter(
-              (t) =>
-                (!q.has('name') || t.name === q.get('name')) &&
-                (!q.has('uuid') || t.uuid === q.get('uuid')!.toLowerCase()) &&
-                (!q.has('uuid__startswith') || t.uuid.startsWith(q.get('uuid__startswith')!.toLowerCase())),
-            );
+        const matching = filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS);
         const result = page(matching, url, triggersPath(s.uuid, ns));
         return send(res, 200, { meta: result.meta, objects: result.objects.map((t) => triggerJson(s, t, ns)) });
       }
@@ -281,7 +292,7 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     res.writeHead(204).end();
   }
 
-  function actionJson(a: import('./store.js').StoredAction, ns?: string): Action {
+  function actionJson(a: StoredAction, ns?: string): Action {
     const state = actionState(a);
     return {
       uuid: a.uuid,

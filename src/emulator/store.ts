@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { isUuid } from '../api/paths.js';
-import { OPERATIONS, type ActionState, type Operation } from '../api/types.js';
+import { isOperation, type ActionState, type Operation } from '../api/types.js';
 
 export interface StoredTrigger {
   uuid: string;
@@ -106,10 +106,6 @@ function seedUuid(value: string | undefined, where: string): string {
   return value.toLowerCase();
 }
 
-export function isOperation(value: string): value is Operation {
-  return (OPERATIONS as readonly string[]).includes(value);
-}
-
 export function defaultTriggerName(operation: Operation): string {
   return `${operation.toLowerCase()}-trigger`;
 }
@@ -121,11 +117,13 @@ export function readSeedFile(file: string): SeedService[] {
   return list as SeedService[];
 }
 
-function readJson(file: string): unknown {
+/** The parsed JSON of `file`; with `missingOk`, undefined when there is no such file. */
+function readJson(file: string, missingOk = false): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StateFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
@@ -137,12 +135,8 @@ function readJson(file: string): unknown {
 
 /** Loads a data file written by saveState; returns undefined when it does not exist yet. */
 export function loadState(file: string): State | undefined {
-  try {
-    readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-  }
-  const state = readJson(file) as State;
+  const state = readJson(file, true) as State | undefined;
+  if (state === undefined) return undefined;
   if (!state || state.version !== 1 || !Array.isArray(state.services) || !Array.isArray(state.actions)) {
     throw new StateFileError(`${file} is not an emulator data file (expected {"version": 1, "services": [...], "actions": [...]})`);
   }
@@ -205,7 +199,8 @@ export class Store {
   }
 
   removeTrigger(service: StoredService, triggerUuid: string): boolean {
-    const i = service.triggers.findIndex((t) => t.uuid === triggerUuid.toLowerCase());
+    const uuid = triggerUuid.toLowerCase();
+    const i = service.triggers.findIndex((t) => t.uuid === uuid);
     if (i < 0) return false;
     service.triggers.splice(i, 1);
     this.commit();

@@ -62,7 +62,8 @@ export function absoluteUrl(path: string, host: string): string {
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
 /**
- * Prints triggers as the spec says. `single` prints one object rather than an array in JSON (create);
+ * Prints triggers as the spec says. `single` is one trigger just made (create, rotate): one object
+ * rather than an array in JSON, and shown whole in a table, since its URL is what the user needs.
  * `withService` adds the SERVICE column (list of every service).
  */
 export async function printTriggers(
@@ -92,10 +93,11 @@ export async function printTriggers(
     case 'table': {
       const { writeTable } = await import('./table.js');
       const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
+      const trunc = spec.trunc && !options.single;
       // Rows are made when the table asks for them, so 10,000 triggers are not held twice.
-      const rows = { length: triggers.length, at: (i: number) => triggerRow(triggers[i]!, host, !spec.trunc, options.withService) };
-      // --no-trunc (and create, whose URL the user needs whole) keeps the URL column whole on a terminal too.
-      writeTable(io, headers, rows, { header: spec.header, shrink: spec.trunc ? headers.length - 1 : undefined });
+      const rows = { length: triggers.length, at: (i: number) => triggerRow(triggers[i]!, host, !trunc, options.withService) };
+      // --no-trunc keeps the URL column whole on a terminal too.
+      writeTable(io, headers, rows, { header: spec.header, shrink: trunc ? headers.length - 1 : undefined });
     }
   }
 }

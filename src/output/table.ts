@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { strlen } from 'cli-table3/src/utils.js';
 import { Chalk } from 'chalk';
 import type { IO } from '../io.js';
-import { safeText } from '../io.js';
+import { hasControlChars, safeText } from '../io.js';
 
 const CHARS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -44,13 +44,20 @@ function shorten(value: string, room: number): string {
   return room <= 1 ? '…'.slice(0, room) : `${value.slice(0, room - 1)}…`;
 }
 
-function columnWidths(headers: readonly string[], rows: Rows): number[] {
-  const widths = headers.map(width);
+function columnWidths(rows: Rows): number[] {
+  const widths: number[] = [];
   for (let j = 0; j < rows.length; j++) {
     const r = rows.at(j)!;
     for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(r[i]!));
   }
   return widths;
+}
+
+/** The widths of the rows, widened where a header is wider. */
+function withHeaders(headers: readonly string[], rowWidths: number[]): number[] {
+  return Array.from({ length: Math.max(headers.length, rowWidths.length) }, (_, i) =>
+    Math.max(headers[i] === undefined ? 0 : width(headers[i]), rowWidths[i] ?? 0),
+  );
 }
 
 /** The width left for column `shrink` in `columns`, or undefined when the table fits. */
@@ -111,11 +118,12 @@ export function writeTable(io: IO, headers: string[], rows: Rows, options: Table
     length: rows.length,
     at: (j) => {
       const r = rows.at(j)!;
-      return r.every((c) => safeText(c) === c) ? r : r.map(safeText);
+      return r.some(hasControlChars) ? r.map(safeText) : r;
     },
   };
-  const widths = columnWidths(plainHead, clean);
-  const left = io.isTTY ? room(headers, columnWidths(headers, clean), io.columns, options.shrink) : undefined;
+  const rowWidths = columnWidths(clean);
+  const widths = withHeaders(plainHead, rowWidths);
+  const left = io.isTTY ? room(headers, withHeaders(headers, rowWidths), io.columns, options.shrink) : undefined;
   const fitted: Rows =
     left === undefined ? clean : { length: rows.length, at: (j) => clean.at(j)!.map((c, i) => (i === options.shrink ? shorten(c, left) : c)) };
   if (left !== undefined) widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
