@@ -235,7 +235,7 @@ describe('bad answers from a server', () => {
 });
 
 /** A self-signed certificate made with openssl, or undefined when openssl is not there. */
-function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
+function selfSigned(): { key: Buffer; cert: Buffer; certFile: string } | undefined {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
   } catch {
@@ -243,8 +243,12 @@ function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
   }
   const d = mkdtempSync(join(tmpdir(), 'trigger-tls-'));
   tmpDirs.push(d);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')], { stdio: 'ignore' });
-  return { key: readFileSync(join(d, 'k')), cert: readFileSync(join(d, 'c')) };
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(join(d, 'k')), cert: readFileSync(join(d, 'c')), certFile: join(d, 'c') };
 }
 
 const TLS = selfSigned();
@@ -257,6 +261,17 @@ if (TLS) {
       expectFailure(r, [5], /TLS failure \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/, `GET ${h.url}${LIST}`);
       expect(h.connections).toBeGreaterThanOrEqual(1);
       expect(h.requests).toHaveLength(0);
+    });
+
+    it('the same certificate trusted through NODE_EXTRA_CA_CERTS: the list comes over TLS (built binary)', async () => {
+      const h = await hostile({ tls: TLS });
+      h.route('GET', LIST, json(200, page([trigger(T1, 'deploy-hook')])));
+      const r = await spawnCli(['list', SVC, '--format', '{{.name}}'], { ...env(h), NODE_EXTRA_CA_CERTS: TLS.certFile });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('deploy-hook\n');
+      expect(h.url).toMatch(/^https:/);
+      expect(h.requests.map((q) => q.url)).toEqual([LIST]);
     });
   });
 }

@@ -1,8 +1,7 @@
-// The only user of undici: every request to the API goes through ApiClient.request, which owns
-// URLs, headers, timeouts, retries, redirects, paging, and turning answers into typed errors.
+// Every request to the API goes through ApiClient.request, which owns URLs, headers, timeouts,
+// retries, redirects, paging, and turning answers into typed errors; ./http.js carries them.
 import { withoutControlChars } from '../io.js';
-import type { Dispatcher } from 'undici';
-import { createDispatcher, httpRequest } from './http.js';
+import { createTransport, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
@@ -60,7 +59,7 @@ export interface CallResult {
   body: unknown;
 }
 
-// Errors undici or the socket raise before a request could have reached the server.
+// Errors the socket (or undici, through a proxy) raises before a request could have reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -77,14 +76,14 @@ function errorCode(err: unknown): string | undefined {
 }
 
 export class ApiClient {
-  readonly dispatcher: Dispatcher;
+  private readonly transport: Transport;
   private readonly base: URL;
   // One bound for every request of the run, however commands nest their concurrent work.
   private readonly inFlight = new Limiter(CONCURRENCY);
 
   constructor(private readonly opts: ClientOptions) {
     this.base = new URL(opts.host);
-    this.dispatcher = createDispatcher(opts.env ?? process.env);
+    this.transport = createTransport(opts.env ?? process.env);
   }
 
   get host(): string {
@@ -100,7 +99,7 @@ export class ApiClient {
 
   /** Ends the run's connections; whatever is still queued (a request that timed out) is dropped. */
   async close(): Promise<void> {
-    await this.dispatcher.destroy();
+    await this.transport.close();
   }
 
   // --- endpoints ---
@@ -353,15 +352,13 @@ export class ApiClient {
     const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     timedOut.catch(() => {});
     try {
-      const res = await Promise.race([timedOut, httpRequest(this.dispatcher, {
+      const res = await Promise.race([timedOut, this.transport.request({
         origin: url.origin,
         path: url.pathname + url.search,
-        method: method as Dispatcher.HttpMethod,
+        method,
         headers,
         body,
         signal,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
       })]);
       const text = await readCapped(res.body, shown);
       const ms = Date.now() - started;

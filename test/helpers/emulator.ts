@@ -16,11 +16,11 @@ export const USER = DEFAULT_USER;
 export const APIKEY = DEFAULT_APIKEY;
 
 export async function startEmulator(
-  opts: { seed?: SeedService[]; pageSize?: number; dataFile?: string; maxBody?: number; clientTimeoutMs?: number } = {},
+  opts: { seed?: SeedService[]; pageSize?: number; dataFile?: string; maxBody?: number; clientTimeoutMs?: number; host?: string } = {},
 ): Promise<RunningEmulator> {
   const store = new Store(stateFromSeed(opts.seed ?? defaultSeed()), opts.dataFile);
   const server = createEmulator(store, { user: USER, apikey: APIKEY, pageSize: opts.pageSize ?? 25, maxBody: opts.maxBody, clientTimeoutMs: opts.clientTimeoutMs });
-  const url = await listen(server, 0, '127.0.0.1');
+  const url = await listen(server, 0, opts.host ?? '127.0.0.1');
   return {
     url,
     store,
