@@ -1,7 +1,8 @@
-// Bundles the bins into dist/. `trigger` is two CommonJS files: a small entry (dist/trigger.cjs) that
-// answers --version and --help from baked texts, and the rest of the CLI (dist/main.cjs), which the
-// entry loads with the V8 code cache made here by a training run (src/code-cache.ts). CommonJS,
-// because Node 20 can hand V8 a code cache for a script but not for an ES module.
+// Bundles the bins into dist/. `trigger` is CommonJS files: a small entry (dist/trigger.cjs) that
+// answers --version and --help from baked texts; the rest of the CLI (dist/main.cjs), which the
+// entry loads with the V8 code cache made here by a training run (src/code-cache.ts); and undici's
+// proxy agent (dist/proxy.cjs), loaded only when a proxy is set. CommonJS, because Node 20 can hand
+// V8 a code cache for a script but not for an ES module.
 import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,14 @@ const unused = {
       contents: `module.exports = function () { throw new Error('${args.path} is not available in this build') }`,
       loader: 'js',
     }));
+  },
+};
+
+// dist/main.cjs reaches src/api/proxy.ts through dist/proxy.cjs, next to it.
+const proxyApart = {
+  name: 'proxy-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/proxy\.js$/ }, (args) => (args.importer.endsWith('/src/api/http.ts') ? { path: './proxy.cjs', external: true } : undefined));
   },
 };
 
@@ -64,7 +73,18 @@ const builds = await Promise.all([
     outfile: 'dist/trigger.cjs',
     define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
   }),
-  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs' }),
+  build({
+    ...common,
+    format: 'cjs',
+    minify: true,
+    entryPoints: ['src/main.ts'],
+    outfile: 'dist/main.cjs',
+    plugins: [...common.plugins, proxyApart],
+    // import() of dist/proxy.cjs becomes require(): the bundle runs as a vm.Script, which has no
+    // loader for import().
+    supported: { 'dynamic-import': false },
+  }),
+  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/api/proxy.ts'], outfile: 'dist/proxy.cjs' }),
   build({
     ...common,
     format: 'esm',

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import v8 from 'node:v8';
 import { Script } from 'node:vm';
 
 export type CodeCacheState = 'accepted' | 'rejected' | 'absent';
@@ -21,11 +20,7 @@ export const cacheFileOf = (bundle: string): string => `${bundle}.cache`;
 
 /** Runs `file` as a CommonJS module, with the cache beside it unless `useCache` is false. */
 export function loadBundle<T>(file: string, useCache = true): LoadedBundle<T> {
-  // V8 takes a cache only under the flags it was made with, so every flag is set before compiling.
-  // This one: undici parses HTTP with WebAssembly, and V8's optimising compile of it runs in the
-  // background and holds the process open for ~80 ms after the work is done; the baseline compiler
-  // alone is fast enough for API answers.
-  v8.setFlagsFromString('--liftoff-only');
+  // V8 takes a cache only under the V8 flags it was made with: none are set before this point.
   const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   if (useCache) {

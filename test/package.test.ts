@@ -57,7 +57,7 @@ describe('npm pack', { timeout: 60_000 }, () => {
     tarball = join(dest, packed!.filename);
     paths = packed!.files.map((f) => f.path).sort();
 
-    const bundles = ['dist/trigger.cjs', 'dist/main.cjs', 'dist/main.cjs.cache', 'dist/dockercloud-emulator.js', 'dist/THIRD-PARTY-LICENSES.txt'];
+    const bundles = ['dist/trigger.cjs', 'dist/main.cjs', 'dist/main.cjs.cache', 'dist/proxy.cjs', 'dist/dockercloud-emulator.js', 'dist/THIRD-PARTY-LICENSES.txt'];
     for (const required of ['package.json', 'README.md', 'LICENSE', ...bundles, ...Object.values(pkg.bin)]) {
       expect(paths).toContain(required.replace(/^\.\//, ''));
     }

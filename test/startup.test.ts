@@ -1,7 +1,8 @@
 // Start-up cost of the built CLI (src/cli.ts, scripts/build.mjs): `--version` and `--help` are answered
-// from baked texts by dist/trigger.cjs without reading the bundle that holds undici, conf, cli-table3
-// and commander; that bundle is loaded with a code cache V8 accepts; and the baked help is exactly
-// what commander renders from the real command definitions.
+// from baked texts by dist/trigger.cjs without reading the bundle that holds conf, cli-table3 and
+// commander; that bundle is loaded with a code cache V8 accepts; undici (dist/proxy.cjs) is read only
+// when a proxy is set; and the baked help is exactly what commander renders from the real command
+// definitions.
 //
 // The bundle is built by the real build script (with --metafile FILE) into a staging folder, not into
 // dist/: a build wipes dist/ first, which would break other test files running the built CLI at the
@@ -62,9 +63,12 @@ describe('what the bundles hold', () => {
     expect(meta.outputs['dist/trigger.cjs']?.imports.filter((i) => !i.external)).toEqual([]);
   });
 
-  it('dist/main.cjs holds all of them (so the check above is not vacuous)', () => {
+  it('dist/main.cjs holds all of them but undici, which is in dist/proxy.cjs alone (so the check above is not vacuous)', () => {
     expect(meta.outputs['dist/main.cjs']?.entryPoint).toBe('src/main.ts');
-    expect(heavyPackagesOf('dist/main.cjs').sort()).toEqual([...HEAVY].sort());
+    expect(heavyPackagesOf('dist/main.cjs').sort()).toEqual(HEAVY.filter((p) => p !== 'undici').sort());
+    expect(meta.outputs['dist/main.cjs']?.imports).toContainEqual(expect.objectContaining({ path: './proxy.cjs', external: true }));
+    expect(meta.outputs['dist/proxy.cjs']?.entryPoint).toBe('src/api/proxy.ts');
+    expect(heavyPackagesOf('dist/proxy.cjs')).toEqual(['undici']);
   });
 });
 
@@ -115,6 +119,26 @@ describe('what the built CLI loads at run time', () => {
     const list = await runStaged(entryOnly, ['list', 'web'], emulatorEnv('http://127.0.0.1:9'));
     expect(list.code).toBe(1);
     expect(list.stderr).toBe(`Error: cannot load ${join(entryOnly, 'main.cjs')}: ENOENT: no such file or directory, open '${join(entryOnly, 'main.cjs')}'\nReinstall the package.\n`);
+  });
+
+  it('dist/proxy.cjs is read only when a proxy is set: without it, a direct list works and a proxied one fails', async () => {
+    const emu = await startEmulator();
+    try {
+      const noProxy = variant('no-proxy', (dir) => rmSync(join(dir, 'proxy.cjs')));
+      const env = emulatorEnv(emu.url);
+      const direct = await runStaged(noProxy, ['list', 'web'], env);
+      expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(direct.stdout).toMatch(/^UUID +NAME +OPERATION +URL\n/);
+      const proxied = await runStaged(noProxy, ['list', 'web', '-q', '--no-retry'], { ...env, HTTP_PROXY: 'http://127.0.0.1:9' });
+      expect({ code: proxied.code, stderr: proxied.stderr }).toEqual({
+        code: 1,
+        stderr: "Error: cannot load the proxy support: Cannot find module './proxy.cjs'\nReinstall the package.\n",
+      });
+      const withProxyFile = await runStaged(join(stage, 'dist'), ['list', 'web', '-q', '--no-retry'], { ...env, HTTP_PROXY: 'http://127.0.0.1:9' });
+      expect(withProxyFile.stderr).not.toContain('proxy.cjs');
+    } finally {
+      await emu.close();
+    }
   });
 
   it('V8 takes the code cache the build made; without it, or with a damaged one, the CLI still works', async () => {

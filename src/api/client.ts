@@ -3,7 +3,7 @@
 import { withoutControlChars } from '../io.js';
 import { createTransport, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, AuthError, NetworkError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, AuthError, CliError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
 import { maskUrl } from './mask.js';
 import { isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
@@ -366,7 +366,7 @@ export class ApiClient {
       return { status: res.statusCode, headers: res.headers, text, url: url.href };
     } catch (err) {
       const ms = Date.now() - started;
-      if (err instanceof ApiError) throw err;
+      if (err instanceof CliError) throw err;
       const e = this.networkError(err, method, shown, signal.aborted);
       this.opts.debug?.(`< error ${method} ${shown} (${ms} ms): ${e.message}`);
       throw e;

@@ -1,11 +1,11 @@
 // How requests reach the API. Directly, they go through node:http(s), whose HTTP parser is compiled
 // into Node. undici parses with WebAssembly, which V8 compiles on every run: with it, `trigger list`
 // took about 8 ms longer. undici is loaded only when a proxy is set, for its proxy agent (CONNECT
-// tunnels for https, NO_PROXY), which node:http does not have on Node 20.
+// tunnels for https, NO_PROXY), which node:http does not have on Node 20: see ./proxy.ts.
 import http from 'node:http';
 import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
-import { UsageError } from '../errors.js';
+import { FileError, UsageError } from '../errors.js';
 
 export interface RequestOptions {
   origin: string;
@@ -81,42 +81,30 @@ function directTransport(): Transport {
 }
 
 function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: string }): Transport {
-  let dispatcher: Promise<Dispatcher> | undefined;
-  const load = async (): Promise<Dispatcher> => {
-    const [{ default: EnvHttpProxyAgent }, { default: UndiciDispatcher }, { default: apiConnect }] = await Promise.all([
-      import('undici/lib/dispatcher/env-http-proxy-agent.js'),
-      import('undici/lib/dispatcher/dispatcher.js'),
-      import('undici/lib/api/api-connect.js'),
-    ]);
-    // undici's entry point adds its API methods to every dispatcher; the proxy agent opens its
-    // tunnel with connect(), so that one is added here.
-    (UndiciDispatcher.prototype as { connect?: unknown }).connect ??= apiConnect;
-    return new EnvHttpProxyAgent({
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      connections: CONCURRENCY,
-      httpProxy: proxies.http,
-      httpsProxy: proxies.https,
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-      // Plain http goes to a proxy as an ordinary forwarded request; only https needs a CONNECT
-      // tunnel, which many proxies allow to port 443 alone.
-      proxyTunnel: false,
+  let loading: Promise<{ dispatcher: Dispatcher; proxyRequest: typeof import('./proxy.js').proxyRequest }> | undefined;
+  const load = async () => {
+    const { createProxyDispatcher, proxyRequest } = await import('./proxy.js').catch((err: Error) => {
+      // Only a damaged installation gets here.
+      throw new FileError(`cannot load the proxy support: ${err.message.split('\n')[0]}`, 'Reinstall the package.');
     });
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    return { dispatcher: createProxyDispatcher({ ...proxies, noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY }), proxyRequest };
   };
   return {
     async request(o) {
-      dispatcher ??= load();
-      const { default: apiRequest } = await import('undici/lib/api/api-request.js');
-      const res = await apiRequest.call(await dispatcher, {
+      const { dispatcher, proxyRequest } = await (loading ??= load());
+      const res = await proxyRequest(dispatcher, {
         ...o,
         method: o.method as Dispatcher.HttpMethod,
-        // The caller's signal bounds the whole request; these only keep undici's own limits out of the way.
+        // The caller's signal bounds the whole request; undici's own time limits are left out.
         headersTimeout: 0,
         bodyTimeout: 0,
       });
       return { statusCode: res.statusCode, headers: res.headers, body: res.body };
     },
     async close() {
-      if (dispatcher) await (await dispatcher).destroy();
+      const loaded = await loading?.catch(() => undefined);
+      await loaded?.dispatcher.destroy();
     },
   };
 }

@@ -1,4 +1,4 @@
-// Types for modules imported from inside packages: two parts of undici (see src/api/http.ts) and
+// Types for modules imported from inside packages: parts of undici (see src/api/proxy.ts) and
 // cli-table3's width measure (see src/output/table.ts).
 declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   import { EnvHttpProxyAgent } from 'undici';
