@@ -1,24 +1,14 @@
 // Borderless, space-aligned tables like `docker ps`, fitted to the terminal when stdout is one.
-import Table from 'cli-table3';
-import { strlen } from 'cli-table3/src/utils.js';
+// The layout is cli-table3's with no borders and no padding (test/output.test.ts holds the two to the
+// same bytes). cli-table3 itself is not used: it took about 5 ms to load and lay out three rows, and
+// its layout time grows with the square of the rows (4 s for 10,000 triggers).
+import stringWidth from 'string-width';
 import { Chalk } from 'chalk';
 import type { IO } from '../io.js';
 import { hasControlChars, safeText } from '../io.js';
 
-const CHARS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
-  middle: '   ',
-};
-const GAP = CHARS.middle.length;
-
-/**
- * cli-table3 lays out a table in time quadratic in its rows (4 s for 10,000 triggers). Past this
- * many rows the same layout is computed directly, in one pass over rows made one at a time;
- * test/output.test.ts holds the two to the same bytes.
- */
-export const CLI_TABLE3_MAX_ROWS = 200;
+/** Between columns. */
+const GAP = '   ';
 
 /** Rows of cells; an array, or rows made on demand so that a long list is not held twice. */
 export interface Rows {
@@ -30,13 +20,11 @@ export interface TableOptions {
   header?: boolean;
   /** Index of the column to shorten with an ellipsis when the table is wider than the terminal. */
   shrink?: number;
-  /** Force one way of laying out the table (tests compare them). */
-  engine?: 'cli-table3' | 'direct';
 }
 
-/** Display width of a cell: its length for plain ASCII, else what cli-table3 measures. */
+/** Display width of a cell (wide CJK and emoji take two columns): its length for plain ASCII. */
 function width(text: string): number {
-  return /^[\x20-\x7e]*$/.test(text) ? text.length : strlen(text);
+  return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
 }
 
 function shorten(value: string, room: number): string {
@@ -63,31 +51,17 @@ function withHeaders(headers: readonly string[], rowWidths: number[]): number[] 
 /** The width left for column `shrink` in `columns`, or undefined when the table fits. */
 function room(headers: readonly string[], widths: number[], columns: number | undefined, shrink: number | undefined): number | undefined {
   if (columns === undefined || shrink === undefined) return undefined;
-  const total = widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  const total = widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
   if (total <= columns) return undefined;
   return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
 }
 
-function viaCliTable3(head: string[], rows: string[][]): string {
-  const table = new Table({
-    head,
-    chars: CHARS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-  });
-  table.push(...rows);
-  return `${table
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')}\n`;
-}
-
 /** Writes the lines in small batches: nothing of a long table is held longer than it takes to print. */
-function direct(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
+function writeLines(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
   const line = (cells: readonly string[], plain: readonly string[]): string => {
     let out = '';
     for (let i = 0; i < cells.length; i++) {
-      out += i === cells.length - 1 ? cells[i] : cells[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + CHARS.middle;
+      out += i === cells.length - 1 ? cells[i] : cells[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + GAP;
     }
     return out.trimEnd();
   };
@@ -129,7 +103,5 @@ export function writeTable(io: IO, headers: string[], rows: Rows, options: Table
   if (left !== undefined) widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const head = plainHead.map((h) => chalk.bold(h));
-  const engine = options.engine ?? (rows.length <= CLI_TABLE3_MAX_ROWS ? 'cli-table3' : 'direct');
-  if (engine === 'direct') return direct(head, plainHead, fitted, widths, write);
-  write(viaCliTable3(head, Array.from({ length: fitted.length }, (_, j) => [...fitted.at(j)!])));
+  writeLines(head, plainHead, fitted, widths, write);
 }

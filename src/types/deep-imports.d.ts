@@ -1,5 +1,4 @@
-// Types for modules imported from inside packages: parts of undici (see src/api/proxy.ts) and
-// cli-table3's width measure (see src/output/table.ts).
+// Types for modules imported from inside packages: parts of undici (see src/api/proxy.ts).
 declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   import { EnvHttpProxyAgent } from 'undici';
   export default EnvHttpProxyAgent;
@@ -18,9 +17,4 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
 declare module 'undici/lib/api/api-connect.js' {
   const connect: (...args: unknown[]) => unknown;
   export default connect;
-}
-
-declare module 'cli-table3/src/utils.js' {
-  /** Display width of a string, as cli-table3 measures it. */
-  export function strlen(text: string): number;
 }
