@@ -1,7 +1,7 @@
 // Every request to the API goes through ApiClient.request, which owns URLs, headers, timeouts,
 // retries, redirects, paging, and turning answers into typed errors; ./http.js carries them.
 import { withoutControlChars } from '../io.js';
-import { createTransport, type Transport } from './http.js';
+import { createTransport, TimeoutError, TooLargeError, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, CliError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
@@ -344,38 +344,35 @@ export class ApiClient {
   private async sendOnce(method: string, url: URL, headers: Record<string, string>, body: string | Buffer | undefined, attempt: number): Promise<RawResponse> {
     // Date.now, not performance.now: the latter loads perf_hooks on first use, for a debug line.
     const started = Date.now();
-    const shown = maskUrl(url.href);
-    this.opts.debug?.(`> ${method} ${shown}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
-    const signal = AbortSignal.timeout(this.opts.timeoutMs);
-    // A request that never gets a connection (a proxy that drops it, which undici retries without
-    // end) never looks at its signal; the race makes the time limit hold all the same.
-    const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    timedOut.catch(() => {});
+    const { debug } = this.opts;
+    const shown = (): string => maskUrl(url.href);
+    debug?.(`> ${method} ${shown()}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
     try {
-      const res = await Promise.race([timedOut, this.transport.request({
+      const res = await this.transport.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method,
         headers,
         body,
-        signal,
-      })]);
-      const text = await readCapped(res.body, shown);
-      const ms = Date.now() - started;
-      this.opts.debug?.(`< ${res.statusCode} ${method} ${shown} (${ms} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
-      return { status: res.statusCode, headers: res.headers, text, url: url.href };
+        timeoutMs: this.opts.timeoutMs,
+        maxBytes: MAX_BODY_BYTES,
+      });
+      debug?.(`< ${res.statusCode} ${method} ${shown()} (${Date.now() - started} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
+      return { status: res.statusCode, headers: res.headers, text: res.text, url: url.href };
     } catch (err) {
-      const ms = Date.now() - started;
       if (err instanceof CliError) throw err;
-      const e = this.networkError(err, method, shown, signal.aborted);
-      this.opts.debug?.(`< error ${method} ${shown} (${ms} ms): ${e.message}`);
+      if (err instanceof TooLargeError) {
+        throw new ApiError(`the answer from ${shown()} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading`);
+      }
+      const e = this.networkError(err, method, shown(), err instanceof TimeoutError);
+      debug?.(`< error ${method} ${shown()} (${Date.now() - started} ms): ${e.message}`);
       throw e;
     }
   }
 
   private networkError(err: unknown, method: string, shown: string, timedOut: boolean): NetworkError {
     const code = errorCode(err);
-    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (err as Error).name === 'TimeoutError') {
+    if (timedOut) {
       return Object.assign(
         new NetworkError(`timed out after ${this.opts.timeoutMs / 1000} s waiting for ${method} ${shown}`, 'Raise it with --timeout SECONDS.'),
         { code: 'ETIMEDOUT', cause: err },
@@ -389,20 +386,6 @@ export class ApiClient {
       : ((err as Error).message ?? String(err));
     return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, shown: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy?.();
-      throw new ApiError(`the answer from ${shown} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function statusText(status: number): string {

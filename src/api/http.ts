@@ -13,13 +13,16 @@ export interface RequestOptions {
   method: string;
   headers: Record<string, string>;
   body?: string | Buffer;
-  signal: AbortSignal;
+  /** For the whole exchange, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** The longest answer read; past it the request fails with TooLargeError. */
+  maxBytes: number;
 }
 
 export interface Response {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(): void };
+  text: string;
 }
 
 /** The run's connections: kept alive and reused, at most CONCURRENCY to a host. */
@@ -29,10 +32,15 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-const KEEP_ALIVE_MS = 10_000;
+/** The request did not end within its time limit. */
+export class TimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+}
 
-/** What node:http and node:https have alike. */
-type HttpModule = Pick<typeof http, 'Agent' | 'request'>;
+/** The answer is longer than the request's maxBytes; the rest was not read. */
+export class TooLargeError extends Error {}
+
+const KEEP_ALIVE_MS = 10_000;
 
 /** The transport for `env`: through a proxy when HTTP(S)_PROXY is set, else direct. */
 export function createTransport(env: NodeJS.ProcessEnv): Transport {
@@ -40,42 +48,67 @@ export function createTransport(env: NodeJS.ProcessEnv): Transport {
   return proxies.http || proxies.https ? proxyTransport(env, proxies) : directTransport();
 }
 
+/** What node:http and node:https have alike. */
+type HttpModule = Pick<typeof http, 'Agent' | 'request'>;
+
+interface Origin {
+  mod: HttpModule;
+  agent: http.Agent;
+  host: string;
+  port: string;
+}
+
 function directTransport(): Transport {
-  const agents = new Map<string, { mod: HttpModule; agent: http.Agent }>();
-  const agentFor = (protocol: string): { mod: HttpModule; agent: http.Agent } => {
-    let entry = agents.get(protocol);
-    if (!entry) {
+  const origins = new Map<string, Origin>();
+  const originOf = (origin: string): Origin => {
+    let o = origins.get(origin);
+    if (!o) {
+      const url = new URL(origin);
       // node:https (and TLS with it) is loaded only for an https host.
-      const mod = protocol === 'https:' ? (process.getBuiltinModule('node:https') as HttpModule) : http;
-      entry = { mod, agent: new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' }) };
-      agents.set(protocol, entry);
+      const mod = url.protocol === 'https:' ? (process.getBuiltinModule('node:https') as HttpModule) : http;
+      const agent = new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' });
+      // URL keeps the brackets of an IPv6 address; a socket wants the address alone.
+      o = { mod, agent, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port };
+      origins.set(origin, o);
     }
-    return entry;
+    return o;
   };
   return {
-    request(o) {
-      const url = new URL(o.origin);
-      const { mod, agent } = agentFor(url.protocol);
+    request(options) {
+      const { mod, agent, host, port } = originOf(options.origin);
       return new Promise((resolve, reject) => {
-        const req = mod.request(
-          {
-            agent,
-            method: o.method,
-            // URL keeps the brackets of an IPv6 address; a socket wants the address alone.
-            host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-            port: url.port,
-            path: o.path,
-            headers: o.headers,
-            signal: o.signal,
-          },
-          (res) => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res }),
-        );
-        req.on('error', reject);
-        req.end(o.body);
+        let settled = false;
+        const settle = (err: Error | undefined, res?: Response): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (err) {
+            req.destroy();
+            reject(err);
+          } else {
+            resolve(res!);
+          }
+        };
+        const timer = setTimeout(() => settle(new TimeoutError(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > options.maxBytes) settle(new TooLargeError());
+            else chunks.push(chunk);
+          });
+          res.on('end', () => settle(undefined, { statusCode: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') }));
+          res.on('error', settle);
+          // A connection closed in the middle of the answer.
+          res.on('close', () => settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' })));
+        });
+        req.on('error', settle);
+        req.end(options.body);
       });
     },
     async close() {
-      for (const { agent } of agents.values()) agent.destroy();
+      for (const { agent } of origins.values()) agent.destroy();
     },
   };
 }
@@ -91,16 +124,37 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
     return { dispatcher: createProxyDispatcher({ ...proxies, noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY }), proxyRequest };
   };
   return {
-    async request(o) {
+    async request({ timeoutMs, maxBytes, ...options }) {
       const { dispatcher, proxyRequest } = await (loading ??= load());
-      const res = await proxyRequest(dispatcher, {
-        ...o,
-        method: o.method as Dispatcher.HttpMethod,
-        // The caller's signal bounds the whole request; undici's own time limits are left out.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      return { statusCode: res.statusCode, headers: res.headers, body: res.body };
+      const signal = AbortSignal.timeout(timeoutMs);
+      // A request that never gets a connection (a proxy that drops it, which undici retries without
+      // end) never looks at its signal; the race makes the time limit hold all the same.
+      const timedOut = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new TimeoutError(`no answer within ${timeoutMs} ms`)), { once: true }),
+      );
+      timedOut.catch(() => {});
+      const exchange = async (): Promise<Response> => {
+        const res = await proxyRequest(dispatcher, {
+          ...options,
+          method: options.method as Dispatcher.HttpMethod,
+          signal,
+          // The signal bounds the whole exchange; undici's own time limits are left out.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            res.body.destroy();
+            throw new TooLargeError();
+          }
+          chunks.push(chunk);
+        }
+        return { statusCode: res.statusCode, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') };
+      };
+      return Promise.race([timedOut, exchange()]);
     },
     async close() {
       const loaded = await loading?.catch(() => undefined);
