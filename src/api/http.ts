@@ -100,8 +100,10 @@ function directTransport(): Transport {
           });
           res.on('end', () => settle(undefined, { statusCode: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') }));
           res.on('error', settle);
-          // A connection closed in the middle of the answer.
-          res.on('close', () => settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' })));
+          res.on('close', () => {
+            // A connection closed in the middle of the answer.
+            if (!settled) settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }));
+          });
         });
         req.on('error', settle);
         req.end(options.body);
