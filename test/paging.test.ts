@@ -8,7 +8,7 @@ import { ApiClient } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
-import { emulatorEnv, runCli } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { instrument } from './helpers/instrumented.js';
 
@@ -54,6 +54,17 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     // one keep-alive dispatcher: connections are reused, never one per page
     expect(probe.connections()).toBeGreaterThan(1);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('keeps what `keep` makes of each object, in server order, each object once', async () => {
+    const emu = await emulatorWith(1_000, 25);
+    const expected = emu.store.state.services[0]!.triggers.map((t) => `${t.name}:${t.uuid}`);
+    let calls = 0;
+
+    const kept = await client(emu.url).allTriggers(SVC, (t) => (calls++, `${t.name}:${t.uuid}`));
+
+    expect(kept).toEqual(expected);
+    expect(calls).toBe(1_000);
   });
 
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
@@ -169,6 +180,17 @@ describe('listAll without total_count: follows `next`', () => {
     expect(triggers.map((t) => t.uuid)).toEqual(pages.flat().map((t) => t.uuid));
     const path = triggersPath(SVC);
     expect(srv.requests).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
+  });
+
+  it('keeps what `keep` makes of each object, in order, on this path too', async () => {
+    const pages = pagesOf(70, 25);
+    const srv = await pageServer(pages, (n) => (n + 1 < pages.length ? n + 1 : null));
+    const seen: string[] = [];
+
+    const kept = await client(srv.url).allTriggers(SVC, (t) => (seen.push(t.uuid), t.uuid.slice(0, 8)));
+
+    expect(kept).toEqual(pages.flat().map((t) => t.uuid.slice(0, 8)));
+    expect(seen).toHaveLength(70);
   });
 
   it('`trigger list <uuid> -q` prints them all in order', async () => {

@@ -116,8 +116,8 @@ export class ApiClient {
     return this.getPage<Trigger>(triggersPath(serviceUuid, this.opts.namespace), query);
   }
 
-  allTriggers(serviceUuid: string): Promise<Trigger[]> {
-    return this.listAll<Trigger>(triggersPath(serviceUuid, this.opts.namespace));
+  allTriggers<R = Trigger>(serviceUuid: string, keep?: (t: Trigger) => R): Promise<R[]> {
+    return this.listAll(triggersPath(serviceUuid, this.opts.namespace), {}, keep);
   }
 
   allServices(query: Query = {}): Promise<Service[]> {
@@ -161,22 +161,23 @@ export class ApiClient {
 
   /**
    * Every object of a list. After the first page, the remaining pages are fetched concurrently
-   * from total_count, limit and offset, in order; without total_count, `next` is followed.
+   * from total_count, limit and offset, in order; without total_count, `next` is followed. `keep`
+   * makes what is held of each object as its page arrives, so that a long list is not held whole.
    */
-  async listAll<T>(path: string, query: Query = {}): Promise<T[]> {
+  async listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
     const first = await this.getPage<T>(path, query);
     const { limit, total_count: total } = first.meta;
-    if (first.meta.next === null) return first.objects;
+    if (first.meta.next === null) return first.objects.map(keep);
     if (Number.isInteger(total) && Number.isInteger(limit) && limit > 0 && first.objects.length === limit) {
       if (total < 0 || (total - first.meta.offset) / limit > MAX_PAGES) {
         throw new ApiError(`the API claims ${total} objects at ${maskUrl(this.url(path).href)}, more than ${MAX_PAGES} pages; stopped`);
       }
       const offsets: number[] = [];
       for (let o = first.meta.offset + limit; o < total; o += limit) offsets.push(o);
-      const pages = await mapLimit(offsets, CONCURRENCY, (offset) => this.getPage<T>(path, { ...query, limit, offset }));
-      return first.objects.concat(...pages.map((p) => p.objects));
+      const pages = await mapLimit(offsets, CONCURRENCY, async (offset) => (await this.getPage<T>(path, { ...query, limit, offset })).objects.map(keep));
+      return first.objects.map(keep).concat(...pages);
     }
-    const objects = [...first.objects];
+    const objects = first.objects.map(keep);
     const seen = new Set<string>();
     let next: string | null = first.meta.next;
     while (next !== null) {
@@ -186,7 +187,7 @@ export class ApiClient {
       }
       seen.add(url);
       const page: ListPage<T> = this.checkPage<T>(await this.send('GET', url));
-      objects.push(...page.objects);
+      for (const o of page.objects) objects.push(keep(o));
       next = page.meta.next;
     }
     return objects;

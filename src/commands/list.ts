@@ -1,7 +1,7 @@
 import type { Service } from '../api/types.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
 import type { Context } from '../context.js';
-import { LISTED_FIELDS, outputSpec, printTriggers, TRIGGER_FIELDS, type OutputFlags, type TriggerRecord } from '../output/render.js';
+import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
 
@@ -10,23 +10,23 @@ export async function runList(serviceId: string | undefined, opts: OutputFlags, 
   const spec = outputSpec(opts, all ? LISTED_FIELDS : TRIGGER_FIELDS);
   if (!all) checkIdentifier('service', serviceId);
   const api = await ctx.api();
-  let triggers: TriggerRecord[];
+  const printer = triggerPrinter(spec, api.host, { withService: all });
+  let kept: unknown[];
   if (all) {
     const services = await api.allServices();
     const perService = await mapLimit(services, CONCURRENCY, async (s: Service) => {
       try {
-        const list = await api.allTriggers(s.uuid);
-        return list.map((t) => ({ ...t, service: s.name, service_uuid: s.uuid }));
+        return await api.allTriggers(s.uuid, (t) => printer.keep({ ...t, service: s.name, service_uuid: s.uuid }));
       } catch (err) {
         // A service removed between the two lists has no triggers left to show.
         if (err instanceof NotFoundError) return [];
         throw err;
       }
     });
-    triggers = perService.flat();
+    kept = perService.flat();
   } else {
     const service = await resolveService(api, serviceId);
-    triggers = await withService(service, serviceId, () => api.allTriggers(service.uuid));
+    kept = await withService(service, serviceId, () => api.allTriggers(service.uuid, (t) => printer.keep(t)));
   }
-  await printTriggers(ctx.io, spec, triggers, api.host, { withService: all });
+  await printer.print(ctx.io, kept);
 }

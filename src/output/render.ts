@@ -61,11 +61,56 @@ export function absoluteUrl(path: string, host: string): string {
 
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
+/** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
+export interface TriggerPrinter<Kept = unknown> {
+  /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
+  keep(t: TriggerRecord): Kept;
+  print(io: IO, kept: Kept[]): Promise<void>;
+}
+
 /**
- * Prints triggers as the spec says. `single` is one trigger just made (create, rotate): one object
- * rather than an array in JSON, and shown whole in a table, since its URL is what the user needs.
- * `withService` adds the SERVICE column (list of every service).
+ * The printer for `spec`. `single` is one trigger just made (create, rotate): one object rather than
+ * an array in JSON, and shown whole in a table, since its URL is what the user needs. `withService`
+ * adds the SERVICE column (list of every service).
  */
+export function triggerPrinter(spec: OutputSpec, host: string, options: { single?: boolean; withService?: boolean } = {}): TriggerPrinter {
+  switch (spec.kind) {
+    case 'json':
+      return { keep: (t) => t, print: async (io, kept) => printJson(io, options.single ? kept[0] : kept) };
+    case 'quiet':
+      return { keep: (t) => t.uuid, print: async (io, kept) => printLines(io, kept as string[]) };
+    case 'template': {
+      const { template } = spec;
+      if (!template.table) {
+        return {
+          keep: (t) => renderParts(template.columns[0]!, t as unknown as Record<string, unknown>),
+          print: async (io, kept) => void io.stdout.write(kept.map((line) => `${line as string}\n`).join('')),
+        };
+      }
+      return {
+        keep: (t) => template.columns.map((c) => renderParts(c, t as unknown as Record<string, unknown>)),
+        print: async (io, kept) => {
+          const { writeTable } = await import('./table.js');
+          writeTable(io, template.headers, kept as string[][], { header: spec.header });
+        },
+      };
+    }
+    case 'table': {
+      const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
+      const trunc = spec.trunc && !options.single;
+      return {
+        keep: (t) => triggerRow(t, host, !trunc, options.withService),
+        print: async (io, kept) => {
+          const { writeTable } = await import('./table.js');
+          // --no-trunc keeps the URL column whole on a terminal too.
+          writeTable(io, headers, kept as string[][], { header: spec.header, shrink: trunc ? headers.length - 1 : undefined });
+        },
+      };
+    }
+  }
+}
+
+/** Prints triggers as the spec says (see triggerPrinter). */
 export async function printTriggers(
   io: IO,
   spec: OutputSpec,
@@ -73,32 +118,6 @@ export async function printTriggers(
   host: string,
   options: { single?: boolean; withService?: boolean } = {},
 ): Promise<void> {
-  switch (spec.kind) {
-    case 'json':
-      return printJson(io, options.single ? triggers[0] : triggers);
-    case 'quiet':
-      return printLines(io, triggers.map((t) => t.uuid));
-    case 'template': {
-      const { template } = spec;
-      const records = triggers as unknown as Record<string, unknown>[];
-      if (!template.table) {
-        io.stdout.write(records.map((r) => `${renderParts(template.columns[0]!, r)}\n`).join(''));
-        return;
-      }
-      const { writeTable } = await import('./table.js');
-      const rows = { length: records.length, at: (i: number) => template.columns.map((c) => renderParts(c, records[i]!)) };
-      writeTable(io, template.headers, rows, { header: spec.header });
-      return;
-    }
-    case 'table': {
-      const { writeTable } = await import('./table.js');
-      const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
-      const trunc = spec.trunc && !options.single;
-      // Rows are made when the table asks for them, so 10,000 triggers are not held twice.
-      const rows = { length: triggers.length, at: (i: number) => triggerRow(triggers[i]!, host, !trunc, options.withService) };
-      // --no-trunc keeps the URL column whole on a terminal too.
-      writeTable(io, headers, rows, { header: spec.header, shrink: trunc ? headers.length - 1 : undefined });
-    }
-  }
+  const printer = triggerPrinter(spec, host, options);
+  await printer.print(io, triggers.map((t) => printer.keep(t)));
 }
-

@@ -10,11 +10,8 @@ import { hasControlChars, safeText } from '../io.js';
 /** Between columns. */
 const GAP = '   ';
 
-/** Rows of cells; an array, or rows made on demand so that a long list is not held twice. */
-export interface Rows {
-  readonly length: number;
-  at(index: number): readonly string[] | undefined;
-}
+/** Rows of cells. */
+export type Rows = readonly (readonly string[])[];
 
 export interface TableOptions {
   header?: boolean;
@@ -32,13 +29,15 @@ function shorten(value: string, room: number): string {
   return room <= 1 ? '…'.slice(0, room) : `${value.slice(0, room - 1)}…`;
 }
 
-function columnWidths(rows: Rows): number[] {
+/** The rows with control characters made visible, and the widest cell of each column. */
+function cleanAndMeasure(rows: Rows): { clean: Rows; widths: number[] } {
   const widths: number[] = [];
-  for (let j = 0; j < rows.length; j++) {
-    const r = rows.at(j)!;
-    for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(r[i]!));
-  }
-  return widths;
+  const clean = rows.map((r) => {
+    const safe = r.some(hasControlChars) ? r.map(safeText) : r;
+    for (let i = 0; i < safe.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(safe[i]!));
+    return safe;
+  });
+  return { clean, widths };
 }
 
 /** The widths of the rows, widened where a header is wider. */
@@ -56,20 +55,18 @@ function room(headers: readonly string[], widths: number[], columns: number | un
   return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
 }
 
-/** Writes the lines in small batches: nothing of a long table is held longer than it takes to print. */
+/** Writes the lines in batches: nothing of a long table's text is held longer than it takes to print. */
 function writeLines(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
-  const line = (cells: readonly string[], plain: readonly string[]): string => {
+  const line = (shown: readonly string[], plain: readonly string[]): string => {
     let out = '';
-    for (let i = 0; i < cells.length; i++) {
-      out += i === cells.length - 1 ? cells[i] : cells[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + GAP;
-    }
-    return out.trimEnd();
+    const last = shown.length - 1;
+    for (let i = 0; i < last; i++) out += shown[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + GAP;
+    return last < 0 ? '' : (out + shown[last]).trimEnd();
   };
   const lines: string[] = head.length > 0 ? [line(head, plainHead)] : [];
-  for (let j = 0; j < rows.length; j++) {
-    const r = rows.at(j)!;
-    lines.push(line(r, r));
-    if (lines.length === 100) {
+  for (const row of rows) {
+    lines.push(line(row, row));
+    if (lines.length === 500) {
       write(`${lines.join('\n')}\n`);
       lines.length = 0;
     }
@@ -88,18 +85,10 @@ export function renderTable(io: IO, headers: string[], rows: Rows, options: Tabl
 export function writeTable(io: IO, headers: string[], rows: Rows, options: TableOptions = {}, write = (text: string): void => void io.stdout.write(text)): void {
   if (options.header === false && rows.length === 0) return;
   const plainHead = options.header === false ? [] : headers;
-  const clean: Rows = {
-    length: rows.length,
-    at: (j) => {
-      const r = rows.at(j)!;
-      return r.some(hasControlChars) ? r.map(safeText) : r;
-    },
-  };
-  const rowWidths = columnWidths(clean);
+  const { clean, widths: rowWidths } = cleanAndMeasure(rows);
   const widths = withHeaders(plainHead, rowWidths);
   const left = io.isTTY ? room(headers, withHeaders(headers, rowWidths), io.columns, options.shrink) : undefined;
-  const fitted: Rows =
-    left === undefined ? clean : { length: rows.length, at: (j) => clean.at(j)!.map((c, i) => (i === options.shrink ? shorten(c, left) : c)) };
+  const fitted = left === undefined ? clean : clean.map((r) => r.map((c, i) => (i === options.shrink ? shorten(c, left) : c)));
   if (left !== undefined) widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const head = plainHead.map((h) => chalk.bold(h));
