@@ -14,6 +14,20 @@ const ignoreClosedReader = (stream: NodeJS.WriteStream): void => {
 };
 ignoreClosedReader(process.stdout);
 
+/**
+ * Exits as soon as what was written to stdout and stderr has been handed to the system, instead of
+ * waiting for the event loop to run dry: closing connections and V8's pending garbage collection
+ * took up to 9 ms after a long list was printed.
+ */
+function exitWhenWritten(code: number): void {
+  let streams = 2;
+  const written = (): void => {
+    if (--streams === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
 const args = process.argv.slice(2);
 const key = helpKey(args);
 const help = key !== undefined && typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP[key] : undefined;
@@ -36,8 +50,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   }
   if (loaded) {
     const { exports, cache } = loaded;
-    void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then((code) => {
-      process.exitCode = code;
-    });
+    void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then(exitWhenWritten);
   }
 }

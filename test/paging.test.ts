@@ -67,6 +67,20 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(calls).toBe(1_000);
   });
 
+  it('the built binary prints a 10,000-row table whole through a pipe before it exits', async () => {
+    const emu = await emulatorWith(10_000, 25);
+    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid.slice(0, 8));
+
+    const r = await spawnCli(['list', 'web'], emulatorEnv(emu.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^UUID +NAME +OPERATION +URL$/);
+    expect(lines.slice(1, -1).map((l) => l.split(' ')[0])).toEqual(expected);
+    expect(lines.at(-1)).toBe('');
+  });
+
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
     const emu = await emulatorWith(10_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
