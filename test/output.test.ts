@@ -276,6 +276,14 @@ describe('the layout is cli-table3\'s, borderless and unpadded', () => {
     expect(renderTable(io, TRIGGER_HEADERS, [])).toBe(cliTable3(io, TRIGGER_HEADERS, []));
     expect(renderTable(io, ['NAME'], [['部署'], ['a']])).toBe(cliTable3(io, ['NAME'], [['部署'], ['a']]));
   });
+
+  it('the same bytes when last cells are empty or end in blanks (no trailing blanks on any line)', () => {
+    const io = makeIO();
+    const rows = [['a', 'x', ''], ['bbbb', '', ''], ['c', 'y', 'z  '], ['', '', '\u00a0'], ['d', 'w', 'v']];
+    const text = renderTable(io, ['A', 'B', 'C'], rows);
+    expect(text).toBe(cliTable3(io, ['A', 'B', 'C'], rows));
+    expect(text.split('\n').filter((l) => /\s$/.test(l))).toEqual([]);
+  });
 });
 
 describe('absoluteUrl', () => {

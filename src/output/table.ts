@@ -55,23 +55,34 @@ function room(headers: readonly string[], widths: number[], columns: number | un
   return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
 }
 
-/** Writes the lines in batches: nothing of a long table's text is held longer than it takes to print. */
+/**
+ * Writes the lines in batches of 500: the text of a batch is made in one piece from its cells, so a
+ * long table is neither held whole nor copied line by line.
+ */
 function writeLines(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
-  const line = (shown: readonly string[], plain: readonly string[]): string => {
-    let out = '';
+  const pads: string[] = [];
+  const pad = (n: number): string => (pads[n] ??= ' '.repeat(Math.max(n, 0)));
+  const parts: string[] = [];
+  const add = (shown: readonly string[], plain: readonly string[]): void => {
     const last = shown.length - 1;
-    for (let i = 0; i < last; i++) out += shown[i] + ' '.repeat(widths[i]! - width(plain[i]!)) + GAP;
-    return last < 0 ? '' : (out + shown[last]).trimEnd();
+    const start = parts.length;
+    for (let i = 0; i < last; i++) parts.push(shown[i]!, pad(widths[i]! - width(plain[i]!)), GAP);
+    if (last >= 0) parts.push(shown[last]!);
+    // No trailing blanks: only an empty or blank-ended last cell leaves any.
+    if (last >= 0 && (shown[last] === '' || /\s$/.test(shown[last]!))) parts.push(parts.splice(start).join('').trimEnd());
+    parts.push('\n');
   };
-  const lines: string[] = head.length > 0 ? [line(head, plainHead)] : [];
+  if (head.length > 0) add(head, plainHead);
+  let lines = 0;
   for (const row of rows) {
-    lines.push(line(row, row));
-    if (lines.length === 500) {
-      write(`${lines.join('\n')}\n`);
-      lines.length = 0;
+    add(row, row);
+    if (++lines === 500) {
+      write(parts.join(''));
+      parts.length = 0;
+      lines = 0;
     }
   }
-  if (lines.length > 0) write(`${lines.join('\n')}\n`);
+  if (parts.length > 0) write(parts.join(''));
 }
 
 /** The table as one string. */
