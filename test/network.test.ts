@@ -490,6 +490,22 @@ describe('keep-alive: one dispatcher for the run', () => {
   });
 });
 
+describe('request URLs', () => {
+  it('query parameters are added to the path as the URL parser adds them, also to a path with a query or a fragment', () => {
+    const api = new ApiClient({ host: 'http://127.0.0.1:9/', authorization: () => AUTH, userAgent: 't', timeoutMs: 1000, tries: 1 });
+    const byParser = (path: string, query: Record<string, string | number>): string => {
+      const url = new URL(path, 'http://127.0.0.1:9/');
+      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+      return url.href;
+    };
+    const query = { name: 'a b&c/é', limit: 25, offset: 50 };
+    for (const path of ['/api/app/v1/service/', '/api/app/v1/service/?offset=0&x=1', '/api/app/v1/service/#top', 'http://127.0.0.1:9/p/']) {
+      expect(api.url(path, query).href, path).toBe(byParser(path, query));
+    }
+    expect(api.url('/api/app/v1/service/', { name: undefined }).href).toBe('http://127.0.0.1:9/api/app/v1/service/');
+  });
+});
+
 describe('hosts', () => {
   it('an IPv6 address in brackets reaches the server at that address', async () => {
     const { emu, urls } = await emulator({ host: '::1' });
