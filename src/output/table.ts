@@ -19,9 +19,11 @@ export interface TableOptions {
   shrink?: number;
 }
 
-/** Display width of a cell (wide CJK and emoji take two columns): its length for plain ASCII. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Display width of a cell (wide CJK and emoji take two columns): its length for printable ASCII. */
 function width(text: string): number {
-  return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 function shorten(value: string, room: number): string {
@@ -29,15 +31,20 @@ function shorten(value: string, room: number): string {
   return room <= 1 ? '…'.slice(0, room) : `${value.slice(0, room - 1)}…`;
 }
 
-/** The rows with control characters made visible, and the widest cell of each column. */
-function cleanAndMeasure(rows: Rows): { clean: Rows; widths: number[] } {
+/**
+ * The rows with control characters made visible, the widest cell of each column, and which rows are
+ * printable ASCII alone (most are), whose cells are as wide as they are long.
+ */
+function cleanAndMeasure(rows: Rows): { clean: Rows; widths: number[]; ascii: boolean[] } {
   const widths: number[] = [];
-  const clean = rows.map((r) => {
-    const safe = r.some(hasControlChars) ? r.map(safeText) : r;
-    for (let i = 0; i < safe.length; i++) widths[i] = Math.max(widths[i] ?? 0, width(safe[i]!));
+  const ascii: boolean[] = [];
+  const clean = rows.map((r, j) => {
+    ascii[j] = r.every((c) => PRINTABLE_ASCII.test(c));
+    const safe = ascii[j] || !r.some(hasControlChars) ? r : r.map(safeText);
+    for (let i = 0; i < safe.length; i++) widths[i] = Math.max(widths[i] ?? 0, ascii[j] ? safe[i]!.length : width(safe[i]!));
     return safe;
   });
-  return { clean, widths };
+  return { clean, widths, ascii };
 }
 
 /** The widths of the rows, widened where a header is wider. */
@@ -59,14 +66,14 @@ function room(headers: readonly string[], widths: number[], columns: number | un
  * Writes the lines in batches of 500: the text of a batch is made in one piece from its cells, so a
  * long table is neither held whole nor copied line by line.
  */
-function writeLines(head: string[], plainHead: readonly string[], rows: Rows, widths: number[], write: (text: string) => void): void {
+function writeLines(head: string[], plainHead: readonly string[], rows: Rows, ascii: boolean[], widths: number[], write: (text: string) => void): void {
   const pads: string[] = [];
   const pad = (n: number): string => (pads[n] ??= ' '.repeat(Math.max(n, 0)));
   const parts: string[] = [];
-  const add = (shown: readonly string[], plain: readonly string[]): void => {
+  const add = (shown: readonly string[], plain: readonly string[], isAscii = false): void => {
     const last = shown.length - 1;
     const start = parts.length;
-    for (let i = 0; i < last; i++) parts.push(shown[i]!, pad(widths[i]! - width(plain[i]!)), GAP);
+    for (let i = 0; i < last; i++) parts.push(shown[i]!, pad(widths[i]! - (isAscii ? plain[i]!.length : width(plain[i]!))), GAP);
     if (last >= 0) parts.push(shown[last]!);
     // No trailing blanks: only an empty or blank-ended last cell leaves any.
     if (last >= 0 && (shown[last] === '' || /\s$/.test(shown[last]!))) parts.push(parts.splice(start).join('').trimEnd());
@@ -74,8 +81,8 @@ function writeLines(head: string[], plainHead: readonly string[], rows: Rows, wi
   };
   if (head.length > 0) add(head, plainHead);
   let lines = 0;
-  for (const row of rows) {
-    add(row, row);
+  for (let j = 0; j < rows.length; j++) {
+    add(rows[j]!, rows[j]!, ascii[j]);
     if (++lines === 500) {
       write(parts.join(''));
       parts.length = 0;
@@ -96,12 +103,16 @@ export function renderTable(io: IO, headers: string[], rows: Rows, options: Tabl
 export function writeTable(io: IO, headers: string[], rows: Rows, options: TableOptions = {}, write = (text: string): void => void io.stdout.write(text)): void {
   if (options.header === false && rows.length === 0) return;
   const plainHead = options.header === false ? [] : headers;
-  const { clean, widths: rowWidths } = cleanAndMeasure(rows);
+  const { clean, widths: rowWidths, ascii } = cleanAndMeasure(rows);
   const widths = withHeaders(plainHead, rowWidths);
   const left = io.isTTY ? room(headers, withHeaders(headers, rowWidths), io.columns, options.shrink) : undefined;
   const fitted = left === undefined ? clean : clean.map((r) => r.map((c, i) => (i === options.shrink ? shorten(c, left) : c)));
-  if (left !== undefined) widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
+  if (left !== undefined) {
+    widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
+    // A shortened cell ends in '…', which is not ASCII.
+    ascii.fill(false);
+  }
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const head = plainHead.map((h) => chalk.bold(h));
-  writeLines(head, plainHead, fitted, widths, write);
+  writeLines(head, plainHead, fitted, ascii, widths, write);
 }
