@@ -66,7 +66,8 @@ function directTransport(): Transport {
       const url = new URL(origin);
       // node:https (and TLS with it) is loaded only for an https host.
       const mod = url.protocol === 'https:' ? (process.getBuiltinModule('node:https') as HttpModule) : http;
-      const agent = new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' });
+      // `timeout` closes a connection idle that long, or sooner when the server says it will.
+      const agent = new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, timeout: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' });
       // URL keeps the brackets of an IPv6 address; a socket wants the address alone.
       o = { mod, agent, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port };
       origins.set(origin, o);
@@ -78,18 +79,6 @@ function directTransport(): Transport {
       const { mod, agent, host, port } = originOf(options.origin);
       return new Promise((resolve, reject) => {
         let settled = false;
-        const settle = (err: Error | undefined, res?: Response): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          if (err) {
-            req.destroy();
-            reject(err);
-          } else {
-            resolve(res!);
-          }
-        };
-        const timer = setTimeout(() => settle(new TimeoutError(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
         const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -105,6 +94,18 @@ function directTransport(): Transport {
             if (!settled) settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }));
           });
         });
+        const timer = setTimeout(() => settle(new TimeoutError(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+        const settle = (err: Error | undefined, res?: Response): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (err) {
+            req.destroy();
+            reject(err);
+          } else {
+            resolve(res!);
+          }
+        };
         req.on('error', settle);
         req.end(options.body);
       });
