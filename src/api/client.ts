@@ -153,7 +153,8 @@ export class ApiClient {
     const header = res.headers[ACTION_URI_HEADER];
     return {
       status: res.status,
-      actionUri: (Array.isArray(header) ? header[0] : header) ?? null,
+      // A repeated header comes joined with ', ' (which a URI cannot hold): the first one counts.
+      actionUri: (Array.isArray(header) ? header[0] : header?.split(', ')[0]) ?? null,
       body: res.text === '' ? null : this.parseJson(res, true),
     };
   }
@@ -172,8 +173,9 @@ export class ApiClient {
    */
   async listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
     const first = await this.getPage<T>(path, query);
+    const objects = first.objects.map(keep);
     const { limit, total_count: total } = first.meta;
-    if (first.meta.next === null) return first.objects.map(keep);
+    if (first.meta.next === null) return objects;
     if (Number.isInteger(total) && Number.isInteger(limit) && limit > 0 && first.objects.length === limit) {
       if (total < 0 || (total - first.meta.offset) / limit > MAX_PAGES) {
         throw new ApiError(`the API claims ${total} objects at ${maskUrl(this.url(path).href)}, more than ${MAX_PAGES} pages; stopped`);
@@ -181,9 +183,8 @@ export class ApiClient {
       const offsets: number[] = [];
       for (let o = first.meta.offset + limit; o < total; o += limit) offsets.push(o);
       const pages = await mapLimit(offsets, CONCURRENCY, async (offset) => (await this.getPage<T>(path, { ...query, limit, offset })).objects.map(keep));
-      return first.objects.map(keep).concat(...pages);
+      return objects.concat(...pages);
     }
-    const objects = first.objects.map(keep);
     const seen = new Set<string>();
     let next: string | null = first.meta.next;
     while (next !== null) {
