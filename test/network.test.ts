@@ -2,11 +2,12 @@
 // timeouts, connection failures, redirects, proxies, keep-alive, --debug lines and the body cap.
 // Real HTTP on loopback against scripted fault servers (test/helpers/fault-server.ts) or the emulator.
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
 import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
 import { resolveSettings } from '../src/settings.js';
-import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import {
   hang,
@@ -190,6 +191,20 @@ describe('retries of POST: a trigger never fires twice', () => {
     expect(fired).toBe(1);
     expect(f.requests.map((q) => `${q.method} ${q.url} ${q.body}`)).toEqual([`POST ${CALL_PATH} payload`, `POST ${CALL_PATH} payload`]);
     expect(f.requests.every((q) => q.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('an action URI header sent twice: the first one is the action', async () => {
+    const f = await fault();
+    const other = '/api/audit/v1/action/0b0b0b0b-0000-4000-8000-000000000002/';
+    f.enqueue((_req, res) => {
+      res.setHeader('x-dockercloud-action-uri', [ACTION_URI, other]);
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
+    });
+    const r = await runCli(['call', callUrl(f)], env(f.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Action: ${ACTION_URI}`);
+    expect(r.stdout).not.toContain(other);
   });
 
   it('a 500 on a trigger call is not retried: 1 request, exit 1', async () => {
@@ -430,6 +445,17 @@ describe('proxies (from the command environment)', () => {
     expect(urls).toHaveLength(1);
   });
 
+  it('HTTP_PROXY with the built binary: its proxy bundle loads and the list comes through the proxy', async () => {
+    const { emu, urls } = await emulator();
+    const p = await proxy();
+    const r = await spawnCli(['list', SVC, '-q'], env(emu.url, { HTTP_PROXY: p.url }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${TRIG}\n`);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([`forward GET ${emu.url}${LIST_PATH}`]);
+    expect(urls).toEqual([`GET ${LIST_PATH}`]);
+  });
+
   it('lower-case http_proxy works too', async () => {
     const { emu } = await emulator();
     const p = await proxy();
@@ -454,7 +480,7 @@ describe('proxies (from the command environment)', () => {
   });
 });
 
-describe('keep-alive: one dispatcher for the run', () => {
+describe('keep-alive: connections are kept for the run, at most 8 to a host', () => {
   it('130 triggers in 26 pages come over fewer connections than pages', async () => {
     const triggers = Array.from({ length: 130 }, (_, i) => ({
       uuid: `${(0x10000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -484,8 +510,8 @@ describe('keep-alive: one dispatcher for the run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(all.map((t) => t.uuid));
     expect(f.requests).toHaveLength(10);
-    expect(f.connections).toBeLessThan(f.requests.length);
-    // One request at a time: each goes out on the connection the one before left free.
+    // One request at a time: each goes out on the connection the one before left free (node:http
+    // frees it as the answer ends, before the next request is made).
     expect(f.connections).toBe(1);
   });
 });
@@ -506,17 +532,28 @@ describe('request URLs', () => {
   });
 });
 
-describe('hosts', () => {
-  it('an IPv6 address in brackets reaches the server at that address', async () => {
-    const { emu, urls } = await emulator({ host: '::1' });
-    expect(emu.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
-    const r = await runCli(['list', 'web', '-q'], env(emu.url));
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${TRIG}\n`);
-    expect(urls).toHaveLength(2);
+/** Whether this machine can listen on the IPv6 loopback address. */
+async function ipv6Loopback(): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
   });
-});
+}
+
+if (await ipv6Loopback()) {
+  describe('hosts (IPv6)', () => {
+    it('an IPv6 address in brackets reaches the server at that address', async () => {
+      const { emu, urls } = await emulator({ host: '::1' });
+      expect(emu.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const r = await runCli(['list', 'web', '-q'], env(emu.url));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${TRIG}\n`);
+      expect(urls).toHaveLength(2);
+    });
+  });
+}
 
 describe('--debug lines', () => {
   it('one > and one < line per request; no Authorization value, API key or full trigger UUID', async () => {
