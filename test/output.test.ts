@@ -253,7 +253,8 @@ describe('the layout is cli-table3\'s, borderless and unpadded', () => {
 
   // Names of every kind the server may send: ASCII, wide CJK, emoji, accents, empty.
   const names = ['deploy-hook', '部署フック', 'café', '🚀 rocket', '', 'x'.repeat(40), 'ｆｕｌｌ', 'a\u0301b'];
-  const rows = Array.from({ length: 250 }, (_, i) => [
+  // More than two batches of 500 lines.
+  const rows = Array.from({ length: 1_050 }, (_, i) => [
     `${String(i).padStart(8, '0')}`,
     names[i % names.length]!,
     i % 3 ? 'REDEPLOY' : 'SCALEUP',

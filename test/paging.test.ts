@@ -51,7 +51,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(new Set(offsets).size).toBe(399);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
     expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
-    // one keep-alive dispatcher: connections are reused, never one per page
+    // keep-alive: connections are reused, never one per page
     expect(probe.connections()).toBeGreaterThan(1);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
@@ -79,6 +79,10 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(lines[0]).toMatch(/^UUID +NAME +OPERATION +URL$/);
     expect(lines.slice(1, -1).map((l) => l.split(' ')[0])).toEqual(expected);
     expect(lines.at(-1)).toBe('');
+    // Every line has its columns where the header has them.
+    const columns = (l: string): number[] => [...l.matchAll(/(?<=^| {3})\S/g)].map((m) => m.index);
+    const header = columns(lines[0]!);
+    expect(lines.slice(1, -1).filter((l) => columns(l).join() !== header.join())).toEqual([]);
   });
 
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {

@@ -72,10 +72,10 @@ function rootOf(host: string): string {
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
 /** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
-export interface TriggerPrinter<Kept = unknown> {
+export interface TriggerPrinter {
   /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
-  keep(t: TriggerRecord): Kept;
-  print(io: IO, kept: Kept[]): Promise<void>;
+  keep(t: TriggerRecord): unknown;
+  print(io: IO, kept: unknown[]): Promise<void>;
 }
 
 /**

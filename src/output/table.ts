@@ -62,14 +62,22 @@ function room(headers: readonly string[], widths: number[], columns: number | un
   return Math.max(widths[shrink]! - (total - columns), Math.max(headers[shrink]!.length, 10));
 }
 
+/** Where a table too wide for the terminal is cut: the column, and the width left for it. */
+interface Fit {
+  column: number;
+  room: number;
+}
+
 /**
- * Writes the lines in batches of 500: the text of a batch is made in one piece from its cells, so a
- * long table is neither held whole nor copied line by line.
+ * Writes the lines in batches of 500 rows: the text of a batch is made in one piece from its cells,
+ * so the text of a long table is neither held whole nor copied line by line. A cell cut to fit is
+ * cut as its row is written.
  */
-function writeLines(head: string[], plainHead: readonly string[], rows: Rows, ascii: boolean[], widths: number[], write: (text: string) => void): void {
+function writeLines(head: string[], plainHead: readonly string[], rows: Rows, ascii: boolean[], widths: number[], fit: Fit | undefined, write: (text: string) => void): void {
   const pads: string[] = [];
   const pad = (n: number): string => (pads[n] ??= ' '.repeat(Math.max(n, 0)));
   const parts: string[] = [];
+  // A row of printable ASCII stays as wide as it is long when cut: '…' is one column.
   const add = (shown: readonly string[], plain: readonly string[], isAscii = false): void => {
     const last = shown.length - 1;
     const start = parts.length;
@@ -79,10 +87,18 @@ function writeLines(head: string[], plainHead: readonly string[], rows: Rows, as
     if (last >= 0 && (shown[last] === '' || /\s$/.test(shown[last]!))) parts.push(parts.splice(start).join('').trimEnd());
     parts.push('\n');
   };
+  const cut = (row: readonly string[]): readonly string[] => {
+    const cell = fit && row[fit.column];
+    if (!fit || cell === undefined || cell.length <= fit.room) return row;
+    const copy = [...row];
+    copy[fit.column] = shorten(cell, fit.room);
+    return copy;
+  };
   if (head.length > 0) add(head, plainHead);
   let lines = 0;
   for (let j = 0; j < rows.length; j++) {
-    add(rows[j]!, rows[j]!, ascii[j]);
+    const row = cut(rows[j]!);
+    add(row, row, ascii[j]);
     if (++lines === 500) {
       write(parts.join(''));
       parts.length = 0;
@@ -106,13 +122,9 @@ export function writeTable(io: IO, headers: string[], rows: Rows, options: Table
   const { clean, widths: rowWidths, ascii } = cleanAndMeasure(rows);
   const widths = withHeaders(plainHead, rowWidths);
   const left = io.isTTY ? room(headers, withHeaders(headers, rowWidths), io.columns, options.shrink) : undefined;
-  const fitted = left === undefined ? clean : clean.map((r) => r.map((c, i) => (i === options.shrink ? shorten(c, left) : c)));
-  if (left !== undefined) {
-    widths[options.shrink!] = Math.min(widths[options.shrink!]!, left);
-    // A shortened cell ends in '…', which is not ASCII.
-    ascii.fill(false);
-  }
+  const fit = left === undefined ? undefined : { column: options.shrink!, room: left };
+  if (fit) widths[fit.column] = Math.min(widths[fit.column]!, fit.room);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const head = plainHead.map((h) => chalk.bold(h));
-  writeLines(head, plainHead, fitted, ascii, widths, write);
+  writeLines(head, plainHead, clean, ascii, widths, fit, write);
 }
