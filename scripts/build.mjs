@@ -35,7 +35,9 @@ const unused = {
 const proxyApart = {
   name: 'proxy-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/proxy\.js$/ }, (args) => (args.importer.endsWith('/src/api/http.ts') ? { path: './proxy.cjs', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/proxy\.js$/ }, (args) =>
+      args.importer.replaceAll('\\', '/').endsWith('/src/api/http.ts') ? { path: './proxy.cjs', external: true } : undefined,
+    );
   },
 };
 

@@ -1,6 +1,7 @@
 // Commands over many identifiers (src/commands/rm.ts, inspect.ts, many.ts) and the cost of resolving
-// identifiers (src/resolve.ts): bounded concurrency over one keep-alive dispatcher, output in the
-// order of the arguments, failures reported in that order, and no request that the API makes needless.
+// identifiers (src/resolve.ts): bounded concurrency over the run's keep-alive connections, output in
+// the order of the arguments, failures reported in that order, and no request that the API makes
+// needless.
 import { isUuid } from '../src/api/paths.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { servicesPath, triggerPath, triggersPath } from '../src/api/paths.js';
@@ -90,7 +91,7 @@ describe('rm of many triggers', () => {
     expect(probe.requests.filter((q) => q.method === 'DELETE').length).toBe(200);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
     expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
-    // one keep-alive dispatcher: a few connections, reused, not one per trigger
+    // keep-alive: a few connections, reused, not one per trigger
     expect(probe.connections()).toBeGreaterThanOrEqual(1);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });

@@ -234,7 +234,7 @@ describe('bad answers from a server', () => {
   });
 });
 
-/** A self-signed certificate made with openssl, or undefined when openssl is not there. */
+/** A self-signed certificate for 127.0.0.1 made with openssl, or undefined when openssl cannot make one. */
 function selfSigned(): { key: Buffer; cert: Buffer; certFile: string } | undefined {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
@@ -243,11 +243,16 @@ function selfSigned(): { key: Buffer; cert: Buffer; certFile: string } | undefin
   }
   const d = mkdtempSync(join(tmpdir(), 'trigger-tls-'));
   tmpDirs.push(d);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')],
-    { stdio: 'ignore' },
-  );
+  try {
+    // -addext needs OpenSSL 1.1.1 or later.
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')],
+      { stdio: 'ignore' },
+    );
+  } catch {
+    return undefined;
+  }
   return { key: readFileSync(join(d, 'k')), cert: readFileSync(join(d, 'c')), certFile: join(d, 'c') };
 }
 

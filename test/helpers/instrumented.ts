@@ -1,6 +1,7 @@
 // An instrumented loopback server, for tests of how a client spreads its requests (bounded
-// concurrency over one keep-alive dispatcher): it records the requests, counts TCP connections and
-// the requests in flight, and holds requests so that those sent together overlap on the server.
+// concurrency over the run's keep-alive connections): it records the requests, counts TCP
+// connections and the requests in flight, and holds requests so that those sent together overlap
+// on the server.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface Instrumented {
