@@ -542,6 +542,8 @@ describe('config set and unset', () => {
     { name: 'set host to a URL that is not http(s)', args: ['config', 'set', 'host', 'ftp://127.0.0.1/'], message: /host must be an http\(s\) URL/ },
     { name: 'set timeout to a word', args: ['config', 'set', 'timeout', 'soon'], message: /timeout must be a number/ },
     { name: 'unset of an unknown key', args: ['config', 'unset', 'apikey'], message: /unknown setting 'apikey'/ },
+    { name: 'set of a name every object has', args: ['config', 'set', 'toString', 'x'], message: /unknown setting 'toString'/ },
+    { name: 'set of __proto__', args: ['config', 'set', '__proto__', 'x'], message: /unknown setting '__proto__'/ },
   ])('$name is a usage error (exit 2) that changes nothing', async ({ args, message }) => {
     const before = readFileSync(configFile(h), 'utf8');
     const r = await run(args, { ...h });

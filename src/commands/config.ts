@@ -13,7 +13,7 @@ const KEYS: Record<string, (value: string) => Partial<Profile>> = {
 };
 
 function checkKey(key: string): void {
-  if (!(key in KEYS)) throw new UsageError(`unknown setting '${key}': use one of ${Object.keys(KEYS).join(', ')}`);
+  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${key}': use one of ${Object.keys(KEYS).join(', ')}`);
 }
 
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
