@@ -101,9 +101,10 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
 
   function readBody(req: IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
+      const tooLarge = (): HttpError => new HttpError(413, `Request body larger than ${maxBody} bytes`, { connection: 'close' });
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > maxBody) {
-        reject(new HttpError(413, `Request body larger than ${maxBody} bytes`, { connection: 'close' }));
+        reject(tooLarge());
         return;
       }
       const chunks: Buffer[] = [];
@@ -111,7 +112,7 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBody) {
-          reject(new HttpError(413, `Request body larger than ${maxBody} bytes`, { connection: 'close' }));
+          reject(tooLarge());
           req.removeAllListeners('data');
           return;
         }
@@ -288,7 +289,7 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     allow(method, ['GET', 'DELETE']);
     const t = findTrigger(s, segments[3]!);
     if (method === 'GET') return send(res, 200, triggerJson(s, t, ns));
-    store.removeTrigger(s, t.uuid);
+    store.removeTrigger(s, t);
     res.writeHead(204).end();
   }
 

@@ -198,13 +198,9 @@ export class Store {
     return trigger;
   }
 
-  removeTrigger(service: StoredService, triggerUuid: string): boolean {
-    const uuid = triggerUuid.toLowerCase();
-    const i = service.triggers.findIndex((t) => t.uuid === uuid);
-    if (i < 0) return false;
-    service.triggers.splice(i, 1);
+  removeTrigger(service: StoredService, trigger: StoredTrigger): void {
+    service.triggers.splice(service.triggers.indexOf(trigger), 1);
     this.commit();
-    return true;
   }
 
   /** Runs a trigger: applies its effect on the service and records the action it starts. */
@@ -236,12 +232,13 @@ export class Store {
 }
 
 /** An action's state at a moment: in progress until its end time, then its result. */
-export function actionState(action: StoredAction, now = Date.now()): ActionState {
-  return now < action.end_ms ? 'In progress' : action.result;
+export function actionState(action: StoredAction): ActionState {
+  return Date.now() < action.end_ms ? 'In progress' : action.result;
 }
 
 /** The service's state at a moment: redeploying or scaling while one of its actions runs. */
-export function serviceState(store: Store, service: StoredService, now = Date.now()): string {
+export function serviceState(store: Store, service: StoredService): string {
+  const now = Date.now();
   for (let i = store.state.actions.length - 1; i >= 0; i--) {
     const a = store.state.actions[i]!;
     if (a.service_uuid === service.uuid && now < a.end_ms) return a.action === 'Service Scale' ? 'Scaling' : 'Redeploying';
