@@ -1,6 +1,7 @@
 // What a command runs with: its streams, the environment, the parsed global options, and lazily
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
+import { NAMESPACE_RE } from './api/paths.js';
 import type { CodeCacheState } from './code-cache.js';
 import { fromDockerConfig } from './config/docker.js';
 import { loadConfig, type LoadedConfig, type Profile } from './config/file.js';
@@ -13,10 +14,10 @@ import { VERSION } from './version.js';
 export { VERSION };
 
 export const DEFAULT_PROFILE = 'default';
-const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function checkProfileName(name: string): string {
-  if (!PROFILE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
+  // Profile names follow the API's rule for namespaces.
+  if (!NAMESPACE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
   return name;
 }
 

@@ -11,7 +11,7 @@ export interface Credentials {
 }
 
 /** A source of credentials beyond the environment (the config store, docker's config.json). */
-export type CredentialSource = () => Credentials | undefined;
+type CredentialSource = () => Credentials | undefined;
 
 export function basic(user: string, secret: string): string {
   return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
@@ -26,7 +26,7 @@ export function userOf(authorization: string): string | undefined {
   return i > 0 ? decoded.slice(0, i) : undefined;
 }
 
-export function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
+function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
   if (env.DOCKERCLOUD_AUTH) {
     const authorization = env.DOCKERCLOUD_AUTH.trim();
     if (!/^[\x20-\x7e]+$/.test(authorization)) {

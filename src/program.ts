@@ -26,13 +26,12 @@ function globalOptions(): Option[] {
   ];
 }
 
-const GLOBAL_KEYS = ['host', 'namespace', 'profile', 'timeout', 'retry', 'insecure', 'debug', 'color'] as const;
-
 /** Global options given before the subcommand, overridden by those given after it. */
 function mergedGlobals(cmd: Command): GlobalOptions {
   const merged: Record<string, unknown> = {};
+  const keys = globalOptions().map((o) => o.attributeName());
   for (let c: Command | null = cmd; c; c = c.parent) {
-    for (const key of GLOBAL_KEYS) {
+    for (const key of keys) {
       if (key in merged) continue;
       const source = c.getOptionValueSource(key);
       if (source === 'cli' || source === 'env') merged[key] = c.getOptionValue(key);
@@ -163,7 +162,7 @@ export function buildProgram(ctx: Context, version: string): Command {
 
   const config = sub('config', 'Show or change the settings of the profile', ['trigger config show', 'trigger config set host http://127.0.0.1:8080/']);
   config.action(() => {
-    throw new UsageError('missing subcommand: use show, set, unset or use', "Run 'trigger config --help' for usage.");
+    throw new UsageError('missing subcommand: use show, set, unset or use');
   });
   sub('show', 'Show the effective settings and where the credentials come from', ['trigger config show', 'trigger config show --json'], config)
     .option('--json', 'print the settings as JSON')

@@ -31,7 +31,7 @@ export interface ServiceRef {
  * A trigger's UUID is half of its secret call URL, so messages show trigger UUIDs only as far as it
  * takes to tell them apart (8 characters at least), never whole.
  */
-export function shortUuids(uuids: string[]): string[] {
+function shortUuids(uuids: string[]): string[] {
   return uuids.map((u) => {
     let n = 8;
     while (n < u.length - 1 && uuids.some((o) => o !== u && o.startsWith(u.slice(0, n)))) n++;
@@ -108,12 +108,7 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
   checkIdentifier('trigger', id);
   if (isUuid(id)) {
     if (!fetch) return { uuid: id.toLowerCase() };
-    try {
-      return await api.getTrigger(service.uuid, id.toLowerCase());
-    } catch (err) {
-      if (err instanceof NotFoundError) throw await missingTrigger(api, service, id);
-      throw err;
-    }
+    return withTrigger(api, service, id, () => api.getTrigger(service.uuid, id.toLowerCase()));
   }
   const lookup = async (query: Record<string, string>): Promise<Found<Trigger>> => {
     try {
@@ -130,15 +125,25 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
   return single('trigger', id, match);
 }
 
-export function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
+function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
   return new NotFoundError(`cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${serviceLabel(service)}`);
 }
 
 /**
- * The error for a 404 on a trigger's own path. The API answers 404 whether the trigger or its service
- * is missing; when the service was given by UUID alone (never looked up), one request tells which.
+ * Runs `fn`, a request on the trigger's own path, turning the API's 404 into a not-found naming the
+ * trigger or its service. The API answers 404 whether the trigger or its service is missing; when
+ * the service was given by UUID alone (never looked up), one request tells which.
  */
-export async function missingTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {
+export async function withTrigger<T>(api: ApiClient, service: ServiceRef, id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof NotFoundError) throw await missingTrigger(api, service, id);
+    throw err;
+  }
+}
+
+async function missingTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {
   if (!service.service) {
     try {
       await api.getService(service.uuid);

@@ -4,7 +4,7 @@ import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://cloud.docker.com/';
-export const DEFAULT_TIMEOUT_S = 30;
+const DEFAULT_TIMEOUT_S = 30;
 export const MAX_TIMEOUT_S = 3600;
 
 export interface Settings {
@@ -58,7 +58,7 @@ function safe(value: string): string {
   return withoutControlChars(value, '?').replace(/\/\/[^/@]*@/, '//***@').slice(0, 100);
 }
 
-export interface SettingInputs {
+interface SettingInputs {
   flags: { host?: string; namespace?: string; timeout?: string; insecure?: boolean };
   env: NodeJS.ProcessEnv;
   /** Values from the configuration (profile); validated when set. */

@@ -9,7 +9,7 @@ import { maskUrl } from './mask.js';
 import { isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
 
-export interface ClientOptions {
+interface ClientOptions {
   /** REST host, e.g. https://cloud.docker.com/ */
   host: string;
   namespace?: string;
@@ -46,14 +46,14 @@ interface RequestOptions {
   followRedirects?: boolean;
 }
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
   url: string;
 }
 
-export interface CallResult {
+interface CallResult {
   status: number;
   actionUri: string | null;
   body: unknown;
@@ -62,6 +62,10 @@ export interface CallResult {
 // Errors the socket (or undici, through a proxy) raises before a request could have reached the server.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+// Statuses worth another try: all four for GET and DELETE; for POST only the two that say the
+// request was not acted on.
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
@@ -330,7 +334,7 @@ export class ApiClient {
         await sleep(this.backoff(attempt));
         continue;
       }
-      const retryable = idempotent ? [429, 502, 503, 504].includes(res.status) : [429, 503].includes(res.status);
+      const retryable = (idempotent ? RETRY_STATUSES : NOT_PROCESSED_STATUSES).has(res.status);
       if (last || !retryable) return res;
       await sleep(this.retryAfter(res) ?? this.backoff(attempt));
     }
@@ -396,11 +400,12 @@ export class ApiClient {
   }
 }
 
+const STATUS_TEXTS: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found',
+  405: 'Method not allowed', 409: 'Conflict', 413: 'Request too large', 415: 'Unsupported media type',
+  429: 'Too many requests', 500: 'Server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout',
+};
+
 function statusText(status: number): string {
-  const texts: Record<number, string> = {
-    400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found',
-    405: 'Method not allowed', 409: 'Conflict', 413: 'Request too large', 415: 'Unsupported media type',
-    429: 'Too many requests', 500: 'Server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout',
-  };
-  return texts[status] ?? `HTTP ${status}`;
+  return STATUS_TEXTS[status] ?? `HTTP ${status}`;
 }

@@ -35,6 +35,9 @@ export interface Transport {
 /** The request did not end within its time limit. */
 export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
 }
 
 /** The answer is longer than the request's maxBytes; the rest was not read. */
@@ -94,7 +97,7 @@ function directTransport(): Transport {
             if (!settled) settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }));
           });
         });
-        const timer = setTimeout(() => settle(new TimeoutError(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+        const timer = setTimeout(() => settle(new TimeoutError(options.timeoutMs)), options.timeoutMs);
         const settle = (err: Error | undefined, res?: Response): void => {
           if (settled) return;
           settled = true;
@@ -133,7 +136,7 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
       // A request that never gets a connection (a proxy that drops it, which undici retries without
       // end) never looks at its signal; the race makes the time limit hold all the same.
       const timedOut = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(new TimeoutError(`no answer within ${timeoutMs} ms`)), { once: true }),
+        signal.addEventListener('abort', () => reject(new TimeoutError(timeoutMs)), { once: true }),
       );
       timedOut.catch(() => {});
       const exchange = async (): Promise<Response> => {

@@ -7,7 +7,7 @@ import UndiciDispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import apiRequest from 'undici/lib/api/api-request.js';
 import apiConnect from 'undici/lib/api/api-connect.js';
 
-export interface ProxySettings {
+interface ProxySettings {
   http: string;
   https: string;
   noProxy: string;

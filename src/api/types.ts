@@ -45,7 +45,7 @@ export interface Action {
   end_date: string | null;
 }
 
-export interface ListMeta {
+interface ListMeta {
   limit: number;
   offset: number;
   next: string | null;

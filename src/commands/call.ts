@@ -22,7 +22,7 @@ export interface CallOptions {
 
 const MAX_SCALE = 1000;
 
-export function parseScale(value: string | undefined): number | undefined {
+function parseScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_SCALE) {
     throw new UsageError(`--scale must be a whole number from 1 to ${MAX_SCALE}, not '${safeText(value).slice(0, 40)}'`);
@@ -31,7 +31,7 @@ export function parseScale(value: string | undefined): number | undefined {
 }
 
 /** The body to send: literal text, @file, or - for standard input. */
-export async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
+async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
   if (value === undefined) return undefined;
   if (value === '-') return readBytes(ctx.io.stdin);
   if (value.startsWith('@')) {
@@ -48,7 +48,7 @@ export async function readData(value: string | undefined, ctx: Context): Promise
 }
 
 /** A call URL the user gave: absolute, or a path under the REST host; it must be a trigger call path. */
-export function parseCallUrl(value: string, host: string): URL {
+function parseCallUrl(value: string, host: string): URL {
   let url: URL;
   try {
     url = value.startsWith('/') ? new URL(value, host) : new URL(value);

@@ -95,7 +95,7 @@ function fish(root: Spec): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const SHELLS = { bash, zsh, fish } as const;
+const SHELLS = { bash, zsh, fish } as const;
 
 export function runCompletion(shell: string, program: Command, ctx: Context): void {
   const render = SHELLS[shell as keyof typeof SHELLS];

@@ -5,18 +5,18 @@ import { UsageError } from '../errors.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 
-export interface CreateOptions extends OutputFlags {
+interface CreateOptions extends OutputFlags {
   name?: string;
   operation?: string;
 }
 
-export function parseOperation(value: string | undefined): Operation {
+function parseOperation(value: string | undefined): Operation {
   const op = (value ?? 'REDEPLOY').toUpperCase();
   if (!isOperation(op)) throw new UsageError(`unknown operation '${value}': use REDEPLOY or SCALEUP`);
   return op;
 }
 
-export function checkName(name: string | undefined): void {
+function checkName(name: string | undefined): void {
   if (name === undefined) return;
   if (name.trim() === '') throw new UsageError('the trigger name must not be empty');
   if (name.length > 256 || hasControlChars(name)) {

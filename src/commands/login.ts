@@ -6,7 +6,7 @@ import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
 
-export interface LoginOptions {
+interface LoginOptions {
   username?: string;
   passwordStdin?: boolean;
 }

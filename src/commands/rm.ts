@@ -1,7 +1,6 @@
 import type { Context } from '../context.js';
-import { NotFoundError } from '../errors.js';
 import { outputSpec, printJson, printLines } from '../output/render.js';
-import { checkIdentifier, missingTrigger, resolveService, resolveTrigger } from '../resolve.js';
+import { checkIdentifier, resolveService, resolveTrigger, withTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
 
 export interface RmOptions {
@@ -17,12 +16,7 @@ export async function runRm(serviceId: string, triggerIds: string[], opts: RmOpt
   const service = await resolveService(api, serviceId);
   const { values, finish } = await forEachId(ctx, triggerIds, async (id) => {
     const trigger = await resolveTrigger(api, service, id, false);
-    try {
-      await api.deleteTrigger(service.uuid, trigger.uuid);
-    } catch (err) {
-      if (err instanceof NotFoundError) throw await missingTrigger(api, service, id);
-      throw err;
-    }
+    await withTrigger(api, service, id, () => api.deleteTrigger(service.uuid, trigger.uuid));
     return trigger.uuid;
   });
   if (spec.kind === 'json') printJson(ctx.io, values);

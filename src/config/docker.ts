@@ -6,9 +6,9 @@ import { basic, userOf } from '../credentials.js';
 import { AuthError } from '../errors.js';
 import { readJsonFile, unreadable } from './file.js';
 
-export const DOCKER_INDEX = 'https://index.docker.io/v1/';
+const DOCKER_INDEX = 'https://index.docker.io/v1/';
 
-export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
+function dockerConfigPath(env: NodeJS.ProcessEnv): string {
   return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
 }
 

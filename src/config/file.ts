@@ -15,21 +15,21 @@ export interface Profile {
   apikey?: string;
 }
 
-export interface ConfigData {
+interface ConfigData {
   currentProfile?: string;
   profiles?: Record<string, Profile>;
 }
 
-export const CONFIG_NAME = 'config';
+const CONFIG_NAME = 'config';
 
 /** TRIGGER_CONFIG_DIR, else the XDG config folder: $XDG_CONFIG_HOME/trigger or ~/.config/trigger. */
-export function configDir(env: NodeJS.ProcessEnv): string {
+function configDir(env: NodeJS.ProcessEnv): string {
   if (env.TRIGGER_CONFIG_DIR) return env.TRIGGER_CONFIG_DIR;
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'trigger');
 }
 
-export function configPath(env: NodeJS.ProcessEnv): string {
+function configPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), `${CONFIG_NAME}.json`);
 }
 

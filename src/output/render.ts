@@ -20,7 +20,7 @@ export interface OutputFlags {
 }
 
 /** A trigger as printed: the API's object, with its service when several services are listed. */
-export type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
+type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
 
 export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
 export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid'] as const;
@@ -72,7 +72,7 @@ function rootOf(host: string): string {
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
 /** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
-export interface TriggerPrinter {
+interface TriggerPrinter {
   /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
   keep(t: TriggerRecord): unknown;
   print(io: IO, kept: unknown[]): Promise<void>;
@@ -94,7 +94,7 @@ export function triggerPrinter(spec: OutputSpec, host: string, options: { single
       if (!template.table) {
         return {
           keep: (t) => renderParts(template.columns[0]!, t as unknown as Record<string, unknown>),
-          print: async (io, kept) => void io.stdout.write(kept.map((line) => `${line as string}\n`).join('')),
+          print: async (io, kept) => printLines(io, kept as string[]),
         };
       }
       return {

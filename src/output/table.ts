@@ -11,9 +11,9 @@ import { hasControlChars, safeText } from '../io.js';
 const GAP = '   ';
 
 /** Rows of cells. */
-export type Rows = readonly (readonly string[])[];
+type Rows = readonly (readonly string[])[];
 
-export interface TableOptions {
+interface TableOptions {
   header?: boolean;
   /** Index of the column to shorten with an ellipsis when the table is wider than the terminal. */
   shrink?: number;
@@ -120,8 +120,9 @@ export function writeTable(io: IO, headers: string[], rows: Rows, options: Table
   if (options.header === false && rows.length === 0) return;
   const plainHead = options.header === false ? [] : headers;
   const { clean, widths: rowWidths, ascii } = cleanAndMeasure(rows);
-  const widths = withHeaders(plainHead, rowWidths);
-  const left = io.isTTY ? room(headers, withHeaders(headers, rowWidths), io.columns, options.shrink) : undefined;
+  const full = withHeaders(headers, rowWidths);
+  const left = io.isTTY ? room(headers, full, io.columns, options.shrink) : undefined;
+  const widths = options.header === false ? withHeaders([], rowWidths) : full;
   const fit = left === undefined ? undefined : { column: options.shrink!, room: left };
   if (fit) widths[fit.column] = Math.min(widths[fit.column]!, fit.room);
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
