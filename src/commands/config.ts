@@ -1,6 +1,6 @@
-import { checkProfileName, DEFAULT_PROFILE, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { updateConfig, type Profile } from '../config/file.js';
+import { checkProfileName, DEFAULT_PROFILE, type Profile } from '../config/file.js';
 import { printJson } from '../output/render.js';
 import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
 
@@ -20,7 +20,7 @@ export async function runConfigSet(key: string, value: string, ctx: Context): Pr
   checkKey(key);
   const change = KEYS[key]!(value);
   const profile = ctx.profileName();
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     data.profiles ??= {};
     Object.assign((data.profiles[profile] ??= {}), change);
   });
@@ -30,7 +30,7 @@ export async function runConfigSet(key: string, value: string, ctx: Context): Pr
 export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
   checkKey(key);
   const profile = ctx.profileName();
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     delete data.profiles?.[profile]?.[key as keyof Profile];
   });
   ctx.io.stdout.write(`Unset ${key} of profile ${profile}\n`);
@@ -45,7 +45,7 @@ export async function runConfigUse(name: string, ctx: Context): Promise<void> {
       `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,
     );
   }
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     data.currentProfile = name;
   });
   ctx.io.stdout.write(`Using profile ${name}\n`);

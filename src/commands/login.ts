@@ -1,7 +1,6 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
-import { updateConfig } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
@@ -43,7 +42,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     await probe.close();
   }
 
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     data.profiles ??= {};
     const p = (data.profiles[profile] ??= {});
     p.user = user;
@@ -62,7 +61,7 @@ export async function runLogout(ctx: Context): Promise<void> {
     ctx.io.stdout.write(`Not logged in (profile ${profile})\n`);
     return;
   }
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     const stored = data.profiles?.[profile];
     if (stored) {
       delete stored.user;

@@ -1,9 +1,11 @@
-// The config file: where it lives, reading it (plain JSON, fast), and writing it through conf
-// (atomic: a temporary file renamed over the old one; file 0600 in a 0700 folder).
+// The config file: where it lives, its rules (its shape, profile names, the current profile), reading
+// it (plain JSON, fast), and writing it through conf (atomic: a temporary file renamed over the old
+// one; file 0600 in a 0700 folder).
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FileError } from '../errors.js';
+import { NAMESPACE_RE } from '../api/paths.js';
+import { FileError, UsageError } from '../errors.js';
 import { MAX_TIMEOUT_S } from '../settings.js';
 
 export interface Profile {
@@ -15,9 +17,28 @@ export interface Profile {
   apikey?: string;
 }
 
-interface ConfigData {
+export interface ConfigData {
   currentProfile?: string;
   profiles?: Record<string, Profile>;
+}
+
+export const DEFAULT_PROFILE = 'default';
+
+export function checkProfileName(name: string): string {
+  // Profile names follow the API's rule for namespaces.
+  if (!NAMESPACE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
+/** The profile in use: the one given (--profile, TRIGGER_PROFILE), else the one `config use` chose, else 'default'. */
+export function activeProfile(given: string | undefined, data: () => ConfigData): string {
+  if (given !== undefined) return checkProfileName(given);
+  return data().currentProfile ?? DEFAULT_PROFILE;
+}
+
+/** The saved settings of a profile; empty when it has none. */
+export function profileOf(data: ConfigData, name: string): Profile {
+  return data.profiles?.[name] ?? {};
 }
 
 const CONFIG_NAME = 'config';
