@@ -74,7 +74,7 @@ export class Context {
     return this.cachedConfig;
   }
 
-  /** Applies `change` to the config file under its lock, and saves it. */
+  /** Applies `change` to the config file and saves it. */
   async updateConfig(change: (data: ConfigData) => void): Promise<void> {
     await updateConfig(this.env, change);
     this.cachedConfig = undefined;

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { checkProfileName, DEFAULT_PROFILE, type Profile } from '../config/file.js';
+import { checkProfileName, DEFAULT_PROFILE, profileToChange, type Profile } from '../config/file.js';
+import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
 
@@ -13,7 +14,7 @@ const KEYS: Record<string, (value: string) => Partial<Profile>> = {
 };
 
 function checkKey(key: string): void {
-  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${key}': use one of ${Object.keys(KEYS).join(', ')}`);
+  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${safeText(key)}': use one of ${Object.keys(KEYS).join(', ')}`);
 }
 
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
@@ -21,8 +22,7 @@ export async function runConfigSet(key: string, value: string, ctx: Context): Pr
   const change = KEYS[key]!(value);
   const profile = ctx.profileName();
   await ctx.updateConfig((data) => {
-    data.profiles ??= {};
-    Object.assign((data.profiles[profile] ??= {}), change);
+    Object.assign(profileToChange(data, profile), change);
   });
   ctx.io.stdout.write(`Set ${key} of profile ${profile}\n`);
 }
@@ -31,15 +31,14 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
   checkKey(key);
   const profile = ctx.profileName();
   await ctx.updateConfig((data) => {
-    delete data.profiles?.[profile]?.[key as keyof Profile];
+    if (data.profiles && Object.hasOwn(data.profiles, profile)) delete data.profiles[profile]![key as keyof Profile];
   });
   ctx.io.stdout.write(`Unset ${key} of profile ${profile}\n`);
 }
 
 export async function runConfigUse(name: string, ctx: Context): Promise<void> {
   checkProfileName(name);
-  const known = Object.keys(ctx.config().data.profiles ?? {});
-  if (name !== DEFAULT_PROFILE && !known.includes(name)) {
+  if (name !== DEFAULT_PROFILE && !Object.hasOwn(ctx.config().data.profiles ?? {}, name)) {
     throw new NotFoundError(
       `no profile named '${name}'`,
       `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,
@@ -80,5 +79,5 @@ export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Pro
     ['Config file', shown.config_file],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  ctx.io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}`).join('\n') + '\n');
+  ctx.io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${safeText(v)}`).join('\n') + '\n');
 }

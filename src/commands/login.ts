@@ -1,6 +1,7 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
+import { profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
@@ -43,8 +44,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   }
 
   await ctx.updateConfig((data) => {
-    data.profiles ??= {};
-    const p = (data.profiles[profile] ??= {});
+    const p = profileToChange(data, profile);
     p.user = user;
     p.apikey = apikey;
     // The credentials were checked against this host; they are kept with it, wherever it came from.
@@ -62,11 +62,9 @@ export async function runLogout(ctx: Context): Promise<void> {
     return;
   }
   await ctx.updateConfig((data) => {
-    const stored = data.profiles?.[profile];
-    if (stored) {
-      delete stored.user;
-      delete stored.apikey;
-    }
+    const stored = profileToChange(data, profile);
+    delete stored.user;
+    delete stored.apikey;
   });
   ctx.io.stdout.write(`Removed the credentials of profile ${profile}\n`);
 }

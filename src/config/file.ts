@@ -1,11 +1,12 @@
 // The config file: where it lives, its rules (its shape, profile names, the current profile), reading
-// it (plain JSON, fast), and writing it through conf (atomic: a temporary file renamed over the old
-// one; file 0600 in a 0700 folder).
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+// it (plain JSON, fast, regular files only), and writing it through conf (atomic: a temporary file
+// renamed over the old one; file 0600 in a 0700 folder).
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
 import { FileError, UsageError } from '../errors.js';
+import { safeText } from '../io.js';
 import { MAX_TIMEOUT_S } from '../settings.js';
 
 export interface Profile {
@@ -19,14 +20,19 @@ export interface Profile {
 
 export interface ConfigData {
   currentProfile?: string;
+  /** Without a prototype, as each profile: a profile may be named `constructor` or `toString`. */
   profiles?: Record<string, Profile>;
 }
 
 export const DEFAULT_PROFILE = 'default';
 
+/** Profile names follow the API's rule for namespaces (so `__proto__` is not one). */
+function isProfileName(name: string): boolean {
+  return NAMESPACE_RE.test(name);
+}
+
 export function checkProfileName(name: string): string {
-  // Profile names follow the API's rule for namespaces.
-  if (!NAMESPACE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
+  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${safeText(name.slice(0, 64))}': use letters, digits, '.', '_' or '-'`);
   return name;
 }
 
@@ -38,10 +44,21 @@ export function activeProfile(given: string | undefined, data: () => ConfigData)
 
 /** The saved settings of a profile; empty when it has none. */
 export function profileOf(data: ConfigData, name: string): Profile {
-  return data.profiles?.[name] ?? {};
+  return (data.profiles && Object.hasOwn(data.profiles, name) ? data.profiles[name] : undefined) ?? {};
 }
 
+/** The profile to change, made when it does not exist yet. */
+export function profileToChange(data: ConfigData, name: string): Profile {
+  data.profiles ??= Object.create(null) as Record<string, Profile>;
+  if (!Object.hasOwn(data.profiles, name)) data.profiles[name] = Object.create(null) as Profile;
+  return data.profiles[name]!;
+}
+
+// --- where it is, and reading it ----------------------------------------------------------------
+
 const CONFIG_NAME = 'config';
+/** The most read from a config file: they hold a few profiles. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 /** TRIGGER_CONFIG_DIR, else the XDG config folder: $XDG_CONFIG_HOME/trigger or ~/.config/trigger. */
 function configDir(env: NodeJS.ProcessEnv): string {
@@ -54,9 +71,10 @@ function configPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), `${CONFIG_NAME}.json`);
 }
 
+/** A file (this one, docker's config.json) that cannot be used; what it holds is never repeated. */
 export function unreadable(path: string, reason: string): FileError {
   return new FileError(
-    `cannot read config file ${path}: ${reason}`,
+    `cannot read config file ${safeText(path)}: ${safeText(reason)}`,
     'Fix the file or remove it; it is left as it is.',
   );
 }
@@ -68,35 +86,80 @@ function describe(err: unknown): string {
   return ((err as Error).message ?? String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }
 
-/** Reads and checks a JSON file; undefined when it does not exist. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
+/** JSON.parse's complaint, without the excerpt of the text it quotes (which may hold a secret). */
+function jsonComplaint(err: unknown): string {
+  return String((err as Error).message).replace(/,\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').slice(0, 200);
+}
+
+/**
+ * The text of a file that must be a regular file of at most 1 MiB; undefined when it does not
+ * exist. It is opened without blocking and checked before it is read, so a FIFO or a device neither
+ * hangs the run nor fills its memory.
+ */
+function readSmallFile(path: string): string | undefined {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadable(path, describe(err));
   }
   try {
-    return JSON.parse(text);
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw unreadable(path, 'it is a folder');
+    if (!stat.isFile()) throw unreadable(path, 'it is not a regular file');
+    const tooLarge = (): never => {
+      throw unreadable(path, 'it is larger than 1 MiB');
+    };
+    if (stat.size > MAX_FILE_BYTES) tooLarge();
+    // Read to the end, not to the size it had: it may have grown since.
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    if (length > MAX_FILE_BYTES) tooLarge();
+    return buffer.toString('utf8', 0, length);
   } catch (err) {
-    throw unreadable(path, `not valid JSON (${describe(err)})`);
+    if (err instanceof FileError) throw err;
+    throw unreadable(path, describe(err));
+  } finally {
+    closeSync(fd);
   }
 }
 
+/** Reads and checks a JSON file; undefined when it does not exist. */
+export function readJsonFile(path: string): unknown {
+  const text = readSmallFile(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw unreadable(path, `not valid JSON (${jsonComplaint(err)})`);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Checks what was read, and takes the prototype off the objects whose keys are names given by users. */
 function checkShape(path: string, value: unknown): ConfigData {
   const fail = (why: string): never => {
     throw unreadable(path, why);
   };
-  if (!value || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object');
-  const data = value as ConfigData;
-  if (data.currentProfile !== undefined && typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
+  if (!isObject(value)) return fail('expected a JSON object');
+  const data = Object.setPrototypeOf(value, null) as ConfigData;
+  if (data.currentProfile !== undefined) {
+    if (typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
+    if (!isProfileName(data.currentProfile!)) fail('"currentProfile" is not a profile name');
+  }
   if (data.profiles !== undefined) {
-    if (!data.profiles || typeof data.profiles !== 'object' || Array.isArray(data.profiles)) fail('"profiles" is not an object');
-    for (const [name, p] of Object.entries(data.profiles!)) {
-      if (!p || typeof p !== 'object' || Array.isArray(p)) fail(`profile "${name}" is not an object`);
-      for (const key of ['host', 'namespace', 'user', 'apikey'] as const) {
-        if (p[key] !== undefined && typeof p[key] !== 'string') fail(`"${key}" of profile "${name}" is not a string`);
+    if (!isObject(data.profiles)) fail('"profiles" is not an object');
+    Object.setPrototypeOf(data.profiles, null);
+    for (const [key, value] of Object.entries(data.profiles!)) {
+      const name = key.slice(0, 64);
+      if (!isObject(value)) return fail(`profile "${name}" is not an object`);
+      const p = Object.setPrototypeOf(value, null) as Profile;
+      for (const field of ['host', 'namespace', 'user', 'apikey'] as const) {
+        if (p[field] !== undefined && typeof p[field] !== 'string') fail(`"${field}" of profile "${name}" is not a string`);
       }
       if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
         fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
@@ -115,19 +178,53 @@ export interface LoadedConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
-  const path = configPath(env);
+  return readConfig(configPath(env));
+}
+
+function readConfig(path: string): LoadedConfig {
   const value = readJsonFile(path);
   if (value === undefined) return { path, data: {} };
   const data = checkShape(path, value);
   let warning: string | undefined;
   try {
     if ((statSync(path).mode & 0o077) !== 0) {
-      warning = `config file ${path} can be read by other users; run 'chmod 600 ${path}'`;
+      warning = `config file ${safeText(path)} can be read by other users; run 'chmod 600 ${safeText(path)}'`;
     }
   } catch {
     // it was just read; a race with its removal changes nothing here
   }
   return { path, data, warning };
+}
+
+// --- changing it --------------------------------------------------------------------------------
+
+/**
+ * Applies `change` to the current contents and saves the result atomically. A file that cannot be
+ * read is never overwritten: the error comes before any write.
+ */
+export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void): Promise<ConfigData> {
+  const path = configPath(env);
+  const { data } = readConfig(path);
+  change(data);
+  const dir = dirname(path);
+  try {
+    makeDir(dir);
+    chmodSync(dir, 0o700);
+    const { default: Conf } = await import('conf');
+    const store = new Conf<ConfigData>({
+      cwd: dir,
+      configName: CONFIG_NAME,
+      projectName: 'trigger',
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+    });
+    store.store = data;
+    chmodSync(path, 0o600);
+  } catch (err) {
+    if (err instanceof FileError) throw err;
+    throw new FileError(`cannot write config file ${safeText(path)}: ${safeText(describe(err))}`);
+  }
+  return data;
 }
 
 /**
@@ -144,33 +241,4 @@ function makeDir(dir: string): void {
     makeDir(dirname(dir));
     mkdirSync(dir, { mode: 0o700 });
   }
-}
-
-/**
- * Applies `change` to the current contents and saves the result atomically. A file that cannot be
- * read is never overwritten: the error comes before any write.
- */
-export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void): Promise<ConfigData> {
-  const { path, data } = loadConfig(env);
-  const next = structuredClone(data);
-  change(next);
-  const dir = dirname(path);
-  try {
-    makeDir(dir);
-    chmodSync(dir, 0o700);
-    const { default: Conf } = await import('conf');
-    const store = new Conf<ConfigData>({
-      cwd: dir,
-      configName: CONFIG_NAME,
-      projectName: 'trigger',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-    });
-    store.store = next;
-    chmodSync(path, 0o600);
-  } catch (err) {
-    if (err instanceof FileError) throw err;
-    throw new FileError(`cannot write config file ${path}: ${describe(err)}`);
-  }
-  return next;
 }
