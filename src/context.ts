@@ -28,6 +28,8 @@ export interface ContextDeps {
   backoffMs?: number;
   /** Whether V8 took the built CLI's code cache, for --debug. */
   codeCache?: CodeCacheState;
+  /** How long a change of the config file waits for another run's lock, in ms (tests shorten it). */
+  lockWaitMs?: number;
 }
 
 export class Context {
@@ -74,9 +76,9 @@ export class Context {
     return this.cachedConfig;
   }
 
-  /** Applies `change` to the config file and saves it. */
+  /** Applies `change` to the config file under its lock, and saves it. */
   async updateConfig(change: (data: ConfigData) => void): Promise<void> {
-    await updateConfig(this.env, change);
+    await updateConfig(this.env, change, { lockWaitMs: this.deps.lockWaitMs });
     this.cachedConfig = undefined;
   }
 

@@ -1,8 +1,9 @@
-// The edges of the config files: which files are read at all, profile names that every object has,
-// and local text repeated in messages. Temporary homes, real files, the emulator on loopback.
+// The edges of the config folder and files: what the folder is before anything is changed in it,
+// which files are read at all, profile names that every object has, and local text repeated in
+// messages. Temporary homes, real files, the emulator on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
@@ -46,8 +47,52 @@ function writeDockerConfig(h: Home, content: string): string {
   return path;
 }
 
+const mode = (path: string): number => statSync(path).mode & 0o777;
 const firstLine = (r: Result): string => r.stderr.split('\n')[0]!;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe('the config folder is checked before anything is changed in it', () => {
+  it('TRIGGER_CONFIG_DIR naming a file: exit 1, and the file keeps its mode and content', async () => {
+    const h = home();
+    const file = join(h.HOME, 'a-file');
+    writeFileSync(file, 'kept');
+    chmodSync(file, 0o644);
+    const r = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: file });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(`Error: config folder ${file} is not a folder`);
+    expect(mode(file)).toBe(0o644);
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+  });
+
+  it('TRIGGER_CONFIG_DIR naming a symlink to a folder: exit 1, and the folder keeps its mode and gets no file', async () => {
+    const h = home();
+    const target = join(h.HOME, 'shared');
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    const link = join(h.HOME, 'link');
+    symlinkSync(target, link);
+    const r = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: link });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(`Error: config folder ${link} is a symlink`);
+    expect(r.stderr.split('\n')[1]).toMatch(/TRIGGER_CONFIG_DIR/);
+    expect(mode(target)).toBe(0o755);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('the default folder as a symlink is refused the same way', async () => {
+    const h = home();
+    const target = join(h.HOME, 'elsewhere');
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    mkdirSync(h.XDG_CONFIG_HOME);
+    symlinkSync(target, join(h.XDG_CONFIG_HOME, 'trigger'));
+    const r = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: undefined });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(`Error: config folder ${join(h.XDG_CONFIG_HOME, 'trigger')} is a symlink`);
+    expect(mode(target)).toBe(0o755);
+    expect(readdirSync(target)).toEqual([]);
+  });
+});
 
 describe('only regular files of at most 1 MiB are read', () => {
   it('a config file that is a FIFO: exit 1 at once, not a wait for a writer', async () => {

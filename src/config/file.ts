@@ -1,8 +1,9 @@
 // The config file: where it lives, its rules (its shape, profile names, the current profile), reading
-// it (plain JSON, fast, regular files only), and writing it through conf (atomic: a temporary file
-// renamed over the old one; file 0600 in a 0700 folder).
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+// it (plain JSON, fast, regular files only), and changing it: one run at a time, under a lock file
+// next to it, each change written through conf (atomic: a temporary file renamed over the old one;
+// file 0600 in a 0700 folder).
+import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
 import { FileError, UsageError } from '../errors.js';
@@ -198,33 +199,71 @@ function readConfig(path: string): LoadedConfig {
 
 // --- changing it --------------------------------------------------------------------------------
 
+/** How long a run waits for another one to finish changing the file. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock this old was left by a run that hangs: a change takes milliseconds. */
+const LOCK_STALE_MS = 30_000;
+
+export interface UpdateOptions {
+  /** How long to wait for the lock, in ms (10 s). */
+  lockWaitMs?: number;
+}
+
 /**
- * Applies `change` to the current contents and saves the result atomically. A file that cannot be
- * read is never overwritten: the error comes before any write.
+ * Applies `change` to the current contents and saves the result atomically. The file is read,
+ * changed and written under its lock, so that runs changing it at the same time each see the
+ * others' changes. A file that cannot be read is never overwritten: the error comes before any write.
  */
-export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void): Promise<ConfigData> {
+export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void, opts: UpdateOptions = {}): Promise<ConfigData> {
   const path = configPath(env);
-  const { data } = readConfig(path);
-  change(data);
-  const dir = dirname(path);
+  const writeError = (err: unknown): FileError =>
+    err instanceof FileError ? err : new FileError(`cannot write config file ${safeText(path)}: ${safeText(describe(err))}`);
   try {
-    makeDir(dir);
-    chmodSync(dir, 0o700);
-    const { default: Conf } = await import('conf');
-    const store = new Conf<ConfigData>({
-      cwd: dir,
-      configName: CONFIG_NAME,
-      projectName: 'trigger',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-    });
-    store.store = data;
-    chmodSync(path, 0o600);
+    prepareFolder(dirname(path));
   } catch (err) {
-    if (err instanceof FileError) throw err;
-    throw new FileError(`cannot write config file ${safeText(path)}: ${safeText(describe(err))}`);
+    throw writeError(err);
   }
-  return data;
+  const { default: Conf } = await import('conf');
+  const lock = await takeLock(`${path}.lock`, path, opts.lockWaitMs ?? LOCK_WAIT_MS);
+  try {
+    const { data } = readConfig(path);
+    change(data);
+    try {
+      lock.check();
+      const store = new Conf<ConfigData>({
+        cwd: dirname(path),
+        configName: CONFIG_NAME,
+        projectName: 'trigger',
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+      });
+      store.store = data;
+      chmodSync(path, 0o600);
+    } catch (err) {
+      throw writeError(err);
+    }
+    return data;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Makes the folder when it is missing and keeps it 0700. What is there already is looked at first
+ * (lstat): a symlink or a file is refused, never changed, so no chmod reaches what a link points to.
+ */
+function prepareFolder(dir: string): void {
+  makeDir(dir);
+  const stat = lstatSync(dir);
+  const refuse = (what: string): never => {
+    throw new FileError(
+      `config folder ${safeText(dir)} ${what}`,
+      'The config file is kept in a folder of its own: set TRIGGER_CONFIG_DIR to one, or make this path one.',
+    );
+  };
+  if (stat.isSymbolicLink()) refuse('is a symlink');
+  if (!stat.isDirectory()) refuse('is not a folder');
+  chmodSync(dir, 0o700);
 }
 
 /**
@@ -240,5 +279,140 @@ function makeDir(dir: string): void {
     if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
     makeDir(dirname(dir));
     mkdirSync(dir, { mode: 0o700 });
+  }
+}
+
+interface Lock {
+  /** Throws when the lock was taken over (its run was thought gone): nothing may be written then. */
+  check(): void;
+  release(): void;
+}
+
+/** What a lock file said when it was looked at, to take it over only if it is still the same. */
+interface SeenLock {
+  text: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+/**
+ * Takes the lock file: made exclusively, holding the pid, the machine and the time. Another run's
+ * lock is waited for, with backoff, up to `waitMs`; one whose run is gone (its process ended, on
+ * this machine) or that is older than LOCK_STALE_MS is taken over.
+ */
+async function takeLock(lockPath: string, configFile: string, waitMs: number): Promise<Lock> {
+  const text = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
+  const deadline = Date.now() + waitMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      writeFileSync(lockPath, text, { flag: 'wx', mode: 0o600 });
+      return heldLock(lockPath, configFile, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
+      }
+    }
+    const seen = lookAtLock(lockPath);
+    if (seen !== undefined && isStale(seen)) {
+      takeOver(lockPath, seen);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      const holder = seen && lockHolder(seen.text);
+      throw new FileError(
+        `cannot change config file ${safeText(configFile)}: another run of trigger${holder ? ` (process ${holder.pid})` : ''} holds its lock file ${safeText(lockPath)}`,
+        `Try again; if no other trigger is running, remove ${safeText(lockPath)}.`,
+      );
+    }
+    // Gone already: try again at once.
+    if (seen === undefined) continue;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, delay * (0.5 + Math.random()))));
+  }
+}
+
+function heldLock(lockPath: string, configFile: string, text: string): Lock {
+  const held = (): boolean => lookAtLock(lockPath)?.text === text;
+  return {
+    check() {
+      if (!held()) throw new FileError(`cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`);
+    },
+    release() {
+      try {
+        if (held()) unlinkSync(lockPath);
+      } catch {
+        // left behind, it is taken over as soon as this process has ended
+      }
+    },
+  };
+}
+
+function lookAtLock(path: string): SeenLock | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(`cannot read the lock file ${safeText(path)}: ${safeText(describe(err))}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    const buffer = Buffer.alloc(512);
+    const length = stat.isFile() ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
+    return { text: buffer.toString('utf8', 0, length), ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lockHolder(text: string): { pid: number; host: string } | undefined {
+  try {
+    const { pid, host } = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    return Number.isSafeInteger(pid) && (pid as number) > 0 && typeof host === 'string' ? { pid: pid as number, host } : undefined;
+  } catch {
+    // being written, or not ours: its age tells
+    return undefined;
+  }
+}
+
+function isStale(seen: SeenLock): boolean {
+  if (Math.abs(Date.now() - seen.mtimeMs) > LOCK_STALE_MS) return true;
+  const holder = lockHolder(seen.text);
+  return holder !== undefined && holder.host === hostname() && !processExists(holder.pid);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes a stale lock. It is renamed aside first, then looked at: of several runs that found the
+ * same stale lock, only one moves it, and a lock taken in the meantime is put back, not removed.
+ */
+function takeOver(lockPath: string, seen: SeenLock): void {
+  const aside = `${lockPath}.${process.pid}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
+  }
+  const moved = lookAtLock(aside);
+  if (moved && (moved.text !== seen.text || moved.ino !== seen.ino)) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // another run took the lock meanwhile; the one moved finds out before it writes
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch (err) {
+    throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
   }
 }
