@@ -3,7 +3,7 @@
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
-import { findCredentials, requireCredentials, type Credentials } from './credentials.js';
+import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { VERSION } from './version.js';
@@ -105,9 +105,9 @@ export class Context {
     return this.cachedCredentials ?? undefined;
   }
 
-  /** The run's API client, with the credentials of the lookup order. */
+  /** The run's API client, with the credentials of the lookup order, for the host they may go to. */
   async api(): Promise<ApiClient> {
-    this.client ??= await this.newClient(() => requireCredentials(this.findCredentials()).authorization);
+    this.client ??= await this.newClient(() => authorizationFor(this.findCredentials(), this.settings().host));
     return this.client;
   }
 

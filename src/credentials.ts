@@ -1,11 +1,14 @@
 // Where the credentials come from, in this order, the first source that has them winning: the
 // environment, the active profile of the config file, then ~/.docker/config.json of the original
-// docker-cloud tool (its auths entry, or its credential helper; that file is only ever read).
+// docker-cloud tool (its auths entry, or its credential helper; that file is only ever read). And
+// where they may go: those saved by `login` to the host they were checked against alone; the others
+// to the REST host in effect.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile } from './config/file.js';
 import { readJsonFile, unreadable } from './config/file.js';
 import { AuthError } from './errors.js';
+import { DEFAULT_HOST, parseHost } from './settings.js';
 
 export interface Credentials {
   /** Value of the Authorization header. */
@@ -14,6 +17,10 @@ export interface Credentials {
   user?: string;
   /** Which source they came from, for `config show` and error messages. */
   source: string;
+  /** The one host they may be sent to (normalised as parseHost does); when unset, the host in effect. */
+  host?: string;
+  /** The profile they were saved in. */
+  profile?: string;
 }
 
 /** The active profile, with what it takes to name it. */
@@ -45,14 +52,38 @@ export function findCredentials(env: NodeJS.ProcessEnv, saved: () => SavedProfil
   return fromEnvironment(env) ?? fromProfile(saved()) ?? fromDockerConfig(env);
 }
 
-export function requireCredentials(found: Credentials | undefined): Credentials {
+/**
+ * The Authorization value for requests to `host`, the REST host in effect. Credentials saved for
+ * another host are not sent: the run stops before any request.
+ */
+export function authorizationFor(found: Credentials | undefined, host: string): string {
   if (!found) {
     throw new AuthError(
       'no credentials found',
       "Run 'trigger login', or set DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY (or DOCKERCLOUD_AUTH).",
     );
   }
-  return found;
+  if (found.host !== undefined && found.host !== host) {
+    throw new AuthError(
+      `the credentials saved in profile ${found.profile} are for ${found.host}, not for ${host}`,
+      `For ${host}, set DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY, or log in to it in a profile of its own: ` +
+        `trigger --profile NAME --host ${host} login`,
+    );
+  }
+  return found.authorization;
+}
+
+/**
+ * The host a profile's saved credentials belong to: the one `login` checked them against, or, for a
+ * file written before login kept it, the profile's host, else the default host.
+ */
+export function boundHost(profile: Profile): string {
+  return parseHost(profile.loginHost ?? profile.host ?? DEFAULT_HOST, 'the configured host');
+}
+
+/** Called before the profile's host changes: its saved credentials stay with the host they belong to. */
+export function keepBinding(profile: Profile): void {
+  if (profile.user && profile.apikey && profile.loginHost === undefined) profile.loginHost = boundHost(profile);
 }
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
@@ -75,7 +106,13 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
 
 function fromProfile({ name, profile, file }: SavedProfile): Credentials | undefined {
   if (!profile.user || !profile.apikey) return undefined;
-  return { authorization: basic(profile.user, profile.apikey), user: profile.user, source: `profile ${name} (${file})` };
+  return {
+    authorization: basic(profile.user, profile.apikey),
+    user: profile.user,
+    source: `profile ${name} (${file})`,
+    host: boundHost(profile),
+    profile: name,
+  };
 }
 
 // --- ~/.docker/config.json ----------------------------------------------------------------------

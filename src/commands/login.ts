@@ -1,7 +1,7 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
-import { profileToChange } from '../config/file.js';
+import { profileOf, profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
@@ -47,7 +47,9 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     const p = profileToChange(data, profile);
     p.user = user;
     p.apikey = apikey;
-    // The credentials were checked against this host; they are kept with it, wherever it came from.
+    // The credentials were checked against this host: they are sent to it alone.
+    p.loginHost = settings.host;
+    // And it becomes the profile's host, wherever it came from.
     if (settings.host !== DEFAULT_HOST || p.host !== undefined) p.host = settings.host;
     if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
   });
@@ -62,9 +64,10 @@ export async function runLogout(ctx: Context): Promise<void> {
     return;
   }
   await ctx.updateConfig((data) => {
-    const stored = profileToChange(data, profile);
+    const stored = profileOf(data, profile);
     delete stored.user;
     delete stored.apikey;
+    delete stored.loginHost;
   });
   ctx.io.stdout.write(`Removed the credentials of profile ${profile}\n`);
 }

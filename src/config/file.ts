@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
 import { FileError, UsageError } from '../errors.js';
 import { safeText } from '../io.js';
-import { MAX_TIMEOUT_S } from '../settings.js';
+import { MAX_TIMEOUT_S, parseHost } from '../settings.js';
 
 export interface Profile {
   host?: string;
@@ -17,6 +17,8 @@ export interface Profile {
   insecure?: boolean;
   user?: string;
   apikey?: string;
+  /** The host `login` checked user and apikey against: the only one they are sent to. */
+  loginHost?: string;
 }
 
 export interface ConfigData {
@@ -159,16 +161,26 @@ function checkShape(path: string, value: unknown): ConfigData {
       const name = key.slice(0, 64);
       if (!isObject(value)) return fail(`profile "${name}" is not an object`);
       const p = Object.setPrototypeOf(value, null) as Profile;
-      for (const field of ['host', 'namespace', 'user', 'apikey'] as const) {
+      for (const field of ['host', 'namespace', 'user', 'apikey', 'loginHost'] as const) {
         if (p[field] !== undefined && typeof p[field] !== 'string') fail(`"${field}" of profile "${name}" is not a string`);
       }
       if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
         fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
       }
       if (p.insecure !== undefined && typeof p.insecure !== 'boolean') fail(`"insecure" of profile "${name}" is not true or false`);
+      if (p.loginHost !== undefined && !isHost(p.loginHost)) fail(`"loginHost" of profile "${name}" is not the URL of an http(s) host`);
     }
   }
   return data;
+}
+
+function isHost(value: string): boolean {
+  try {
+    parseHost(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface LoadedConfig {
