@@ -1,6 +1,6 @@
 // The edges of the config folder and files: what the folder is before anything is changed in it,
-// which files are read at all, profile names that every object has, and local text repeated in
-// messages. Temporary homes, real files, the emulator on loopback.
+// which files are read at all, profile names that every object has, hosts that carry a password,
+// and local text repeated in messages. Temporary homes, real files, the emulator on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -191,6 +191,46 @@ describe('profiles named like what every object has', () => {
     const r = await runCli(['config', 'show'], { ...h });
     expect(r.code).toBe(1);
     expect(firstLine(r)).toBe(`Error: cannot read config file ${path}: "currentProfile" is not a profile name`);
+  });
+});
+
+describe('a host that carries a password is never repeated with it', () => {
+  const PASSWORD = registerSecret('s3cr/et-Hq7');
+  const HOSTS = [
+    `https://alice:${PASSWORD}@cloud.docker.com/`,
+    `https://alice:${PASSWORD}@`,
+    `https://alice:${PASSWORD}@cloud.docker.com:99999/`,
+    `https://alice@x:${PASSWORD}@cloud.docker.com/`,
+    `//alice:${PASSWORD}@cloud.docker.com/`,
+    `alice:${PASSWORD}@cloud.docker.com`,
+    `https:alice:${PASSWORD}@cloud.docker.com`,
+    `https://alice:${PASSWORD} x@cloud.docker.com/`,
+    `https://alice:${PASSWORD}\u001b@cloud.docker.com/`,
+    `ftp://alice:${PASSWORD}@cloud.docker.com/`,
+    `alice:${PASSWORD.replace('/', '')}@cloud.docker.com`,
+  ];
+
+  /** Every way a host reaches the CLI. */
+  const WAYS: { name: string; run: (host: string, h: Home) => Promise<Result> }[] = [
+    { name: '--host', run: (host, h) => runCli(['list', 'web', '--host', host], { ...h }) },
+    { name: 'DOCKERCLOUD_REST_HOST', run: (host, h) => runCli(['list', 'web'], { ...h, DOCKERCLOUD_REST_HOST: host }) },
+    { name: 'config set host', run: (host, h) => runCli(['config', 'set', 'host', host], { ...h }) },
+    {
+      name: 'the configured host',
+      run: (host, h) => {
+        writeConfig(h, { profiles: { default: { host } } });
+        return runCli(['config', 'show'], { ...h });
+      },
+    },
+  ];
+
+  it.each(WAYS)('through $name: a clear error that holds no part of the password', async ({ run }) => {
+    for (const host of HOSTS) {
+      const r = await run(host, home());
+      expect(r.code, host).toBe(2);
+      expect(firstLine(r)).toMatch(/^Error: \S/);
+      for (const part of ['s3cr', 'et-Hq7', PASSWORD.replace('/', '')]) expect(r.stderr, host).not.toContain(part);
+    }
   });
 });
 
