@@ -1,25 +1,14 @@
 // What a command runs with: its streams, the environment, the parsed global options, and lazily
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
-import { NAMESPACE_RE } from './api/paths.js';
 import type { CodeCacheState } from './code-cache.js';
-import { fromDockerConfig } from './config/docker.js';
-import { loadConfig, type LoadedConfig, type Profile } from './config/file.js';
-import { basic, lookupCredentials, requireCredentials, type Credentials } from './credentials.js';
-import { UsageError } from './errors.js';
+import { activeProfile, loadConfig, profileOf, updateConfig, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
+import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
-
-export const DEFAULT_PROFILE = 'default';
-
-export function checkProfileName(name: string): string {
-  // Profile names follow the API's rule for namespaces.
-  if (!NAMESPACE_RE.test(name)) throw new UsageError(`invalid profile name '${name.slice(0, 64)}': use letters, digits, '.', '_' or '-'`);
-  return name;
-}
 
 export interface GlobalOptions {
   host?: string;
@@ -39,6 +28,8 @@ export interface ContextDeps {
   backoffMs?: number;
   /** Whether V8 took the built CLI's code cache, for --debug. */
   codeCache?: CodeCacheState;
+  /** How long a change of the config file waits for another run's lock, in ms (tests shorten it). */
+  lockWaitMs?: number;
 }
 
 export class Context {
@@ -85,15 +76,19 @@ export class Context {
     return this.cachedConfig;
   }
 
+  /** Applies `change` to the config file under its lock, and saves it. */
+  async updateConfig(change: (data: ConfigData) => void): Promise<void> {
+    await updateConfig(this.env, change, { lockWaitMs: this.deps.lockWaitMs });
+    this.cachedConfig = undefined;
+  }
+
   /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
   profileName(): string {
-    const given = this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined);
-    if (given !== undefined) return checkProfileName(given);
-    return this.config().data.currentProfile ?? DEFAULT_PROFILE;
+    return activeProfile(this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined), () => this.config().data);
   }
 
   profile(): Profile {
-    return this.config().data.profiles?.[this.profileName()] ?? {};
+    return profileOf(this.config().data, this.profileName());
   }
 
   settings(): Settings {
@@ -104,19 +99,15 @@ export class Context {
   /** The credentials in lookup order (environment, profile, docker config), or undefined when there are none. */
   findCredentials(): Credentials | undefined {
     if (this.cachedCredentials === undefined) {
-      const fromProfile = (): Credentials | undefined => {
-        const p = this.profile();
-        if (!p.user || !p.apikey) return undefined;
-        return { authorization: basic(p.user, p.apikey), user: p.user, source: `profile ${this.profileName()} (${this.config().path})` };
-      };
-      this.cachedCredentials = lookupCredentials(this.env, [fromProfile, () => fromDockerConfig(this.env)]) ?? null;
+      const saved = () => ({ name: this.profileName(), profile: this.profile(), file: this.config().path });
+      this.cachedCredentials = findCredentials(this.env, saved) ?? null;
     }
     return this.cachedCredentials ?? undefined;
   }
 
-  /** The run's API client, with the credentials of the lookup order. */
+  /** The run's API client, with the credentials of the lookup order, for the host they may go to. */
   async api(): Promise<ApiClient> {
-    this.client ??= await this.newClient(() => requireCredentials(this.findCredentials()).authorization);
+    this.client ??= await this.newClient(() => authorizationFor(this.findCredentials(), this.settings().host));
     return this.client;
   }
 

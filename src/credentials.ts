@@ -1,5 +1,14 @@
-// Where the credentials come from: the first source in the lookup order that has them wins.
+// Where the credentials come from, in this order, the first source that has them winning: the
+// environment, the active profile of the config file, then ~/.docker/config.json of the original
+// docker-cloud tool (its auths entry, or its credential helper; that file is only ever read). And
+// where they may go: those saved by `login` to the host they were checked against alone; the others
+// to the REST host in effect.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Profile } from './config/file.js';
+import { readJsonFile, unreadable } from './config/file.js';
 import { AuthError } from './errors.js';
+import { DEFAULT_HOST, parseHost } from './settings.js';
 
 export interface Credentials {
   /** Value of the Authorization header. */
@@ -8,10 +17,19 @@ export interface Credentials {
   user?: string;
   /** Which source they came from, for `config show` and error messages. */
   source: string;
+  /** The one host they may be sent to (normalised as parseHost does); when unset, the host in effect. */
+  host?: string;
+  /** The profile they were saved in. */
+  profile?: string;
 }
 
-/** A source of credentials beyond the environment (the config store, docker's config.json). */
-type CredentialSource = () => Credentials | undefined;
+/** The active profile, with what it takes to name it. */
+export interface SavedProfile {
+  name: string;
+  profile: Profile;
+  /** Path of the config file. */
+  file: string;
+}
 
 export function basic(user: string, secret: string): string {
   return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
@@ -24,6 +42,48 @@ export function userOf(authorization: string): string | undefined {
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   return i > 0 ? decoded.slice(0, i) : undefined;
+}
+
+/**
+ * Finds credentials in order: the environment, the active profile (read only when the environment
+ * has none), then docker's config.json.
+ */
+export function findCredentials(env: NodeJS.ProcessEnv, saved: () => SavedProfile): Credentials | undefined {
+  return fromEnvironment(env) ?? fromProfile(saved()) ?? fromDockerConfig(env);
+}
+
+/**
+ * The Authorization value for requests to `host`, the REST host in effect. Credentials saved for
+ * another host are not sent: the run stops before any request.
+ */
+export function authorizationFor(found: Credentials | undefined, host: string): string {
+  if (!found) {
+    throw new AuthError(
+      'no credentials found',
+      "Run 'trigger login', or set DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY (or DOCKERCLOUD_AUTH).",
+    );
+  }
+  if (found.host !== undefined && found.host !== host) {
+    throw new AuthError(
+      `the credentials saved in profile ${found.profile} are for ${found.host}, not for ${host}`,
+      `For ${host}, set DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY, or log in to it in a profile of its own: ` +
+        `trigger --profile NAME --host ${host} login`,
+    );
+  }
+  return found.authorization;
+}
+
+/**
+ * The host a profile's saved credentials belong to: the one `login` checked them against, or, for a
+ * file written before login kept it, the profile's host, else the default host.
+ */
+export function boundHost(profile: Profile): string {
+  return parseHost(profile.loginHost ?? profile.host ?? DEFAULT_HOST, 'the configured host');
+}
+
+/** Called before the profile's host changes: its saved credentials stay with the host they belong to. */
+export function keepBinding(profile: Profile): void {
+  if (profile.user && profile.apikey && profile.loginHost === undefined) profile.loginHost = boundHost(profile);
 }
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
@@ -44,23 +104,64 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
   return undefined;
 }
 
-/** Finds credentials in order: the environment, then each further source. */
-export function lookupCredentials(env: NodeJS.ProcessEnv, further: CredentialSource[] = []): Credentials | undefined {
-  const found = fromEnvironment(env);
-  if (found) return found;
-  for (const source of further) {
-    const c = source();
-    if (c) return c;
+function fromProfile({ name, profile, file }: SavedProfile): Credentials | undefined {
+  if (!profile.user || !profile.apikey) return undefined;
+  return {
+    authorization: basic(profile.user, profile.apikey),
+    user: profile.user,
+    source: `profile ${name} (${file})`,
+    host: boundHost(profile),
+    profile: name,
+  };
+}
+
+// --- ~/.docker/config.json ----------------------------------------------------------------------
+
+const DOCKER_INDEX = 'https://index.docker.io/v1/';
+
+function dockerConfigPath(env: NodeJS.ProcessEnv): string {
+  return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+}
+
+interface DockerConfig {
+  auths?: Record<string, { auth?: string }>;
+  credsStore?: string;
+}
+
+function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefined {
+  const path = dockerConfigPath(env);
+  const value = readJsonFile(path) as DockerConfig | undefined;
+  if (value === undefined) return undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw unreadable(path, 'expected a JSON object');
+  const auth = value.auths?.[DOCKER_INDEX]?.auth;
+  if (typeof auth === 'string' && auth !== '') {
+    if (!/^[A-Za-z0-9+/]+=*$/.test(auth.trim())) throw unreadable(path, `the auth of ${DOCKER_INDEX} is not base64`);
+    const authorization = `Basic ${auth.trim()}`;
+    return { authorization, user: userOf(authorization), source: `${path} (auths)` };
+  }
+  if (typeof value.credsStore === 'string' && /^[A-Za-z0-9_.-]+$/.test(value.credsStore)) {
+    return fromHelper(value.credsStore, env);
   }
   return undefined;
 }
 
-export function requireCredentials(found: Credentials | undefined): Credentials {
-  if (!found) {
-    throw new AuthError(
-      'no credentials found',
-      "Run 'trigger login', or set DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY (or DOCKERCLOUD_AUTH).",
-    );
+function fromHelper(store: string, env: NodeJS.ProcessEnv): Credentials | undefined {
+  const helper = `docker-credential-${store}`;
+  // Loaded here, not at start-up: most runs never reach a credential helper.
+  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const run = spawnSync(helper, ['get'], { input: DOCKER_INDEX, env, encoding: 'utf8', timeout: 30_000 });
+  if (run.error) {
+    const code = (run.error as NodeJS.ErrnoException).code;
+    throw new AuthError(`cannot run the docker credential helper ${helper}: ${code === 'ENOENT' ? 'not found on PATH' : code}`);
   }
-  return found;
+  // Helpers answer "credentials not found in native keychain" with a non-zero status.
+  if (run.status !== 0) return undefined;
+  let parsed: { Username?: unknown; Secret?: unknown };
+  try {
+    parsed = JSON.parse(run.stdout);
+  } catch {
+    throw new AuthError(`the docker credential helper ${helper} gave an answer that is not JSON`);
+  }
+  if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string' || parsed.Username === '') return undefined;
+  return { authorization: basic(parsed.Username, parsed.Secret), user: parsed.Username, source: helper };
 }

@@ -23,7 +23,9 @@ export function parseHost(value: string, from = '--host'): string {
     throw new UsageError(`${from} must be an http(s) URL such as https://cloud.docker.com/, not '${safe(value)}'`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${from} must be an http(s) URL, not a ${url.protocol.replace(':', '')} URL`);
+    // In 'alice:secret@host' the scheme is the user name.
+    const scheme = value.includes('@') ? 'another' : `a ${url.protocol.replace(':', '')}`;
+    throw new UsageError(`${from} must be an http(s) URL, not ${scheme} URL`);
   }
   if (url.username || url.password) {
     throw new UsageError(`${from} must not carry credentials; use 'trigger login' or DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY`);
@@ -53,9 +55,14 @@ export function parseBoolean(value: string, from: string): boolean {
   throw new UsageError(`${from} must be true or false, not '${safe(value)}'`);
 }
 
-/** A value fit to repeat in an error: no control characters, no password in a URL. */
+/**
+ * A value fit to repeat in an error: no control characters, and nothing of what may be a URL's user
+ * and password, parsable or not: all between the scheme and the last '@' is left out.
+ */
 function safe(value: string): string {
-  return withoutControlChars(value, '?').replace(/\/\/[^/@]*@/, '//***@').slice(0, 100);
+  const at = value.lastIndexOf('@');
+  const shown = at < 0 ? value : `${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
+  return withoutControlChars(shown, '?').slice(0, 100);
 }
 
 interface SettingInputs {

@@ -1,6 +1,8 @@
-import { checkProfileName, DEFAULT_PROFILE, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { updateConfig, type Profile } from '../config/file.js';
+import { checkProfileName, DEFAULT_PROFILE, profileToChange, type Profile } from '../config/file.js';
+import { keepBinding } from '../credentials.js';
+import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
 
@@ -13,16 +15,18 @@ const KEYS: Record<string, (value: string) => Partial<Profile>> = {
 };
 
 function checkKey(key: string): void {
-  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${key}': use one of ${Object.keys(KEYS).join(', ')}`);
+  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${safeText(key)}': use one of ${Object.keys(KEYS).join(', ')}`);
 }
 
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
   checkKey(key);
   const change = KEYS[key]!(value);
   const profile = ctx.profileName();
-  await updateConfig(ctx.env, (data) => {
-    data.profiles ??= {};
-    Object.assign((data.profiles[profile] ??= {}), change);
+  await ctx.updateConfig((data) => {
+    const p = profileToChange(data, profile);
+    // A new host does not take the saved credentials with it.
+    if (key === 'host') keepBinding(p);
+    Object.assign(p, change);
   });
   ctx.io.stdout.write(`Set ${key} of profile ${profile}\n`);
 }
@@ -30,22 +34,24 @@ export async function runConfigSet(key: string, value: string, ctx: Context): Pr
 export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
   checkKey(key);
   const profile = ctx.profileName();
-  await updateConfig(ctx.env, (data) => {
-    delete data.profiles?.[profile]?.[key as keyof Profile];
+  await ctx.updateConfig((data) => {
+    if (!data.profiles || !Object.hasOwn(data.profiles, profile)) return;
+    const p = data.profiles[profile]!;
+    if (key === 'host') keepBinding(p);
+    delete p[key as keyof Profile];
   });
   ctx.io.stdout.write(`Unset ${key} of profile ${profile}\n`);
 }
 
 export async function runConfigUse(name: string, ctx: Context): Promise<void> {
   checkProfileName(name);
-  const known = Object.keys(ctx.config().data.profiles ?? {});
-  if (name !== DEFAULT_PROFILE && !known.includes(name)) {
+  if (name !== DEFAULT_PROFILE && !Object.hasOwn(ctx.config().data.profiles ?? {}, name)) {
     throw new NotFoundError(
       `no profile named '${name}'`,
       `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,
     );
   }
-  await updateConfig(ctx.env, (data) => {
+  await ctx.updateConfig((data) => {
     data.currentProfile = name;
   });
   ctx.io.stdout.write(`Using profile ${name}\n`);
@@ -65,6 +71,8 @@ export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Pro
     user: credentials?.user ?? null,
     credentials: credentials ? credentials.source : null,
     secret: credentials ? '********' : null,
+    // The one host saved credentials go to; null for the others, which go to the host in effect.
+    credentials_host: credentials?.host ?? null,
     config_file: loaded.path,
   };
   if (opts.json) return printJson(ctx.io, shown);
@@ -77,8 +85,11 @@ export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Pro
     ['Insecure', String(shown.insecure)],
     ['User', shown.user ?? '(unknown)'],
     ['Credentials', shown.credentials ? `${shown.credentials}, secret ${shown.secret}` : "none: run 'trigger login'"],
-    ['Config file', shown.config_file],
   ];
+  if (shown.credentials_host) {
+    rows.push(['Saved for', shown.credentials_host === shown.host ? shown.credentials_host : `${shown.credentials_host}, not the host in effect`]);
+  }
+  rows.push(['Config file', shown.config_file]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  ctx.io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}`).join('\n') + '\n');
+  ctx.io.stdout.write(rows.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${safeText(v)}`).join('\n') + '\n');
 }

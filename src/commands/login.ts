@@ -1,7 +1,7 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
-import { updateConfig } from '../config/file.js';
+import { profileOf, profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
@@ -43,12 +43,13 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     await probe.close();
   }
 
-  await updateConfig(ctx.env, (data) => {
-    data.profiles ??= {};
-    const p = (data.profiles[profile] ??= {});
+  await ctx.updateConfig((data) => {
+    const p = profileToChange(data, profile);
     p.user = user;
     p.apikey = apikey;
-    // The credentials were checked against this host; they are kept with it, wherever it came from.
+    // The credentials were checked against this host: they are sent to it alone.
+    p.loginHost = settings.host;
+    // And it becomes the profile's host, wherever it came from.
     if (settings.host !== DEFAULT_HOST || p.host !== undefined) p.host = settings.host;
     if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
   });
@@ -62,12 +63,11 @@ export async function runLogout(ctx: Context): Promise<void> {
     ctx.io.stdout.write(`Not logged in (profile ${profile})\n`);
     return;
   }
-  await updateConfig(ctx.env, (data) => {
-    const stored = data.profiles?.[profile];
-    if (stored) {
-      delete stored.user;
-      delete stored.apikey;
-    }
+  await ctx.updateConfig((data) => {
+    const stored = profileOf(data, profile);
+    delete stored.user;
+    delete stored.apikey;
+    delete stored.loginHost;
   });
   ctx.io.stdout.write(`Removed the credentials of profile ${profile}\n`);
 }

@@ -1,10 +1,14 @@
-// The config file: where it lives, reading it (plain JSON, fast), and writing it through conf
-// (atomic: a temporary file renamed over the old one; file 0600 in a 0700 folder).
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+// The config file: where it lives, its rules (its shape, profile names, the current profile), reading
+// it (plain JSON, fast, regular files only), and changing it: one run at a time, under a lock file
+// next to it, each change written through conf (atomic: a temporary file renamed over the old one;
+// file 0600 in a 0700 folder).
+import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FileError } from '../errors.js';
-import { MAX_TIMEOUT_S } from '../settings.js';
+import { NAMESPACE_RE } from '../api/paths.js';
+import { FileError, UsageError } from '../errors.js';
+import { safeText } from '../io.js';
+import { MAX_TIMEOUT_S, parseHost } from '../settings.js';
 
 export interface Profile {
   host?: string;
@@ -13,14 +17,51 @@ export interface Profile {
   insecure?: boolean;
   user?: string;
   apikey?: string;
+  /** The host `login` checked user and apikey against: the only one they are sent to. */
+  loginHost?: string;
 }
 
-interface ConfigData {
+export interface ConfigData {
   currentProfile?: string;
+  /** Without a prototype, as each profile: a profile may be named `constructor` or `toString`. */
   profiles?: Record<string, Profile>;
 }
 
+export const DEFAULT_PROFILE = 'default';
+
+/** Profile names follow the API's rule for namespaces (so `__proto__` is not one). */
+function isProfileName(name: string): boolean {
+  return NAMESPACE_RE.test(name);
+}
+
+export function checkProfileName(name: string): string {
+  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${safeText(name.slice(0, 64))}': use letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
+/** The profile in use: the one given (--profile, TRIGGER_PROFILE), else the one `config use` chose, else 'default'. */
+export function activeProfile(given: string | undefined, data: () => ConfigData): string {
+  if (given !== undefined) return checkProfileName(given);
+  return data().currentProfile ?? DEFAULT_PROFILE;
+}
+
+/** The saved settings of a profile; empty when it has none. */
+export function profileOf(data: ConfigData, name: string): Profile {
+  return (data.profiles && Object.hasOwn(data.profiles, name) ? data.profiles[name] : undefined) ?? {};
+}
+
+/** The profile to change, made when it does not exist yet. */
+export function profileToChange(data: ConfigData, name: string): Profile {
+  data.profiles ??= Object.create(null) as Record<string, Profile>;
+  if (!Object.hasOwn(data.profiles, name)) data.profiles[name] = Object.create(null) as Profile;
+  return data.profiles[name]!;
+}
+
+// --- where it is, and reading it ----------------------------------------------------------------
+
 const CONFIG_NAME = 'config';
+/** The most read from a config file: they hold a few profiles. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 /** TRIGGER_CONFIG_DIR, else the XDG config folder: $XDG_CONFIG_HOME/trigger or ~/.config/trigger. */
 function configDir(env: NodeJS.ProcessEnv): string {
@@ -33,9 +74,10 @@ function configPath(env: NodeJS.ProcessEnv): string {
   return join(configDir(env), `${CONFIG_NAME}.json`);
 }
 
+/** A file (this one, docker's config.json) that cannot be used; what it holds is never repeated. */
 export function unreadable(path: string, reason: string): FileError {
   return new FileError(
-    `cannot read config file ${path}: ${reason}`,
+    `cannot read config file ${safeText(path)}: ${safeText(reason)}`,
     'Fix the file or remove it; it is left as it is.',
   );
 }
@@ -47,43 +89,98 @@ function describe(err: unknown): string {
   return ((err as Error).message ?? String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }
 
-/** Reads and checks a JSON file; undefined when it does not exist. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
+/** JSON.parse's complaint, without the excerpt of the text it quotes (which may hold a secret). */
+function jsonComplaint(err: unknown): string {
+  return String((err as Error).message).replace(/,\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').slice(0, 200);
+}
+
+/**
+ * The text of a file that must be a regular file of at most 1 MiB; undefined when it does not
+ * exist. It is opened without blocking and checked before it is read, so a FIFO or a device neither
+ * hangs the run nor fills its memory.
+ */
+function readSmallFile(path: string): string | undefined {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadable(path, describe(err));
   }
   try {
-    return JSON.parse(text);
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw unreadable(path, 'it is a folder');
+    if (!stat.isFile()) throw unreadable(path, 'it is not a regular file');
+    const tooLarge = (): never => {
+      throw unreadable(path, 'it is larger than 1 MiB');
+    };
+    if (stat.size > MAX_FILE_BYTES) tooLarge();
+    // Read to the end, not to the size it had: it may have grown since.
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    if (length > MAX_FILE_BYTES) tooLarge();
+    return buffer.toString('utf8', 0, length);
   } catch (err) {
-    throw unreadable(path, `not valid JSON (${describe(err)})`);
+    if (err instanceof FileError) throw err;
+    throw unreadable(path, describe(err));
+  } finally {
+    closeSync(fd);
   }
 }
 
+/** Reads and checks a JSON file; undefined when it does not exist. */
+export function readJsonFile(path: string): unknown {
+  const text = readSmallFile(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw unreadable(path, `not valid JSON (${jsonComplaint(err)})`);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Checks what was read, and takes the prototype off the objects whose keys are names given by users. */
 function checkShape(path: string, value: unknown): ConfigData {
   const fail = (why: string): never => {
     throw unreadable(path, why);
   };
-  if (!value || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object');
-  const data = value as ConfigData;
-  if (data.currentProfile !== undefined && typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
+  if (!isObject(value)) return fail('expected a JSON object');
+  const data = Object.setPrototypeOf(value, null) as ConfigData;
+  if (data.currentProfile !== undefined) {
+    if (typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
+    if (!isProfileName(data.currentProfile!)) fail('"currentProfile" is not a profile name');
+  }
   if (data.profiles !== undefined) {
-    if (!data.profiles || typeof data.profiles !== 'object' || Array.isArray(data.profiles)) fail('"profiles" is not an object');
-    for (const [name, p] of Object.entries(data.profiles!)) {
-      if (!p || typeof p !== 'object' || Array.isArray(p)) fail(`profile "${name}" is not an object`);
-      for (const key of ['host', 'namespace', 'user', 'apikey'] as const) {
-        if (p[key] !== undefined && typeof p[key] !== 'string') fail(`"${key}" of profile "${name}" is not a string`);
+    if (!isObject(data.profiles)) fail('"profiles" is not an object');
+    Object.setPrototypeOf(data.profiles, null);
+    for (const [key, value] of Object.entries(data.profiles!)) {
+      const name = key.slice(0, 64);
+      if (!isObject(value)) return fail(`profile "${name}" is not an object`);
+      const p = Object.setPrototypeOf(value, null) as Profile;
+      for (const field of ['host', 'namespace', 'user', 'apikey', 'loginHost'] as const) {
+        if (p[field] !== undefined && typeof p[field] !== 'string') fail(`"${field}" of profile "${name}" is not a string`);
       }
       if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
         fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
       }
       if (p.insecure !== undefined && typeof p.insecure !== 'boolean') fail(`"insecure" of profile "${name}" is not true or false`);
+      if (p.loginHost !== undefined && !isHost(p.loginHost)) fail(`"loginHost" of profile "${name}" is not the URL of an http(s) host`);
     }
   }
   return data;
+}
+
+function isHost(value: string): boolean {
+  try {
+    parseHost(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface LoadedConfig {
@@ -94,19 +191,91 @@ export interface LoadedConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
-  const path = configPath(env);
+  return readConfig(configPath(env));
+}
+
+function readConfig(path: string): LoadedConfig {
   const value = readJsonFile(path);
   if (value === undefined) return { path, data: {} };
   const data = checkShape(path, value);
   let warning: string | undefined;
   try {
     if ((statSync(path).mode & 0o077) !== 0) {
-      warning = `config file ${path} can be read by other users; run 'chmod 600 ${path}'`;
+      warning = `config file ${safeText(path)} can be read by other users; run 'chmod 600 ${safeText(path)}'`;
     }
   } catch {
     // it was just read; a race with its removal changes nothing here
   }
   return { path, data, warning };
+}
+
+// --- changing it --------------------------------------------------------------------------------
+
+/** How long a run waits for another one to finish changing the file. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock this old was left by a run that hangs: a change takes milliseconds. */
+const LOCK_STALE_MS = 30_000;
+
+export interface UpdateOptions {
+  /** How long to wait for the lock, in ms (10 s). */
+  lockWaitMs?: number;
+}
+
+/**
+ * Applies `change` to the current contents and saves the result atomically. The file is read,
+ * changed and written under its lock, so that runs changing it at the same time each see the
+ * others' changes. A file that cannot be read is never overwritten: the error comes before any write.
+ */
+export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void, opts: UpdateOptions = {}): Promise<ConfigData> {
+  const path = configPath(env);
+  const writeError = (err: unknown): FileError =>
+    err instanceof FileError ? err : new FileError(`cannot write config file ${safeText(path)}: ${safeText(describe(err))}`);
+  try {
+    prepareFolder(dirname(path));
+  } catch (err) {
+    throw writeError(err);
+  }
+  const { default: Conf } = await import('conf');
+  const lock = await takeLock(`${path}.lock`, path, opts.lockWaitMs ?? LOCK_WAIT_MS);
+  try {
+    const { data } = readConfig(path);
+    change(data);
+    try {
+      lock.check();
+      const store = new Conf<ConfigData>({
+        cwd: dirname(path),
+        configName: CONFIG_NAME,
+        projectName: 'trigger',
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+      });
+      store.store = data;
+      chmodSync(path, 0o600);
+    } catch (err) {
+      throw writeError(err);
+    }
+    return data;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Makes the folder when it is missing and keeps it 0700. What is there already is looked at first
+ * (lstat): a symlink or a file is refused, never changed, so no chmod reaches what a link points to.
+ */
+function prepareFolder(dir: string): void {
+  makeDir(dir);
+  const stat = lstatSync(dir);
+  const refuse = (what: string): never => {
+    throw new FileError(
+      `config folder ${safeText(dir)} ${what}`,
+      'The config file is kept in a folder of its own: set TRIGGER_CONFIG_DIR to one, or make this path one.',
+    );
+  };
+  if (stat.isSymbolicLink()) refuse('is a symlink');
+  if (!stat.isDirectory()) refuse('is not a folder');
+  chmodSync(dir, 0o700);
 }
 
 /**
@@ -125,31 +294,137 @@ function makeDir(dir: string): void {
   }
 }
 
+interface Lock {
+  /** Throws when the lock was taken over (its run was thought gone): nothing may be written then. */
+  check(): void;
+  release(): void;
+}
+
+/** What a lock file said when it was looked at, to take it over only if it is still the same. */
+interface SeenLock {
+  text: string;
+  ino: number;
+  mtimeMs: number;
+}
+
 /**
- * Applies `change` to the current contents and saves the result atomically. A file that cannot be
- * read is never overwritten: the error comes before any write.
+ * Takes the lock file: made exclusively, holding the pid, the machine and the time. Another run's
+ * lock is waited for, with backoff, up to `waitMs`; one whose run is gone (its process ended, on
+ * this machine) or that is older than LOCK_STALE_MS is taken over.
  */
-export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void): Promise<ConfigData> {
-  const { path, data } = loadConfig(env);
-  const next = structuredClone(data);
-  change(next);
-  const dir = dirname(path);
-  try {
-    makeDir(dir);
-    chmodSync(dir, 0o700);
-    const { default: Conf } = await import('conf');
-    const store = new Conf<ConfigData>({
-      cwd: dir,
-      configName: CONFIG_NAME,
-      projectName: 'trigger',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-    });
-    store.store = next;
-    chmodSync(path, 0o600);
-  } catch (err) {
-    if (err instanceof FileError) throw err;
-    throw new FileError(`cannot write config file ${path}: ${describe(err)}`);
+async function takeLock(lockPath: string, configFile: string, waitMs: number): Promise<Lock> {
+  const text = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
+  const deadline = Date.now() + waitMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      writeFileSync(lockPath, text, { flag: 'wx', mode: 0o600 });
+      return heldLock(lockPath, configFile, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
+      }
+    }
+    const seen = lookAtLock(lockPath);
+    if (seen !== undefined && isStale(seen)) {
+      takeOver(lockPath, seen);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      const holder = seen && lockHolder(seen.text);
+      throw new FileError(
+        `cannot change config file ${safeText(configFile)}: another run of trigger${holder ? ` (process ${holder.pid})` : ''} holds its lock file ${safeText(lockPath)}`,
+        `Try again; if no other trigger is running, remove ${safeText(lockPath)}.`,
+      );
+    }
+    // Gone already: try again at once.
+    if (seen === undefined) continue;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, delay * (0.5 + Math.random()))));
   }
-  return next;
+}
+
+function heldLock(lockPath: string, configFile: string, text: string): Lock {
+  const held = (): boolean => lookAtLock(lockPath)?.text === text;
+  return {
+    check() {
+      if (!held()) throw new FileError(`cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`);
+    },
+    release() {
+      try {
+        if (held()) unlinkSync(lockPath);
+      } catch {
+        // left behind, it is taken over as soon as this process has ended
+      }
+    },
+  };
+}
+
+function lookAtLock(path: string): SeenLock | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(`cannot read the lock file ${safeText(path)}: ${safeText(describe(err))}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    const buffer = Buffer.alloc(512);
+    const length = stat.isFile() ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
+    return { text: buffer.toString('utf8', 0, length), ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lockHolder(text: string): { pid: number; host: string } | undefined {
+  try {
+    const { pid, host } = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    return Number.isSafeInteger(pid) && (pid as number) > 0 && typeof host === 'string' ? { pid: pid as number, host } : undefined;
+  } catch {
+    // being written, or not ours: its age tells
+    return undefined;
+  }
+}
+
+function isStale(seen: SeenLock): boolean {
+  if (Math.abs(Date.now() - seen.mtimeMs) > LOCK_STALE_MS) return true;
+  const holder = lockHolder(seen.text);
+  return holder !== undefined && holder.host === hostname() && !processExists(holder.pid);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes a stale lock. It is renamed aside first, then looked at: of several runs that found the
+ * same stale lock, only one moves it, and a lock taken in the meantime is put back, not removed.
+ */
+function takeOver(lockPath: string, seen: SeenLock): void {
+  const aside = `${lockPath}.${process.pid}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
+  }
+  const moved = lookAtLock(aside);
+  if (moved && (moved.text !== seen.text || moved.ino !== seen.ino)) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // another run took the lock meanwhile; the one moved finds out before it writes
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch (err) {
+    throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
+  }
 }
