@@ -61,9 +61,9 @@ rmSync('dist', { recursive: true, force: true });
 
 // Render the help screens with commander once, from the real definitions, to bake them in.
 const helpRenderer = 'dist/help-render.mjs';
-await build({ ...common, format: 'esm', banner: esmRequire, entryPoints: ['src/help.ts'], outfile: helpRenderer });
-const { renderHelpTexts } = await import(pathToFileURL(helpRenderer).href);
-const helpTexts = renderHelpTexts();
+await build({ ...common, format: 'esm', banner: esmRequire, entryPoints: ['src/help-texts.ts'], outfile: helpRenderer });
+const { renderHelpIndex } = await import(pathToFileURL(helpRenderer).href);
+const helpIndex = renderHelpIndex();
 rmSync(helpRenderer);
 
 const builds = await Promise.all([
@@ -73,7 +73,7 @@ const builds = await Promise.all([
     minify: true,
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/trigger.cjs',
-    define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpTexts) },
+    define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpIndex) },
   }),
   build({
     ...common,

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { loadBundle, type LoadedBundle } from './code-cache.js';
-import { helpKey, type HelpTexts } from './help-request.js';
+import { helpRequest, type HelpIndex } from './help.js';
 import { VERSION } from './version.js';
 
-declare const TRIGGER_HELP: HelpTexts | undefined;
+declare const TRIGGER_HELP: HelpIndex | undefined;
 
 // A reader that goes away (`trigger list web | head -1`) is not an error: what is left to print is
 // dropped, and the exit code still says how the command went.
@@ -29,8 +29,9 @@ function exitWhenWritten(code: number): void {
 }
 
 const args = process.argv.slice(2);
-const key = helpKey(args);
-const help = key !== undefined && typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP[key] : undefined;
+const baked = typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP : undefined;
+const asked = baked && helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue));
+const help = asked?.known ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(`${VERSION}\n`);

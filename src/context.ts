@@ -2,6 +2,7 @@
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
+import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { wantsColor, type IO } from './io.js';
@@ -9,17 +10,6 @@ import { resolveSettings, type Settings } from './settings.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
-
-export interface GlobalOptions {
-  host?: string;
-  namespace?: string;
-  profile?: string;
-  color?: boolean;
-  debug?: boolean;
-  timeout?: string;
-  retry?: boolean;
-  insecure?: boolean;
-}
 
 export interface ContextDeps {
   io: IO;
@@ -35,7 +25,7 @@ export interface ContextDeps {
 export class Context {
   readonly io: IO;
   readonly env: NodeJS.ProcessEnv;
-  globals: GlobalOptions = {};
+  globals: Partial<GlobalOptions> = {};
   /** The command being run ('list', 'config set'), once parsed. */
   command?: string;
   private client?: ApiClient;

@@ -11,6 +11,30 @@ import { printJson } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 import { readBytes } from '../prompt.js';
+import { examples } from '../help.js';
+import type { Program } from '../program.js';
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('call')
+    .description('Call a trigger: redeploy or scale up its service')
+    .usage('[options] <service> <trigger> | <trigger-url>')
+    .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
+    .argument('[trigger]', 'trigger UUID, UUID prefix or name')
+    .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
+    .option('--data <body>', 'body to send: text, @file, or - for standard input')
+    .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
+    .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
+    .option('--json', 'print the status, action URI and body as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'trigger call web deploy-hook',
+        "trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data '{\"ref\":\"main\"}'",
+      ]),
+    )
+    .action((first, second, opts) => runCall(first, second, opts, ctx));
+}
 
 export interface CallOptions {
   scale?: string;

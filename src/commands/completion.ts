@@ -1,7 +1,23 @@
 // Shell completion scripts, generated from the command definitions so they never drift from them.
-import type { Command, Option } from 'commander';
+import type { Command, Option, OptionValues } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { examples } from '../help.js';
+import type { Program } from '../program.js';
+
+type AnyCommand = Command<unknown[], OptionValues, OptionValues>;
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('completion')
+    .description('Print a shell completion script for bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples(['source <(trigger completion bash)     # in ~/.bashrc', 'trigger completion fish > ~/.config/fish/completions/trigger.fish']),
+    )
+    .action((shell) => runCompletion(shell, program, ctx));
+}
 
 interface Spec {
   name: string;
@@ -12,7 +28,7 @@ interface Spec {
 
 const flagsOf = (options: readonly Option[]): string[] => options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
 
-function specOf(cmd: Command, globals: string[]): Spec {
+function specOf(cmd: AnyCommand, globals: string[]): Spec {
   return {
     name: cmd.name(),
     names: [cmd.name(), ...cmd.aliases()],
@@ -22,7 +38,7 @@ function specOf(cmd: Command, globals: string[]): Spec {
 }
 
 /** Every option, of any command, that takes a value: the word after it is that value, not a command. */
-function valueFlags(cmd: Command): string[] {
+function valueFlags(cmd: AnyCommand): string[] {
   return [...new Set([...flagsOf(cmd.options.filter((o) => o.required || o.optional)), ...cmd.commands.flatMap(valueFlags)])];
 }
 
@@ -97,7 +113,7 @@ function fish(root: Spec): string {
 
 const SHELLS = { bash, zsh, fish } as const;
 
-export function runCompletion(shell: string, program: Command, ctx: Context): void {
+export function runCompletion(shell: string, program: AnyCommand, ctx: Context): void {
   const render = SHELLS[shell as keyof typeof SHELLS];
   if (!render) throw new UsageError(`unknown shell '${shell}': use bash, zsh or fish`);
   ctx.io.stdout.write(render(specOf(program, flagsOf(program.options)), valueFlags(program)));

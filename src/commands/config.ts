@@ -5,6 +5,41 @@ import { keepBinding } from '../credentials.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
+import { examples } from '../help.js';
+import type { Program } from '../program.js';
+
+/** `config` groups its subcommands; alone, it shows its help. */
+export function register(program: Program, ctx: Context): void {
+  const config = program
+    .command('config')
+    .description('Show or change the settings of the profile')
+    .addHelpText('after', examples(['trigger config show', 'trigger config set host http://127.0.0.1:8080/']));
+  config
+    .command('show')
+    .description('Show the effective settings and where the credentials come from')
+    .option('--json', 'print the settings as JSON')
+    .addHelpText('after', examples(['trigger config show', 'trigger config show --json']))
+    .action((opts) => runConfigShow(opts, ctx));
+  config
+    .command('set')
+    .description('Set host, namespace, timeout or insecure in the profile')
+    .argument('<key>', 'host, namespace, timeout or insecure')
+    .argument('<value>', 'the new value')
+    .addHelpText('after', examples(['trigger config set host http://127.0.0.1:8080/', 'trigger --profile work config set namespace acme']))
+    .action((key, value) => runConfigSet(key, value, ctx));
+  config
+    .command('unset')
+    .description('Remove a setting from the profile')
+    .argument('<key>', 'host, namespace, timeout or insecure')
+    .addHelpText('after', examples(['trigger config unset namespace']))
+    .action((key) => runConfigUnset(key, ctx));
+  config
+    .command('use')
+    .description('Make a profile the default one')
+    .argument('<profile>', 'name of the profile')
+    .addHelpText('after', examples(['trigger config use staging']))
+    .action((name) => runConfigUse(name, ctx));
+}
 
 /** The settings `config set` knows, each with its check. */
 const KEYS: Record<string, (value: string) => Partial<Profile>> = {

@@ -4,6 +4,23 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
+import { examples, SERVICE_ARG } from '../help.js';
+import { FORMAT_HELP } from '../output/render.js';
+import type { Program } from '../program.js';
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('create')
+    .description('Create a trigger for a service')
+    .argument('<service>', SERVICE_ARG)
+    .option('-n, --name <name>', 'name of the trigger')
+    .option('-o, --operation <operation>', 'REDEPLOY or SCALEUP (default: REDEPLOY)')
+    .option('-q, --quiet', "print the new trigger's UUID only")
+    .option('--json', 'print the new trigger as JSON')
+    .option('--format <template>', FORMAT_HELP)
+    .addHelpText('after', examples(['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q']))
+    .action((service, opts) => runCreate(service, opts, ctx));
+}
 
 interface CreateOptions extends OutputFlags {
   name?: string;

@@ -4,6 +4,24 @@ import type { Context } from '../context.js';
 import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
+import { examples, SERVICE_ARG } from '../help.js';
+import { FORMAT_HELP } from '../output/render.js';
+import type { Program } from '../program.js';
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('list')
+    .alias('ls')
+    .description('List the triggers of a service, or of every service')
+    .argument('[service]', `${SERVICE_ARG}; every service when left out`)
+    .option('--no-trunc', 'show full UUIDs and never shorten URLs')
+    .option('--no-header', 'leave out the header line')
+    .option('-q, --quiet', 'print full UUIDs only, one per line')
+    .option('--json', 'print the triggers as a JSON array')
+    .option('--format <template>', FORMAT_HELP)
+    .addHelpText('after', examples(['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"]))
+    .action((service, opts) => runList(service, opts, ctx));
+}
 
 export async function runList(serviceId: string | undefined, opts: OutputFlags, ctx: Context): Promise<void> {
   const all = serviceId === undefined;

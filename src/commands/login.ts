@@ -1,10 +1,22 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
 import { AuthError, UsageError } from '../errors.js';
-import { profileOf, profileToChange } from '../config/file.js';
+import { profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
 import { DEFAULT_HOST } from '../settings.js';
+import { examples } from '../help.js';
+import type { Program } from '../program.js';
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('login')
+    .description('Log in: check a user name and API key and save them in the profile')
+    .option('-u, --username <user>', 'user name (asked for when not given)')
+    .option('--password-stdin', 'read the API key from standard input')
+    .addHelpText('after', examples(['trigger login', 'echo "$DOCKERCLOUD_APIKEY" | trigger login --username alice --password-stdin']))
+    .action((opts) => runLogin(opts, ctx));
+}
 
 interface LoginOptions {
   username?: string;
@@ -54,20 +66,4 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
   });
   io.stdout.write(`Logged in as ${user} at ${settings.host} (profile ${profile})\n`);
-}
-
-export async function runLogout(ctx: Context): Promise<void> {
-  const profile = ctx.profileName();
-  const p = ctx.profile();
-  if (!p.user && !p.apikey) {
-    ctx.io.stdout.write(`Not logged in (profile ${profile})\n`);
-    return;
-  }
-  await ctx.updateConfig((data) => {
-    const stored = profileOf(data, profile);
-    delete stored.user;
-    delete stored.apikey;
-    delete stored.loginHost;
-  });
-  ctx.io.stdout.write(`Removed the credentials of profile ${profile}\n`);
 }

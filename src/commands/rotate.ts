@@ -3,6 +3,22 @@ import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
+import { examples, SERVICE_ARG } from '../help.js';
+import { FORMAT_HELP } from '../output/render.js';
+import type { Program } from '../program.js';
+
+export function register(program: Program, ctx: Context): void {
+  program
+    .command('rotate')
+    .description('Replace a leaked trigger: create a new one like it, then remove the old one')
+    .argument('<service>', SERVICE_ARG)
+    .argument('<trigger>', 'trigger UUID, UUID prefix or name')
+    .option('-q, --quiet', "print the new trigger's UUID only")
+    .option('--json', 'print the new trigger as JSON')
+    .option('--format <template>', FORMAT_HELP)
+    .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"']))
+    .action((service, trigger, opts) => runRotate(service, trigger, opts, ctx));
+}
 
 /**
  * Replaces a leaked trigger: creates one with the same name and operation, then removes the old one.

@@ -22,6 +22,9 @@ export interface OutputFlags {
 /** A trigger as printed: the API's object, with its service when several services are listed. */
 type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
 
+/** The help of every command's --format option. */
+export const FORMAT_HELP = "Go-style template per trigger: {{.uuid}}, {{.name}}, {{json .}}; 'table ' prefix for columns";
+
 export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
 export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid'] as const;
 
