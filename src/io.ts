@@ -1,5 +1,7 @@
-// The streams a command writes to, and the decisions that depend on the terminal.
+// The streams a command writes to, the decisions that depend on the terminal, and the neutraliser of
+// text that others chose.
 import type { Readable, Writable } from 'node:stream';
+import { jsonText } from './output/json.js';
 
 export interface IO {
   stdout: Writable;
@@ -43,7 +45,6 @@ export function processIO(): IO {
   };
 }
 
-/** Removes control characters (terminal escapes among them) from text the server chose. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
@@ -57,7 +58,19 @@ export function withoutControlChars(text: string, replacement = '\uFFFD'): strin
   return CONTROL.test(text) ? text.replace(CONTROLS, replacement) : text;
 }
 
-export function safeText(value: unknown): string {
-  return withoutControlChars(String(value ?? ''));
+/**
+ * A field of an answer as text: a string as it is; anything else (null, a number, an object) as its
+ * JSON text; a missing one as nothing.
+ */
+export function fieldText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : jsonText(value);
 }
 
+/**
+ * The neutraliser of every message and table cell that can hold text the server (or a file) chose:
+ * the field's text with every control character replaced, so it cannot move the cursor, retitle
+ * the terminal or start a new line.
+ */
+export function safeText(value: unknown): string {
+  return withoutControlChars(fieldText(value));
+}

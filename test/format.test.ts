@@ -63,8 +63,9 @@ describe('parseTemplate and renderParts', () => {
     expect(render('a\\\\tb')).toBe('a\\tb');
   });
 
-  it('missing and null values print as nothing; objects as JSON', () => {
-    expect(render('<{{.name}}>', { uuid: 'x', name: null })).toBe('<>');
+  it('missing values print as nothing; null, numbers and objects as their JSON text', () => {
+    expect(render('<{{.name}}>', { uuid: 'x', name: null })).toBe('<null>');
+    expect(render('<{{.name}}>', { uuid: 'x', name: 42 })).toBe('<42>');
     expect(render('<{{.name}}>', { uuid: 'x' })).toBe('<>');
     expect(render('{{json .name}}', { uuid: 'x' })).toBe('null');
     expect(render('{{.name}}', { uuid: 'x', name: { a: 1 } })).toBe('{"a":1}');

@@ -93,10 +93,10 @@ export async function runCall(first: string, second: string | undefined, opts: C
     const service = await resolveService(api, first);
     const trigger = (await resolveTrigger(api, service, second!)) as Trigger;
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
-      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${trigger.operation} trigger`);
+      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
     }
-    url = new URL(trigger.url || triggerCallPath(service.uuid, trigger.uuid), api.host);
-    what = `${safeText(trigger.name)} (${trigger.operation}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
+    url = new URL(typeof trigger.url === 'string' && trigger.url ? trigger.url : triggerCallPath(service.uuid, trigger.uuid), api.host);
+    what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
   }
   if (scale !== undefined) url = new URL(`${scale}/`, url);
   if (opts.wait) api.checkCredentials();

@@ -2,6 +2,7 @@
 // \t and \n escapes, and a `table ` prefix for aligned columns with a header.
 import { UsageError } from '../errors.js';
 import { safeText } from '../io.js';
+import { jsonText } from './json.js';
 
 type Part = { text: string } | { field: string; json: boolean } | { whole: true };
 
@@ -75,14 +76,8 @@ export function parseTemplate(source: string, fields: readonly string[]): Templa
   return { table, columns, headers: columns.map(headerOf) };
 }
 
-/** A field's text; control characters the server put in it are neutralised (JSON escapes its own). */
-function valueText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : safeText(value);
-}
-
 export function renderParts(parts: Part[], object: Record<string, unknown>): string {
   return parts
-    .map((p) => ('text' in p ? p.text : 'whole' in p ? JSON.stringify(object) : p.json ? JSON.stringify(object[p.field] ?? null) : valueText(object[p.field])))
+    .map((p) => ('text' in p ? p.text : 'whole' in p ? jsonText(object) : p.json ? jsonText(object[p.field]) : safeText(object[p.field])))
     .join('');
 }
