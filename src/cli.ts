@@ -54,6 +54,7 @@ if (text !== undefined) {
   }
   if (loaded) {
     const { exports, cache } = loaded;
-    void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then(exitWhenWritten);
+    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache };
+    void exports.main(args, deps).then(exitWhenWritten);
   }
 }

@@ -1,8 +1,8 @@
-// The streams a command writes to, the decisions that depend on the terminal, what becomes of a
-// failed write, and the neutraliser of text that others chose.
+// What a run gets from its process: the streams a command writes to, the decisions that depend on the
+// terminal, the signals that interrupt it; and the neutraliser of text that others chose.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { Writable, type Readable } from 'node:stream';
-import { CliError } from './errors.js';
+import { CliError, SIGNAL_EXIT, type Interrupt } from './errors.js';
 import { jsonText } from './output/json.js';
 
 export interface IO {
@@ -73,6 +73,24 @@ export function processIO(): IO {
     },
     color: false,
     columns: out.isTTY ? out.columns : undefined,
+  };
+}
+
+/**
+ * SIGINT and SIGTERM as an AbortSignal, whose reason is the signal's name. Nothing changes until a
+ * command asks for it: until then a signal ends the run as it always did. From then on the first
+ * signal aborts it, and a second one ends the run at once.
+ */
+export function processInterrupts(): () => AbortSignal {
+  let controller: AbortController | undefined;
+  return () => {
+    if (!controller) {
+      const c = (controller = new AbortController());
+      for (const name of Object.keys(SIGNAL_EXIT) as Interrupt[]) {
+        process.on(name, () => (c.signal.aborted ? process.exit(SIGNAL_EXIT[name]) : c.abort(name)));
+      }
+    }
+    return controller.signal;
   };
 }
 

@@ -7,7 +7,7 @@ import { buildProgram, type CommandError } from './program.js';
 import { reportError } from './report.js';
 import { watchOutput } from './io.js';
 
-export { processIO } from './io.js';
+export { processInterrupts, processIO } from './io.js';
 
 function usageFromCommander(err: CommandError): UsageError {
   const message = err.message.replace(/^error:\s*/i, '');

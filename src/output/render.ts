@@ -45,6 +45,22 @@ export function printLines(io: IO, lines: string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Prints values as they come: one per line, or as a JSON array laid out as printJson lays it out. */
+export interface StreamPrinter {
+  add(value: string): void;
+  /** Ends the output (the JSON array is closed), whether or not every value came. */
+  end(): void;
+}
+
+export function streamPrinter(io: IO, json: boolean): StreamPrinter {
+  if (!json) return { add: (value) => void io.stdout.write(`${value}\n`), end: () => {} };
+  let count = 0;
+  return {
+    add: (value) => void io.stdout.write(`${count++ === 0 ? '[' : ','}\n  ${jsonText(value)}`),
+    end: () => void io.stdout.write(count === 0 ? '[]\n' : '\n]\n'),
+  };
+}
+
 /**
  * The row of a trigger: [service,] UUID (cut to 8 unless full), name, operation and absolute call URL.
  * A field that is not a string shows as its JSON text.
