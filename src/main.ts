@@ -5,8 +5,9 @@ import { VERSION } from './version.js';
 import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { buildProgram, type CommandError } from './program.js';
 import { reportError } from './report.js';
+import { watchOutput } from './io.js';
 
-export { processIO } from './io.js';
+export { processInterrupts, processIO } from './io.js';
 
 function usageFromCommander(err: CommandError): UsageError {
   const message = err.message.replace(/^error:\s*/i, '');
@@ -34,6 +35,16 @@ function checkCommand(argv: string[], program: Command): void {
 
 export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
+  const outputFailure = watchOutput(ctx.io.stdout);
+  const code = await run(argv, ctx);
+  // Output that did not reach stdout is lost: a command that did its work still failed.
+  const failure = await outputFailure();
+  if (!failure) return code;
+  reportError(ctx, failure);
+  return code === EXIT.ok ? exitCodeFor(failure) : code;
+}
+
+async function run(argv: string[], ctx: Context): Promise<number> {
   const program = buildProgram(ctx, VERSION);
   try {
     // Like gh and docker: the tool alone shows its help.

@@ -132,7 +132,7 @@ export function buildProgram(ctx: Context, version: string): Command {
     .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
     .argument('[trigger]', 'trigger UUID, UUID prefix or name')
     .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
-    .option('--data <body>', 'body to send: text, @file, or - for standard input')
+    .option('--data <body>', 'body to send, at most 4 MiB: text, @file, or - for standard input')
     .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
     .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
     .option('--json', 'print the status, action URI and body as JSON')
