@@ -1,18 +1,16 @@
 import { join } from 'node:path';
 import { loadBundle, type LoadedBundle } from './code-cache.js';
 import { helpRequest, type HelpIndex } from './help.js';
+import { outputFailure, processStdout } from './io.js';
 import { VERSION } from './version.js';
 
 declare const TRIGGER_HELP: HelpIndex | undefined;
 
-// A reader that goes away (`trigger list web | head -1`) is not an error: what is left to print is
-// dropped, and the exit code still says how the command went.
-const ignoreClosedReader = (stream: NodeJS.WriteStream): void => {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-  });
-};
-ignoreClosedReader(process.stdout);
+// A failed write to stdout is reported by the run (src/main.ts), or below for --help and --version;
+// one to stderr has nowhere to be reported, and the exit code still says how the command went.
+// Without these listeners, either would end the run with a stack trace.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 
 /**
  * Exits as soon as what was written to stdout and stderr has been handed to the system, instead of
@@ -33,12 +31,18 @@ const baked = typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP : undefined;
 const asked = baked && helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue));
 const help = asked?.known ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`${VERSION}\n`);
-} else if (help !== undefined) {
-  process.stdout.write(help);
+const text = args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? `${VERSION}\n` : help;
+if (text !== undefined) {
+  const stdout = processStdout();
+  stdout.on('error', () => {});
+  stdout.write(text, (err) => {
+    const failure = outputFailure(err);
+    if (failure) {
+      process.stderr.write(`Error: ${failure.message}\n`);
+      process.exitCode = 1;
+    }
+  });
 } else {
-  ignoreClosedReader(process.stderr);
   // The rest of the CLI is a bundle of its own (dist/main.cjs), loaded with its code cache.
   const file = join(__dirname, 'main.cjs');
   let loaded: LoadedBundle<typeof import('./main.js')> | undefined;
@@ -51,6 +55,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   }
   if (loaded) {
     const { exports, cache } = loaded;
-    void exports.main(args, { io: exports.processIO(), env: process.env, codeCache: cache }).then(exitWhenWritten);
+    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache };
+    void exports.main(args, deps).then(exitWhenWritten);
   }
 }

@@ -2,21 +2,34 @@
 
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export async function mapSettled<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<Settled<R>[]> {
+export interface MapOptions<R> {
+  /** Once aborted, no further item is started; the results then stop at the first item not started. */
+  signal?: AbortSignal;
+  /** Called as each item settles, in the order they settle. */
+  onSettled?: (index: number, result: Settled<R>) => void;
+}
+
+export async function mapSettled<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+  { signal, onSettled }: MapOptions<R> = {},
+): Promise<Settled<R>[]> {
   const results = new Array<Settled<R>>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const i = next++;
       try {
         results[i] = { ok: true, value: await fn(items[i]!, i) };
       } catch (error) {
         results[i] = { ok: false, error };
       }
+      onSettled?.(i, results[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  return results.slice(0, next);
 }
 
 /** Like mapSettled, but rejects with the first error (in input order) once all have finished. */

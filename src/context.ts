@@ -20,6 +20,8 @@ export interface ContextDeps {
   codeCache?: CodeCacheState;
   /** How long a change of the config file waits for another run's lock, in ms (tests shorten it). */
   lockWaitMs?: number;
+  /** Starts turning SIGINT and SIGTERM into the returned signal (the entry point's; tests fire their own). */
+  interrupts?: () => AbortSignal;
 }
 
 export class Context {
@@ -47,6 +49,14 @@ export class Context {
 
   get debugging(): boolean {
     return !!this.globals.debug || /^(1|true|yes)$/i.test(this.env.TRIGGER_DEBUG ?? '');
+  }
+
+  /**
+   * Aborted, with the signal's name as reason, when SIGINT or SIGTERM arrives after this call. A
+   * command that asks for it stops in its own way; in any other, a signal ends the run as usual.
+   */
+  interruption(): AbortSignal {
+    return this.deps.interrupts?.() ?? new AbortController().signal;
   }
 
   debug(line: string): void {

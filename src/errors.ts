@@ -9,6 +9,10 @@ export const EXIT = {
   network: 5,
 } as const;
 
+/** A run stopped by one of these signals exits 128 + the signal's number, as a shell reports it. */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type Interrupt = keyof typeof SIGNAL_EXIT;
+
 export class CliError extends Error {
   /** Extra lines printed after the message: candidates, a pointer to --help. */
   hint?: string;
@@ -46,11 +50,21 @@ export class PartialFailure extends CliError {
     super(message);
   }
 }
+/** SIGINT or SIGTERM stopped a command that watches for them, after it reported what it had done. */
+export class Interrupted extends CliError {
+  constructor(
+    message: string,
+    readonly signal: Interrupt,
+  ) {
+    super(message);
+  }
+}
 /** A local file (config, data) cannot be read or written. */
 export class FileError extends CliError {}
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof PartialFailure) return err.code;
+  if (err instanceof Interrupted) return SIGNAL_EXIT[err.signal];
   if (err instanceof UsageError) return EXIT.usage;
   if (err instanceof AuthError) return EXIT.auth;
   if (err instanceof NotFoundError) return EXIT.notFound;
@@ -64,4 +78,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage error: unknown command or option, missing argument, invalid value
   3  authentication: no credentials, or the API refused them (401, 403)
   4  not found, or an identifier that matches more than one object
-  5  network: connection refused, DNS, TLS, timeout`;
+  5  network: connection refused, DNS, TLS, timeout
+  130, 143  interrupted by SIGINT or SIGTERM (rm)`;

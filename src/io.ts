@@ -1,5 +1,9 @@
-// The streams a command writes to, and the decisions that depend on the terminal.
-import type { Readable, Writable } from 'node:stream';
+// What a run gets from its process: the streams a command writes to, the decisions that depend on the
+// terminal, the signals that interrupt it; and the neutraliser of text that others chose.
+import { readFileSync, readlinkSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
+import { CliError, SIGNAL_EXIT, type Interrupt } from './errors.js';
+import { jsonText } from './output/json.js';
 
 export interface IO {
   stdout: Writable;
@@ -23,10 +27,39 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag: boolean
   return isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * Whether stdout was closed when the run started (`trigger create web -q >&-`). Node then opens
+ * /dev/null in its place, read-write where a shell's `>/dev/null` is write-only, and whatever is
+ * printed would be lost without a word. Only Linux tells the two apart, through /proc.
+ */
+function stdoutWasClosed(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    // O_ACCMODE bits: 2 is O_RDWR.
+    return flags !== undefined && (parseInt(flags, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
+/** Stands for a stdout that was closed: every write fails as a write to a closed descriptor does. */
+function closedOutput(): Writable {
+  return new Writable({
+    write: (_chunk, _encoding, done) => done(Object.assign(new Error('standard output is closed'), { code: 'EBADF' })),
+  });
+}
+
+/** The process's stdout, or a stand-in that fails every write when it was closed. */
+export function processStdout(): Writable {
+  return stdoutWasClosed() ? closedOutput() : process.stdout;
+}
+
 export function processIO(): IO {
   const out = process.stdout;
   return {
-    stdout: out,
+    stdout: processStdout(),
     stderr: process.stderr,
     // Made on first use: process.stdin builds a stream (for a file, one that loads fs/promises and
     // readline) that most commands never read.
@@ -43,7 +76,66 @@ export function processIO(): IO {
   };
 }
 
-/** Removes control characters (terminal escapes among them) from text the server chose. */
+/**
+ * SIGINT and SIGTERM as an AbortSignal, whose reason is the signal's name. Nothing changes until a
+ * command asks for it: until then a signal ends the run as it always did. From then on the first
+ * signal aborts it, and a second one ends the run at once.
+ */
+export function processInterrupts(): () => AbortSignal {
+  let controller: AbortController | undefined;
+  return () => {
+    if (!controller) {
+      const c = (controller = new AbortController());
+      for (const name of Object.keys(SIGNAL_EXIT) as Interrupt[]) {
+        process.on(name, () => (c.signal.aborted ? process.exit(SIGNAL_EXIT[name]) : c.abort(name)));
+      }
+    }
+    return controller.signal;
+  };
+}
+
+// --- failed writes ---
+
+/** Why a write failed, in words, for the errors a full or broken device gives. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EFBIG: 'the file is too large',
+  EIO: 'input/output error',
+  EBADF: 'standard output is not open for writing',
+};
+
+/**
+ * The error to report for a failed write to stdout, or undefined when there is none to report: a
+ * reader that went away (`trigger list | head -1`) is not an error, what is left to print is dropped.
+ */
+export function outputFailure(err: unknown): CliError | undefined {
+  if (!err) return undefined;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return undefined;
+  return new CliError(`cannot write the output: ${WRITE_ERRORS[code] ?? (err instanceof Error ? err.message : String(err))}`);
+}
+
+/**
+ * Follows the writes to `stream` (a run's stdout). The function it returns resolves, once everything
+ * written so far has been handed to the system, with the error to report for the first write that
+ * failed, if any.
+ */
+export function watchOutput(stream: Writable): () => Promise<CliError | undefined> {
+  let first: unknown;
+  stream.on('error', (err) => {
+    first ??= err;
+  });
+  return () =>
+    new Promise((resolve) => {
+      const settle = (err?: unknown): void => resolve(outputFailure(first ?? stream.errored ?? err));
+      if (stream.destroyed) settle();
+      else stream.write('', settle);
+    });
+}
+
+// --- the neutraliser ---
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
@@ -57,7 +149,19 @@ export function withoutControlChars(text: string, replacement = '\uFFFD'): strin
   return CONTROL.test(text) ? text.replace(CONTROLS, replacement) : text;
 }
 
-export function safeText(value: unknown): string {
-  return withoutControlChars(String(value ?? ''));
+/**
+ * A field of an answer as text: a string as it is; anything else (null, a number, an object) as its
+ * JSON text; a missing one as nothing.
+ */
+export function fieldText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : jsonText(value);
 }
 
+/**
+ * The neutraliser of every message and table cell that can hold text the server (or a file) chose:
+ * the field's text with every control character replaced, so it cannot move the cursor, retitle
+ * the terminal or start a new line.
+ */
+export function safeText(value: unknown): string {
+  return withoutControlChars(fieldText(value));
+}

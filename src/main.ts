@@ -6,13 +6,24 @@ import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { commandWords, helpRequest } from './help.js';
 import { buildProgram, commandsOf, takesValueOf } from './program.js';
 import { reportError } from './report.js';
+import { watchOutput } from './io.js';
 
-export { processIO } from './io.js';
+export { processInterrupts, processIO } from './io.js';
 
 const VERSION_FLAGS = ['-v', '--version'];
 
 export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
+  const outputFailure = watchOutput(ctx.io.stdout);
+  const code = await run(argv, ctx);
+  // Output that did not reach stdout is lost: a command that did its work still failed.
+  const failure = await outputFailure();
+  if (!failure) return code;
+  reportError(ctx, failure);
+  return code === EXIT.ok ? exitCodeFor(failure) : code;
+}
+
+async function run(argv: string[], ctx: Context): Promise<number> {
   const program = buildProgram(ctx, VERSION);
   try {
     const commands = commandsOf(program);

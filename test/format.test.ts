@@ -6,7 +6,7 @@ import { parseTemplate, renderParts } from '../src/output/format.js';
 import { LISTED_FIELDS, TRIGGER_FIELDS } from '../src/output/render.js';
 import { UsageError } from '../src/errors.js';
 import { triggerCallPath, triggerPath } from '../src/api/paths.js';
-import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import type { SeedService } from '../src/emulator/store.js';
 
@@ -63,8 +63,9 @@ describe('parseTemplate and renderParts', () => {
     expect(render('a\\\\tb')).toBe('a\\tb');
   });
 
-  it('missing and null values print as nothing; objects as JSON', () => {
-    expect(render('<{{.name}}>', { uuid: 'x', name: null })).toBe('<>');
+  it('missing values print as nothing; null, numbers and objects as their JSON text', () => {
+    expect(render('<{{.name}}>', { uuid: 'x', name: null })).toBe('<null>');
+    expect(render('<{{.name}}>', { uuid: 'x', name: 42 })).toBe('<42>');
     expect(render('<{{.name}}>', { uuid: 'x' })).toBe('<>');
     expect(render('{{json .name}}', { uuid: 'x' })).toBe('null');
     expect(render('{{.name}}', { uuid: 'x', name: { a: 1 } })).toBe('{"a":1}');
@@ -97,6 +98,38 @@ describe('parseTemplate and renderParts', () => {
     usageError('');
     usageError('   ');
     usageError('table {{.nosuch}}\\t{{.name}}');
+  });
+});
+
+describe('templates are read in one pass', () => {
+  // A template parser that backtracks takes minutes on these; the test's own timeout is the guard.
+  it('an action that never closes, after 8,000 spaces, is refused at once (built CLI, exit 2)', async () => {
+    const r = await spawnCli(['list', WEB, '--format', `{{${' '.repeat(8000)}x`], tempHome());
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('Error: invalid --format template: unbalanced {{ or }}');
+  });
+
+  it('templates of a megabyte are accepted or refused at once', () => {
+    const MB = 1024 * 1024;
+    const spaces = ' '.repeat(MB);
+    usageError(`{{${spaces}x`);
+    usageError(`{{${spaces}.name`);
+    usageError(`${'x'.repeat(MB)}}}`);
+    usageError('{{'.repeat(MB / 2));
+    usageError('}}'.repeat(MB / 2));
+    usageError(`{{.name${'}'.repeat(MB)}`);
+    expect(usageError(`{{ ${'json '.repeat(MB / 5)}.}}`).message).toMatch(/cannot read '\{\{ json json json json json json json json…\}\}'/);
+    expect(render(`{{${spaces}.name${spaces}}}`)).toBe('deploy-hook');
+    expect(render(`${'a'.repeat(MB)}{{.name}}`)).toBe(`${'a'.repeat(MB)}deploy-hook`);
+    expect(render('{{.name}}'.repeat(MB / 9))).toBe('deploy-hook'.repeat(Math.floor(MB / 9)));
+    const table = parseTemplate(`table ${'{{.name}}\\t'.repeat(MB / 11)}`, TRIGGER_FIELDS);
+    expect(table.columns.length).toBe(Math.floor(MB / 11) + 1);
+  });
+
+  it('an action quoted in an error is cut short, its control characters neutralised', () => {
+    expect(usageError(`{{printf "\u001b[2J${'x'.repeat(100)}"}}`).message).toBe(
+      `invalid --format template: cannot read '{{printf "\uFFFD[2J${'x'.repeat(28)}…}}'; use {{.field}} or {{json .}}`,
+    );
   });
 });
 

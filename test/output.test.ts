@@ -227,8 +227,9 @@ describe('safeText', () => {
     expect(safeText('a\u001b[31mb\u007fc\u0085d\ne\tf\rg')).toBe('a\uFFFD[31mb\uFFFDc\uFFFDd\uFFFDe\uFFFDf\uFFFDg');
     expect(safeText('héllo wörld – ✓ 日本')).toBe('héllo wörld – ✓ 日本');
     expect(safeText(undefined)).toBe('');
-    expect(safeText(null)).toBe('');
+    expect(safeText(null)).toBe('null');
     expect(safeText(42)).toBe('42');
+    expect(safeText({ a: 'b\u009b' })).toBe('{"a":"b\\u009b"}');
   });
 });
 

@@ -1,5 +1,4 @@
-// node:fs/promises itself would load with every command (it pulls in readline); fs.promises loads on use.
-import { promises as fsp } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
 import type { Action, Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
@@ -22,7 +21,7 @@ export function register(program: Program, ctx: Context): void {
     .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
     .argument('[trigger]', 'trigger UUID, UUID prefix or name')
     .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
-    .option('--data <body>', 'body to send: text, @file, or - for standard input')
+    .option('--data <body>', 'body to send, at most 4 MiB: text, @file, or - for standard input')
     .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
     .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
     .option('--json', 'print the status, action URI and body as JSON')
@@ -54,20 +53,41 @@ function parseScale(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** The most a call sends: the API takes far less (the emulator 1 MiB), and a body is read whole first. */
+export const MAX_CALL_BODY = 4 * 1024 * 1024;
+
+const tooLarge = (): UsageError => new UsageError(`the --data body is larger than ${MAX_CALL_BODY / 1024 / 1024} MiB, the most a call sends`);
+
+/** Every chunk of `input` (a file, standard input), reading no further once the body is over the limit. */
+async function readCapped(input: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = Buffer.from(chunk);
+    size += bytes.length;
+    // Leaving the loop closes the stream: /dev/zero or `yes |` is not read on.
+    if (size > MAX_CALL_BODY) throw tooLarge();
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** The body to send: literal text, @file, or - for standard input. */
 async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
   if (value === undefined) return undefined;
-  if (value === '-') return readBytes(ctx.io.stdin);
+  if (value === '-') return readCapped(ctx.io.stdin);
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {
-      return await fsp.readFile(file);
+      return await readCapped(createReadStream(file));
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
       throw new UsageError(`cannot read the --data file '${safeText(file)}': ${why}`);
     }
   }
+  if (Buffer.byteLength(value) > MAX_CALL_BODY) throw tooLarge();
   return value;
 }
 
@@ -117,10 +137,10 @@ export async function runCall(first: string, second: string | undefined, opts: C
     const service = await resolveService(api, first);
     const trigger = (await resolveTrigger(api, service, second!)) as Trigger;
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
-      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${trigger.operation} trigger`);
+      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
     }
-    url = new URL(trigger.url || triggerCallPath(service.uuid, trigger.uuid), api.host);
-    what = `${safeText(trigger.name)} (${trigger.operation}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
+    url = new URL(typeof trigger.url === 'string' && trigger.url ? trigger.url : triggerCallPath(service.uuid, trigger.uuid), api.host);
+    what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
   }
   if (scale !== undefined) url = new URL(`${scale}/`, url);
   if (opts.wait) api.checkCredentials();

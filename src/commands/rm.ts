@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
-import { outputSpec, printJson, printLines } from '../output/render.js';
+import { outputSpec, streamPrinter } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger, withTrigger } from '../resolve.js';
-import { forEachId } from './many.js';
+import { forEachId, NotStarted } from './many.js';
 import { examples, SERVICE_ARG, TRIGGERS_ARG } from '../help.js';
 import type { Program } from '../program.js';
 
@@ -23,18 +23,32 @@ export interface RmOptions {
   json?: boolean;
 }
 
+/**
+ * Removes triggers, printing each removed UUID as soon as it and those before it are done. On SIGINT
+ * or SIGTERM no further removal starts; those under way finish and are printed.
+ */
 export async function runRm(serviceId: string, triggerIds: string[], opts: RmOptions, ctx: Context): Promise<void> {
   const spec = outputSpec(opts);
   checkIdentifier('service', serviceId);
   for (const id of triggerIds) checkIdentifier('trigger', id);
+  const interrupted = ctx.interruption();
+  interrupted.addEventListener('abort', () => {
+    ctx.io.stderr.write('Interrupted: no further trigger is removed; those under way finish first (interrupt again to stop at once)\n');
+  });
   const api = await ctx.api();
   const service = await resolveService(api, serviceId);
-  const { values, finish } = await forEachId(ctx, triggerIds, async (id) => {
-    const trigger = await resolveTrigger(api, service, id, false);
-    await withTrigger(api, service, id, () => api.deleteTrigger(service.uuid, trigger.uuid));
-    return trigger.uuid;
-  });
-  if (spec.kind === 'json') printJson(ctx.io, values);
-  else printLines(ctx.io, values);
+  const printer = streamPrinter(ctx.io, spec.kind === 'json');
+  const { finish } = await forEachId(
+    ctx,
+    triggerIds,
+    async (id) => {
+      const trigger = await resolveTrigger(api, service, id, false);
+      if (interrupted.aborted) throw new NotStarted();
+      await withTrigger(api, service, id, () => api.deleteTrigger(service.uuid, trigger.uuid));
+      return trigger.uuid;
+    },
+    { signal: interrupted, emit: (uuid) => printer.add(uuid) },
+  );
+  printer.end();
   finish();
 }

@@ -39,7 +39,7 @@ export async function runRotate(serviceId: string, triggerId: string, opts: Outp
     throw new ApiError(
       `created the new trigger (printed above) but could not remove the old one ${old.uuid.slice(0, 8)}…: ${(err as Error).message}`,
       undefined,
-      `Both triggers work now; remove the old one with 'trigger rm ${serviceId} ${old.uuid.slice(0, 13)}'.`,
+      `Both triggers work now; remove the old one with 'trigger rm ${serviceId} ${old.uuid.slice(0, 8)}'.`,
     );
   }
 }

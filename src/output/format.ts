@@ -2,6 +2,7 @@
 // \t and \n escapes, and a `table ` prefix for aligned columns with a header.
 import { UsageError } from '../errors.js';
 import { safeText } from '../io.js';
+import { jsonText } from './json.js';
 
 type Part = { text: string } | { field: string; json: boolean } | { whole: true };
 
@@ -12,35 +13,49 @@ export interface Template {
   headers: string[];
 }
 
-const ACTION = /\{\{\s*(.*?)\s*\}\}/g;
-
 function unescape(text: string): string {
   return text.replace(/\\([tn\\])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : '\\'));
 }
 
+const invalid = (why: string): UsageError => new UsageError(`invalid --format template: ${why}`);
+
+/** What an action holds, as an error may quote it. */
+const quoted = (body: string): string => (body.length > 40 ? `${safeText(body.slice(0, 40))}…` : safeText(body));
+
+/** The part an action stands for: `.field`, `json .field` or `json .`, with spaces around. */
+function actionPart(body: string, fields: readonly string[]): Part {
+  const action = body.trim();
+  const json = /^json\s/.test(action);
+  const target = json ? action.slice(4).trimStart() : action;
+  if (target === '.') {
+    if (!json) throw invalid("'{{.}}' needs json, as in '{{json .}}'");
+    return { whole: true };
+  }
+  const field = target.slice(1);
+  if (!target.startsWith('.') || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) {
+    throw invalid(`cannot read '{{${quoted(body)}}}'; use {{.field}} or {{json .}}`);
+  }
+  if (!fields.includes(field)) throw invalid(`unknown field '${field}'; fields: ${fields.join(', ')}`);
+  return { field, json };
+}
+
+/** The text and actions of a template, read in one pass from left to right. */
 function parseParts(source: string, fields: readonly string[]): Part[] {
   const parts: Part[] = [];
-  let last = 0;
-  for (const m of source.matchAll(ACTION)) {
-    if (m.index! > last) parts.push({ text: source.slice(last, m.index) });
-    last = m.index! + m[0].length;
-    const body = m[1]!;
-    const action = /^(json\s+)?\.([A-Za-z_][A-Za-z0-9_]*)?$/.exec(body);
-    if (!action) throw new UsageError(`invalid --format template: cannot read '{{${body}}}'; use {{.field}} or {{json .}}`);
-    const [, json, field] = action;
-    if (field === undefined) {
-      if (!json) throw new UsageError("invalid --format template: '{{.}}' needs json, as in '{{json .}}'");
-      parts.push({ whole: true });
-      continue;
-    }
-    if (!fields.includes(field)) {
-      throw new UsageError(`invalid --format template: unknown field '${field}'; fields: ${fields.join(', ')}`);
-    }
-    parts.push({ field, json: !!json });
+  let at = 0;
+  for (;;) {
+    const open = source.indexOf('{{', at);
+    const close = source.indexOf('}}', at);
+    if (close !== -1 && (open === -1 || close < open)) throw invalid('unbalanced {{ or }}');
+    if (open === -1) break;
+    const end = source.indexOf('}}', open + 2);
+    const body = end === -1 ? '' : source.slice(open + 2, end);
+    if (end === -1 || body.includes('{{')) throw invalid('unbalanced {{ or }}');
+    if (open > at) parts.push({ text: source.slice(at, open) });
+    parts.push(actionPart(body, fields));
+    at = end + 2;
   }
-  const rest = source.slice(last);
-  if (rest.includes('{{') || rest.includes('}}')) throw new UsageError('invalid --format template: unbalanced {{ or }}');
-  if (rest) parts.push({ text: rest });
+  if (at < source.length) parts.push({ text: source.slice(at) });
   return parts;
 }
 
@@ -61,14 +76,8 @@ export function parseTemplate(source: string, fields: readonly string[]): Templa
   return { table, columns, headers: columns.map(headerOf) };
 }
 
-/** A field's text; control characters the server put in it are neutralised (JSON escapes its own). */
-function valueText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : safeText(value);
-}
-
 export function renderParts(parts: Part[], object: Record<string, unknown>): string {
   return parts
-    .map((p) => ('text' in p ? p.text : 'whole' in p ? JSON.stringify(object) : p.json ? JSON.stringify(object[p.field] ?? null) : valueText(object[p.field])))
+    .map((p) => ('text' in p ? p.text : 'whole' in p ? jsonText(object) : p.json ? jsonText(object[p.field]) : safeText(object[p.field])))
     .join('');
 }

@@ -2,8 +2,9 @@
 // --no-trunc and checked before any request, drives every command's output.
 import type { Trigger } from '../api/types.js';
 import { UsageError } from '../errors.js';
-import type { IO } from '../io.js';
+import { fieldText, type IO } from '../io.js';
 import { parseTemplate, renderParts, type Template } from './format.js';
+import { jsonText } from './json.js';
 
 export type OutputSpec =
   | { kind: 'table'; header: boolean; trunc: boolean }
@@ -40,17 +41,37 @@ export function outputSpec(flags: OutputFlags, fields: readonly string[] = TRIGG
 }
 
 export function printJson(io: IO, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout.write(`${jsonText(value, 2)}\n`);
 }
 
 export function printLines(io: IO, lines: string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** The row of a trigger: [service,] UUID (cut to 8 unless full), name, operation and absolute call URL. */
+/** Prints values as they come: one per line, or as a JSON array laid out as printJson lays it out. */
+export interface StreamPrinter {
+  add(value: string): void;
+  /** Ends the output (the JSON array is closed), whether or not every value came. */
+  end(): void;
+}
+
+export function streamPrinter(io: IO, json: boolean): StreamPrinter {
+  if (!json) return { add: (value) => void io.stdout.write(`${value}\n`), end: () => {} };
+  let count = 0;
+  return {
+    add: (value) => void io.stdout.write(`${count++ === 0 ? '[' : ','}\n  ${jsonText(value)}`),
+    end: () => void io.stdout.write(count === 0 ? '[]\n' : '\n]\n'),
+  };
+}
+
+/**
+ * The row of a trigger: [service,] UUID (cut to 8 unless full), name, operation and absolute call URL.
+ * A field that is not a string shows as its JSON text.
+ */
 export function triggerRow(t: TriggerRecord, host: string, full: boolean, withService = false): string[] {
-  const row = [full ? t.uuid : t.uuid.slice(0, 8), t.name, t.operation, absoluteUrl(t.url, host)];
-  return withService ? [t.service ?? '', ...row] : row;
+  const url: unknown = t.url;
+  const row = [full ? t.uuid : t.uuid.slice(0, 8), fieldText(t.name), fieldText(t.operation), typeof url === 'string' ? absoluteUrl(url, host) : fieldText(url)];
+  return withService ? [fieldText(t.service), ...row] : row;
 }
 
 // Segments of letters, digits, '-', '_', '~' and inner dots: what the URL parser leaves as it is.
@@ -59,7 +80,10 @@ const PLAIN_PATH = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/;
 /** The URL of an API path on `host` (a root URL). The usual plain path is joined as text, which
  * matters at 10,000 rows; anything else goes through the URL parser. */
 export function absoluteUrl(path: string, host: string): string {
-  if (!PLAIN_PATH.test(path) || !host.endsWith('/')) return new URL(path, host).href;
+  if (!PLAIN_PATH.test(path) || !host.endsWith('/')) {
+    // What the server gave is shown as it is when it is no URL at all.
+    return URL.canParse(path, host) ? new URL(path, host).href : path;
+  }
   // One flat string now: `a + b` would be a pair that V8 copies into one string when the table
   // first measures the cell, late in a long list, when the copies only add to its peak memory.
   return [rootOf(host), path].join('');

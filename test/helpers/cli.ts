@@ -1,6 +1,6 @@
 // Running the CLI: in-process with captured streams (fast, for logic), or as the built binary
 // in a subprocess (for the user-visible contract: arguments, output, exit codes).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,4 +90,60 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     });
     child.stdin.end(input ?? '');
   });
+}
+
+/** A run of the built CLI that a test watches while it runs: signals, output so far, stdio of its choosing. */
+export interface RunningCli {
+  child: ChildProcess;
+  /** What it printed so far (empty for a stream that is not a pipe). */
+  output(): { stdout: string; stderr: string };
+  /** Resolves once `ready` holds for the output so far; rejects when the process ends first. */
+  waitForOutput(ready: (out: { stdout: string; stderr: string }) => boolean): Promise<void>;
+  /** Settles when the process has ended and its streams are closed. */
+  done: Promise<Result & { signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the built CLI (bin/trigger.cjs) with exactly the given environment. `stdio` defaults to
+ * pipes; `command` replaces the node binary and bin path, e.g. to run it under bash with a redirect.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { stdio?: StdioOptions; command?: (argv: string[]) => [string, string[]] } = {},
+): RunningCli {
+  const argv = [process.execPath, TRIGGER_BIN, ...args];
+  const [file, rest] = opts.command ? opts.command(argv) : [argv[0]!, argv.slice(1)];
+  const child = spawn(file, rest, { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const watchers = new Set<() => void>();
+  const output = (): { stdout: string; stderr: string } => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+  const changed = (): void => watchers.forEach((w) => w());
+  child.stdout?.on('data', (c: Buffer) => (out.push(c), changed()));
+  child.stderr?.on('data', (c: Buffer) => (err.push(c), changed()));
+  let ended = false;
+  const done = new Promise<Result & { signal: NodeJS.Signals | null }>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      ended = true;
+      changed();
+      const result = { code: code ?? -1, signal, ...output() };
+      recordOutput(args, result.stdout, result.stderr);
+      resolvePromise(result);
+    });
+  });
+  const waitForOutput = (ready: (o: { stdout: string; stderr: string }) => boolean): Promise<void> =>
+    new Promise((resolvePromise, reject) => {
+      const check = (): void => {
+        const o = output();
+        if (ready(o)) resolvePromise();
+        else if (ended) reject(new Error(`the CLI ended first:\n${o.stdout}\n${o.stderr}`));
+        else return;
+        watchers.delete(check);
+      };
+      watchers.add(check);
+      check();
+    });
+  return { child, output, waitForOutput, done };
 }

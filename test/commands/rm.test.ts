@@ -1,0 +1,160 @@
+// `trigger rm`, built CLI against the emulator behind a loopback gate that holds each DELETE until the
+// test lets it through: removed UUIDs are printed as soon as they and those before them are done, and
+// SIGINT or SIGTERM stops further removals, lets those under way finish, prints every one that was
+// removed, says how many were left untouched and exits 130 or 143.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { emulatorEnv, startCli, type RunningCli } from '../helpers/cli.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { forward, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+
+const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const COUNT = 20;
+const uuidOf = (i: number): string => `${(0x70000000 + i * 0x100).toString(16)}-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`;
+const UUIDS = Array.from({ length: COUNT }, (_, i) => uuidOf(i));
+const NOTICE = /^Interrupted: no further trigger is removed/m;
+
+interface Held {
+  path: string;
+  release(): void;
+}
+
+interface Gate {
+  emu: RunningEmulator;
+  proxy: HostileServer;
+  /** Requests held so far, in order of arrival. */
+  held: Held[];
+  /** Resolves once `n` requests have been held. */
+  heldCount(n: number): Promise<void>;
+}
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+/** The emulator with COUNT triggers of web, behind a proxy that holds the requests `hold` picks. */
+async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
+  const emu = await startEmulator({
+    seed: [{ uuid: SVC, name: 'web', stack: null, triggers: UUIDS.map((uuid, i) => ({ uuid, name: `hook-${i}`, operation: 'REDEPLOY' })) }],
+  });
+  const proxy = await startHostileServer();
+  cleanups.push(() => proxy.close(), () => emu.close());
+  const held: Held[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const pass = forward(emu.url);
+  proxy.fallback((req: IncomingMessage, res: ServerResponse) => {
+    if (!hold(req)) return pass(req, res);
+    held.push({ path: new URL(req.url!, 'http://x').pathname, release: () => void pass(req, res) });
+    for (const w of waiters.filter((w) => held.length >= w.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  const heldCount = (n: number): Promise<void> => (held.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })));
+  return { emu, proxy, held, heldCount };
+}
+
+const isDelete = (req: IncomingMessage): boolean => req.method === 'DELETE';
+const remaining = (emu: RunningEmulator): string[] => emu.store.service(SVC)!.triggers.map((t) => t.uuid);
+const deleted = (g: Gate): string[] => g.held.map((h) => h.path.split('/trigger/')[1]!.replace('/', ''));
+
+function rm(g: Gate, args: string[]): RunningCli {
+  const run = startCli(['rm', 'web', ...args], emulatorEnv(g.proxy.url));
+  cleanups.push(() => run.child.kill('SIGKILL'));
+  return run;
+}
+
+const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
+
+describe('trigger rm prints as it goes', () => {
+  it('prints each removed UUID once it and every one before it are done, in argument order', async () => {
+    const g = await gate(isDelete);
+    const run = rm(g, UUIDS.slice(0, 10));
+    await g.heldCount(8);
+    // The second and third finish first: they wait for the first, then all three are printed.
+    const byUuid = (u: string): Held => g.held.find((h) => h.path.includes(u))!;
+    byUuid(UUIDS[2]!).release();
+    byUuid(UUIDS[1]!).release();
+    byUuid(UUIDS[0]!).release();
+    await run.waitForOutput(({ stdout }) => lines(stdout).length === 3);
+    expect(lines(run.output().stdout)).toEqual(UUIDS.slice(0, 3));
+    // The rest, last first.
+    await g.heldCount(10);
+    for (const h of [...g.held].reverse()) if (!UUIDS.slice(0, 3).some((u) => h.path.includes(u))) h.release();
+    const r = await run.done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual(UUIDS.slice(0, 10));
+    expect(remaining(g.emu)).toEqual(UUIDS.slice(10));
+  });
+});
+
+describe('trigger rm interrupted', () => {
+  it('SIGINT: starts no further removal, lets those under way finish, prints every removed one, exits 130', async () => {
+    const g = await gate(isDelete);
+    const run = rm(g, UUIDS);
+    await g.heldCount(8);
+    for (const h of g.held.slice(0, 3)) h.release();
+    // Three done, three more started in their place: 11 sent, 8 of them under way.
+    await g.heldCount(11);
+    run.child.kill('SIGINT');
+    await run.waitForOutput(({ stderr }) => NOTICE.test(stderr));
+    for (const h of g.held.slice(3).reverse()) h.release();
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const sent = deleted(g);
+    expect(sent).toHaveLength(11);
+    // Every removal that was sent was printed, in argument order, and nothing else was removed.
+    expect(lines(r.stdout)).toEqual(UUIDS.filter((u) => sent.includes(u)));
+    expect(remaining(g.emu)).toEqual(UUIDS.filter((u) => !sent.includes(u)));
+    expect(lines(r.stderr)).toEqual([
+      'Interrupted: no further trigger is removed; those under way finish first (interrupt again to stop at once)',
+      'Error: interrupted by SIGINT: 9 of 20 triggers left untouched',
+    ]);
+  });
+
+  it('SIGTERM with --json: the array of those removed is closed, exit 143', async () => {
+    const g = await gate(isDelete);
+    const run = rm(g, [...UUIDS, '--json']);
+    await g.heldCount(8);
+    run.child.kill('SIGTERM');
+    await run.waitForOutput(({ stderr }) => NOTICE.test(stderr));
+    for (const h of [...g.held].reverse()) h.release();
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(JSON.parse(r.stdout)).toEqual(UUIDS.filter((u) => deleted(g).includes(u)));
+    expect(deleted(g)).toHaveLength(8);
+    expect(r.stderr).toContain('Error: interrupted by SIGTERM: 12 of 20 triggers left untouched\n');
+    expect(remaining(g.emu)).toHaveLength(12);
+  });
+
+  it('a trigger looked up by name when the signal came is not removed', async () => {
+    // The lookups of the names are held instead: when they are answered, the run is interrupted.
+    const g = await gate((req) => req.method === 'GET' && req.url!.includes('/trigger/?'));
+    const run = rm(g, ['hook-0', 'hook-1', 'hook-2']);
+    await g.heldCount(3);
+    run.child.kill('SIGINT');
+    await run.waitForOutput(({ stderr }) => NOTICE.test(stderr));
+    for (const h of g.held) h.release();
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Error: interrupted by SIGINT: 3 of 3 triggers left untouched\n');
+    expect(g.proxy.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(remaining(g.emu)).toEqual(UUIDS);
+  });
+
+  it('a second signal stops at once', async () => {
+    const g = await gate(isDelete);
+    const run = rm(g, UUIDS);
+    await g.heldCount(8);
+    run.child.kill('SIGINT');
+    await run.waitForOutput(({ stderr }) => NOTICE.test(stderr));
+    run.child.kill('SIGINT');
+    // The held removals are never answered: only the second signal can end the run.
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('');
+  });
+});
