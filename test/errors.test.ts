@@ -90,7 +90,7 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
     ['missing option value', ['create', 'web', '-o'], /argument missing/],
     ['too many arguments', ['list', 'web', 'extra'], /too many arguments/],
     ['global options and no command', ['--debug'], /^Error: missing command$/],
-    ['config with no subcommand', ['config'], /^Error: missing subcommand: use show, set, unset or use$/],
+    ['config with an unknown subcommand', ['config', 'shwo'], /^Error: unknown command 'shwo' \(Did you mean show\?\)$/],
     ['-q and --json of rm together', ['rm', 'web', 'x', '-q', '--json'], /--json and --quiet cannot be used together/],
   ];
 
