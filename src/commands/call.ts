@@ -13,8 +13,8 @@ import { readBytes } from '../prompt.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('call')
     .description('Call a trigger: redeploy or scale up its service')
     .usage('[options] <service> <trigger> | <trigger-url>')
@@ -31,16 +31,14 @@ export function register(program: Program, ctx: Context): void {
         'trigger call web deploy-hook',
         "trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data '{\"ref\":\"main\"}'",
       ]),
-    )
-    .action((first, second, opts) => runCall(first, second, opts, ctx));
+    );
 }
 
-export interface CallOptions {
-  scale?: string;
-  data?: string;
-  json?: boolean;
-  wait?: boolean;
-  waitTimeout?: string;
+/** The options of `trigger call`, typed from their definitions. */
+export type CallOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((first, second, opts) => runCall(first, second, opts, ctx));
 }
 
 const MAX_SCALE = 1000;

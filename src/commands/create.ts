@@ -2,14 +2,14 @@ import { isOperation, type Operation } from '../api/types.js';
 import { hasControlChars } from '../io.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
+import { outputSpec, printTriggers } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('create')
     .description('Create a trigger for a service')
     .argument('<service>', SERVICE_ARG)
@@ -18,13 +18,14 @@ export function register(program: Program, ctx: Context): void {
     .option('-q, --quiet', "print the new trigger's UUID only")
     .option('--json', 'print the new trigger as JSON')
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q']))
-    .action((service, opts) => runCreate(service, opts, ctx));
+    .addHelpText('after', examples(['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q']));
 }
 
-interface CreateOptions extends OutputFlags {
-  name?: string;
-  operation?: string;
+/** The options of `trigger create`, typed from their definitions. */
+export type CreateOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((service, opts) => runCreate(service, opts, ctx));
 }
 
 function parseOperation(value: string | undefined): Operation {

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
+import { outputSpec, printTriggers } from '../output/render.js';
 import type { Trigger } from '../api/types.js';
 import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
@@ -7,19 +7,25 @@ import { examples, SERVICE_ARG, TRIGGERS_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('inspect')
     .description('Show triggers in full, as a JSON array')
     .argument('<service>', SERVICE_ARG)
     .argument('<trigger...>', TRIGGERS_ARG)
     .option('--json', 'print JSON (the default)')
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook']))
-    .action((service, triggers, opts) => runInspect(service, triggers, opts, ctx));
+    .addHelpText('after', examples(['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook']));
 }
 
-export async function runInspect(serviceId: string, triggerIds: string[], opts: OutputFlags, ctx: Context): Promise<void> {
+/** The options of `trigger inspect`, typed from their definitions. */
+export type InspectOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((service, triggers, opts) => runInspect(service, triggers, opts, ctx));
+}
+
+export async function runInspect(serviceId: string, triggerIds: string[], opts: InspectOptions, ctx: Context): Promise<void> {
   const spec = outputSpec(opts, undefined, 'json');
   checkIdentifier('service', serviceId);
   for (const id of triggerIds) checkIdentifier('trigger', id);

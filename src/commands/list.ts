@@ -1,15 +1,15 @@
 import type { Service } from '../api/types.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
 import type { Context } from '../context.js';
-import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter, type OutputFlags } from '../output/render.js';
+import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('list')
     .alias('ls')
     .description('List the triggers of a service, or of every service')
@@ -19,11 +19,17 @@ export function register(program: Program, ctx: Context): void {
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .option('--json', 'print the triggers as a JSON array')
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"]))
-    .action((service, opts) => runList(service, opts, ctx));
+    .addHelpText('after', examples(['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
 }
 
-export async function runList(serviceId: string | undefined, opts: OutputFlags, ctx: Context): Promise<void> {
+/** The options of `trigger list`, typed from their definitions. */
+export type ListOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((service, opts) => runList(service, opts, ctx));
+}
+
+export async function runList(serviceId: string | undefined, opts: ListOptions, ctx: Context): Promise<void> {
   const all = serviceId === undefined;
   const spec = outputSpec(opts, all ? LISTED_FIELDS : TRIGGER_FIELDS);
   if (!all) checkIdentifier('service', serviceId);

@@ -8,19 +8,20 @@ import { DEFAULT_HOST } from '../settings.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('login')
     .description('Log in: check a user name and API key and save them in the profile')
     .option('-u, --username <user>', 'user name (asked for when not given)')
     .option('--password-stdin', 'read the API key from standard input')
-    .addHelpText('after', examples(['trigger login', 'echo "$DOCKERCLOUD_APIKEY" | trigger login --username alice --password-stdin']))
-    .action((opts) => runLogin(opts, ctx));
+    .addHelpText('after', examples(['trigger login', 'echo "$DOCKERCLOUD_APIKEY" | trigger login --username alice --password-stdin']));
 }
 
-interface LoginOptions {
-  username?: string;
-  passwordStdin?: boolean;
+/** The options of `trigger login`, typed from their definitions. */
+export type LoginOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((opts) => runLogin(opts, ctx));
 }
 
 const USER_RE = /^[^\s:]{1,256}$/;

@@ -5,8 +5,8 @@ import { forEachId, NotStarted } from './many.js';
 import { examples, SERVICE_ARG, TRIGGERS_ARG } from '../help.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('rm')
     .alias('remove')
     .description('Remove triggers from a service')
@@ -14,13 +14,14 @@ export function register(program: Program, ctx: Context): void {
     .argument('<trigger...>', TRIGGERS_ARG)
     .option('-q, --quiet', 'print the removed UUIDs only (the default output)')
     .option('--json', 'print the removed UUIDs as a JSON array')
-    .addHelpText('after', examples(['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook']))
-    .action((service, triggers, opts) => runRm(service, triggers, opts, ctx));
+    .addHelpText('after', examples(['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook']));
 }
 
-export interface RmOptions {
-  quiet?: boolean;
-  json?: boolean;
+/** The options of `trigger rm`, typed from their definitions. */
+export type RmOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((service, triggers, opts) => runRm(service, triggers, opts, ctx));
 }
 
 /**

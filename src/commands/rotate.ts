@@ -1,14 +1,14 @@
 import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
-import { outputSpec, printTriggers, type OutputFlags } from '../output/render.js';
+import { outputSpec, printTriggers } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
 import type { Program } from '../program.js';
 
-export function register(program: Program, ctx: Context): void {
-  program
+function define(program: Program) {
+  return program
     .command('rotate')
     .description('Replace a leaked trigger: create a new one like it, then remove the old one')
     .argument('<service>', SERVICE_ARG)
@@ -16,15 +16,21 @@ export function register(program: Program, ctx: Context): void {
     .option('-q, --quiet', "print the new trigger's UUID only")
     .option('--json', 'print the new trigger as JSON')
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"']))
-    .action((service, trigger, opts) => runRotate(service, trigger, opts, ctx));
+    .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"']));
+}
+
+/** The options of `trigger rotate`, typed from their definitions. */
+export type RotateOptions = ReturnType<ReturnType<typeof define>['opts']>;
+
+export function register(program: Program, ctx: Context): void {
+  define(program).action((service, trigger, opts) => runRotate(service, trigger, opts, ctx));
 }
 
 /**
  * Replaces a leaked trigger: creates one with the same name and operation, then removes the old one.
  * The new one exists before the old one goes, so the service is never left without a working trigger.
  */
-export async function runRotate(serviceId: string, triggerId: string, opts: OutputFlags, ctx: Context): Promise<void> {
+export async function runRotate(serviceId: string, triggerId: string, opts: RotateOptions, ctx: Context): Promise<void> {
   const spec = outputSpec(opts);
   checkIdentifier('service', serviceId);
   checkIdentifier('trigger', triggerId);
