@@ -182,6 +182,15 @@ describe('bad answers from a server', () => {
     expect(h.requests).toHaveLength(1);
   });
 
+  it('a negative total_count is not a count: `next` is followed, and a `next` that loops says so, naming the value', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(200, page([trigger(T1, 'one')], { limit: 1, next: `${LIST}?limit=1&offset=1`, total_count: -5 })));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `the API's pages do not end: ${h.url}${LIST}?limit=1&offset=1 was reached twice; stopped after 2 pages`);
+    expect(r.stderr.split('\n')[1]).toBe("The first page's meta.total_count is -5, not a count: its pages were followed by meta.next.");
+    expect(h.requests).toHaveLength(2);
+  });
+
   it('an enormous body (streamed without a length): the client stops reading past 10 MiB and says so', async () => {
     const h = await hostile();
     const { answer, stats } = endless(64 * 1024 * 1024);
