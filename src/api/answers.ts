@@ -13,6 +13,9 @@ export interface RawResponse {
   url: string;
 }
 
+/** Containers nested deeper than this make an answer unusable (printing it would overflow the stack). */
+export const MAX_DEPTH = 256;
+
 export function malformed(res: RawResponse, why: string): ApiError {
   return new ApiError(`unexpected answer from ${maskUrl(res.url)} (HTTP ${res.status}): ${why}`, res.status);
 }
@@ -23,13 +26,31 @@ export function parseJson(res: RawResponse, lenient = false): unknown {
     if (lenient) return null;
     throw malformed(res, 'the body is empty');
   }
+  let value: unknown;
   try {
-    return JSON.parse(res.text);
+    value = JSON.parse(res.text);
   } catch {
     if (lenient) return res.text;
     const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
     throw malformed(res, `the body is not JSON (${type})`);
   }
+  if (deeperThan(value, MAX_DEPTH)) throw malformed(res, `nested deeper than ${MAX_DEPTH} levels`);
+  return value;
+}
+
+/** Whether `value` holds objects or arrays nested more than `max` levels; level by level, not recursively. */
+function deeperThan(value: unknown, max: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === null || typeof v !== 'object') continue;
+      if (depth === max) return true;
+      for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') next.push(child);
+    }
+    level = next;
+  }
+  return false;
 }
 
 export function checkObject<T>(res: RawResponse): T {
