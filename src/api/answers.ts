@@ -74,8 +74,11 @@ export function checkPage<T>(res: RawResponse): ListPage<T> {
   return { meta: { ...value.meta, next: next ?? null }, objects: value.objects } as ListPage<T>;
 }
 
-/** The error for an answer that is not 2xx. */
-export function statusError(method: string, res: RawResponse): Error {
+/**
+ * The error for an answer that is not 2xx. 401 and 403 are a refusal of the credentials, except for a
+ * trigger call: it carries none, so its URL alone was refused.
+ */
+export function statusError(method: string, res: RawResponse, call: boolean): Error {
   let detail = '';
   try {
     const parsed = JSON.parse(res.text) as { error?: unknown; detail?: unknown };
@@ -86,6 +89,13 @@ export function statusError(method: string, res: RawResponse): Error {
   }
   const where = `${method} ${maskUrl(res.url)}`;
   const message = `${detail || statusText(res.status)} (HTTP ${res.status} from ${where})`;
+  if ((res.status === 401 || res.status === 403) && call) {
+    return new ApiError(
+      `the API refused the trigger call: ${message}`,
+      res.status,
+      "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
+    );
+  }
   if (res.status === 401 || res.status === 403) {
     return new AuthError(
       `the API refused the credentials: ${message}`,

@@ -185,7 +185,8 @@ export class ApiClient {
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      throw statusError(method, res);
+      // Only a trigger call goes without credentials.
+      throw statusError(method, res, !auth);
     }
   }
 
