@@ -74,6 +74,22 @@ export function checkPage<T>(res: RawResponse): ListPage<T> {
   return { meta: { ...value.meta, next: next ?? null }, objects: value.objects } as ListPage<T>;
 }
 
+/** Where a redirect leads, or why it is not followed. */
+export function redirectTarget(location: string | string[] | undefined, from: URL): URL | string {
+  if (typeof location !== 'string') return 'without a Location';
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return 'to an address that is not a URL';
+  }
+  // The scheme is made of letters, digits, '+', '-' and '.' alone: safe to show.
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    return `to a URL that is not http (${target.protocol}), which is never followed`;
+  }
+  return target;
+}
+
 /**
  * The error for an answer that is not 2xx. 401 and 403 are a refusal of the credentials, except for a
  * trigger call: it carries none, so its URL alone was refused.

@@ -5,7 +5,7 @@ import { createTransport, TimeoutError, TooLargeError, type Transport } from './
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter } from '../concurrency.js';
-import { checkObject, checkPage, parseJson, statusError, type RawResponse } from './answers.js';
+import { checkObject, checkPage, parseJson, redirectTarget, statusError, type RawResponse } from './answers.js';
 import { networkError, retryableError, retryableStatus } from './failures.js';
 import { maskUrl } from './mask.js';
 import { allObjects, type Query } from './paging.js';
@@ -171,14 +171,17 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const follow = options.followRedirects ?? method === 'GET';
 
+    const first = url;
     for (let redirects = 0; ; redirects++) {
       const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body);
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-        const location = res.headers.location;
-        if (!follow || typeof location !== 'string' || redirects >= MAX_REDIRECTS) {
-          throw new ApiError(`${method} ${maskUrl(url.href)} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
+        const from = `${method} ${maskUrl(url.href)}`;
+        if (!follow) throw new ApiError(`${from} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
+        if (redirects >= MAX_REDIRECTS) {
+          throw new ApiError(`too many redirects for ${method} ${maskUrl(first.href)}: stopped after ${MAX_REDIRECTS} redirects`, res.status);
         }
-        const target = new URL(location, url);
+        const target = redirectTarget(res.headers.location, url);
+        if (typeof target === 'string') throw new ApiError(`${from} answered a redirect (HTTP ${res.status}) ${target}`, res.status);
         // Credentials go only to the origin they were meant for.
         if (target.origin !== url.origin) authorization = undefined;
         url = target;
