@@ -629,6 +629,18 @@ describe('--debug lines', () => {
   });
 });
 
+describe('TLS', () => {
+  it('an https host that speaks plain http: exit 5, "does not speak TLS", the http URL suggested (built binary)', async () => {
+    const f = await fault();
+    const host = `https://127.0.0.1:${f.port}`;
+    const r = await spawnCli(['list', SVC], env(host));
+    expect(r.stderr).toBe(
+      `Error: the server at 127.0.0.1:${f.port} does not speak TLS (GET ${host}${LIST_PATH}); did you mean http://127.0.0.1:${f.port}/?\n`,
+    );
+    expect(r.code).toBe(5);
+  });
+});
+
 describe('the body cap', () => {
   it('an answer larger than the cap is an API error, not an out-of-memory', async () => {
     const f = await fault();

@@ -40,11 +40,16 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
       { code: 'ETIMEDOUT', cause: err },
     );
   }
+  // What OpenSSL says when the first bytes of the answer are not TLS: a plain http server, most often.
+  if (url.protocol === 'https:' && /wrong.version.number|packet.length.too.long/i.test(`${code} ${(err as Error).message}`)) {
+    const message = `the server at ${url.host} does not speak TLS (${method} ${shown}); did you mean http://${url.host}/?`;
+    return Object.assign(new NetworkError(message), { code, cause: err });
+  }
   const reason =
     code === 'ECONNREFUSED' ? 'connection refused'
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
     : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset by the server'
-    : /CERT|SSL|TLS|SELF_SIGNED/i.test(code ?? '') ? `TLS failure (${code})`
+    : /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(code ?? '') ? `TLS failure (${code})`
     : ((err as Error).message ?? String(err));
   return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
 }
