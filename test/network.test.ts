@@ -449,54 +449,83 @@ describe('redirects', () => {
 });
 
 describe('proxies (from the command environment)', () => {
-  const throughEmulator = (p: TestProxy, emu: RunningEmulator): boolean => {
-    const host = new URL(emu.url).host;
-    return p.records.length > 0 && p.records.every((r) => r.target === host || r.target.startsWith(`${emu.url}/`));
-  };
+  // A host that is not loopback goes through the proxy. The test proxy reaches every host name at
+  // 127.0.0.1, so a made-up name stands for a remote host and nothing leaves the machine.
+  const REMOTE = 'api.test.invalid';
+  const remote = (emu: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> =>
+    env(`http://${REMOTE}:${new URL(emu.url).port}`, { DOCKERCLOUD_INSECURE: '1', ...extra });
+  const forwarded = (emu: RunningEmulator, path: string): string => `forward GET http://${REMOTE}:${new URL(emu.url).port}${path}`;
 
   it('HTTP_PROXY: requests go through the proxy', async () => {
     const { emu, urls } = await emulator();
     const p = await proxy();
-    const r = await runCli(['list', SVC, '--no-trunc'], env(emu.url, { HTTP_PROXY: p.url }));
+    const r = await runCli(['list', SVC, '--no-trunc'], remote(emu, { HTTP_PROXY: p.url }));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(TRIG);
-    expect(throughEmulator(p, emu)).toBe(true);
-    expect(urls).toHaveLength(1);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
+    expect(urls).toEqual([`GET ${LIST_PATH}`]);
   });
 
   it('HTTP_PROXY with the built binary: its proxy bundle loads and the list comes through the proxy', async () => {
     const { emu, urls } = await emulator();
     const p = await proxy();
-    const r = await spawnCli(['list', SVC, '-q'], env(emu.url, { HTTP_PROXY: p.url }));
+    const r = await spawnCli(['list', SVC, '-q'], remote(emu, { HTTP_PROXY: p.url }));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${TRIG}\n`);
-    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([`forward GET ${emu.url}${LIST_PATH}`]);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
     expect(urls).toEqual([`GET ${LIST_PATH}`]);
   });
 
   it('lower-case http_proxy works too', async () => {
     const { emu } = await emulator();
     const p = await proxy();
-    const r = await runCli(['list', SVC], env(emu.url, { http_proxy: p.url }));
+    const r = await runCli(['list', SVC], remote(emu, { http_proxy: p.url }));
     expect(r.code).toBe(0);
-    expect(throughEmulator(p, emu)).toBe(true);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
   });
 
-  it('NO_PROXY=127.0.0.1 (or no_proxy) bypasses the proxy; HTTPS_PROXY alone is not used for http', async () => {
+  it('NO_PROXY naming the host (or no_proxy) bypasses the proxy; HTTPS_PROXY alone is not used for http', async () => {
     const { emu, urls } = await emulator();
     const p = await proxy();
     for (const extra of <Record<string, string>[]>[
-      { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' },
-      { http_proxy: p.url, no_proxy: 'example.com,127.0.0.1' },
+      { HTTP_PROXY: p.url, NO_PROXY: REMOTE },
+      { http_proxy: p.url, no_proxy: `example.com,${REMOTE}` },
       { HTTPS_PROXY: p.url },
     ]) {
-      const r = await runCli(['list', SVC], env(emu.url, extra));
-      expect(r.code).toBe(0);
+      // Direct, the made-up name cannot be resolved: that failure shows the proxy was left out.
+      const r = await runCli(['list', SVC, '--no-retry'], remote(emu, extra));
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(/^Error: cannot reach the API: host not found/);
     }
     expect(p.records).toEqual([]);
-    expect(urls).toHaveLength(3);
+    expect(urls).toEqual([]);
+  });
+
+  it('a loopback host never goes through a proxy, whatever NO_PROXY says', async () => {
+    const { emu, urls } = await emulator();
+    const p = await proxy();
+    for (const extra of <Record<string, string>[]>[{ HTTP_PROXY: p.url }, { http_proxy: p.url, NO_PROXY: 'example.com' }]) {
+      const r = await runCli(['list', SVC, '-q'], env(emu.url, extra));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${TRIG}\n`);
+    }
+    expect(p.records).toEqual([]);
+    expect(urls).toHaveLength(2);
+  });
+
+  it('with a proxy that cannot even be resolved, localhost and 127.0.0.1 are still reached, directly (built binary)', async () => {
+    const { emu, urls } = await emulator();
+    const proxies = { HTTP_PROXY: 'http://proxy.invalid:3128/', HTTPS_PROXY: 'http://proxy.invalid:3128/' };
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const r = await spawnCli(['list', SVC, '-q'], env(`http://${host}:${new URL(emu.url).port}`, proxies));
+      expect(r.stderr, host).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${TRIG}\n`);
+    }
+    expect(urls).toHaveLength(2);
   });
 });
 
@@ -571,6 +600,16 @@ if (await ipv6Loopback()) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`${TRIG}\n`);
       expect(urls).toHaveLength(2);
+    });
+
+    it('[::1] is loopback: never reached through a proxy', async () => {
+      const { emu, urls } = await emulator({ host: '::1' });
+      const p = await proxy();
+      const r = await runCli(['list', SVC, '-q'], env(emu.url, { HTTP_PROXY: p.url }));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(p.records).toEqual([]);
+      expect(urls).toEqual([`GET ${LIST_PATH}`]);
     });
   });
 }

@@ -1,7 +1,7 @@
 // Every request to the API goes through ApiClient.send, which owns URLs, headers, credentials, time
 // limits, retries and redirects; ./http.js carries them. ./answers.js turns what comes back into
 // values or typed errors, ./failures.js names the requests that got no answer, ./paging.js reads lists.
-import { createTransport, TimeoutError, TooLargeError, type Transport } from './http.js';
+import { createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter } from '../concurrency.js';
@@ -50,10 +50,6 @@ interface CallResult {
   status: number;
   actionUri: string | null;
   body: unknown;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 export class ApiClient {

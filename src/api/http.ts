@@ -1,7 +1,8 @@
 // How requests reach the API. Directly, they go through node:http(s), whose HTTP parser is compiled
 // into Node. undici parses with WebAssembly, which V8 compiles on every run: with it, `trigger list`
-// took about 8 ms longer. undici is loaded only when a proxy is set, for its proxy agent (CONNECT
-// tunnels for https, NO_PROXY), which node:http does not have on Node 20: see ./proxy.ts.
+// took about 8 ms longer. undici is loaded only when a proxy is set and a host that is not loopback
+// is asked for, for its proxy agent (CONNECT tunnels for https, NO_PROXY), which node:http does not
+// have on Node 20: see ./proxy.ts.
 import http from 'node:http';
 import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
@@ -42,6 +43,19 @@ export class TimeoutError extends Error {
 
 /** The answer is longer than the request's maxBytes; the rest was not read. */
 export class TooLargeError extends Error {}
+
+/**
+ * Whether a URL's host name is this machine: localhost, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z).
+ * Such a host is never reached through a proxy, which would take the request off the machine.
+ */
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
+  );
+}
 
 const KEEP_ALIVE_MS = 10_000;
 
@@ -120,6 +134,9 @@ function directTransport(): Transport {
 }
 
 function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: string }): Transport {
+  // A loopback host goes direct whatever the proxy settings say (Go's rule): through a proxy, a request
+  // to this machine would leave it, in clear text for plain http, credentials included.
+  const direct = directTransport();
   let loading: Promise<{ dispatcher: Dispatcher; proxyRequest: typeof import('./proxy.js').proxyRequest }> | undefined;
   const load = async () => {
     const { createProxyDispatcher, proxyRequest } = await import('./proxy.js').catch((err: Error) => {
@@ -130,7 +147,9 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
     return { dispatcher: createProxyDispatcher({ ...proxies, noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY }), proxyRequest };
   };
   return {
-    async request({ timeoutMs, maxBytes, ...options }) {
+    async request(request) {
+      if (isLoopback(new URL(request.origin).hostname)) return direct.request(request);
+      const { timeoutMs, maxBytes, ...options } = request;
       const { dispatcher, proxyRequest } = await (loading ??= load());
       const signal = AbortSignal.timeout(timeoutMs);
       // A request that never gets a connection (a proxy that drops it, which undici retries without
@@ -163,6 +182,7 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
       return Promise.race([timedOut, exchange()]);
     },
     async close() {
+      await direct.close();
       const loaded = await loading?.catch(() => undefined);
       await loaded?.dispatcher.destroy();
     },
