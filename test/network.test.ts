@@ -22,6 +22,7 @@ import {
   type Handler,
   type TestProxy,
 } from './helpers/fault-server.js';
+import { json as jsonAnswer, startHostileServer } from './helpers/hostile-server.js';
 import { deadPort } from './helpers/net.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -364,6 +365,49 @@ describe('call --wait against a scripted API', () => {
     expect(other.requests[0]!.method).toBe('POST');
     expect(other.requests.map((q) => q.headers.authorization)).toEqual(other.requests.map(() => undefined));
     expect(rest.unexpected).toEqual([]);
+  });
+
+  it('--wait-timeout ends the wait at its deadline: the poll the server holds open is cancelled, exit 5 (built binary)', async () => {
+    // The default --timeout (30 s) would keep the poll waiting far longer than the test may run.
+    const f = await fault();
+    let closed!: () => void;
+    const heldClosed = new Promise<void>((resolve) => (closed = resolve));
+    f.enqueue(accepted(), (_req, res) => {
+      res.on('close', closed);
+    });
+    const r = await spawnCli(['call', callUrl(f), '--wait', '--wait-timeout', '1'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`Error: gave up waiting for the action after 1 s; no answer about it came in that time (${ACTION_URI})\n`);
+    await heldClosed;
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${CALL_PATH}`, `GET ${ACTION_URI}`]);
+  });
+
+  it('through a proxy too: the held poll is cancelled at the deadline, exit 5 (built binary)', async () => {
+    // The hostile server is the proxy and answers for the made-up host itself: nothing leaves the machine.
+    const h = await startHostileServer();
+    cleanups.push(() => h.close());
+    let closed!: () => void;
+    const heldClosed = new Promise<void>((resolve) => (closed = resolve));
+    h.route('POST', CALL_PATH, jsonAnswer(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
+    h.route('GET', ACTION_URI, (_req, res) => {
+      res.on('close', closed);
+    });
+    const host = 'http://api.test.invalid';
+    const proxied = env(host, { HTTP_PROXY: h.url, DOCKERCLOUD_INSECURE: '1' });
+    const r = await spawnCli(['call', `${host}${CALL_PATH}`, '--wait', '--wait-timeout', '1'], proxied);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: gave up waiting for the action after 1 s/);
+    await heldClosed;
+    expect(h.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${host}${CALL_PATH}`, `GET ${host}${ACTION_URI}`]);
+  });
+
+  it('a poll that answers "In progress" until the deadline: exit 5 naming the last state', async () => {
+    const f = await fault();
+    f.enqueue(accepted());
+    f.fallback(action('In progress'));
+    const r = await runCli(['call', callUrl(f), '--wait', '--wait-timeout', '0.5'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`Error: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`);
   });
 
   it('--wait without credentials fails (exit 3) before the trigger is called', async () => {

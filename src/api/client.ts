@@ -1,7 +1,7 @@
 // Every request to the API goes through ApiClient.send, which owns URLs, headers, credentials, time
 // limits, retries and redirects; ./http.js carries them. ./answers.js turns what comes back into
 // values or typed errors, ./failures.js names the requests that got no answer, ./paging.js reads lists.
-import { createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
+import { CancelledError, createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter } from '../concurrency.js';
@@ -44,6 +44,8 @@ interface RequestOptions {
   auth?: boolean;
   /** Follow redirects (GET only). */
   followRedirects?: boolean;
+  /** Cancels the request, wherever it is (waiting, sending, reading, between tries): it fails with CancelledError. */
+  signal?: AbortSignal;
 }
 
 interface CallResult {
@@ -118,8 +120,8 @@ export class ApiClient {
     await this.send('DELETE', triggerPath(serviceUuid, triggerUuid, this.opts.namespace));
   }
 
-  getAction(uri: string): Promise<Action> {
-    return this.getObject<Action>(uri);
+  async getAction(uri: string, signal?: AbortSignal): Promise<Action> {
+    return checkObject<Action>(await this.send('GET', uri, { signal }));
   }
 
   /** POSTs to a trigger's call URL: no credentials, no redirects. */
@@ -169,7 +171,7 @@ export class ApiClient {
 
     const first = url;
     for (let redirects = 0; ; redirects++) {
-      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body);
+      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body, options.signal);
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         const from = `${method} ${maskUrl(url.href)}`;
         if (!follow) throw new ApiError(`${from} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
@@ -205,19 +207,25 @@ export class ApiClient {
     return authorization;
   }
 
-  private async sendWithRetries(method: string, url: URL, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+  private async sendWithRetries(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.opts.tries;
       let res: RawResponse;
       try {
-        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt));
+        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt, signal));
       } catch (err) {
         if (last || !retryableError(method, err)) throw err;
-        await sleep(this.backoff(attempt));
+        await pause(this.backoff(attempt), signal);
         continue;
       }
       if (last || !retryableStatus(method, res.status)) return res;
-      await sleep(this.retryAfter(res) ?? this.backoff(attempt));
+      await pause(this.retryAfter(res) ?? this.backoff(attempt), signal);
     }
   }
 
@@ -234,7 +242,14 @@ export class ApiClient {
     return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
   }
 
-  private async sendOnce(method: string, url: URL, headers: Record<string, string>, body: string | Buffer | undefined, attempt: number): Promise<RawResponse> {
+  private async sendOnce(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
     // Date.now, not performance.now: the latter loads perf_hooks on first use, for a debug line.
     const started = Date.now();
     const { debug } = this.opts;
@@ -249,11 +264,12 @@ export class ApiClient {
         body,
         timeoutMs: this.opts.timeoutMs,
         maxBytes: MAX_BODY_BYTES,
+        signal,
       });
       debug?.(`< ${res.statusCode} ${method} ${shown()} (${Date.now() - started} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
       return { status: res.statusCode, headers: res.headers, text: res.text, url: url.href };
     } catch (err) {
-      if (err instanceof CliError) throw err;
+      if (err instanceof CliError || err instanceof CancelledError) throw err;
       if (err instanceof TooLargeError) {
         throw new ApiError(`the answer from ${shown()} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading`);
       }
@@ -261,5 +277,14 @@ export class ApiClient {
       debug?.(`< error ${method} ${shown()} (${Date.now() - started} ms): ${e.message}`);
       throw e;
     }
+  }
+}
+
+/** Waits `ms`; a cancellation ends the wait at once. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new CancelledError();
   }
 }

@@ -18,6 +18,8 @@ export interface RequestOptions {
   timeoutMs: number;
   /** The longest answer read; past it the request fails with TooLargeError. */
   maxBytes: number;
+  /** Cancels the request: it fails with CancelledError. */
+  signal?: AbortSignal;
 }
 
 export interface Response {
@@ -43,6 +45,14 @@ export class TimeoutError extends Error {
 
 /** The answer is longer than the request's maxBytes; the rest was not read. */
 export class TooLargeError extends Error {}
+
+/** The request was cancelled through its signal. */
+export class CancelledError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor() {
+    super('the request was cancelled');
+  }
+}
 
 /**
  * Whether a URL's host name is this machine: localhost, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z).
@@ -94,7 +104,9 @@ function directTransport(): Transport {
   return {
     request(options) {
       const { mod, agent, host, port } = originOf(options.origin);
+      const { signal } = options;
       return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new CancelledError());
         let settled = false;
         const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
           const chunks: Buffer[] = [];
@@ -112,10 +124,13 @@ function directTransport(): Transport {
           });
         });
         const timer = setTimeout(() => settle(new TimeoutError(options.timeoutMs)), options.timeoutMs);
+        const cancel = (): void => settle(new CancelledError());
+        signal?.addEventListener('abort', cancel, { once: true });
         const settle = (err: Error | undefined, res?: Response): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          signal?.removeEventListener('abort', cancel);
           if (err) {
             req.destroy();
             reject(err);
@@ -149,15 +164,17 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
   return {
     async request(request) {
       if (isLoopback(new URL(request.origin).hostname)) return direct.request(request);
-      const { timeoutMs, maxBytes, ...options } = request;
+      const { timeoutMs, maxBytes, signal: cancelled, ...options } = request;
+      if (cancelled?.aborted) throw new CancelledError();
       const { dispatcher, proxyRequest } = await (loading ??= load());
-      const signal = AbortSignal.timeout(timeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = cancelled ? AbortSignal.any([timeout, cancelled]) : timeout;
       // A request that never gets a connection (a proxy that drops it, which undici retries without
-      // end) never looks at its signal; the race makes the time limit hold all the same.
-      const timedOut = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(new TimeoutError(timeoutMs)), { once: true }),
+      // end) never looks at its signal; the race makes the time limit and cancellation hold all the same.
+      const stopped = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(timeout.aborted ? new TimeoutError(timeoutMs) : new CancelledError()), { once: true }),
       );
-      timedOut.catch(() => {});
+      stopped.catch(() => {});
       const exchange = async (): Promise<Response> => {
         const res = await proxyRequest(dispatcher, {
           ...options,
@@ -179,7 +196,7 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
         }
         return { statusCode: res.statusCode, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') };
       };
-      return Promise.race([timedOut, exchange()]);
+      return Promise.race([stopped, exchange()]);
     },
     async close() {
       await direct.close();
