@@ -1,8 +1,12 @@
 // The network behaviour of the CLI (src/api/client.ts, src/api/http.ts): retries, Retry-After,
-// timeouts, connection failures, redirects, proxies, keep-alive, --debug lines and the body cap.
+// timeouts, connection failures, redirects, proxies, keep-alive, --debug lines, bodies the server
+// refuses, TLS and the body cap.
 // Real HTTP on loopback against scripted fault servers (test/helpers/fault-server.ts) or the emulator.
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
@@ -709,6 +713,57 @@ describe('--debug lines', () => {
     expect(debug.stderr).toMatch(/^Error: /m);
     expect(debug.stderr).toMatch(/^\s+at /m);
     expectNoSecrets(debug);
+  });
+});
+
+describe('a call body the server refuses (built binary)', () => {
+  const BODY = Buffer.alloc(3.5 * 1024 * 1024, 0x61);
+  const LIMIT_MESSAGE = 'Request body larger than 1048576 bytes';
+
+  function bodyFile(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'trigger-body-')), 'body.bin');
+    writeFileSync(file, BODY);
+    return file;
+  }
+
+  it('refused from its headers (413) while the body would still be on its way: exit 1 with the limit; no byte of it was sent', async () => {
+    const h = await startHostileServer();
+    cleanups.push(() => h.close());
+    let received = 0;
+    h.route('POST', CALL_PATH, (req, res) => {
+      req.on('data', (chunk: Buffer) => (received += chunk.length));
+      const text = JSON.stringify({ error: LIMIT_MESSAGE });
+      res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+      // Closed as soon as the answer is out, whatever of the body is still on its way.
+      res.end(text, () => res.socket?.destroy());
+    });
+    const r = await spawnCli(['call', `${h.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(h.url));
+    expect(r.stderr).toBe(`Error: ${LIMIT_MESSAGE} (HTTP 413 from POST ${h.url}${MASKED_TRIG_PATH}call/)\n`);
+    expect(r.code).toBe(1);
+    expect(received).toBe(0);
+    // The headers say the length, so that the server can refuse from them.
+    expect(h.requests[0]!.headers).toMatchObject({ expect: '100-continue', 'content-length': String(BODY.length) });
+  });
+
+  it('the emulator, which says 100 Continue and then refuses: exit 1 with its limit', async () => {
+    const { emu } = await emulator();
+    const r = await spawnCli(['call', `${emu.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(emu.url));
+    expect(r.stderr).toBe(`Error: ${LIMIT_MESSAGE} (HTTP 413 from POST ${emu.url}${MASKED_TRIG_PATH}call/)\n`);
+    expect(r.code).toBe(1);
+  });
+
+  it('a server that never says 100 Continue still gets the whole body, after a short wait', async () => {
+    const h = await startHostileServer();
+    cleanups.push(() => h.close());
+    let received = 0;
+    h.route('POST', CALL_PATH, (req, res) => {
+      req.on('data', (chunk: Buffer) => (received += chunk.length));
+      req.on('end', () => jsonAnswer(202, {}, { 'x-dockercloud-action-uri': ACTION_URI })(req, res));
+    });
+    const r = await runCli(['call', `${h.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(h.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(received).toBe(BODY.length);
   });
 });
 

@@ -67,6 +67,13 @@ export function isLoopback(hostname: string): boolean {
   );
 }
 
+// A body larger than this waits for the server's 100 Continue before it is sent, as curl does, for up
+// to CONTINUE_WAIT_MS: a server that refuses the request from its headers (413) then answers before
+// any of the body goes out. Sent at once, the body could meet the connection the server closed after
+// answering, and the failed write would lose the answer that was already there to read.
+const EXPECT_CONTINUE_BYTES = 1024 * 1024;
+const CONTINUE_WAIT_MS = 1000;
+
 const KEEP_ALIVE_MS = 10_000;
 
 /** The transport for `env`: through a proxy when HTTP(S)_PROXY is set, else direct. */
@@ -104,11 +111,17 @@ function directTransport(): Transport {
   return {
     request(options) {
       const { mod, agent, host, port } = originOf(options.origin);
-      const { signal } = options;
+      const { body, signal } = options;
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(new CancelledError());
+        const length = body === undefined ? 0 : Buffer.byteLength(body);
+        const expect = length > EXPECT_CONTINUE_BYTES;
+        // The headers go out before the body, so they say its length themselves.
+        const headers = expect ? { ...options.headers, expect: '100-continue', 'content-length': String(length) } : options.headers;
         let settled = false;
-        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+        let answered = false;
+        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers }, (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -126,20 +139,36 @@ function directTransport(): Transport {
         const timer = setTimeout(() => settle(new TimeoutError(options.timeoutMs)), options.timeoutMs);
         const cancel = (): void => settle(new CancelledError());
         signal?.addEventListener('abort', cancel, { once: true });
+        let continueTimer: NodeJS.Timeout | undefined;
         const settle = (err: Error | undefined, res?: Response): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          clearTimeout(continueTimer);
           signal?.removeEventListener('abort', cancel);
-          if (err) {
-            req.destroy();
-            reject(err);
-          } else {
-            resolve(res!);
-          }
+          // A request answered before all of it was sent leaves its connection unusable.
+          if (err || !req.writableFinished) req.destroy();
+          if (err) reject(err);
+          else resolve(res!);
         };
-        req.on('error', settle);
-        req.end(options.body);
+        // Once the server has answered, failing to send the rest (it closed the connection) loses
+        // nothing: its answer is read to the end.
+        req.on('error', (err) => {
+          if (!answered) settle(err);
+        });
+        if (!expect) {
+          req.end(body);
+          return;
+        }
+        const send = (): void => {
+          clearTimeout(continueTimer);
+          if (!answered && !settled && !req.writableEnded) req.end(body);
+        };
+        continueTimer = setTimeout(send, CONTINUE_WAIT_MS);
+        // A refusal can follow 100 Continue at once (a server that says it to every request): the
+        // body waits for one more round of reading, which takes that refusal in first.
+        req.on('continue', () => setImmediate(() => setImmediate(send)));
+        req.flushHeaders();
       });
     },
     async close() {
