@@ -18,6 +18,7 @@ import {
   UsageError,
 } from '../src/errors.js';
 import { runCli, tempHome, type Result } from './helpers/cli.js';
+import { registerSecret } from './helpers/secrets.js';
 
 describe('exitCodeFor', () => {
   it('maps each error class to its exit code', () => {
@@ -162,6 +163,8 @@ function answer(status: number, body: string, type = 'application/json'): (req: 
 }
 
 const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
+const CALL_SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const CALL_TRIG = registerSecret('5ec7e702-0000-4000-8000-0000000000cc');
 
 it('a proxy setting that is not an http(s) URL is a usage error naming the variable', async () => {
   for (const [name, value] of [['HTTPS_PROXY', '::bad'], ['http_proxy', 'socks5://127.0.0.1:1080']] as const) {
@@ -195,6 +198,20 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
     const lines = expectOneError(r);
     expect(lines[0]).toContain(`message for ${status}`);
     expect(lines[0]).toContain(String(status));
+  });
+
+  it.each([401, 403])('a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint', async (status) => {
+    const { url, seen } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
+    const path = `api/app/v1/service/${CALL_SVC}/trigger/${CALL_TRIG}/call/`;
+    const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const masked = path.replace(CALL_TRIG, `${CALL_TRIG.slice(0, 4)}…`);
+    expect(expectOneError(r)).toEqual([
+      `Error: the API refused the trigger call: message for ${status} (HTTP ${status} from POST ${url}${masked})`,
+      "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
+    ]);
+    expect(seen.map((q) => q.headers.authorization)).toEqual([undefined]);
   });
 
   it('an error body that is not a string message never shows [object Object]', async () => {

@@ -182,6 +182,47 @@ describe('bad answers from a server', () => {
     expect(h.requests).toHaveLength(1);
   });
 
+  it('a negative total_count is not a count: `next` is followed, and a `next` that loops says so, naming the value', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, json(200, page([trigger(T1, 'one')], { limit: 1, next: `${LIST}?limit=1&offset=1`, total_count: -5 })));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1], `the API's pages do not end: ${h.url}${LIST}?limit=1&offset=1 was reached twice; stopped after 2 pages`);
+    expect(r.stderr.split('\n')[1]).toBe("The first page's meta.total_count is -5, not a count: its pages were followed by meta.next.");
+    expect(h.requests).toHaveLength(2);
+  });
+
+  it('an answer nested 200,000 levels deep: exit 1, refused as too deep, no stack overflow (built binary)', async () => {
+    const depth = 200_000;
+    const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const body = JSON.stringify(page([trigger(T1, 'deep')])).replace('"name":"deep"', `"name":"deep","extra":${deep}`);
+    const h = await hostile();
+    h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, body));
+    h.route('GET', `${LIST}${T1}/`, raw(200, { 'content-type': 'application/json' }, `[${'['.repeat(depth)}${']'.repeat(depth)}]`));
+    for (const args of [['list', SVC, '--json'], ['list', SVC], ['inspect', SVC, T1]]) {
+      const r = await spawnCli(args, env(h));
+      const path = args[0] === 'inspect' ? `${LIST}${T1.slice(0, 4)}…/` : LIST;
+      if (args[0] === 'inspect') {
+        // inspect goes on past a trigger that fails, and reports it after the (empty) array.
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain(`Error: unexpected answer from ${h.url}${path} (HTTP 200): nested deeper than 256 levels`);
+        expect(r.stderr).not.toMatch(/call stack/i);
+      } else {
+        expectFailure(r, [1], `unexpected answer from ${h.url}${path} (HTTP 200): nested deeper than 256 levels`);
+      }
+    }
+  });
+
+  it('an answer nested 200 levels deep is still read', async () => {
+    const nested = `${'['.repeat(200)}${']'.repeat(200)}`;
+    const body = JSON.stringify(page([trigger(T1, 'nested')])).replace('"name":"nested"', `"name":"nested","extra":${nested}`);
+    const h = await hostile();
+    h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, body));
+    const r = await runCli(['list', SVC, '--json'], env(h));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].name).toBe('nested');
+  });
+
   it('an enormous body (streamed without a length): the client stops reading past 10 MiB and says so', async () => {
     const h = await hostile();
     const { answer, stats } = endless(64 * 1024 * 1024);

@@ -1,6 +1,7 @@
-// Paging of lists (ApiClient.listAll in src/api/client.ts): the first page, then the remaining pages
-// concurrently (at most 8 at a time) from total_count, limit and offset, in order; `next` followed
-// when total_count is missing; a `next` that loops is detected. Real HTTP on loopback, in-process.
+// Paging of lists (src/api/paging.ts): the first page, then the remaining pages concurrently (at most
+// 8 at a time) from total_count, limit and offset, in order; `next` followed when those are missing or
+// odd; a `next` that loops is detected; a list that ends short of its total_count is an error. Real
+// HTTP on loopback, in-process.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -264,5 +265,134 @@ describe('listAll without total_count: follows `next`', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/pages do not end/);
     expect(srv.requests.length).toBeLessThanOrEqual(5);
+  });
+});
+
+// --- a server whose paging metadata is odd ---
+
+interface OddServer extends PageServer {
+  /** The offset asked for by each request, as sent ('' when there is none). */
+  offsets: string[];
+}
+
+/**
+ * Serves `count` triggers by limit (25 unless asked) and offset like the API, `next` included while
+ * more remain; `odd` then changes each page (its meta, or its objects) before it is sent.
+ */
+type Page = { meta: Record<string, unknown>; objects: Trigger[] };
+
+async function oddServer(count: number, odd: (page: Page, offset: number) => void): Promise<OddServer> {
+  const path = triggersPath(SVC);
+  const all = Array.from({ length: count }, (_, i) => trigger(i));
+  const requests: string[] = [];
+  const offsets: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const url = new URL(req.url ?? '/', 'http://x');
+    offsets.push(url.searchParams.get('offset') ?? '');
+    const limit = Number(url.searchParams.get('limit') ?? 25);
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const next = offset + limit < count ? `${path}?limit=${limit}&offset=${offset + limit}` : null;
+    const page: Page = { meta: { limit, offset, next, previous: null, total_count: count }, objects: all.slice(offset, offset + limit) };
+    odd(page, offset);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, offsets };
+}
+
+const ALL_100 = Array.from({ length: 100 }, (_, i) => trigger(i).uuid);
+
+describe('odd paging metadata: the whole list, or exit 1, never a short list with exit 0', () => {
+  const followable: [string, (meta: Record<string, unknown>) => void][] = [
+    ['meta.offset missing', (m) => delete m.offset],
+    ['meta.offset null', (m) => (m.offset = null)],
+    ['meta.offset a string ("0", "25", …)', (m) => (m.offset = String(m.offset))],
+    ['meta.total_count negative', (m) => (m.total_count = -5)],
+    ['meta.total_count a string', (m) => (m.total_count = String(m.total_count))],
+    ['meta.total_count not whole', (m) => (m.total_count = 99.5)],
+    ['meta.total_count missing', (m) => delete m.total_count],
+    ['meta.limit missing', (m) => delete m.limit],
+    ['meta.limit 0', (m) => (m.limit = 0)],
+    ['meta.limit a string', (m) => (m.limit = String(m.limit))],
+  ];
+
+  it.each(followable)('%s: `next` is followed to the end; every object once, in order, exit 0', async (_what, odd) => {
+    const srv = await oddServer(100, ({ meta }) => odd(meta));
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(ALL_100);
+    // Offsets the client builds are whole numbers it has checked, never text glued together.
+    expect(srv.offsets.filter((o) => !/^(|0|[1-9]\d*)$/.test(o))).toEqual([]);
+  });
+
+  it('meta.offset missing, with the built binary: 100 of 100 triggers, not the first page alone', async () => {
+    const srv = await oddServer(100, ({ meta }) => delete meta.offset);
+
+    const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(ALL_100);
+  });
+
+  it('a total_count beyond the last page: exit 1 naming the first page that came back short', async () => {
+    const srv = await oddServer(100, ({ meta }) => (meta.total_count = 150));
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(`Error: the page at offset 100 of ${srv.url}${triggersPath(SVC)} holds 0 objects where 25 were expected`);
+  });
+
+  it('no `next` on a short first page that claims more: exit 1, not the page alone', async () => {
+    const srv = await oddServer(100, (page) => {
+      page.meta.next = null;
+      page.objects = page.objects.slice(0, 10);
+    });
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: the list at \S+ ended after 10 of the 100 objects its meta.total_count announced\n/);
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it('a page fetched by offset that holds fewer objects than it should: exit 1 naming the offset', async () => {
+    const srv = await oddServer(100, (page, offset) => {
+      if (offset === 50) page.objects = page.objects.slice(5);
+    });
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: the page at offset 50 of \S+ holds 20 objects where 25 were expected\n/);
+  });
+
+  it('a list followed by `next` that ends before its total_count: exit 1', async () => {
+    // offset unusable, so `next` is followed; the server's pages stop at 75 of the 100 it announces.
+    const srv = await oddServer(100, (page, offset) => {
+      page.meta.offset = String(offset);
+      if (offset === 50) page.meta.next = null;
+    });
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error: the list at \S+ ended after 75 of the 100 objects/);
   });
 });

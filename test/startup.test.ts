@@ -129,12 +129,14 @@ describe('what the built CLI loads at run time', () => {
       const direct = await runStaged(noProxy, ['list', 'web'], env);
       expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: '' });
       expect(direct.stdout).toMatch(/^UUID +NAME +OPERATION +URL\n/);
-      const proxied = await runStaged(noProxy, ['list', 'web', '-q', '--no-retry'], { ...env, HTTP_PROXY: 'http://127.0.0.1:9' });
+      // A loopback host is never proxied: the proxied runs name a host that is not.
+      const remote = { ...env, DOCKERCLOUD_REST_HOST: 'http://api.test.invalid/', DOCKERCLOUD_INSECURE: '1', HTTP_PROXY: 'http://127.0.0.1:9' };
+      const proxied = await runStaged(noProxy, ['list', 'web', '-q', '--no-retry'], remote);
       expect({ code: proxied.code, stderr: proxied.stderr }).toEqual({
         code: 1,
         stderr: "Error: cannot load the proxy support: Cannot find module './proxy.cjs'\nReinstall the package.\n",
       });
-      const withProxyFile = await runStaged(join(stage, 'dist'), ['list', 'web', '-q', '--no-retry'], { ...env, HTTP_PROXY: 'http://127.0.0.1:9' });
+      const withProxyFile = await runStaged(join(stage, 'dist'), ['list', 'web', '-q', '--no-retry'], remote);
       expect(withProxyFile.stderr).not.toContain('proxy.cjs');
     } finally {
       await emu.close();

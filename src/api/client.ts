@@ -1,12 +1,15 @@
-// Every request to the API goes through ApiClient.request, which owns URLs, headers, timeouts,
-// retries, redirects, paging, and turning answers into typed errors; ./http.js carries them.
-import { withoutControlChars } from '../io.js';
-import { createTransport, TimeoutError, TooLargeError, type Transport } from './http.js';
+// Every request to the API goes through ApiClient.send, which owns URLs, headers, credentials, time
+// limits, retries and redirects; ./http.js carries them. ./answers.js turns what comes back into
+// values or typed errors, ./failures.js names the requests that got no answer, ./paging.js reads lists.
+import { CancelledError, createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, AuthError, CliError, NetworkError, NotFoundError, UsageError } from '../errors.js';
-import { CONCURRENCY, Limiter, mapLimit } from '../concurrency.js';
+import { ApiError, CliError, UsageError } from '../errors.js';
+import { CONCURRENCY, Limiter } from '../concurrency.js';
+import { checkObject, checkPage, parseJson, redirectTarget, statusError, type RawResponse } from './answers.js';
+import { networkError, retryableError, retryableStatus } from './failures.js';
 import { maskUrl } from './mask.js';
-import { isUuid, servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
+import { allObjects, type Query } from './paging.js';
+import { servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
 
 interface ClientOptions {
@@ -31,9 +34,6 @@ interface ClientOptions {
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_RETRY_AFTER_MS = 30_000;
 const MAX_REDIRECTS = 5;
-const MAX_PAGES = 100_000;
-
-type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   query?: Query;
@@ -44,39 +44,14 @@ interface RequestOptions {
   auth?: boolean;
   /** Follow redirects (GET only). */
   followRedirects?: boolean;
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  url: string;
+  /** Cancels the request, wherever it is (waiting, sending, reading, between tries): it fails with CancelledError. */
+  signal?: AbortSignal;
 }
 
 interface CallResult {
   status: number;
   actionUri: string | null;
   body: unknown;
-}
-
-// Errors the socket (or undici, through a proxy) raises before a request could have reached the server.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-// Statuses worth another try: all four for GET and DELETE; for POST only the two that say the
-// request was not acted on.
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const NOT_PROCESSED_STATUSES = new Set([429, 503]);
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-function errorCode(err: unknown): string | undefined {
-  let e = err as { code?: string; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
-    if (e.code) return e.code;
-  }
-  return undefined;
 }
 
 export class ApiClient {
@@ -105,7 +80,6 @@ export class ApiClient {
     for (const [k, v] of params) url.searchParams.set(k, v);
     return url;
   }
-
 
   /** Ends the run's connections; whatever is still queued (a request that timed out) is dropped. */
   async close(): Promise<void> {
@@ -139,16 +113,15 @@ export class ApiClient {
   }
 
   async createTrigger(serviceUuid: string, body: { name?: string; operation: string }): Promise<Trigger> {
-    const res = await this.send('POST', triggersPath(serviceUuid, this.opts.namespace), { body });
-    return this.checkObject<Trigger>(res);
+    return checkObject<Trigger>(await this.send('POST', triggersPath(serviceUuid, this.opts.namespace), { body }));
   }
 
   async deleteTrigger(serviceUuid: string, triggerUuid: string): Promise<void> {
     await this.send('DELETE', triggerPath(serviceUuid, triggerUuid, this.opts.namespace));
   }
 
-  getAction(uri: string): Promise<Action> {
-    return this.getObject<Action>(uri);
+  async getAction(uri: string, signal?: AbortSignal): Promise<Action> {
+    return checkObject<Action>(await this.send('GET', uri, { signal }));
   }
 
   /** POSTs to a trigger's call URL: no credentials, no redirects. */
@@ -159,92 +132,23 @@ export class ApiClient {
       status: res.status,
       // A repeated header comes joined with ', ' (which a URI cannot hold): the first one counts.
       actionUri: (Array.isArray(header) ? header[0] : header?.split(', ')[0]) ?? null,
-      body: res.text === '' ? null : this.parseJson(res, true),
+      body: parseJson(res, true),
     };
   }
 
-  // --- paging ---
+  // --- lists ---
 
   async getPage<T>(path: string, query: Query = {}): Promise<ListPage<T>> {
-    const res = await this.send('GET', path, { query });
-    return this.checkPage<T>(res);
+    return checkPage<T>(await this.send('GET', path, { query }));
   }
 
-  /**
-   * Every object of a list. After the first page, the remaining pages are fetched concurrently
-   * from total_count, limit and offset, in order; without total_count, `next` is followed. `keep`
-   * makes what is held of each object as its page arrives, so that a long list is not held whole.
-   */
-  async listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
-    const first = await this.getPage<T>(path, query);
-    const objects = first.objects.map(keep);
-    const { limit, total_count: total } = first.meta;
-    if (first.meta.next === null) return objects;
-    if (Number.isInteger(total) && Number.isInteger(limit) && limit > 0 && first.objects.length === limit) {
-      if (total < 0 || (total - first.meta.offset) / limit > MAX_PAGES) {
-        throw new ApiError(`the API claims ${total} objects at ${maskUrl(this.url(path).href)}, more than ${MAX_PAGES} pages; stopped`);
-      }
-      const offsets: number[] = [];
-      for (let o = first.meta.offset + limit; o < total; o += limit) offsets.push(o);
-      const pages = await mapLimit(offsets, CONCURRENCY, async (offset) => (await this.getPage<T>(path, { ...query, limit, offset })).objects.map(keep));
-      return objects.concat(...pages);
-    }
-    const seen = new Set<string>();
-    let next: string | null = first.meta.next;
-    while (next !== null) {
-      const url = this.url(next).href;
-      if (seen.has(url) || seen.size >= MAX_PAGES) {
-        throw new ApiError(`the API's pages do not end: ${maskUrl(url)} was reached twice; stopped after ${seen.size + 1} pages`);
-      }
-      seen.add(url);
-      const page: ListPage<T> = this.checkPage<T>(await this.send('GET', url));
-      for (const o of page.objects) objects.push(keep(o));
-      next = page.meta.next;
-    }
-    return objects;
+  /** Every object of a list (see ./paging.ts); `keep` makes what is held of each one as its page arrives. */
+  listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
+    return allObjects(this, path, query, keep);
   }
 
   private async getObject<T>(path: string): Promise<T> {
-    return this.checkObject<T>(await this.send('GET', path));
-  }
-
-  private checkObject<T>(res: RawResponse): T {
-    const value = this.parseJson(res) as { uuid?: unknown } | null;
-    if (!value || typeof value !== 'object' || Array.isArray(value) || typeof value.uuid !== 'string' || !isUuid(value.uuid)) {
-      throw this.malformed(res, 'expected an object with a uuid');
-    }
-    return value as T;
-  }
-
-  private checkPage<T>(res: RawResponse): ListPage<T> {
-    const value = this.parseJson(res) as Partial<ListPage<T>> | null;
-    if (!value || typeof value !== 'object') throw this.malformed(res, 'expected a list');
-    if (!value.meta || typeof value.meta !== 'object') throw this.malformed(res, '"meta" is missing');
-    if (!Array.isArray(value.objects)) throw this.malformed(res, '"objects" is not an array');
-    const uuids = value.objects.map((o) => (o && typeof o === 'object' ? (o as { uuid?: unknown }).uuid : undefined));
-    if (uuids.some((u) => typeof u !== 'string')) throw this.malformed(res, 'an object has no uuid');
-    if (uuids.some((u) => !isUuid(u as string))) throw this.malformed(res, "an object's uuid is not a UUID");
-    const next = value.meta.next;
-    if (next !== null && next !== undefined && typeof next !== 'string') throw this.malformed(res, '"meta.next" is not a path');
-    return { meta: { ...value.meta, next: next ?? null }, objects: value.objects } as ListPage<T>;
-  }
-
-  private parseJson(res: RawResponse, lenient = false): unknown {
-    if (res.text.trim() === '') {
-      if (lenient) return null;
-      throw this.malformed(res, 'the body is empty');
-    }
-    try {
-      return JSON.parse(res.text);
-    } catch {
-      if (lenient) return res.text;
-      const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
-      throw this.malformed(res, `the body is not JSON (${type})`);
-    }
-  }
-
-  private malformed(res: RawResponse, why: string): ApiError {
-    return new ApiError(`unexpected answer from ${maskUrl(res.url)} (HTTP ${res.status}): ${why}`, res.status);
+    return checkObject<T>(await this.send('GET', path));
   }
 
   // --- the wire ---
@@ -265,21 +169,25 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const follow = options.followRedirects ?? method === 'GET';
 
+    const first = url;
     for (let redirects = 0; ; redirects++) {
-      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body);
+      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body, options.signal);
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-        const location = res.headers.location;
-        if (!follow || typeof location !== 'string' || redirects >= MAX_REDIRECTS) {
-          throw new ApiError(`${method} ${maskUrl(url.href)} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
+        const from = `${method} ${maskUrl(url.href)}`;
+        if (!follow) throw new ApiError(`${from} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
+        if (redirects >= MAX_REDIRECTS) {
+          throw new ApiError(`too many redirects for ${method} ${maskUrl(first.href)}: stopped after ${MAX_REDIRECTS} redirects`, res.status);
         }
-        const target = new URL(location, url);
+        const target = redirectTarget(res.headers.location, url);
+        if (typeof target === 'string') throw new ApiError(`${from} answered a redirect (HTTP ${res.status}) ${target}`, res.status);
         // Credentials go only to the origin they were meant for.
         if (target.origin !== url.origin) authorization = undefined;
         url = target;
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      throw this.statusError(method, res);
+      // Only a trigger call goes without credentials.
+      throw statusError(method, res, !auth);
     }
   }
 
@@ -299,44 +207,25 @@ export class ApiClient {
     return authorization;
   }
 
-  private statusError(method: string, res: RawResponse): Error {
-    let detail = '';
-    try {
-      const parsed = JSON.parse(res.text) as { error?: unknown; detail?: unknown };
-      const text = parsed?.error ?? parsed?.detail;
-      if (typeof text === 'string') detail = withoutControlChars(text, ' ').slice(0, 500);
-    } catch {
-      // not JSON: the status alone says it
-    }
-    const where = `${method} ${maskUrl(res.url)}`;
-    const message = `${detail || statusText(res.status)} (HTTP ${res.status} from ${where})`;
-    if (res.status === 401 || res.status === 403) {
-      return new AuthError(
-        `the API refused the credentials: ${message}`,
-        "Check DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY, or run 'trigger login'.",
-      );
-    }
-    if (res.status === 404) return new NotFoundError(`not found: ${message}`);
-    return new ApiError(message, res.status);
-  }
-
-  private async sendWithRetries(method: string, url: URL, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
-    const idempotent = method === 'GET' || method === 'DELETE';
+  private async sendWithRetries(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.opts.tries;
       let res: RawResponse;
       try {
-        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt));
+        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt, signal));
       } catch (err) {
-        const code = errorCode(err);
-        const retryable = idempotent ? CONNECTION_CODES.has(code ?? '') : NOT_SENT_CODES.has(code ?? '');
-        if (last || !retryable || !(err instanceof NetworkError)) throw err;
-        await sleep(this.backoff(attempt));
+        if (last || !retryableError(method, err)) throw err;
+        await pause(this.backoff(attempt), signal);
         continue;
       }
-      const retryable = (idempotent ? RETRY_STATUSES : NOT_PROCESSED_STATUSES).has(res.status);
-      if (last || !retryable) return res;
-      await sleep(this.retryAfter(res) ?? this.backoff(attempt));
+      if (last || !retryableStatus(method, res.status)) return res;
+      await pause(this.retryAfter(res) ?? this.backoff(attempt), signal);
     }
   }
 
@@ -353,7 +242,14 @@ export class ApiClient {
     return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
   }
 
-  private async sendOnce(method: string, url: URL, headers: Record<string, string>, body: string | Buffer | undefined, attempt: number): Promise<RawResponse> {
+  private async sendOnce(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    attempt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
     // Date.now, not performance.now: the latter loads perf_hooks on first use, for a debug line.
     const started = Date.now();
     const { debug } = this.opts;
@@ -368,44 +264,27 @@ export class ApiClient {
         body,
         timeoutMs: this.opts.timeoutMs,
         maxBytes: MAX_BODY_BYTES,
+        signal,
       });
       debug?.(`< ${res.statusCode} ${method} ${shown()} (${Date.now() - started} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
       return { status: res.statusCode, headers: res.headers, text: res.text, url: url.href };
     } catch (err) {
-      if (err instanceof CliError) throw err;
+      if (err instanceof CliError || err instanceof CancelledError) throw err;
       if (err instanceof TooLargeError) {
         throw new ApiError(`the answer from ${shown()} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading`);
       }
-      const e = this.networkError(err, method, shown(), err instanceof TimeoutError);
+      const e = networkError(err, method, url, err instanceof TimeoutError ? this.opts.timeoutMs : undefined);
       debug?.(`< error ${method} ${shown()} (${Date.now() - started} ms): ${e.message}`);
       throw e;
     }
   }
-
-  private networkError(err: unknown, method: string, shown: string, timedOut: boolean): NetworkError {
-    const code = errorCode(err);
-    if (timedOut) {
-      return Object.assign(
-        new NetworkError(`timed out after ${this.opts.timeoutMs / 1000} s waiting for ${method} ${shown}`, 'Raise it with --timeout SECONDS.'),
-        { code: 'ETIMEDOUT', cause: err },
-      );
-    }
-    const reason =
-      code === 'ECONNREFUSED' ? 'connection refused'
-      : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
-      : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset by the server'
-      : /CERT|SSL|TLS|SELF_SIGNED/i.test(code ?? '') ? `TLS failure (${code})`
-      : ((err as Error).message ?? String(err));
-    return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
-  }
 }
 
-const STATUS_TEXTS: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found',
-  405: 'Method not allowed', 409: 'Conflict', 413: 'Request too large', 415: 'Unsupported media type',
-  429: 'Too many requests', 500: 'Server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout',
-};
-
-function statusText(status: number): string {
-  return STATUS_TEXTS[status] ?? `HTTP ${status}`;
+/** Waits `ms`; a cancellation ends the wait at once. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new CancelledError();
+  }
 }

@@ -1,7 +1,8 @@
 // How requests reach the API. Directly, they go through node:http(s), whose HTTP parser is compiled
 // into Node. undici parses with WebAssembly, which V8 compiles on every run: with it, `trigger list`
-// took about 8 ms longer. undici is loaded only when a proxy is set, for its proxy agent (CONNECT
-// tunnels for https, NO_PROXY), which node:http does not have on Node 20: see ./proxy.ts.
+// took about 8 ms longer. undici is loaded only when a proxy is set and a host that is not loopback
+// is asked for, for its proxy agent (CONNECT tunnels for https, NO_PROXY), which node:http does not
+// have on Node 20: see ./proxy.ts.
 import http from 'node:http';
 import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
@@ -17,6 +18,8 @@ export interface RequestOptions {
   timeoutMs: number;
   /** The longest answer read; past it the request fails with TooLargeError. */
   maxBytes: number;
+  /** Cancels the request: it fails with CancelledError. */
+  signal?: AbortSignal;
 }
 
 export interface Response {
@@ -42,6 +45,34 @@ export class TimeoutError extends Error {
 
 /** The answer is longer than the request's maxBytes; the rest was not read. */
 export class TooLargeError extends Error {}
+
+/** The request was cancelled through its signal. */
+export class CancelledError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor() {
+    super('the request was cancelled');
+  }
+}
+
+/**
+ * Whether a URL's host name is this machine: localhost, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z).
+ * Such a host is never reached through a proxy, which would take the request off the machine.
+ */
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
+  );
+}
+
+// A body larger than this waits for the server's 100 Continue before it is sent, as curl does, for up
+// to CONTINUE_WAIT_MS: a server that refuses the request from its headers (413) then answers before
+// any of the body goes out. Sent at once, the body could meet the connection the server closed after
+// answering, and the failed write would lose the answer that was already there to read.
+const EXPECT_CONTINUE_BYTES = 1024 * 1024;
+const CONTINUE_WAIT_MS = 1000;
 
 const KEEP_ALIVE_MS = 10_000;
 
@@ -80,9 +111,17 @@ function directTransport(): Transport {
   return {
     request(options) {
       const { mod, agent, host, port } = originOf(options.origin);
+      const { body, signal } = options;
       return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new CancelledError());
+        const length = body === undefined ? 0 : Buffer.byteLength(body);
+        const expect = length > EXPECT_CONTINUE_BYTES;
+        // The headers go out before the body, so they say its length themselves.
+        const headers = expect ? { ...options.headers, expect: '100-continue', 'content-length': String(length) } : options.headers;
         let settled = false;
-        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+        let answered = false;
+        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers }, (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -98,19 +137,38 @@ function directTransport(): Transport {
           });
         });
         const timer = setTimeout(() => settle(new TimeoutError(options.timeoutMs)), options.timeoutMs);
+        const cancel = (): void => settle(new CancelledError());
+        signal?.addEventListener('abort', cancel, { once: true });
+        let continueTimer: NodeJS.Timeout | undefined;
         const settle = (err: Error | undefined, res?: Response): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          if (err) {
-            req.destroy();
-            reject(err);
-          } else {
-            resolve(res!);
-          }
+          clearTimeout(continueTimer);
+          signal?.removeEventListener('abort', cancel);
+          // A request answered before all of it was sent leaves its connection unusable.
+          if (err || !req.writableFinished) req.destroy();
+          if (err) reject(err);
+          else resolve(res!);
         };
-        req.on('error', settle);
-        req.end(options.body);
+        // Once the server has answered, failing to send the rest (it closed the connection) loses
+        // nothing: its answer is read to the end.
+        req.on('error', (err) => {
+          if (!answered) settle(err);
+        });
+        if (!expect) {
+          req.end(body);
+          return;
+        }
+        const send = (): void => {
+          clearTimeout(continueTimer);
+          if (!answered && !settled && !req.writableEnded) req.end(body);
+        };
+        continueTimer = setTimeout(send, CONTINUE_WAIT_MS);
+        // A refusal can follow 100 Continue at once (a server that says it to every request): the
+        // body waits for one more round of reading, which takes that refusal in first.
+        req.on('continue', () => setImmediate(() => setImmediate(send)));
+        req.flushHeaders();
       });
     },
     async close() {
@@ -120,6 +178,9 @@ function directTransport(): Transport {
 }
 
 function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: string }): Transport {
+  // A loopback host goes direct whatever the proxy settings say (Go's rule): through a proxy, a request
+  // to this machine would leave it, in clear text for plain http, credentials included.
+  const direct = directTransport();
   let loading: Promise<{ dispatcher: Dispatcher; proxyRequest: typeof import('./proxy.js').proxyRequest }> | undefined;
   const load = async () => {
     const { createProxyDispatcher, proxyRequest } = await import('./proxy.js').catch((err: Error) => {
@@ -130,15 +191,19 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
     return { dispatcher: createProxyDispatcher({ ...proxies, noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY }), proxyRequest };
   };
   return {
-    async request({ timeoutMs, maxBytes, ...options }) {
+    async request(request) {
+      if (isLoopback(new URL(request.origin).hostname)) return direct.request(request);
+      const { timeoutMs, maxBytes, signal: cancelled, ...options } = request;
+      if (cancelled?.aborted) throw new CancelledError();
       const { dispatcher, proxyRequest } = await (loading ??= load());
-      const signal = AbortSignal.timeout(timeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = cancelled ? AbortSignal.any([timeout, cancelled]) : timeout;
       // A request that never gets a connection (a proxy that drops it, which undici retries without
-      // end) never looks at its signal; the race makes the time limit hold all the same.
-      const timedOut = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(new TimeoutError(timeoutMs)), { once: true }),
+      // end) never looks at its signal; the race makes the time limit and cancellation hold all the same.
+      const stopped = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(timeout.aborted ? new TimeoutError(timeoutMs) : new CancelledError()), { once: true }),
       );
-      timedOut.catch(() => {});
+      stopped.catch(() => {});
       const exchange = async (): Promise<Response> => {
         const res = await proxyRequest(dispatcher, {
           ...options,
@@ -160,9 +225,10 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
         }
         return { statusCode: res.statusCode, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') };
       };
-      return Promise.race([timedOut, exchange()]);
+      return Promise.race([stopped, exchange()]);
     },
     async close() {
+      await direct.close();
       const loaded = await loading?.catch(() => undefined);
       await loaded?.dispatcher.destroy();
     },

@@ -1,5 +1,6 @@
 // Following an action until it ends: polls its URI, shows a spinner on a terminal. Returns the
-// action in its final state; gives up with a network error (exit 5) when the time runs out.
+// action in its final state; gives up with a network error (exit 5) when the time runs out, a poll
+// still waiting for its answer included.
 import type { ApiClient } from '../api/client.js';
 import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
@@ -11,23 +12,28 @@ const RUNNING = new Set(['Pending', 'In progress', 'Canceling']);
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export async function waitForAction(api: ApiClient, uri: string, timeoutS: number, ctx: Context): Promise<Action> {
-  const deadline = Date.now() + timeoutS * 1000;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutS * 1000);
   const spinner = ctx.io.stderrTTY;
   let frame = 0;
   let delay = 200;
+  let last: Action | undefined;
   try {
     for (;;) {
-      const action = await api.getAction(uri);
-      if (!RUNNING.has(action.state)) return action;
-      if (spinner) ctx.io.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${safeText(action.action ?? 'action')}: ${safeText(action.state)}\u001b[K`);
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new NetworkError(`gave up waiting for the action after ${timeoutS} s; it is still ${safeText(action.state)} (${safeText(uri)})`);
+      last = await api.getAction(uri, deadline.signal);
+      if (!RUNNING.has(last.state)) return last;
+      if (spinner) {
+        ctx.io.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${safeText(last.action ?? 'action')}: ${safeText(last.state)}\u001b[K`);
       }
-      await sleep(Math.min(delay, left));
+      await sleep(delay, undefined, { signal: deadline.signal });
       delay = Math.min(delay * 1.5, 2000);
     }
+  } catch (err) {
+    if (!deadline.signal.aborted) throw err;
+    const where = last ? `it is still ${safeText(last.state)}` : 'no answer about it came in that time';
+    throw new NetworkError(`gave up waiting for the action after ${timeoutS} s; ${where} (${safeText(uri)})`);
   } finally {
+    clearTimeout(timer);
     if (spinner) ctx.io.stderr.write('\r\u001b[K');
   }
 }

@@ -1,7 +1,8 @@
 // Scripted HTTP servers for network tests: a server whose answer to each request is chosen by the
 // test (a queue of handlers, or a function of the request and its number), which records every
 // request and answers 500 to any request nobody scripted; and a tiny forwarding proxy
-// (absolute-form requests and CONNECT tunnels) that records what went through it.
+// (absolute-form requests and CONNECT tunnels) that records what went through it and reaches every
+// host name at 127.0.0.1, so that a test can name a host that is not loopback and stay on the machine.
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -183,7 +184,10 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-/** A forwarding HTTP proxy on loopback: absolute-form requests are relayed, CONNECT opens a tunnel. */
+/**
+ * A forwarding HTTP proxy on loopback: absolute-form requests are relayed, CONNECT opens a tunnel, both
+ * to the port asked for on 127.0.0.1, whatever the host name (which is recorded as asked).
+ */
 export async function startProxy(): Promise<TestProxy> {
   const records: ProxyRecord[] = [];
   const sockets = new Set<Socket>();
@@ -204,7 +208,7 @@ export async function startProxy(): Promise<TestProxy> {
     const headers = { ...req.headers };
     delete headers['proxy-connection'];
     const upstream = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: req.method, headers },
+      { host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -220,8 +224,8 @@ export async function startProxy(): Promise<TestProxy> {
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     records.push({ kind: 'connect', target, method: 'CONNECT' });
-    const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-    const upstream = connect(port, host, () => {
+    const port = Number(target.slice(target.lastIndexOf(':') + 1));
+    const upstream = connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);

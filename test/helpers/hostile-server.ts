@@ -72,6 +72,9 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     Promise.resolve(answer(req, res)).catch(() => res.destroy());
   };
   const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler);
+  // A request that asks for 100 Continue reaches its route before the go-ahead: an answer that wants the
+  // body calls res.writeContinue(); one that refuses the request from its headers answers at once.
+  server.on('checkContinue', handler);
   server.on('connection', (socket: Socket) => {
     connections++;
     sockets.add(socket);
@@ -222,6 +225,7 @@ export function endless(cap: number): { answer: Answer; stats: EndlessStats } {
 export function forward(target: string): Answer {
   const base = new URL(target);
   return (req, res) => {
+    if (req.headers.expect) res.writeContinue();
     const url = new URL(req.url ?? '/', base);
     const upstream = httpRequest(
       { host: base.hostname, port: base.port, path: url.pathname + url.search, method: req.method, headers: { ...req.headers, host: base.host } },
