@@ -3,7 +3,7 @@
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
 import type { GlobalOptions } from './program.js';
-import { activeProfile, loadConfig, profileOf, updateConfig, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
+import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -34,6 +34,8 @@ export class Context {
   private cachedConfig?: LoadedConfig;
   private cachedSettings?: Settings;
   private cachedCredentials?: Credentials | null;
+  /** Set by the commands that make the profile in use when it does not exist (login, config set). */
+  private mayCreateProfile = false;
 
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
@@ -82,9 +84,19 @@ export class Context {
     this.cachedConfig = undefined;
   }
 
-  /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
+  /** Called first by a command that makes the profile in use when it does not exist yet. */
+  allowNewProfile(): void {
+    this.mayCreateProfile = true;
+  }
+
+  /** The profile in use and where its name came from; an unknown one is an error, unless the command makes it. */
+  activeProfile(): ActiveProfile {
+    const given = { flag: this.globals.profile, env: this.env.TRIGGER_PROFILE || undefined };
+    return activeProfile(given, () => this.config().data, this.mayCreateProfile);
+  }
+
   profileName(): string {
-    return activeProfile(this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined), () => this.config().data);
+    return this.activeProfile().name;
   }
 
   profile(): Profile {
@@ -92,7 +104,7 @@ export class Context {
   }
 
   settings(): Settings {
-    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.profile() });
+    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.profile(), profile: this.profileName() });
     return this.cachedSettings;
   }
 

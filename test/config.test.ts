@@ -470,7 +470,7 @@ describe('profiles', () => {
   it('config show names the profile as the source and masks the secret, as text and as JSON', async () => {
     const text = await run(['--profile', 'default', 'config', 'show'], { ...h });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Profile:\s+default$/m);
+    expect(text.stdout).toMatch(/^Profile:\s+default \(from --profile\)$/m);
     expect(text.stdout).toMatch(/^User:\s+alice$/m);
     expect(text.stdout).toContain(alice.host);
     expect(text.stdout).toContain(configFile(h));

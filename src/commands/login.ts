@@ -29,6 +29,8 @@ const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlCh
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;
+  // Logging in to a profile that does not exist yet makes it.
+  ctx.allowNewProfile();
   if (opts.username !== undefined && !validUser(opts.username)) {
     throw new UsageError('the user name must be 1 to 256 characters without spaces, colons or control characters');
   }
