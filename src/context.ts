@@ -40,7 +40,7 @@ export class Context {
   private cachedCredentials?: Credentials | null;
   /** Set by the commands that make the profile in use when it does not exist (login, config set). */
   private mayCreateProfile = false;
-  /** The credentials the API client was given, once it sent them. */
+  /** The credentials the API client took, once it asked for them for a request. */
   private sentCredentials?: Credentials;
 
   constructor(private readonly deps: ContextDeps) {

@@ -67,7 +67,10 @@ function safe(value: string): string {
   return withoutControlChars(shown, '?').slice(0, 100);
 }
 
-/** Where a setting's value came from, in the words `config show` and hints use: '--host', 'DOCKERCLOUD_REST_HOST', 'profile work', 'default'. */
+/**
+ * Where a setting's value came from; `label` names it as `config show` and error hints do: '--host',
+ * 'DOCKERCLOUD_REST_HOST', 'profile work', 'default'.
+ */
 export interface Source {
   kind: 'flag' | 'env' | 'profile' | 'default';
   label: string;

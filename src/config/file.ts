@@ -53,14 +53,16 @@ export interface ActiveProfile {
  * would otherwise run with no settings and no credentials, and `login` would be suggested for it.
  */
 export function activeProfile(given: { flag?: string; env?: string }, data: () => ConfigData, mayCreate = false): ActiveProfile {
-  const current = given.flag === undefined && !given.env ? data().currentProfile : undefined;
-  const active: ActiveProfile =
-    given.flag !== undefined ? { name: checkProfileName(given.flag), source: '--profile' }
-    : given.env ? { name: checkProfileName(given.env), source: 'TRIGGER_PROFILE' }
-    : current !== undefined ? { name: current, source: 'config use' }
-    : { name: DEFAULT_PROFILE, source: 'default' };
+  const active = chosenProfile(given, data);
   if (!mayCreate) checkProfileExists(data, active.name, active.source);
   return active;
+}
+
+function chosenProfile(given: { flag?: string; env?: string }, data: () => ConfigData): ActiveProfile {
+  if (given.flag !== undefined) return { name: checkProfileName(given.flag), source: '--profile' };
+  if (given.env) return { name: checkProfileName(given.env), source: 'TRIGGER_PROFILE' };
+  const current = data().currentProfile;
+  return current !== undefined ? { name: current, source: 'config use' } : { name: DEFAULT_PROFILE, source: 'default' };
 }
 
 /** The profiles that exist: `default`, saved or not, and every saved one. */
