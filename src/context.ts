@@ -3,13 +3,17 @@
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
 import type { GlobalOptions } from './program.js';
-import { activeProfile, loadConfig, profileOf, updateConfig, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
+import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
+import { AuthError, NetworkError } from './errors.js';
 import { wantsColor, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { VERSION } from './version.js';
 
 export { VERSION };
+
+/** Errors that say the host is wrong or down, rather than slow or broken. */
+const HOST_PROBLEMS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface ContextDeps {
   io: IO;
@@ -34,6 +38,10 @@ export class Context {
   private cachedConfig?: LoadedConfig;
   private cachedSettings?: Settings;
   private cachedCredentials?: Credentials | null;
+  /** Set by the commands that make the profile in use when it does not exist (login, config set). */
+  private mayCreateProfile = false;
+  /** The credentials the API client took, once it asked for them for a request. */
+  private sentCredentials?: Credentials;
 
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
@@ -82,9 +90,19 @@ export class Context {
     this.cachedConfig = undefined;
   }
 
-  /** The active profile: --profile, then TRIGGER_PROFILE, then the one `config use` chose, then 'default'. */
+  /** Called first by a command that makes the profile in use when it does not exist yet. */
+  allowNewProfile(): void {
+    this.mayCreateProfile = true;
+  }
+
+  /** The profile in use and where its name came from; an unknown one is an error, unless the command makes it. */
+  activeProfile(): ActiveProfile {
+    const given = { flag: this.globals.profile, env: this.env.TRIGGER_PROFILE || undefined };
+    return activeProfile(given, () => this.config().data, this.mayCreateProfile);
+  }
+
   profileName(): string {
-    return activeProfile(this.globals.profile ?? (this.env.TRIGGER_PROFILE || undefined), () => this.config().data);
+    return this.activeProfile().name;
   }
 
   profile(): Profile {
@@ -92,7 +110,7 @@ export class Context {
   }
 
   settings(): Settings {
-    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.profile() });
+    this.cachedSettings ??= resolveSettings({ flags: this.globals, env: this.env, config: this.profile(), profile: this.profileName() });
     return this.cachedSettings;
   }
 
@@ -107,8 +125,42 @@ export class Context {
 
   /** The run's API client, with the credentials of the lookup order, for the host they may go to. */
   async api(): Promise<ApiClient> {
-    this.client ??= await this.newClient(() => authorizationFor(this.findCredentials(), this.settings().host));
+    this.client ??= await this.newClient(() => {
+      const authorization = authorizationFor(this.findCredentials(), this.settings().host);
+      this.sentCredentials = this.findCredentials();
+      return authorization;
+    });
     return this.client;
+  }
+
+  /**
+   * The next step to print with an error, from what the run alone knows, in place of the error's own
+   * hint: which credentials the API refused, or where the host that cannot be reached came from.
+   */
+  nextStep(err: unknown): string | undefined {
+    if (err instanceof AuthError && this.sentCredentials) return this.sentCredentials.refused;
+    const settings = this.cachedSettings;
+    const code = (err as { code?: unknown }).code;
+    // Only for the REST host: a trigger URL given in full may name another.
+    if (err instanceof NetworkError && settings && HOST_PROBLEMS.has(String(code)) && err.message.includes(`${new URL(settings.host).origin}/`)) {
+      return this.hostHint(settings);
+    }
+    return undefined;
+  }
+
+  private hostHint({ host, sources }: Settings): string {
+    switch (sources.host.kind) {
+      case 'flag':
+        return `The host ${host} was given with --host: check it, and that the API runs there.`;
+      case 'env':
+        return `The host ${host} comes from DOCKERCLOUD_REST_HOST: check it, or unset it.`;
+      case 'profile': {
+        const profile = this.profileName();
+        return `The host ${host} comes from profile ${profile}: change it with 'trigger --profile ${profile} config set host URL'.`;
+      }
+      case 'default':
+        return `The host ${host} is the default: give another with --host, DOCKERCLOUD_REST_HOST or 'trigger config set host URL'.`;
+    }
   }
 
   /** A client of its own for other credentials (login checks them before saving); the caller closes it. */

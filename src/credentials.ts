@@ -17,6 +17,8 @@ export interface Credentials {
   user?: string;
   /** Which source they came from, for `config show` and error messages. */
   source: string;
+  /** What to check when the API refuses them. */
+  refused: string;
   /** The one host they may be sent to (normalised as parseHost does); when unset, the host in effect. */
   host?: string;
   /** The profile they were saved in. */
@@ -92,16 +94,34 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
     if (!/^[\x20-\x7e]+$/.test(authorization)) {
       throw new AuthError('DOCKERCLOUD_AUTH is not a valid Authorization value (it holds control or non-ASCII characters)');
     }
-    return { authorization, user: userOf(authorization), source: 'DOCKERCLOUD_AUTH' };
+    return {
+      authorization,
+      user: userOf(authorization),
+      source: 'DOCKERCLOUD_AUTH',
+      refused:
+        "Check DOCKERCLOUD_AUTH, sent as the whole Authorization header ('Basic ' and the base64 of user:apikey), " +
+        'or unset it: it comes before every other source of credentials.',
+    };
   }
   const user = env.DOCKERCLOUD_USER;
-  if (user && env.DOCKERCLOUD_APIKEY) {
-    return { authorization: basic(user, env.DOCKERCLOUD_APIKEY), user, source: 'DOCKERCLOUD_USER + DOCKERCLOUD_APIKEY' };
+  const secret = env.DOCKERCLOUD_APIKEY ? 'DOCKERCLOUD_APIKEY' : env.DOCKERCLOUD_PASS ? 'DOCKERCLOUD_PASS' : undefined;
+  // Half of a pair is a mistake, not a reason to fall back on other credentials.
+  if (user && !secret) {
+    throw new AuthError(
+      'DOCKERCLOUD_USER is set, but neither DOCKERCLOUD_APIKEY nor DOCKERCLOUD_PASS is',
+      'Set DOCKERCLOUD_APIKEY too, or unset DOCKERCLOUD_USER to use the saved login.',
+    );
   }
-  if (user && env.DOCKERCLOUD_PASS) {
-    return { authorization: basic(user, env.DOCKERCLOUD_PASS), user, source: 'DOCKERCLOUD_USER + DOCKERCLOUD_PASS' };
+  if (secret && !user) {
+    throw new AuthError(`${secret} is set, but DOCKERCLOUD_USER is not`, `Set DOCKERCLOUD_USER too, or unset ${secret} to use the saved login.`);
   }
-  return undefined;
+  if (!user || !secret) return undefined;
+  return {
+    authorization: basic(user, env[secret]!),
+    user,
+    source: `DOCKERCLOUD_USER + ${secret}`,
+    refused: `Check DOCKERCLOUD_USER and ${secret}, or unset them: they come before the saved login.`,
+  };
 }
 
 function fromProfile({ name, profile, file }: SavedProfile): Credentials | undefined {
@@ -110,6 +130,7 @@ function fromProfile({ name, profile, file }: SavedProfile): Credentials | undef
     authorization: basic(profile.user, profile.apikey),
     user: profile.user,
     source: `profile ${name} (${file})`,
+    refused: `Log in again: trigger --profile ${name} login`,
     host: boundHost(profile),
     profile: name,
   };
@@ -137,7 +158,7 @@ function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefined {
   if (typeof auth === 'string' && auth !== '') {
     if (!/^[A-Za-z0-9+/]+=*$/.test(auth.trim())) throw unreadable(path, `the auth of ${DOCKER_INDEX} is not base64`);
     const authorization = `Basic ${auth.trim()}`;
-    return { authorization, user: userOf(authorization), source: `${path} (auths)` };
+    return { authorization, user: userOf(authorization), source: `${path} (auths)`, refused: `Check the docker login in ${path}, or run 'trigger login'.` };
   }
   if (typeof value.credsStore === 'string' && /^[A-Za-z0-9_.-]+$/.test(value.credsStore)) {
     return fromHelper(value.credsStore, env);
@@ -163,5 +184,10 @@ function fromHelper(store: string, env: NodeJS.ProcessEnv): Credentials | undefi
     throw new AuthError(`the docker credential helper ${helper} gave an answer that is not JSON`);
   }
   if (typeof parsed.Username !== 'string' || typeof parsed.Secret !== 'string' || parsed.Username === '') return undefined;
-  return { authorization: basic(parsed.Username, parsed.Secret), user: parsed.Username, source: helper };
+  return {
+    authorization: basic(parsed.Username, parsed.Secret),
+    user: parsed.Username,
+    source: helper,
+    refused: `Check what ${helper} holds for ${DOCKER_INDEX}, or run 'trigger login'.`,
+  };
 }

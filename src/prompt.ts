@@ -1,11 +1,14 @@
 // Asking at the terminal: a line of text, or a secret that is not echoed.
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from './errors.js';
+import { Interrupted } from './errors.js';
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
 
-/** Reads one line from `input`; with `hidden`, typed characters are not echoed. */
-export function ask(input: TtyIn, output: Writable, question: string, hidden = false): Promise<string> {
+/**
+ * Reads one line from `input`; with `hidden`, typed characters are not echoed. Ctrl-C (typed while
+ * hidden, or as SIGINT through `signal` otherwise) rejects with Interrupted, as does SIGTERM.
+ */
+export function ask(input: TtyIn, output: Writable, question: string, hidden = false, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     let answer = '';
     // Echo goes off before the question shows, so nothing typed in reply can appear on screen.
@@ -15,24 +18,29 @@ export function ask(input: TtyIn, output: Writable, question: string, hidden = f
     const finish = (err?: Error): void => {
       input.off('data', onData);
       input.off('end', onEnd);
+      signal?.removeEventListener('abort', onAbort);
       if (raw) input.setRawMode!(false);
       input.pause();
-      if (hidden) output.write('\n');
+      // Whatever follows starts on a line of its own.
+      if (hidden || err) output.write('\n');
       if (err) reject(err);
       else resolve(answer);
     };
     const onData = (chunk: Buffer | string): void => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003') return finish(new UsageError('cancelled'));
+        if (ch === '\u0003') return finish(new Interrupted('cancelled', 'SIGINT'));
         if (ch === '\u0004') return finish();
         if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
         else if (ch >= ' ') answer += ch;
       }
     };
     const onEnd = (): void => finish();
+    const onAbort = (): void => finish(new Interrupted('cancelled', signal!.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
+    if (signal?.aborted) return onAbort();
     input.on('data', onData);
     input.on('end', onEnd);
+    signal?.addEventListener('abort', onAbort, { once: true });
     input.resume();
   });
 }

@@ -10,7 +10,8 @@ export function reportError(ctx: Context, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   // Messages neutralise what the server chose where they quote it; this is the last line of defence.
   let text = `Error: ${withoutControlChars(message.replace(/\s*\n\s*/g, ' '))}\n`;
-  if (err instanceof CliError && err.hint) text += `${lines(err.hint)}\n`;
+  const hint = ctx.nextStep(err) ?? (err instanceof CliError ? err.hint : undefined);
+  if (hint) text += `${lines(hint)}\n`;
   if (ctx.debugging && err instanceof Error && err.stack) text += `${lines(err.stack)}\n`;
   ctx.io.stderr.write(text);
 }

@@ -1,4 +1,4 @@
-// Host, namespace and timeout: flag, then environment, then configuration, then default.
+// Host, namespace, timeout and insecure: flag, then environment, then profile, then default, each told where it came from.
 import { NAMESPACE_RE } from './api/paths.js';
 import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
@@ -12,6 +12,8 @@ export interface Settings {
   namespace?: string;
   timeoutS: number;
   insecure: boolean;
+  /** Where each came from. */
+  sources: Sources;
 }
 
 /** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
@@ -65,31 +67,51 @@ function safe(value: string): string {
   return withoutControlChars(shown, '?').slice(0, 100);
 }
 
+/**
+ * Where a setting's value came from; `label` names it as `config show` and error hints do: '--host',
+ * 'DOCKERCLOUD_REST_HOST', 'profile work', 'default'.
+ */
+export interface Source {
+  kind: 'flag' | 'env' | 'profile' | 'default';
+  label: string;
+}
+
+export type Sources = Record<'host' | 'namespace' | 'timeout' | 'insecure', Source>;
+
 interface SettingInputs {
   flags: { host?: string; namespace?: string; timeout?: string; insecure?: boolean };
   env: NodeJS.ProcessEnv;
   /** Values from the configuration (profile); validated when set. */
   config?: { host?: string; namespace?: string; timeout?: number; insecure?: boolean };
+  /** The profile the configuration values come from. */
+  profile?: string;
 }
 
-export function resolveSettings({ flags, env, config = {} }: SettingInputs): Settings {
-  const host =
-    flags.host !== undefined ? parseHost(flags.host)
-    : env.DOCKERCLOUD_REST_HOST ? parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST')
-    : config.host ? parseHost(config.host, 'the configured host')
-    : DEFAULT_HOST;
-  const namespace =
-    flags.namespace !== undefined ? parseNamespace(flags.namespace)
-    : env.DOCKERCLOUD_NAMESPACE ? parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE')
-    : config.namespace ? parseNamespace(config.namespace, 'the configured namespace')
-    : undefined;
-  const timeoutS =
-    flags.timeout !== undefined ? parseTimeout(flags.timeout)
-    : env.DOCKERCLOUD_TIMEOUT ? parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT')
-    : (config.timeout ?? DEFAULT_TIMEOUT_S);
-  const insecure =
-    flags.insecure === true ? true
-    : env.DOCKERCLOUD_INSECURE ? parseBoolean(env.DOCKERCLOUD_INSECURE, 'DOCKERCLOUD_INSECURE')
-    : (config.insecure ?? false);
-  return { host, namespace, timeoutS, insecure };
+/** Each setting from its first source that has it: the flag, the environment variable, the profile, the default. */
+export function resolveSettings({ flags, env, config = {}, profile = 'default' }: SettingInputs): Settings {
+  const flag = (label: string): Source => ({ kind: 'flag', label });
+  const variable = (label: string): Source => ({ kind: 'env', label });
+  const fromProfile: Source = { kind: 'profile', label: `profile ${profile}` };
+  const byDefault: Source = { kind: 'default', label: 'default' };
+  const [host, hostFrom]: [string, Source] =
+    flags.host !== undefined ? [parseHost(flags.host), flag('--host')]
+    : env.DOCKERCLOUD_REST_HOST ? [parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST'), variable('DOCKERCLOUD_REST_HOST')]
+    : config.host ? [parseHost(config.host, 'the configured host'), fromProfile]
+    : [DEFAULT_HOST, byDefault];
+  const [namespace, namespaceFrom]: [string | undefined, Source] =
+    flags.namespace !== undefined ? [parseNamespace(flags.namespace), flag('--namespace')]
+    : env.DOCKERCLOUD_NAMESPACE ? [parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE'), variable('DOCKERCLOUD_NAMESPACE')]
+    : config.namespace ? [parseNamespace(config.namespace, 'the configured namespace'), fromProfile]
+    : [undefined, byDefault];
+  const [timeoutS, timeoutFrom]: [number, Source] =
+    flags.timeout !== undefined ? [parseTimeout(flags.timeout), flag('--timeout')]
+    : env.DOCKERCLOUD_TIMEOUT ? [parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT'), variable('DOCKERCLOUD_TIMEOUT')]
+    : config.timeout !== undefined ? [config.timeout, fromProfile]
+    : [DEFAULT_TIMEOUT_S, byDefault];
+  const [insecure, insecureFrom]: [boolean, Source] =
+    flags.insecure === true ? [true, flag('--insecure')]
+    : env.DOCKERCLOUD_INSECURE ? [parseBoolean(env.DOCKERCLOUD_INSECURE, 'DOCKERCLOUD_INSECURE'), variable('DOCKERCLOUD_INSECURE')]
+    : config.insecure !== undefined ? [config.insecure, fromProfile]
+    : [false, byDefault];
+  return { host, namespace, timeoutS, insecure, sources: { host: hostFrom, namespace: namespaceFrom, timeout: timeoutFrom, insecure: insecureFrom } };
 }

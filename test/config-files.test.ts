@@ -145,7 +145,7 @@ describe('profiles named like what every object has', () => {
     expect(readConfig(h).profiles?.[name]).toEqual({ timeout: 7 });
     const shown = await runCli(['--profile', name, 'config', 'show', '--json'], { ...h });
     expect(shown.code, shown.stderr).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ profile: name, timeout: 7, profiles: [name] });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ profile: name, timeout: 7, profiles: ['default', name] });
     const use = await runCli(['config', 'use', name], { ...h });
     expect(use.code, use.stderr).toBe(0);
     const current = await runCli(['config', 'show', '--json'], { ...h });

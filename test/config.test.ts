@@ -11,6 +11,7 @@ import { stateFromSeed, Store } from '../src/emulator/store.js';
 import { ROOT, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { VERSION } from '../src/version.js';
 import { APIKEY, USER } from './helpers/emulator.js';
+import { deadPort } from './helpers/net.js';
 
 const INDEX = 'https://index.docker.io/v1/';
 const FAKE_HELPER = join(ROOT, 'test/fixtures/docker-credential-fake');
@@ -470,7 +471,7 @@ describe('profiles', () => {
   it('config show names the profile as the source and masks the secret, as text and as JSON', async () => {
     const text = await run(['--profile', 'default', 'config', 'show'], { ...h });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Profile:\s+default$/m);
+    expect(text.stdout).toMatch(/^Profile:\s+default \(from --profile\)$/m);
     expect(text.stdout).toMatch(/^User:\s+alice$/m);
     expect(text.stdout).toContain(alice.host);
     expect(text.stdout).toContain(configFile(h));
@@ -609,6 +610,129 @@ describe('unreadable files are reported and left untouched', () => {
     expectUnreadable(r, path);
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(demo.seen.length).toBe(before);
+  });
+});
+
+// --- next steps in errors ------------------------------------------------------------------------
+
+describe('errors say what to do next, from where the host and the credentials came from', () => {
+  let acct: Account;
+  let dead: string;
+  beforeAll(async () => {
+    acct = await startAccount('hint-user', secret('hint-key-6Vb'), 'hint-hook');
+    secret(b64('hint-user', acct.secret));
+    dead = `http://127.0.0.1:${await deadPort()}/`;
+  });
+
+  const REFUSED = (host: string): string => `Error: cannot reach the API: connection refused (GET ${host}api/app/v1/service/?name=web&limit=10)`;
+  const envCredentials = () => ({ DOCKERCLOUD_USER: acct.user, DOCKERCLOUD_APIKEY: acct.secret });
+
+  /** Where the host comes from: what the run is given (in home `h`) to get `host` from there, and the hint that follows. */
+  const WAYS: { name: string; give: (host: string, h: Home) => { args: string[]; env: Record<string, string> }; hint: (host: string) => string }[] = [
+    {
+      name: '--host',
+      give: (host) => ({ args: ['--host', host], env: {} }),
+      hint: (host) => `The host ${host} was given with --host: check it, and that the API runs there.`,
+    },
+    {
+      name: 'DOCKERCLOUD_REST_HOST',
+      give: (host) => ({ args: [], env: { DOCKERCLOUD_REST_HOST: host } }),
+      hint: (host) => `The host ${host} comes from DOCKERCLOUD_REST_HOST: check it, or unset it.`,
+    },
+    {
+      name: 'a profile',
+      give: (host, h) => {
+        writeConfig(h, { profiles: { work: { host } } });
+        return { args: ['--profile', 'work'], env: {} };
+      },
+      hint: (host) => `The host ${host} comes from profile work: change it with 'trigger --profile work config set host URL'.`,
+    },
+  ];
+
+  it.each(WAYS)('a connection refused names the host from $name and how to change it (exit 5)', async ({ give, hint }) => {
+    const h = home();
+    const { args, env } = give(dead, h);
+    const r = await run(['list', 'web', '--no-retry', ...args], { ...h, ...envCredentials(), ...env });
+    expect(r.code).toBe(5);
+    expect(r.stderr.split('\n')).toEqual([REFUSED(dead), hint(dead), '']);
+  });
+
+  it('the default host: the hint names the three ways to give another', async () => {
+    const { Context } = await import('../src/context.js');
+    const { NetworkError } = await import('../src/errors.js');
+    const { processIO } = await import('../src/io.js');
+    const ctx = new Context({ io: processIO(), env: { ...home() } });
+    ctx.settings();
+    const refused = Object.assign(new NetworkError('cannot reach the API: host not found (GET https://cloud.docker.com/api/app/v1/service/)'), { code: 'ENOTFOUND' });
+    expect(ctx.nextStep(refused)).toBe(
+      "The host https://cloud.docker.com/ is the default: give another with --host, DOCKERCLOUD_REST_HOST or 'trigger config set host URL'.",
+    );
+    // A trigger URL given in full may name another host: no word about the REST host then.
+    const elsewhere = Object.assign(new NetworkError('cannot reach the API: connection refused (POST https://hooks.example/api/app/v1/service/x/trigger/y/call/)'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(ctx.nextStep(elsewhere)).toBeUndefined();
+  });
+
+  it('credentials the API refuses: the hint is about the source they came from', async () => {
+    const h = home();
+    const wrong = secret('wrong-key-8Gd');
+    const wrongAuth = secret(basic(acct.user, wrong));
+    secret(b64(acct.user, wrong));
+    writeConfig(h, { profiles: { work: { user: acct.user, apikey: wrong, host: acct.host, loginHost: acct.host } } });
+    const cases = [
+      {
+        env: { DOCKERCLOUD_AUTH: wrongAuth, DOCKERCLOUD_REST_HOST: acct.host },
+        hint:
+          "Check DOCKERCLOUD_AUTH, sent as the whole Authorization header ('Basic ' and the base64 of user:apikey), " +
+          'or unset it: it comes before every other source of credentials.',
+      },
+      {
+        env: { DOCKERCLOUD_USER: acct.user, DOCKERCLOUD_APIKEY: wrong, DOCKERCLOUD_REST_HOST: acct.host },
+        hint: 'Check DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY, or unset them: they come before the saved login.',
+      },
+      {
+        env: { DOCKERCLOUD_USER: acct.user, DOCKERCLOUD_PASS: wrong, DOCKERCLOUD_REST_HOST: acct.host },
+        hint: 'Check DOCKERCLOUD_USER and DOCKERCLOUD_PASS, or unset them: they come before the saved login.',
+      },
+      { env: { TRIGGER_PROFILE: 'work' }, hint: 'Log in again: trigger --profile work login' },
+    ];
+    for (const { env, hint } of cases) {
+      const r = await run(['list', 'web'], { ...h, ...env });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^Error: the API refused the credentials: /);
+      expect(r.stderr.split('\n').slice(1)).toEqual([hint, '']);
+    }
+  });
+
+  it('DOCKERCLOUD_USER without a key or password, or either without a user, is an error (exit 3), not a fall back to the profile', async () => {
+    const h = home();
+    writeConfig(h, { profiles: { default: { user: acct.user, apikey: acct.secret, host: acct.host, loginHost: acct.host } } });
+    const cases = [
+      {
+        env: { DOCKERCLOUD_USER: acct.user },
+        lines: ['Error: DOCKERCLOUD_USER is set, but neither DOCKERCLOUD_APIKEY nor DOCKERCLOUD_PASS is', 'Set DOCKERCLOUD_APIKEY too, or unset DOCKERCLOUD_USER to use the saved login.'],
+      },
+      {
+        env: { DOCKERCLOUD_APIKEY: acct.secret },
+        lines: ['Error: DOCKERCLOUD_APIKEY is set, but DOCKERCLOUD_USER is not', 'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_APIKEY to use the saved login.'],
+      },
+      {
+        env: { DOCKERCLOUD_PASS: acct.secret },
+        lines: ['Error: DOCKERCLOUD_PASS is set, but DOCKERCLOUD_USER is not', 'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_PASS to use the saved login.'],
+      },
+    ];
+    const before = acct.seen.length;
+    for (const { env, lines } of cases) {
+      const r = await run(['list', 'web'], { ...h, ...env });
+      expect(r.code).toBe(3);
+      expect(r.stderr.split('\n')).toEqual([...lines, '']);
+      expect(r.stdout).toBe('');
+    }
+    expect(acct.seen.length).toBe(before);
+    // The saved login alone still works.
+    const ok = await run(['list', 'web', '--json'], { ...h });
+    expect(ok.code, ok.stderr).toBe(0);
   });
 });
 

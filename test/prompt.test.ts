@@ -1,13 +1,15 @@
 // Asking at the terminal (src/prompt.ts): `ask` against a fake TTY made of PassThrough streams,
-// `readAll` on plain streams, and one real pseudo-terminal login driven through script(1).
+// `readAll` on plain streams, and `trigger login` at a real pseudo-terminal driven through script(1):
+// answered, and cancelled with Ctrl-C at either prompt or while the key is checked (exit 130).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { UsageError } from '../src/errors.js';
+import { Interrupted } from '../src/errors.js';
 import { ask, readAll } from '../src/prompt.js';
-import { tempHome, TRIGGER_BIN } from './helpers/cli.js';
+import { tempHome } from './helpers/cli.js';
+import { HAS_SCRIPT, NO_SCRIPT, runInPty, startInPty, type PtyResult } from './helpers/pty.js';
+import { hang, startFaultServer } from './helpers/fault-server.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 
 type FakeTty = PassThrough & { isTTY: boolean; setRawMode: (raw: boolean) => FakeTty; rawCalls: boolean[] };
@@ -84,16 +86,33 @@ describe('ask', () => {
     expect(out.text()).toBe('API key: \n');
   });
 
-  it('rejects on Ctrl-C, with raw mode turned off again and nothing echoed', async () => {
+  it('rejects on Ctrl-C as an interruption by SIGINT, with raw mode turned off again and nothing echoed', async () => {
     const input = fakeTty();
     const out = sink();
     const answer = ask(input, out.stream, 'API key: ', true);
     input.write('half-typed\u0003more\r');
-    await expect(answer).rejects.toBeInstanceOf(UsageError);
-    await expect(answer).rejects.toThrow('cancelled');
+    await expect(answer).rejects.toBeInstanceOf(Interrupted);
+    await expect(answer).rejects.toMatchObject({ message: 'cancelled', signal: 'SIGINT' });
     expect(input.rawCalls).toEqual([true, false]);
     expect(out.text()).toBe('API key: \n');
     expect(out.text()).not.toContain('half');
+  });
+
+  it('rejects when the signal aborts (SIGINT or SIGTERM at a visible prompt), ending the line and letting go of the input', async () => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) {
+      const input = fakeTty();
+      const out = sink();
+      const controller = new AbortController();
+      const answer = ask(input, out.stream, 'Username: ', false, controller.signal);
+      input.write('ali');
+      controller.abort(name);
+      await expect(answer).rejects.toMatchObject({ message: 'cancelled', signal: name });
+      expect(out.text()).toBe('Username: \n');
+      expect(input.listenerCount('data')).toBe(0);
+      expect(input.isPaused()).toBe(true);
+    }
+    const aborted = AbortSignal.abort('SIGINT');
+    await expect(ask(fakeTty(), sink().stream, 'Username: ', false, aborted)).rejects.toBeInstanceOf(Interrupted);
   });
 
   it('ends the answer at Ctrl-D or at the end of input', async () => {
@@ -161,7 +180,7 @@ describe('readAll', () => {
 });
 
 // A real terminal: `trigger login` under script(1), answering the prompts as they appear.
-describe('login at a pseudo-terminal', () => {
+describe.skipIf(!HAS_SCRIPT)(`login at a pseudo-terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
   let emu: RunningEmulator;
   const homes: string[] = [];
 
@@ -174,34 +193,10 @@ describe('login at a pseudo-terminal', () => {
   });
 
   /** Runs `trigger login` in a pty; `answers` maps each prompt to what is typed once it shows. */
-  function ptyLogin(answers: [string, string][]): Promise<{ code: number; output: string; home: ReturnType<typeof tempHome> }> {
+  async function ptyLogin(answers: [string, string][]): Promise<PtyResult & { home: ReturnType<typeof tempHome> }> {
     const home = tempHome();
     homes.push(home.HOME);
-    const command = `'${process.execPath}' '${TRIGGER_BIN}' login --host '${emu.url}/'`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'dumb', ...home },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let next = 0;
-    let from = 0;
-    return new Promise((resolve, reject) => {
-      const onOutput = (c: Buffer): void => {
-        output += c.toString('utf8');
-        while (next < answers.length) {
-          const [prompt, typed] = answers[next]!;
-          const at = output.indexOf(prompt, from);
-          if (at < 0) break;
-          from = at + prompt.length;
-          child.stdin.write(typed);
-          next++;
-        }
-      };
-      child.stdout.on('data', onOutput);
-      child.stderr.on('data', onOutput);
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, output, home }));
-    });
+    return { ...(await runInPty(['login', '--host', `${emu.url}/`], home, answers)), home };
   }
 
   it('asks for the user name (echoed) and the API key (not echoed), checks them and saves them', async () => {
@@ -217,14 +212,43 @@ describe('login at a pseudo-terminal', () => {
     expect(saved.profiles.default).toMatchObject({ user: USER, apikey: APIKEY });
   });
 
-  it('Ctrl-C at the API key prompt cancels: exit 2, nothing saved, nothing echoed', async () => {
+  it('Ctrl-C at the API key prompt cancels: exit 130, one line, no usage hint, nothing saved, nothing echoed', async () => {
     const { code, output, home } = await ptyLogin([
       ['Username: ', `${USER}\r`],
       ['API key: ', 'half-typed-key\u0003'],
     ]);
-    expect(output).toContain('Error: cancelled');
-    expect(output).not.toContain('half-typed');
-    expect(code).toBe(2);
+    expect(output).toBe(`Username: ${USER}\r\nAPI key: \r\nError: login cancelled\r\n`);
+    expect(code).toBe(130);
     expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
+  });
+
+  it('Ctrl-C at the user name prompt cancels the same way: exit 130, one line on a line of its own, nothing saved', async () => {
+    const { code, output, home } = await ptyLogin([['Username: ', 'half-typed\u0003']]);
+    // The terminal echoes ^C itself, and what was typed unless the interrupt flushed that echo first.
+    expect(output).toMatch(/^Username: (half-typed)?\^C\r\nError: login cancelled\r\n$/);
+    expect(code).toBe(130);
+    expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
+  });
+
+  it('Ctrl-C after the prompts, while the API checks the key, cancels too: exit 130 at once, nothing saved', async () => {
+    const server = await startFaultServer();
+    server.fallback(hang());
+    const home = tempHome();
+    homes.push(home.HOME);
+    try {
+      const run = startInPty(['login', '--host', `${server.url}/`], home, [
+        ['Username: ', `${USER}\r`],
+        ['API key: ', `${APIKEY}\r`],
+      ]);
+      // The check never gets an answer: only the interruption can end the run before its time limit.
+      await server.waitForRequest(1);
+      run.type('\u0003');
+      const { code, output } = await run.done;
+      expect(output).toBe(`Username: ${USER}\r\nAPI key: \r\n^C\r\nError: login cancelled\r\n`);
+      expect(code).toBe(130);
+      expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });

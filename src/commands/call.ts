@@ -73,7 +73,10 @@ async function readCapped(input: AsyncIterable<Buffer | string>): Promise<Buffer
 /** The body to send: literal text, @file, or - for standard input. */
 async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
   if (value === undefined) return undefined;
-  if (value === '-') return readCapped(ctx.io.stdin);
+  if (value === '-') {
+    if (ctx.io.stdinTTY) ctx.io.stderr.write('reading the body from standard input (Ctrl-D to end)\n');
+    return readCapped(ctx.io.stdin);
+  }
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
-import { checkProfileName, DEFAULT_PROFILE, profileToChange, type Profile } from '../config/file.js';
+import { UsageError } from '../errors.js';
+import { checkProfileExists, checkProfileName, profileNames, profileToChange, type Profile } from '../config/file.js';
 import { keepBinding } from '../credentials.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
@@ -16,7 +16,7 @@ export function register(program: Program, ctx: Context): void {
     .addHelpText('after', examples(['trigger config show', 'trigger config set host http://127.0.0.1:8080/']));
   config
     .command('show')
-    .description('Show the effective settings and where the credentials come from')
+    .description('Show the effective settings and where each comes from')
     .option('--json', 'print the settings as JSON')
     .addHelpText('after', examples(['trigger config show', 'trigger config show --json']))
     .action((opts) => runConfigShow(opts, ctx));
@@ -56,6 +56,8 @@ function checkKey(key: string): void {
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
   checkKey(key);
   const change = KEYS[key]!(value);
+  // The way to make a profile without credentials: trigger --profile work config set namespace acme
+  ctx.allowNewProfile();
   const profile = ctx.profileName();
   await ctx.updateConfig((data) => {
     const p = profileToChange(data, profile);
@@ -80,12 +82,7 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
 
 export async function runConfigUse(name: string, ctx: Context): Promise<void> {
   checkProfileName(name);
-  if (name !== DEFAULT_PROFILE && !Object.hasOwn(ctx.config().data.profiles ?? {}, name)) {
-    throw new NotFoundError(
-      `no profile named '${name}'`,
-      `Create it with 'trigger --profile ${name} login' or 'trigger --profile ${name} config set host URL'.`,
-    );
-  }
+  checkProfileExists(() => ctx.config().data, name);
   await ctx.updateConfig((data) => {
     data.currentProfile = name;
   });
@@ -93,16 +90,20 @@ export async function runConfigUse(name: string, ctx: Context): Promise<void> {
 }
 
 export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Promise<void> {
+  const active = ctx.activeProfile();
   const settings = ctx.settings();
   const credentials = ctx.findCredentials();
   const loaded = ctx.config();
+  const { host, namespace, timeout, insecure } = settings.sources;
   const shown = {
-    profile: ctx.profileName(),
-    profiles: Object.keys(loaded.data.profiles ?? {}),
+    profile: active.name,
+    profiles: profileNames(loaded.data),
     host: settings.host,
     namespace: settings.namespace ?? null,
     timeout: settings.timeoutS,
     insecure: settings.insecure,
+    // Where each came from: a flag, an environment variable, 'profile NAME' or 'default'.
+    sources: { profile: active.source, host: host.label, namespace: namespace.label, timeout: timeout.label, insecure: insecure.label },
     user: credentials?.user ?? null,
     credentials: credentials ? credentials.source : null,
     secret: credentials ? '********' : null,
@@ -111,13 +112,14 @@ export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Pro
     config_file: loaded.path,
   };
   if (opts.json) return printJson(ctx.io, shown);
+  const from = (label: string): string => (label === 'default' ? ' (default)' : ` (from ${label})`);
   const rows: [string, string][] = [
-    ['Profile', shown.profile],
-    ['Profiles', shown.profiles.join(', ') || '(none saved)'],
-    ['Host', shown.host],
-    ['Namespace', shown.namespace ?? '(the user\'s own)'],
-    ['Timeout', `${shown.timeout} s`],
-    ['Insecure', String(shown.insecure)],
+    ['Profile', `${shown.profile}${active.source === 'default' ? '' : from(active.source)}`],
+    ['Profiles', shown.profiles.join(', ')],
+    ['Host', `${shown.host}${from(host.label)}`],
+    ['Namespace', `${shown.namespace ?? "the user's own"}${from(namespace.label)}`],
+    ['Timeout', `${shown.timeout} s${from(timeout.label)}`],
+    ['Insecure', `${shown.insecure}${from(insecure.label)}`],
     ['User', shown.user ?? '(unknown)'],
     ['Credentials', shown.credentials ? `${shown.credentials}, secret ${shown.secret}` : "none: run 'trigger login'"],
   ];

@@ -1,6 +1,6 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
-import { AuthError, UsageError } from '../errors.js';
+import { AuthError, Interrupted, UsageError, type Interrupt } from '../errors.js';
 import { profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
 import { hasControlChars } from '../io.js';
@@ -29,8 +29,13 @@ const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlCh
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;
+  // Logging in to a profile that does not exist yet makes it.
+  ctx.allowNewProfile();
   if (opts.username !== undefined && !validUser(opts.username)) {
     throw new UsageError('the user name must be 1 to 256 characters without spaces, colons or control characters');
+  }
+  if (opts.passwordStdin && io.stdinTTY) {
+    throw new UsageError('stdin is a terminal; pipe the key in, or leave out --password-stdin to be asked');
   }
   if (!opts.passwordStdin && !io.stdinTTY) {
     throw new UsageError('standard input is not a terminal: pass the API key on it with --password-stdin (and the user with --username)');
@@ -40,15 +45,29 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   }
   const profile = ctx.profileName();
   const settings = ctx.settings();
-  const user = opts.username ?? (await ask(io.stdin, io.stderr, 'Username: '));
+  // At the prompts, Ctrl-C cancels the login, and it still does until the credentials are saved.
+  const interrupted = opts.passwordStdin ? undefined : ctx.interruption();
+  // After the prompts, the terminal echoed ^C where the cursor was: the error starts on a line of its own.
+  const stopped = (signal: AbortSignal): Interrupted => {
+    if (io.stderrTTY && signal.reason === 'SIGINT') io.stderr.write('\n');
+    return cancelled(signal);
+  };
+  const question = async (text: string, hidden = false): Promise<string> => {
+    try {
+      return await ask(io.stdin, io.stderr, text, hidden, interrupted);
+    } catch (err) {
+      throw err instanceof Interrupted ? cancelled(err.signal) : err;
+    }
+  };
+  const user = opts.username ?? (await question('Username: '));
   if (!validUser(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
-  const apikey = opts.passwordStdin ? await readAll(io.stdin) : await ask(io.stdin, io.stderr, 'API key: ', true);
+  const apikey = opts.passwordStdin ? await readAll(io.stdin) : await question('API key: ', true);
   if (apikey === '') throw new UsageError('the API key is empty');
 
   // Check the credentials with a small authenticated request before keeping them.
   const probe = await ctx.newClient(() => basic(user, apikey));
   try {
-    await probe.listServices({ limit: 1 });
+    await unlessCancelled(probe.listServices({ limit: 1 }), interrupted, stopped);
   } catch (err) {
     if (err instanceof AuthError) throw new AuthError(`login failed: the API at ${settings.host} refused the user name or API key`);
     throw err;
@@ -57,6 +76,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   }
 
   await ctx.updateConfig((data) => {
+    if (interrupted?.aborted) throw stopped(interrupted);
     const p = profileToChange(data, profile);
     p.user = user;
     p.apikey = apikey;
@@ -67,4 +87,22 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     if (ctx.globals.namespace !== undefined) p.namespace = settings.namespace;
   });
   io.stdout.write(`Logged in as ${user} at ${settings.host} (profile ${profile})\n`);
+}
+
+/** The login stopped by Ctrl-C (SIGINT, exit 130) or SIGTERM (exit 143). */
+function cancelled(signal: AbortSignal | Interrupt): Interrupted {
+  const name = typeof signal === 'string' ? signal : signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+  return new Interrupted('login cancelled', name);
+}
+
+/** What `work` gives, unless `signal` aborts first: then the error `stopped` makes. */
+function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, stopped: (signal: AbortSignal) => Error): Promise<T> {
+  if (!signal) return work;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(stopped(signal));
+      signal.addEventListener('abort', () => reject(stopped(signal)), { once: true });
+    }),
+  ]);
 }

@@ -39,10 +39,50 @@ export function checkProfileName(name: string): string {
   return name;
 }
 
-/** The profile in use: the one given (--profile, TRIGGER_PROFILE), else the one `config use` chose, else 'default'. */
-export function activeProfile(given: string | undefined, data: () => ConfigData): string {
-  if (given !== undefined) return checkProfileName(given);
-  return data().currentProfile ?? DEFAULT_PROFILE;
+/** Where the name of the profile in use came from: the flag, the variable, `trigger config use`, or nowhere. */
+export type ProfileSource = '--profile' | 'TRIGGER_PROFILE' | 'config use' | 'default';
+
+export interface ActiveProfile {
+  name: string;
+  source: ProfileSource;
+}
+
+/**
+ * The profile in use: --profile, else TRIGGER_PROFILE, else the one `config use` chose, else
+ * `default`. It must exist, unless the command makes it (`login`, `config set`): a mistyped name
+ * would otherwise run with no settings and no credentials, and `login` would be suggested for it.
+ */
+export function activeProfile(given: { flag?: string; env?: string }, data: () => ConfigData, mayCreate = false): ActiveProfile {
+  const active = chosenProfile(given, data);
+  if (!mayCreate) checkProfileExists(data, active.name, active.source);
+  return active;
+}
+
+function chosenProfile(given: { flag?: string; env?: string }, data: () => ConfigData): ActiveProfile {
+  if (given.flag !== undefined) return { name: checkProfileName(given.flag), source: '--profile' };
+  if (given.env) return { name: checkProfileName(given.env), source: 'TRIGGER_PROFILE' };
+  const current = data().currentProfile;
+  return current !== undefined ? { name: current, source: 'config use' } : { name: DEFAULT_PROFILE, source: 'default' };
+}
+
+/** The profiles that exist: `default`, saved or not, and every saved one. */
+export function profileNames(data: ConfigData): string[] {
+  const saved = Object.keys(data.profiles ?? {});
+  return saved.includes(DEFAULT_PROFILE) ? saved : [DEFAULT_PROFILE, ...saved];
+}
+
+/** An unknown profile is a usage error naming the ones that exist; `source` tells where its name came from. */
+export function checkProfileExists(data: () => ConfigData, name: string, source: ProfileSource = '--profile'): void {
+  if (name === DEFAULT_PROFILE || Object.hasOwn(data().profiles ?? {}, name)) return;
+  const names = profileNames(data());
+  const shown = names.slice(0, 10).map((n) => safeText(n.slice(0, 64))).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
+  const from = source === 'TRIGGER_PROFILE' ? ' (from TRIGGER_PROFILE)' : source === 'config use' ? " (the current one, chosen with 'trigger config use')" : '';
+  throw new UsageError(
+    `unknown profile '${name}'${from}: the profiles are ${shown}`,
+    source === 'config use'
+      ? "Choose one with 'trigger config use NAME', or create this one with 'trigger login'."
+      : `Create it with 'trigger --profile ${name} login', or without credentials with 'trigger --profile ${name} config set KEY VALUE'.`,
+  );
 }
 
 /** The saved settings of a profile; empty when it has none. */

@@ -1,7 +1,8 @@
 // `trigger call --data`: the body is capped at 4 MiB, whether given as text, @file or on standard input;
 // reading stops once it is over the cap (an endless /dev/zero or `yes |` ends at once), the run exits 2
 // naming the limit, and nothing is sent. A body of exactly 4 MiB is sent whole. Built CLI where the
-// process matters (stdin, files), against a scripted loopback server.
+// process matters (stdin, files), against a scripted loopback server. At a terminal, `--data -` first
+// says that it reads standard input until Ctrl-D.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { triggerCallPath } from '../../src/api/paths.js';
 import { runCli, startCli, tempHome } from '../helpers/cli.js';
 import { json, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { T_DEPLOY, WEB_DEMO } from '../helpers/fixture.js';
+import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
 
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
 
@@ -93,5 +95,15 @@ describe('call --data is capped at 4 MiB', () => {
     expect(r.code).toBe(2);
     expect(firstLines(r.stderr)).toBe(TOO_LARGE);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+  it('says on stderr that it reads the body until Ctrl-D, then sends what was typed', async () => {
+    const url = await callServer();
+    const r = await runInPty(['call', url, '--data', '-'], tempHome(), [['(Ctrl-D to end)\r\n', 'line one\r\u0004']]);
+    expect(r.output).toMatch(/^reading the body from standard input \(Ctrl-D to end\)\r\nline one\r\nTriggered /);
+    expect(r.code).toBe(0);
+    expect(server.requests.map((q) => q.body)).toEqual(['line one\n']);
   });
 });
