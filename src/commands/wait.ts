@@ -1,12 +1,12 @@
 // Following an action until it ends: polls its URI and shows how it goes on stderr (a spinner with
 // the elapsed time on a terminal, else a line per change of state). Returns the action in its final
-// state; gives up with a network error (exit 5) when the time runs out, a poll still waiting for its
-// answer included.
+// state; gives up with a network error (exit 5) when the time runs out, and stops on SIGINT or
+// SIGTERM, a poll still waiting for its answer cancelled in both cases.
 import { Chalk } from 'chalk';
 import type { ApiClient } from '../api/client.js';
 import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
-import { NetworkError } from '../errors.js';
+import { Interrupted, NetworkError, type Interrupt } from '../errors.js';
 import { safeText, wantsColor } from '../io.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -93,8 +93,10 @@ function lines(out: NodeJS.WritableStream, clock: Clock, color: boolean): Progre
 }
 
 export async function waitForAction(api: ApiClient, uri: string, timeoutS: number, ctx: Context): Promise<Action> {
+  const interrupted = ctx.interruption();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutS * 1000);
+  const stop = AbortSignal.any([deadline.signal, interrupted]);
   const clock = ctx.clock ?? REAL_CLOCK;
   const color = wantsColor(ctx.env, ctx.io.stderrTTY, ctx.globals.color);
   const progress = ctx.io.stderrTTY && ctx.env.TERM !== 'dumb' ? spinner(ctx.io.stderr, clock, color) : lines(ctx.io.stderr, clock, color);
@@ -102,13 +104,14 @@ export async function waitForAction(api: ApiClient, uri: string, timeoutS: numbe
   let last: Action | undefined;
   try {
     for (;;) {
-      last = await api.getAction(uri, deadline.signal);
+      last = await api.getAction(uri, stop);
       progress.seen(last);
       if (!RUNNING.has(last.state)) return last;
-      await clock.sleep(delay, deadline.signal);
+      await clock.sleep(delay, stop);
       delay = Math.min(delay * 1.5, 2000);
     }
   } catch (err) {
+    if (interrupted.aborted) throw new Interrupted(`stopped waiting; the action goes on: ${safeText(uri)}`, interrupted.reason as Interrupt);
     if (!deadline.signal.aborted) throw err;
     const where = last ? `it is still ${safeText(last.state)}` : 'no answer about it came in that time';
     throw new NetworkError(`gave up waiting for the action after ${timeoutS} s; ${where} (${safeText(uri)})`);

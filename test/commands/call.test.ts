@@ -3,8 +3,8 @@
 // naming the limit, and nothing is sent. A body of exactly 4 MiB is sent whole. Built CLI where the
 // process matters (stdin, files), against a scripted loopback server.
 // `trigger call --wait`: how the wait shows its progress (a line per change of state without a
-// terminal, a spinner with the elapsed time on one) and its colours; through a pipe and in a
-// pseudo-terminal (script(1)), against a scripted server or the emulator.
+// terminal, a spinner with the elapsed time on one), its colours, and SIGINT / SIGTERM during the wait;
+// through a pipe and in a pseudo-terminal (script(1)), against a scripted server or the emulator.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -182,6 +182,39 @@ describe('call --wait without a terminal: a line per change of state on stderr',
   });
 });
 
+describe('call --wait interrupted (built CLI, piped)', () => {
+  it('SIGTERM cancels the poll in flight, says the action goes on, exit 143', async () => {
+    const { url, env } = await waitServer();
+    const poll = held();
+    server.enqueue(action('In progress'), poll.handler);
+    const run = startCli(['call', url, '--wait'], env);
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await server.waitForRequest(3);
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toBe(`Service Redeploy: In progress\nError: stopped waiting; the action goes on: ${ACTION_URI}\n`);
+    expect(r.stdout).toMatch(new RegExp(`\\nAction: ${ACTION_URI}\\n$`));
+    await poll.closed;
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('SIGINT with --json: the JSON still names the action URI, with no action; exit 130', async () => {
+    const { url, env } = await waitServer();
+    const poll = held();
+    server.enqueue(poll.handler);
+    const run = startCli(['call', url, '--wait', '--json'], env);
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await server.waitForRequest(2);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe(`Error: stopped waiting; the action goes on: ${ACTION_URI}\n`);
+    expect(JSON.parse(r.stdout)).toEqual({ status: 202, action_uri: ACTION_URI, body: {}, action: null });
+    await poll.closed;
+  });
+});
+
 // --- in a pseudo-terminal ---
 
 const HAS_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -245,5 +278,19 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
     expect(r.stdout).not.toMatch(FRAME);
     expect(r.stdout).not.toMatch(/\u001b/);
     expect(r.stdout).not.toMatch(/\r(?!\n)/);
+  });
+
+  it('Ctrl-C clears the spinner line and says the action goes on, exit 130', async () => {
+    const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
+    await run.waitForOutput(({ stdout }) => /Service Redeploy: .*In progress/.test(stdout));
+    run.child.stdin!.write('\u0003');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const uuid = emu.store.state.actions[0]!.uuid;
+    // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
+    const tail = r.stdout.slice(r.stdout.lastIndexOf('\r\u001b[K'));
+    expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
+    expect(tail).not.toMatch(FRAME);
+    expect(emu.store.state.actions).toHaveLength(1);
   });
 });
