@@ -2,6 +2,9 @@
 // `call --wait` (success, failure, wait timeout) and the shell completion scripts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { actionPath } from '../src/api/paths.js';
 import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, ROOT, spawnCli, startCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
@@ -189,7 +192,11 @@ describe('trigger completion (spawned)', () => {
 
     for (const [shell, out] of [['zsh', zsh.stdout], ['fish', fish.stdout]] as const) {
       if (!hasShell(shell)) continue;
-      const check = spawnSync(shell, ['-n'], { input: out, encoding: 'utf8' });
+      // From a file: fish 3.6 cannot read a script from the socket Node gives as standard input.
+      const dir = mkdtempSync(join(tmpdir(), 'trigger-completion-'));
+      writeFileSync(join(dir, `trigger.${shell}`), out);
+      const check = spawnSync(shell, ['-n', join(dir, `trigger.${shell}`)], { encoding: 'utf8' });
+      rmSync(dir, { recursive: true });
       expect(check.stderr).toBe('');
       expect(check.status).toBe(0);
     }
