@@ -2,6 +2,7 @@
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
+import type { Clock } from './commands/wait.js';
 import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
@@ -26,11 +27,14 @@ export interface ContextDeps {
   lockWaitMs?: number;
   /** Starts turning SIGINT and SIGTERM into the returned signal (the entry point's; tests fire their own). */
   interrupts?: () => AbortSignal;
+  /** Time as `call --wait` sees it (tests substitute a clock of their own). */
+  clock?: Clock;
 }
 
 export class Context {
   readonly io: IO;
   readonly env: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
   globals: Partial<GlobalOptions> = {};
   /** The command being run ('list', 'config set'), once parsed. */
   command?: string;
@@ -46,6 +50,7 @@ export class Context {
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
     this.env = deps.env;
+    this.clock = deps.clock;
   }
 
   /** Called once the command line is parsed. */

@@ -79,4 +79,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  authentication: no credentials, or the API refused them (401, 403)
   4  not found, or an identifier that matches more than one object
   5  network: connection refused, DNS, TLS, timeout
-  130, 143  interrupted by SIGINT or SIGTERM (rm), or a login cancelled`;
+  130, 143  interrupted by SIGINT or SIGTERM (rm, call --wait), or a login cancelled`;

@@ -336,7 +336,11 @@ describe('call --wait against a scripted API', () => {
     f.enqueue(accepted(), action('In progress'), action('Canceling'), action('Canceled'));
     const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: .*Canceled/);
+    expect(r.stderr).toBe(
+      'Service Redeploy: In progress\nService Redeploy: Canceling\nService Redeploy: Canceled\n' +
+        `Error: the action Service Redeploy ended Canceled (${ACTION_URI})\n`,
+    );
+    expect(r.stdout).toMatch(/\nState: Canceled\n$/);
     expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([
       `POST ${CALL_PATH}`,
       `GET ${ACTION_URI}`,
@@ -350,7 +354,7 @@ describe('call --wait against a scripted API', () => {
     const f = await fault();
     f.enqueue(accepted(), action('Pending'), action('Success'));
     const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('Service Redeploy: Pending\nService Redeploy: Success\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('State: Success');
     expect(f.requests).toHaveLength(3);
@@ -411,7 +415,7 @@ describe('call --wait against a scripted API', () => {
     f.fallback(action('In progress'));
     const r = await runCli(['call', callUrl(f), '--wait', '--wait-timeout', '0.5'], env(f.url));
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe(`Error: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`);
+    expect(r.stderr).toBe(`Service Redeploy: In progress\nError: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`);
   });
 
   it('--wait without credentials fails (exit 3) before the trigger is called', async () => {

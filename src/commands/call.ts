@@ -4,7 +4,7 @@ import type { Action, Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
 import { parseTimeout } from '../settings.js';
-import { waitForAction } from './wait.js';
+import { stateText, waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
@@ -165,8 +165,8 @@ export async function runCall(first: string, second: string | undefined, opts: C
   }
   if (opts.json) {
     printJson(ctx.io, { status: result.status, action_uri: result.actionUri, body: result.body, ...(opts.wait ? { action: action ?? null } : {}) });
-  } else if (action?.state === 'Success') {
-    ctx.io.stdout.write(`State: ${safeText(action.state)}\n`);
+  } else if (action) {
+    ctx.io.stdout.write(`State: ${stateText(action.state, ctx.io.color)}\n`);
   }
   if (failure) throw failure;
 }

@@ -3,15 +3,20 @@
 // naming the limit, and nothing is sent. A body of exactly 4 MiB is sent whole. Built CLI where the
 // process matters (stdin, files), against a scripted loopback server. At a terminal, `--data -` first
 // says that it reads standard input until Ctrl-D.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// `trigger call --wait`: how the wait shows its progress (a line per change of state without a
+// terminal, a spinner with the elapsed time on one), its colours, and SIGINT / SIGTERM during the wait;
+// through a pipe and in a pseudo-terminal (script(1)), against a scripted server or the emulator.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
-import { triggerCallPath } from '../../src/api/paths.js';
-import { runCli, startCli, tempHome } from '../helpers/cli.js';
-import { json, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { T_DEPLOY, WEB_DEMO } from '../helpers/fixture.js';
+import type { Clock } from '../../src/commands/wait.js';
+import { actionPath, triggerCallPath } from '../../src/api/paths.js';
+import { emulatorEnv, runCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { json, startFaultServer, type FaultServer, type Handler } from '../helpers/fault-server.js';
+import { T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
 import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
 
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
@@ -105,5 +110,197 @@ describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (
     expect(r.output).toMatch(/^reading the body from standard input \(Ctrl-D to end\)\r\nline one\r\nTriggered /);
     expect(r.code).toBe(0);
     expect(server.requests.map((q) => q.body)).toEqual(['line one\n']);
+  });
+});
+
+// --- call --wait ---
+
+const ACTION_URI = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
+const action = (state: string): Handler => json(200, { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', state });
+const SGR = /\u001b\[[0-9;]*m/;
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+/** A scripted server whose first answer accepts the call; the rest are up to the test. */
+async function waitServer(): Promise<{ url: string; env: Record<string, string> }> {
+  const url = await callServer();
+  server.enqueue(json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
+  server.fallback(undefined);
+  return { url, env: { ...tempHome(), DOCKERCLOUD_REST_HOST: `${server.url}/`, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey' } };
+}
+
+/** A poll that is never answered; resolves `closed` once the CLI gives up on it. */
+function held(): { handler: Handler; closed: Promise<void> } {
+  let resolve!: () => void;
+  const closed = new Promise<void>((r) => (resolve = r));
+  return { handler: (_req, res) => void res.on('close', resolve), closed };
+}
+
+describe('call --wait without a terminal: a line per change of state on stderr', () => {
+  it('prints Pending, In progress, Success once each on stderr, uncoloured; stdout ends with the State line (built CLI, piped)', async () => {
+    const { url, env } = await waitServer();
+    server.enqueue(action('Pending'), action('In progress'), action('Success'));
+    const r = await startCli(['call', url, '--wait'], env).done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('Service Redeploy: Pending\nService Redeploy: In progress\nService Redeploy: Success\n');
+    expect(r.stdout).toMatch(new RegExp(`^Triggered trigger d1d1…\\nAction: ${ACTION_URI}\\nState: Success\\n$`));
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('a state that lasts is repeated at most once a minute, with the time waited so far (clock of the test)', async () => {
+    // Pauses between polls advance the test's clock instead of taking time: 150 s pass in a few ms.
+    let now = 0;
+    const clock: Clock = {
+      now: () => now,
+      sleep: async (ms, signal) => {
+        signal.throwIfAborted();
+        now += ms;
+      },
+    };
+    const { url, env } = await waitServer();
+    server.fallback((req, res, info) => action(now < 1000 ? 'Pending' : now < 150_000 ? 'In progress' : 'Success')(req, res, info));
+    const r = await runCli(['call', url, '--wait'], env, { deps: { clock } });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.map((l) => l.replace(/\(\d+ s\)$/, '(N s)'))).toEqual([
+      'Service Redeploy: Pending',
+      'Service Redeploy: In progress',
+      'Service Redeploy: still In progress (N s)',
+      'Service Redeploy: still In progress (N s)',
+      'Service Redeploy: Success',
+    ]);
+    const [first, second] = lines.slice(2, 4).map((l) => Number(/\((\d+) s\)$/.exec(l)![1]));
+    expect(first).toBeGreaterThanOrEqual(60);
+    expect(second! - first!).toBeGreaterThanOrEqual(60);
+    // Far more polls than lines: Pending was seen several times, In progress dozens of times.
+    expect(server.requests.length).toBeGreaterThan(60);
+  });
+
+  it('FORCE_COLOR colours the states on stderr and the State line: Success green, In progress yellow; Failed red', async () => {
+    const { url, env } = await waitServer();
+    server.enqueue(action('In progress'), action('Success'));
+    const ok = await startCli(['call', url, '--wait'], { ...env, FORCE_COLOR: '1' }).done;
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('Service Redeploy: \u001b[33mIn progress\u001b[39m\nService Redeploy: \u001b[32mSuccess\u001b[39m\n');
+    expect(ok.stdout).toMatch(/\nState: \u001b\[32mSuccess\u001b\[39m\n$/);
+
+    server.enqueue(json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }), action('Failed'));
+    const failed = await startCli(['call', url, '--wait'], { ...env, FORCE_COLOR: '1' }).done;
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/\nState: \u001b\[31mFailed\u001b\[39m\n$/);
+  });
+});
+
+describe('call --wait interrupted (built CLI, piped)', () => {
+  it('SIGTERM cancels the poll in flight, says the action goes on, exit 143', async () => {
+    const { url, env } = await waitServer();
+    const poll = held();
+    server.enqueue(action('In progress'), poll.handler);
+    const run = startCli(['call', url, '--wait'], env);
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await server.waitForRequest(3);
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toBe(`Service Redeploy: In progress\nError: stopped waiting; the action goes on: ${ACTION_URI}\n`);
+    expect(r.stdout).toMatch(new RegExp(`\\nAction: ${ACTION_URI}\\n$`));
+    await poll.closed;
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('SIGINT with --json: the JSON still names the action URI, with no action; exit 130', async () => {
+    const { url, env } = await waitServer();
+    const poll = held();
+    server.enqueue(poll.handler);
+    const run = startCli(['call', url, '--wait', '--json'], env);
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await server.waitForRequest(2);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe(`Error: stopped waiting; the action goes on: ${ACTION_URI}\n`);
+    expect(JSON.parse(r.stdout)).toEqual({ status: 202, action_uri: ACTION_URI, body: {}, action: null });
+    await poll.closed;
+  });
+});
+
+// --- in a pseudo-terminal ---
+
+const IN_PTY = HAS_SCRIPT ? 'in a pseudo-terminal' : `in a pseudo-terminal (${NO_SCRIPT})`;
+const FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
+  let emu: RunningEmulator;
+  beforeEach(async () => {
+    // Actions last until the test ends them.
+    emu = await startEmulator({ seed: [{ ...webDemo(), action_duration_ms: 3_600_000 }] });
+    cleanups.push(() => emu.close());
+  });
+
+  /** `trigger ARGS` in a 80x30 terminal; its stdout and stderr both arrive as the run's stdout. */
+  function pty(args: string[], extra: Record<string, string>): RunningCli {
+    const run = startCli(args, { ...emulatorEnv(emu.url), SHELL: '/bin/sh', ...extra }, {
+      command: (argv) => ['script', ['-qec', `stty cols 80 rows 30; exec ${argv.map((a) => `'${a}'`).join(' ')}`, '/dev/null']],
+    });
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    return run;
+  }
+  /** Ends the action of the latest call: its next poll sees Success. */
+  const endAction = (): void => {
+    emu.store.state.actions.at(-1)!.end_ms = 0;
+  };
+
+  it('a spinner shows the state, coloured, and the time waited; it is cleared before the State line', async () => {
+    const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
+    // The elapsed time moves on between polls: wait for it to show a second or more.
+    await run.waitForOutput(({ stdout }) => /\u001b\[33mIn progress\u001b\[39m \([1-9]\d* s\)/.test(stdout));
+    endAction();
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    const uuid = emu.store.state.actions[0]!.uuid;
+    expect(r.stdout).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
+    expect(r.stdout).toContain(`Action: ${actionPath(uuid)}\r\n`);
+    expect(r.stdout).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
+  });
+
+  it('NO_COLOR and --no-color: the spinner and the State line are not coloured', async () => {
+    for (const [args, extra] of [[[], { NO_COLOR: '1' }], [['--no-color'], {}]] as const) {
+      const run = pty(['call', 'web', 'deploy-hook', '--wait', ...args], { TERM: 'xterm', ...extra });
+      await run.waitForOutput(({ stdout }) => /Service Redeploy: In progress \(\d+ s\)/.test(stdout));
+      endAction();
+      const r = await run.done;
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(FRAME);
+      expect(r.stdout).not.toMatch(SGR);
+      expect(r.stdout).toMatch(/State: Success\r\n$/);
+    }
+  });
+
+  it('TERM=dumb gets the lines, no spinner and no colour', async () => {
+    const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'dumb' });
+    await run.waitForOutput(({ stdout }) => stdout.includes('Service Redeploy: In progress\r\n'));
+    endAction();
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\r\nService Redeploy: In progress\r\nService Redeploy: Success\r\nState: Success\r\n$/);
+    expect(r.stdout).not.toMatch(FRAME);
+    expect(r.stdout).not.toMatch(/\u001b/);
+    expect(r.stdout).not.toMatch(/\r(?!\n)/);
+  });
+
+  it('Ctrl-C clears the spinner line and says the action goes on, exit 130', async () => {
+    const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
+    await run.waitForOutput(({ stdout }) => /Service Redeploy: .*In progress/.test(stdout));
+    run.child.stdin!.write('\u0003');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const uuid = emu.store.state.actions[0]!.uuid;
+    // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
+    const tail = r.stdout.slice(r.stdout.lastIndexOf('\r\u001b[K'));
+    expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
+    expect(tail).not.toMatch(FRAME);
+    expect(emu.store.state.actions).toHaveLength(1);
   });
 });
