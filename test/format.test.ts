@@ -293,14 +293,14 @@ describe('--format usage errors: exit 2, before any request', () => {
 });
 
 describe('tables fitted to the terminal', () => {
-  it('on a 60-column TTY the URL column is cut with an ellipsis; other columns are whole', async () => {
+  it('on a 60-column TTY the URL column is shortened to its trigger part; other columns are whole', async () => {
     await start();
     const out = stripAnsi(await ok(['list', WEB], { tty: true, columns: 60 }));
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
     for (const line of lines.slice(1)) expect(line).toMatch(/…$/);
-    expect(lines[1]).toMatch(/^d1d1d1d1\s+deploy-hook\s+REDEPLOY\s+http:\/\/127\.0\.0\.1/);
+    expect(lines[1]).toMatch(/^d1d1d1d1\s+deploy-hook\s+REDEPLOY\s+…\/trigger\/d1d1d1d1-/);
   });
 
   it('the list of every service (SERVICE column) is fitted the same way', async () => {

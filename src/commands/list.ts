@@ -14,7 +14,7 @@ function define(program: Program) {
     .alias('ls')
     .description('List the triggers of a service, or of every service')
     .argument('[service]', `${SERVICE_ARG}; every service when left out`)
-    .option('--no-trunc', 'show full UUIDs and never shorten URLs')
+    .option('--no-trunc', 'show full UUIDs and never shorten a cell to fit the terminal')
     .option('--no-header', 'leave out the header line')
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .option('--json', 'print the triggers as a JSON array')

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { fieldText, type IO } from '../io.js';
 import { parseTemplate, renderParts, type Template } from './format.js';
 import { jsonText } from './json.js';
+import type { ColumnRule } from './table.js';
 
 export type OutputSpec =
   | { kind: 'table'; header: boolean; trunc: boolean }
@@ -98,6 +99,17 @@ function rootOf(host: string): string {
 
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
+/**
+ * How the trigger table fits a terminal and is coloured: names shortened in the middle, URLs as
+ * shortenUrl says, UUIDs (8 characters) and operations kept whole; the operation dimmed.
+ */
+export const TRIGGER_COLUMNS: Readonly<Record<string, ColumnRule>> = {
+  SERVICE: { cut: 'text' },
+  NAME: { cut: 'text' },
+  OPERATION: { style: 'dim' },
+  URL: { cut: 'url' },
+};
+
 /** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
 interface TriggerPrinter {
   /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
@@ -139,8 +151,8 @@ export function triggerPrinter(spec: OutputSpec, host: string, options: { single
         keep: (t) => triggerRow(t, host, !trunc, options.withService),
         print: async (io, kept) => {
           const { writeTable } = await import('./table.js');
-          // --no-trunc keeps the URL column whole on a terminal too.
-          writeTable(io, headers, kept as string[][], { header: spec.header, shrink: trunc ? headers.length - 1 : undefined });
+          // --no-trunc keeps every cell whole on a terminal too.
+          writeTable(io, headers, kept as string[][], { header: spec.header, fit: trunc, columns: TRIGGER_COLUMNS });
         },
       };
     }
