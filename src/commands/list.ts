@@ -1,7 +1,7 @@
 import type { Service } from '../api/types.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
 import type { Context } from '../context.js';
-import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
+import { jsonOption, LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
 import { examples, SERVICE_ARG } from '../help.js';
@@ -17,9 +17,9 @@ function define(program: Program) {
     .option('--no-trunc', 'show full UUIDs and never shorten a cell to fit the terminal')
     .option('--no-header', 'leave out the header line')
     .option('-q, --quiet', 'print full UUIDs only, one per line')
-    .option('--json', 'print the triggers as a JSON array')
+    .addOption(jsonOption('print the triggers as a JSON array'))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
+    .addHelpText('after', examples(['trigger list web', 'trigger list web --json name,url', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
 }
 
 /** The options of `trigger list`, typed from their definitions. */

@@ -1,8 +1,8 @@
-// The output of `trigger create` (and of `rotate`, which prints the new trigger as create does): the
-// table kept whole on a terminal.
+// The output of `trigger create` (and of `rotate`, which prints the new trigger as create does):
+// --json with a list of fields, and the table kept whole on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, runCli } from '../helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { WEB_DEMO, webDemo } from '../helpers/fixture.js';
 
@@ -21,5 +21,24 @@ describe('trigger create on a terminal', () => {
     const t = made('wide-hook');
     expect(r.stdout).toContain(`${emu.url}${triggerCallPath(WEB_DEMO, t.uuid)}`);
     expect(r.stdout).toContain(t.uuid);
+  });
+});
+
+describe('trigger create --json with fields', () => {
+  it('prints the one object with the fields asked for; --json alone the whole object', async () => {
+    const r = await run(['create', 'web', '-n', 'json-hook', '--json', 'uuid,url']);
+    expect(r.code).toBe(0);
+    const t = made('json-hook');
+    expect(JSON.parse(r.stdout)).toEqual({ uuid: t.uuid, url: triggerCallPath(WEB_DEMO, t.uuid) });
+    const whole = JSON.parse((await run(['create', 'web', '-n', 'json-hook-2', '--json'])).stdout) as Record<string, unknown>;
+    expect(Object.keys(whole)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
+  });
+
+  it('an unknown field creates nothing: exit 2 before any request', async () => {
+    const before = emu.store.service(WEB_DEMO)!.triggers.length;
+    const r = await spawnCli(['create', 'web', '-n', 'never', '--json', 'uuid,Url'], emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("Error: unknown --json field 'Url'; did you mean 'url'?");
+    expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(before);
   });
 });

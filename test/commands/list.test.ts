@@ -1,5 +1,6 @@
-// `trigger list` for a person at a terminal: the table fitted to the width (golden screens at 60 and
-// 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns) and coloured.
+// `trigger list` for a person at a terminal and for scripts: the table fitted to the width (golden
+// screens at 60 and 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns), colour,
+// and --json with a list of fields.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -138,5 +139,46 @@ describe('piped output is never fitted nor coloured', () => {
     expect(r.stdout).not.toContain('\x1b[');
     for (const u of WEB_TRIGGERS) expect(r.stdout).toContain(`${emu.url}${triggerCallPath(WEB_DEMO, u)}`);
     expect(r.stdout).toContain('deploy-hook-production-eu-west-1');
+  });
+});
+
+describe('--json with fields', () => {
+  it('--json name,uuid prints the array with those fields alone, in that order', async () => {
+    const r = await run(['list', 'web', '--json', 'name,uuid']);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(parsed[0]).toEqual({ name: 'deploy-hook', uuid: T_DEPLOY });
+    expect(Object.keys(parsed[0]!)).toEqual(['name', 'uuid']);
+    expect(parsed.map((t) => t.uuid)).toEqual(WEB_TRIGGERS);
+    expect(JSON.parse((await run(['list', 'web', '--json=operation'])).stdout)[1]).toEqual({ operation: 'SCALEUP' });
+  });
+
+  it('--json alone prints every field; without a service, service and service_uuid can be chosen', async () => {
+    const whole = JSON.parse((await run(['list', 'web', '--json'])).stdout) as Record<string, unknown>[];
+    expect(Object.keys(whole[0]!)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
+    const all = JSON.parse((await run(['list', '--json', 'service,name'])).stdout) as Record<string, unknown>[];
+    expect(all.at(-1)).toEqual({ service: 'payments-gateway-eu-west', name: 'nightly-rebuild' });
+  });
+
+  const bad: [string, string[], RegExp, RegExp | undefined][] = [
+    ['an unknown field', ['list', 'web', '--json', 'name,nosuch'], /^unknown --json field 'nosuch'; fields: uuid, name, operation, url, resource_uri$/, undefined],
+    ['a capitalised field', ['list', 'web', '--json', 'Name'], /^unknown --json field 'Name'; did you mean 'name'\?$/, /put the arguments before --json/],
+    ['a field of every service, with a service', ['list', 'web', '--json', 'service'], /^unknown --json field 'service'; fields: uuid, name/, /--json=FIELDS/],
+    ['a service after --json', ['list', '--json', 'web'], /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid$/, /put the arguments before --json/],
+    ['an empty field', ['list', 'web', '--json', 'name,,uuid'], /^--json takes field names separated by commas/, undefined],
+    ['--json= with nothing', ['list', 'web', '--json='], /^--json takes field names separated by commas/, undefined],
+    ['with --format', ['list', 'web', '--json', 'name', '--format', 'json'], /^--json and --format cannot be used together$/, undefined],
+    ['create, a service after --json', ['create', '--json', 'web'], /^unknown --json field 'web'/, /put the arguments before --json/],
+    ['inspect, an unknown field', ['inspect', 'web', 'old', '--json', 'nosuch'], /^unknown --json field 'nosuch'/, undefined],
+  ];
+  it.each(bad)('%s is a usage error before any request, exit 2', async (_, args, message, hint) => {
+    const before = seen.length;
+    const r = await spawnCli(args, emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const [first, second] = r.stderr.trimEnd().split('\n');
+    expect(first!.replace(/^Error: /, '')).toMatch(message);
+    if (hint) expect(second).toMatch(hint);
+    expect(seen.length).toBe(before);
   });
 });
