@@ -16,6 +16,7 @@ function define(program: Program) {
     .option('-n, --name <name>', 'name of the trigger')
     .option('-o, --operation <operation>', 'REDEPLOY or SCALEUP (default: REDEPLOY)')
     .option('-q, --quiet', "print the new trigger's UUID only")
+    .option('--no-header', 'leave out the header line')
     .addOption(jsonOption('print the new trigger as JSON', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
     .addHelpText('after', examples(['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q']));

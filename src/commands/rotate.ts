@@ -14,6 +14,7 @@ function define(program: Program) {
     .argument('<service>', SERVICE_ARG)
     .argument('<trigger>', 'trigger UUID, UUID prefix or name')
     .option('-q, --quiet', "print the new trigger's UUID only")
+    .option('--no-header', 'leave out the header line')
     .addOption(jsonOption('print the new trigger as JSON', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
     .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"']));
