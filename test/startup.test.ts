@@ -127,7 +127,7 @@ describe('what the built CLI loads at run time', () => {
       const noProxy = variant('no-proxy', (dir) => rmSync(join(dir, 'proxy.cjs')));
       const env = emulatorEnv(emu.url);
       const direct = await runStaged(noProxy, ['list', 'web'], env);
-      expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: '' });
+      expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web\n' });
       expect(direct.stdout).toMatch(/^UUID +NAME +OPERATION +URL\n/);
       const proxied = await runStaged(noProxy, ['list', 'web', '-q', '--no-retry'], { ...env, HTTP_PROXY: 'http://127.0.0.1:9' });
       expect({ code: proxied.code, stderr: proxied.stderr }).toEqual({

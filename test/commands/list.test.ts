@@ -1,6 +1,6 @@
 // `trigger list` for a person at a terminal and for scripts: the table fitted to the width (golden
 // screens at 60 and 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns), colour,
-// and --json with a list of fields.
+// --json with a list of fields, and what an empty result says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -180,5 +180,37 @@ describe('--json with fields', () => {
     expect(first!.replace(/^Error: /, '')).toMatch(message);
     if (hint) expect(second).toMatch(hint);
     expect(seen.length).toBe(before);
+  });
+});
+
+describe('an empty result', () => {
+  it('the table says so on stderr, for one service or for every service; stdout stays the header alone', async () => {
+    expect(await run(['list', 'redis'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis', '--no-header'])).toEqual({ code: 0, stdout: '', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis', '--format', 'table'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    const tty = await run(['list', REDIS], { tty: true, columns: 80 });
+    expect(tty.stderr).toBe(`no triggers in service ${REDIS.slice(0, 8)}\n`);
+  });
+
+  it('for every service, when none has a trigger', async () => {
+    const empty = await startEmulator({ seed: [{ name: 'redis' }, { name: 'web' }] });
+    try {
+      expect(await runCli(['list'], emulatorEnv(empty.url))).toEqual({ code: 0, stdout: 'SERVICE   UUID   NAME   OPERATION   URL\n', stderr: 'no triggers\n' });
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('-q, --json and --format templates print what they always did, and nothing on stderr (as gh with --json or --template)', async () => {
+    expect(await run(['list', 'redis', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await run(['list', 'redis', '--json', 'name'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await run(['list', 'redis', '--format', '{{.name}}'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--format', 'json'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--format', 'table {{.name}}'])).toEqual({ code: 0, stdout: 'NAME\n', stderr: '' });
+  });
+
+  it('the built CLI: exit 0, the header on stdout, the notice on stderr', async () => {
+    expect(await spawnCli(['list', 'redis'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
   });
 });
