@@ -20,10 +20,20 @@ function trigger(...args) {
   return r.stdout.trim();
 }
 
+/** `trigger ARGS` on a terminal `columns` wide (util-linux script(1)), where the table is fitted to it. */
+function onTerminal(columns, ...args) {
+  const command = ['bin/trigger.cjs', ...args].map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('script', ['-qec', `stty cols ${columns}; '${process.execPath}' ${command}`, '/dev/null'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8' });
+  if (r.error || r.status !== 0) return;
+  console.log(`$ trigger ${args.join(' ')}        # on a terminal ${columns} columns wide`);
+  process.stdout.write(`${r.stdout.replaceAll('\r\n', '\n')}\n`);
+}
+
 try {
   trigger('create', 'web', '--name', 'deploy-hook');
   trigger('create', 'web.demo', '--name', 'scale-hook', '--operation', 'scaleup');
   trigger('list', 'web');
+  onTerminal(80, 'list', 'web');
   trigger('inspect', 'web', 'deploy-hook');
   trigger('call', 'web', 'deploy-hook', '--data', '{"ref":"main"}');
   trigger('call', 'web', 'scale-hook', '--scale', '2', '--json');

@@ -302,7 +302,7 @@ describe('credentials over plain http', () => {
 
   it('--insecure passes the check: the request goes out (through the loopback proxy) with the credentials', async () => {
     const r = await runCli(['--insecure', 'list', SVC], remote());
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`no triggers in service ${SVC.slice(0, 8)}\n`);
     expect(r.code).toBe(0);
     // Plain http goes through the proxy as a forwarded request (absolute form), not a tunnel.
     expect(proxy.requests.map((q) => [q.method, q.url])).toEqual([['GET', `http://example.invalid/api/app/v1/service/${SVC}/trigger/`]]);

@@ -168,10 +168,10 @@ describe('trigger list (spawned)', () => {
     ]);
   });
 
-  it('a service without triggers prints the header alone', async () => {
+  it('a service without triggers prints the header alone, and says so on stderr', async () => {
     const { emu } = await startRecording();
     const r = await spawnCli(['list', 'empty'], emulatorEnv(emu.url));
-    expect(r).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service empty\n' });
   });
 
   it('ambiguous service identifiers (same name in two stacks, shared UUID prefix) list the candidates, exit 4', async () => {

@@ -76,9 +76,12 @@ describe('parseTemplate and renderParts', () => {
     expect(t.table).toBe(true);
     expect(t.headers).toEqual(['NAME', 'OPERATION']);
     expect(t.columns.map((c) => renderParts(c, OBJECT))).toEqual(['deploy-hook', 'REDEPLOY']);
-    const bare = parseTemplate('table', LISTED_FIELDS);
-    expect(bare.table).toBe(true);
-    expect(bare.headers).toEqual(LISTED_FIELDS.map((f) => f.toUpperCase()));
+  });
+
+  it("docker's capitalised fields get the field they mean: unknown field 'Name'; did you mean 'name'?", () => {
+    expect(usageError('{{.Name}}').message).toBe("invalid --format template: unknown field 'Name'; did you mean 'name'?");
+    expect(usageError('table {{.ID}}\\t{{.UUID}}').message).toMatch(/unknown field 'ID'; fields: uuid, name/);
+    expect(usageError('{{json .Service}}', LISTED_FIELDS).message).toMatch(/unknown field 'Service'; did you mean 'service'\?$/);
   });
 
   it('a template that merely starts with the word table is not a table', () => {
@@ -208,9 +211,31 @@ describe('--format through the CLI', () => {
     expect(await ok(['list', WEB, '--format', 'table {{.name}}\\t{{.operation}}', '--no-header'])).toBe(
       'deploy-hook   REDEPLOY\nscale-hook    SCALEUP\n',
     );
-    const bare = (await ok(['list', WEB, '--format', 'table'])).split('\n');
-    expect(bare[0]).toMatch(/^UUID\s+NAME\s+OPERATION\s+URL\s+RESOURCE_URI$/);
-    expect(bare[1]).toContain(T_DEPLOY);
+  });
+
+  it("--format table is the default table, as docker's is, with --no-header, --no-trunc and the fitting to a terminal", async () => {
+    await start();
+    for (const extra of [[], ['--no-header'], ['--no-trunc']]) {
+      expect(await ok(['list', WEB, '--format', 'table', ...extra])).toBe(await ok(['list', WEB, ...extra]));
+    }
+    expect(await ok(['list', '--format', 'table'])).toBe(await ok(['list']));
+    const narrow = { tty: true, columns: 60 };
+    expect(await ok(['list', WEB, '--format', 'table'], narrow)).toBe(await ok(['list', WEB], narrow));
+    expect(await ok(['create', WEB, '-n', 'x', '--format', 'table'])).toMatch(/^UUID {35}NAME   OPERATION   URL\n[0-9a-f-]{36}   x      REDEPLOY    http:\S+\n$/);
+  });
+
+  it('--format json prints one JSON object per line, as docker 23+ does: the --json objects', async () => {
+    await start();
+    const objects = JSON.parse(await ok(['list', WEB, '--json'])) as unknown[];
+    const lines = (await ok(['list', WEB, '--format', 'json'])).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(objects);
+    const all = (await ok(['list', '--format', 'json'])).trimEnd().split('\n');
+    expect(all.map((l) => JSON.parse(l))).toEqual(JSON.parse(await ok(['list', '--json'])));
+    expect(await ok(['inspect', WEB, 'deploy-hook', '--format', 'json'])).toBe(`${lines[0]}\n`);
+    const made = await ok(['create', WEB, '-n', 'x', '--format', 'json']);
+    expect(made.split('\n')).toHaveLength(2);
+    expect(JSON.parse(made)).toMatchObject({ name: 'x', operation: 'REDEPLOY' });
   });
 
   it('list of every service: {{.service}} and {{.service_uuid}}', async () => {
@@ -293,14 +318,14 @@ describe('--format usage errors: exit 2, before any request', () => {
 });
 
 describe('tables fitted to the terminal', () => {
-  it('on a 60-column TTY the URL column is cut with an ellipsis; other columns are whole', async () => {
+  it('on a 60-column TTY the URL column is shortened to its trigger part; other columns are whole', async () => {
     await start();
     const out = stripAnsi(await ok(['list', WEB], { tty: true, columns: 60 }));
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
     for (const line of lines.slice(1)) expect(line).toMatch(/…$/);
-    expect(lines[1]).toMatch(/^d1d1d1d1\s+deploy-hook\s+REDEPLOY\s+http:\/\/127\.0\.0\.1/);
+    expect(lines[1]).toMatch(/^d1d1d1d1\s+deploy-hook\s+REDEPLOY\s+…\/trigger\/d1d1d1d1-/);
   });
 
   it('the list of every service (SERVICE column) is fitted the same way', async () => {

@@ -5,13 +5,14 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
-import { absoluteUrl, printTriggers, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
+import stringWidth from 'string-width';
+import { absoluteUrl, printTriggers, TRIGGER_COLUMNS as TRIGGER_TABLE, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
 
 /** The trigger table as list (full = false) and create (full = true) print it. */
 function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: boolean, header = true): Promise<void> {
   return printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
 }
-import { renderTable } from '../src/output/table.js';
+import { cutEnd, cutMiddle, renderTable, shortenUrl, stateColour } from '../src/output/table.js';
 
 function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
   const stdout = new PassThrough();
@@ -97,77 +98,195 @@ describe('renderTable', () => {
     expect(stripAnsi(coloured)).toBe(plain);
   });
 
-  it('on a TTY, shortens the chosen column with an ellipsis to fit the width', () => {
-    const rows = [T1, T2].map((t) => triggerRow(t, HOST, true));
-    const wide = renderTable(makeIO(), TRIGGER_HEADERS, rows, { shrink: 3 });
-    const fitted = renderTable(makeIO({ isTTY: true, columns: 100 }), TRIGGER_HEADERS, rows, { shrink: 3 });
+  it('on a TTY, fits the trigger table to the width: the URL shortened in the middle, the rest whole', () => {
+    const rows = [T1, T2].map((t) => triggerRow(t, HOST, false));
+    const wide = renderTable(makeIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
+    const fitted = renderTable(makeIO({ isTTY: true, columns: 130 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
     const wideLines = wide.slice(0, -1).split('\n');
     const fittedLines = fitted.slice(0, -1).split('\n');
-    expect(Math.max(...wideLines.map((l) => l.length))).toBeGreaterThan(100);
+    expect(Math.max(...wideLines.map((l) => l.length))).toBeGreaterThan(130);
     expect(fittedLines).toHaveLength(3);
-    for (const line of fittedLines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(Math.max(...fittedLines.map((l) => l.length))).toBe(130);
     expect(fittedLines[0]).toBe(wideLines[0]!.trimEnd());
     const urlAt = fittedLines[0]!.indexOf('URL');
     for (let i = 1; i < fittedLines.length; i++) {
-      // The other columns are untouched; the URL keeps its start and ends with an ellipsis.
       expect(fittedLines[i]!.slice(0, urlAt)).toBe(wideLines[i]!.slice(0, urlAt));
+      // The host and the trigger part stay; the service path, the same on every row, goes.
       const url = fittedLines[i]!.slice(urlAt);
-      expect(url.endsWith('…')).toBe(true);
-      expect(rows[i - 1]![3]!.startsWith(url.slice(0, -1))).toBe(true);
+      const whole = rows[i - 1]![3]!;
+      const tail = whole.slice(whole.indexOf('/trigger/'));
+      expect(url).toBe(`${whole.slice(0, 130 - urlAt - 1 - tail.length)}…${tail}`);
+      expect(url.startsWith(HOST)).toBe(true);
     }
-    expect(Math.max(...fittedLines.map((l) => l.length))).toBe(100);
   });
 
-  it('does not shorten when stdout is not a TTY, even with a width, nor when the table fits', () => {
-    const rows = [T1, T2].map((t) => triggerRow(t, HOST, true));
-    const plain = renderTable(makeIO(), TRIGGER_HEADERS, rows, { shrink: 3 });
-    expect(renderTable(makeIO({ isTTY: false, columns: 60 }), TRIGGER_HEADERS, rows, { shrink: 3 })).toBe(plain);
-    expect(renderTable(makeIO({ isTTY: true, columns: 400 }), TRIGGER_HEADERS, rows, { shrink: 3 })).toBe(plain);
-    expect(renderTable(makeIO({ isTTY: true, columns: 60 }), TRIGGER_HEADERS, rows)).toBe(plain);
+  it('does not fit when stdout is not a TTY, even with a width, nor when the table fits, nor unless asked', () => {
+    const rows = [T1, T2].map((t) => triggerRow(t, HOST, false));
+    const plain = renderTable(makeIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
+    expect(renderTable(makeIO({ isTTY: false, columns: 60 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
+    expect(renderTable(makeIO({ isTTY: true, columns: 400 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
+    expect(renderTable(makeIO({ isTTY: true, columns: 60 }), TRIGGER_HEADERS, rows, { columns: TRIGGER_TABLE })).toBe(plain);
     expect(plain).not.toContain('…');
   });
 });
 
-describe('fitting to a terminal', () => {
-  const headers = ['A', 'URL'];
-  const rows = [['aaaa', 'http://example.com/very/long']];
-  /** The cells of the rows as a terminal `columns` wide shows them (header line left out). */
-  const fitRows = (h: string[], r: string[][], columns: number | undefined, shrink: number | undefined): string[][] =>
-    renderTable(makeIO({ isTTY: true, columns }), h, r, { shrink })
-      .trimEnd()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(/ {3,}/));
+describe('shortenUrl', () => {
+  const url = `https://cloud.docker.com/api/app/v1/service/${SERVICE}/trigger/${T1.uuid}/call/`;
+  const tail = `/trigger/${T1.uuid}/call/`;
 
-  it('leaves the rows as they are without a width or a column to shrink, or when they fit', () => {
-    expect(fitRows(headers, rows, undefined, 1)).toEqual(rows);
-    expect(fitRows(headers, rows, 20, undefined)).toEqual(rows);
-    expect(fitRows(headers, rows, 35, 1)).toEqual(rows);
+  it('first leaves out the path between the host and the trigger part, the same on every row of a service', () => {
+    expect(shortenUrl(url, url.length)).toBe(url);
+    expect(shortenUrl(url, url.length - 1)).toBe(`https://cloud.docker.com/api/app/v1/service/${SERVICE.slice(0, -2)}…${tail}`);
+    expect(shortenUrl(url, 25 + 1 + tail.length)).toBe(`https://cloud.docker.com/…${tail}`);
   });
 
-  it('shortens the column by exactly the excess', () => {
-    expect(fitRows(headers, rows, 20, 1)).toEqual([['aaaa', 'http://examp…']]);
-    expect(fitRows(headers, rows, 34, 1)).toEqual([['aaaa', 'http://example.com/very/lo…']]);
+  it('then the end of the trigger part, down to 8 characters of its UUID; then the host', () => {
+    expect(shortenUrl(url, 25 + tail.length)).toBe(`https://cloud.docker.com/…${tail.slice(0, -2)}…`);
+    expect(shortenUrl(url, 25 + 19)).toBe('https://cloud.docker.com/…/trigger/d1d1d1d1…');
+    expect(shortenUrl(url, 25 + 18)).toBe('…/trigger/d1d1d1d1-0000-4000-8000-00000000…');
+    expect(shortenUrl(url, 19)).toBe('…/trigger/d1d1d1d1…');
+    expect(shortenUrl(url, 18)).toBe('…/d1d1d1d1-0000-4…');
+    expect(shortenUrl(url, 5)).toBe('…/d1…');
+    expect(shortenUrl(url, 2)).toBe('h…');
+    expect(shortenUrl(url, 1)).toBe('…');
   });
 
-  it('keeps at least 10 characters (or the header width) of the shortened column', () => {
-    expect(fitRows(headers, rows, 5, 1)).toEqual([['aaaa', 'http://ex…']]);
-    expect(fitRows(['A', 'A-VERY-LONG-HEADER'], rows, 5, 1)).toEqual([['aaaa', 'http://example.co…']]);
+  it('is exactly as wide as the room, for every room', () => {
+    for (let room = 1; room <= url.length; room++) expect(shortenUrl(url, room)).toHaveLength(room);
   });
 
-  it('leaves short cells of the shrunk column and the other columns alone', () => {
-    const mixed = [
-      ['a', 'short'],
-      ['b', 'x'.repeat(40)],
-    ];
-    const fitted = fitRows(['K', 'V'], mixed, 20, 1);
-    expect(fitted[0]).toEqual(['a', 'short']);
-    expect(fitted[1]![0]).toBe('b');
-    expect(fitted[1]![1]).toBe(`${'x'.repeat(15)}…`);
-    expect(mixed[1]![1]).toHaveLength(40);
+  it('shortens a URL of another shape in the middle', () => {
+    expect(shortenUrl('https://example.com/some/other/path/', 21)).toBe('https://ex…ther/path/');
+    expect(shortenUrl('not a URL at all, but long', 9)).toBe('not …long');
   });
 });
 
+describe('cutMiddle and cutEnd', () => {
+  it('keep both ends of a name (the start a little longer), or its start', () => {
+    expect(cutMiddle('deploy-hook-production-eu-west-1', 20)).toBe('deploy-hoo…eu-west-1');
+    expect(cutMiddle('short', 20)).toBe('short');
+    expect(cutMiddle('abcdef', 1)).toBe('…');
+    expect(cutEnd('deploy-hook', 6)).toBe('deplo…');
+    expect(cutEnd('deploy-hook', 0)).toBe('');
+  });
+
+  it('measure wide characters as two columns and never split one', () => {
+    expect(cutMiddle('部署フック長い名前', 9)).toBe('部署…名前');
+    expect(cutMiddle('部署フック長い名前', 8)).toBe('部署…前');
+    expect(cutEnd('部署フック', 6)).toBe('部署…');
+    expect(cutEnd('a\u0301bcdef', 3)).toBe('a\u0301b…');
+    expect(cutEnd('🚀🚀🚀🚀', 5)).toBe('🚀🚀…');
+  });
+});
+
+describe('fitting to a terminal', () => {
+  const headers = ['ID', 'NAME', 'KIND', 'URL'];
+  const rules = { NAME: { cut: 'text' }, URL: { cut: 'url' } } as const;
+  const long = `${HOST}api/app/v1/service/${SERVICE}/trigger/${T1.uuid}/call/`;
+  const rows = [
+    ['aaaaaaaa', 'deploy-hook-production-eu-west-1-with-a-long-name', 'REDEPLOY', long],
+    ['bbbbbbbb', 'ci', 'SCALEUP', long.replace('d1d1d1d1', 'e2e2e2e2')],
+  ];
+  /** The lines a terminal `columns` wide shows, the header first. */
+  const lines = (columns: number, r: string[][] = rows, h = headers): string[] =>
+    renderTable(makeIO({ isTTY: true, columns }), h, r, { fit: true, columns: rules }).slice(0, -1).split('\n');
+
+  it('never exceeds the width, down to a terminal too narrow for the narrowest columns', () => {
+    for (let columns = 1; columns <= 160; columns++) {
+      const shown = lines(columns);
+      expect(shown).toHaveLength(3);
+      for (const line of shown) expect(line.length, `${columns}: ${line}`).toBeLessThanOrEqual(columns);
+    }
+  });
+
+  it('keeps the columns without a cut whole, and the cells that fit', () => {
+    const shown = lines(80).map((l) => l.split(/ {3,}/));
+    expect(shown.map((cells) => cells[0])).toEqual(['ID', 'aaaaaaaa', 'bbbbbbbb']);
+    expect(shown.map((cells) => cells[2])).toEqual(['KIND', 'REDEPLOY', 'SCALEUP']);
+    expect(shown[2]![1]).toBe('ci');
+  });
+
+  it('gives names room before the URL: the URL keeps only …/trigger/ and 8 characters of its UUID until names are whole', () => {
+    const [, first, second] = lines(80).map((l) => l.split(/ {3,}/));
+    expect(first![3]).toBe('…/trigger/d1d1d1d1…');
+    expect(second![3]).toBe('…/trigger/e2e2e2e2…');
+    expect(first![1]).toBe(cutMiddle(rows[0]![1]!, 80 - 8 - 8 - 19 - 9));
+    expect(first![1]).toBe('deploy-hook-produc…-with-a-long-name');
+    // With room for the whole name, the URL takes what is left.
+    const [, whole] = lines(130).map((l) => l.split(/ {3,}/));
+    expect(whole![1]).toBe(rows[0]![1]);
+    expect(whole![3]).toBe(shortenUrl(long, 130 - 8 - rows[0]![1]!.length - 8 - 9));
+  });
+
+  it('shares the room evenly between long names', () => {
+    const wide = [['x'.repeat(60), 'y'.repeat(60)]];
+    const shown = renderTable(makeIO({ isTTY: true, columns: 43 }), ['A', 'B'], wide, { fit: true, columns: { A: { cut: 'text' }, B: { cut: 'text' } } });
+    expect(shown).toBe(`A${' '.repeat(22)}B\n${'x'.repeat(10)}…${'x'.repeat(9)}   ${'y'.repeat(10)}…${'y'.repeat(9)}\n`);
+  });
+
+  it('on a terminal too narrow for the narrowest columns, cuts the lines at the edge', () => {
+    expect(lines(30)).toEqual(['ID         NAME     KIND', 'aaaaaaaa   dep…me   REDEPLOY', 'bbbbbbbb   ci       SCALEUP']);
+    expect(lines(20)).toEqual(['ID         NAME', 'aaaaaaaa   dep…me', 'bbbbbbbb   ci']);
+    expect(lines(10)).toEqual(['ID', 'aaaaaaaa', 'bbbbbbbb']);
+    expect(lines(5)).toEqual(['ID', 'aaaa…', 'bbbb…']);
+  });
+
+  it('keeps the alignment of wide characters when it cuts them', () => {
+    const shown = lines(60, [['aaaaaaaa', '部署フック-長い名前の例です-とても長い', 'REDEPLOY', long], ['bbbbbbbb', 'ascii-name-that-is-also-quite-long', 'SCALEUP', long]]);
+    const at = (line: string): number => stringWidth(line.slice(0, line.indexOf(line.includes('REDEPLOY') ? 'REDEPLOY' : line.includes('SCALEUP') ? 'SCALEUP' : 'KIND')));
+    expect(new Set(shown.map(at)).size).toBe(1);
+    for (const line of shown) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('colour in tables', () => {
+  const rows = [
+    ['web', 'Running', 'REDEPLOY'],
+    ['worker', 'Failed', 'SCALEUP'],
+    ['db', 'In progress', 'REDEPLOY'],
+    ['cache', 'Pending', 'REDEPLOY'],
+    ['old', 'Stopped', 'REDEPLOY'],
+    ['job', 'Success', 'REDEPLOY'],
+  ];
+  const rules = { STATE: { style: 'state' }, OPERATION: { style: 'dim' } } as const;
+
+  it('a STATE column: Success and Running green, Failed red, In progress and Pending yellow; the operation dimmed', () => {
+    const text = renderTable(makeIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
+    const lines = text.split('\n');
+    expect(lines[1]).toContain('\x1b[32mRunning\x1b[39m');
+    expect(lines[2]).toContain('\x1b[31mFailed\x1b[39m');
+    expect(lines[3]).toContain('\x1b[33mIn progress\x1b[39m');
+    expect(lines[4]).toContain('\x1b[33mPending\x1b[39m');
+    expect(lines[5]).toContain('   Stopped   ');
+    expect(lines[6]).toContain('\x1b[32mSuccess\x1b[39m');
+    expect(lines[1]).toContain('\x1b[2mREDEPLOY\x1b[22m');
+    expect([stateColour('Success'), stateColour('Failed'), stateColour('Pending'), stateColour('Stopped'), stateColour('constructor')]).toEqual([
+      'green',
+      'red',
+      'yellow',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('colour takes no columns: without its escapes the table is the plain one, byte for byte', () => {
+    const plain = renderTable(makeIO(), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
+    expect(plain).not.toContain('\x1b[');
+    expect(stripAnsi(renderTable(makeIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules }))).toBe(plain);
+    const fit = { isTTY: true, columns: 24 };
+    const cut = renderTable(makeIO(fit), ['NAME', 'STATE', 'OPERATION'], rows, { fit: true, columns: { ...rules, NAME: { cut: 'text' } } });
+    expect(stripAnsi(renderTable(makeIO({ ...fit, color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { fit: true, columns: { ...rules, NAME: { cut: 'text' } } }))).toBe(cut);
+  });
+
+  it('the trigger table dims its OPERATION column when colour is on, and only then', async () => {
+    const coloured = makeIO({ color: true });
+    await printTriggerTable(coloured, [T1, T2], HOST, false);
+    expect(coloured.output().split('\n')[1]).toContain('\x1b[2mREDEPLOY\x1b[22m');
+    const plain = makeIO();
+    await printTriggerTable(plain, [T1, T2], HOST, false);
+    expect(stripAnsi(coloured.output())).toBe(plain.output());
+  });
+});
 
 describe('triggerRow and the trigger table', () => {
   it('a row: UUID cut to 8 unless full, name, operation, absolute call URL', () => {

@@ -2,7 +2,7 @@ import { isOperation, type Operation } from '../api/types.js';
 import { hasControlChars } from '../io.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { outputSpec, printTriggers } from '../output/render.js';
+import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
 import { checkIdentifier, resolveService, withService } from '../resolve.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
@@ -16,7 +16,8 @@ function define(program: Program) {
     .option('-n, --name <name>', 'name of the trigger')
     .option('-o, --operation <operation>', 'REDEPLOY or SCALEUP (default: REDEPLOY)')
     .option('-q, --quiet', "print the new trigger's UUID only")
-    .option('--json', 'print the new trigger as JSON')
+    .option('--no-header', 'leave out the header line')
+    .addOption(jsonOption('print the new trigger as JSON', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
     .addHelpText('after', examples(['trigger create web -n deploy-hook', 'trigger create web -o scaleup -q']));
 }

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { outputSpec, printTriggers } from '../output/render.js';
+import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
 import type { Trigger } from '../api/types.js';
 import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 import { forEachId } from './many.js';
@@ -13,7 +13,7 @@ function define(program: Program) {
     .description('Show triggers in full, as a JSON array')
     .argument('<service>', SERVICE_ARG)
     .argument('<trigger...>', TRIGGERS_ARG)
-    .option('--json', 'print JSON (the default)')
+    .addOption(jsonOption('print JSON (the default)', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
     .addHelpText('after', examples(['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook']));
 }

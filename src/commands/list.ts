@@ -1,8 +1,8 @@
 import type { Service } from '../api/types.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
 import type { Context } from '../context.js';
-import { LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
-import { checkIdentifier, resolveService, withService } from '../resolve.js';
+import { jsonOption, LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
+import { checkIdentifier, resolveService, serviceLabel, withService } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
@@ -14,12 +14,12 @@ function define(program: Program) {
     .alias('ls')
     .description('List the triggers of a service, or of every service')
     .argument('[service]', `${SERVICE_ARG}; every service when left out`)
-    .option('--no-trunc', 'show full UUIDs and never shorten URLs')
+    .option('--no-trunc', 'show full UUIDs and never shorten a cell to fit the terminal')
     .option('--no-header', 'leave out the header line')
     .option('-q, --quiet', 'print full UUIDs only, one per line')
-    .option('--json', 'print the triggers as a JSON array')
+    .addOption(jsonOption('print the triggers as a JSON array'))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger list web', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
+    .addHelpText('after', examples(['trigger list web', 'trigger list web --json name,url', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
 }
 
 /** The options of `trigger list`, typed from their definitions. */
@@ -36,6 +36,7 @@ export async function runList(serviceId: string | undefined, opts: ListOptions, 
   const api = await ctx.api();
   const printer = triggerPrinter(spec, api.host, { withService: all });
   let kept: unknown[];
+  let label: string | undefined;
   if (all) {
     const services = await api.allServices();
     const perService = await mapLimit(services, CONCURRENCY, async (s: Service) => {
@@ -51,6 +52,9 @@ export async function runList(serviceId: string | undefined, opts: ListOptions, 
   } else {
     const service = await resolveService(api, serviceId);
     kept = await withService(service, serviceId, () => api.allTriggers(service.uuid, (t) => printer.keep(t)));
+    label = serviceLabel(service);
   }
   await printer.print(ctx.io, kept);
+  // For a person, like gh's: the table alone says so, on stderr; what scripts read is unchanged.
+  if (kept.length === 0 && spec.kind === 'table') ctx.io.stderr.write(label === undefined ? 'no triggers\n' : `no triggers in service ${label}\n`);
 }

@@ -1,7 +1,7 @@
 import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
-import { outputSpec, printTriggers } from '../output/render.js';
+import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
 import { checkIdentifier, resolveService, resolveTrigger } from '../resolve.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
@@ -14,7 +14,8 @@ function define(program: Program) {
     .argument('<service>', SERVICE_ARG)
     .argument('<trigger>', 'trigger UUID, UUID prefix or name')
     .option('-q, --quiet', "print the new trigger's UUID only")
-    .option('--json', 'print the new trigger as JSON')
+    .option('--no-header', 'leave out the header line')
+    .addOption(jsonOption('print the new trigger as JSON', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
     .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"']));
 }

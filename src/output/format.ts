@@ -22,6 +22,13 @@ const invalid = (why: string): UsageError => new UsageError(`invalid --format te
 /** What an action holds, as an error may quote it. */
 const quoted = (body: string): string => (body.length > 40 ? `${safeText(body.slice(0, 40))}…` : safeText(body));
 
+/** The message for a field the objects do not have: a suggestion when only its case is wrong (docker's `Name`), else the fields. */
+export function unknownField(field: string, fields: readonly string[], what = 'field'): string {
+  const shown = safeText(field.length > 40 ? `${field.slice(0, 40)}…` : field);
+  const near = fields.find((f) => f.toLowerCase() === field.toLowerCase());
+  return `unknown ${what} '${shown}'; ${near ? `did you mean '${near}'?` : `fields: ${fields.join(', ')}`}`;
+}
+
 /** The part an action stands for: `.field`, `json .field` or `json .`, with spaces around. */
 function actionPart(body: string, fields: readonly string[]): Part {
   const action = body.trim();
@@ -35,7 +42,7 @@ function actionPart(body: string, fields: readonly string[]): Part {
   if (!target.startsWith('.') || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) {
     throw invalid(`cannot read '{{${quoted(body)}}}'; use {{.field}} or {{json .}}`);
   }
-  if (!fields.includes(field)) throw invalid(`unknown field '${field}'; fields: ${fields.join(', ')}`);
+  if (!fields.includes(field)) throw invalid(unknownField(field, fields));
   return { field, json };
 }
 
@@ -69,10 +76,10 @@ function headerOf(parts: Part[]): string {
 /** Parses and checks a template against the fields the objects have; throws a usage error before any request. */
 export function parseTemplate(source: string, fields: readonly string[]): Template {
   if (source.trim() === '') throw new UsageError('invalid --format template: it is empty');
-  const table = /^table(\s|$)/.test(source);
-  const body = unescape(table ? source.replace(/^table\s?/, '') : source);
+  const table = /^table\s/.test(source);
+  const body = unescape(table ? source.replace(/^table\s/, '') : source);
   if (!table) return { table, columns: [parseParts(body, fields)], headers: [] };
-  const columns = (body.trim() === '' ? fields.map((f) => `{{.${f}}}`) : body.split('\t')).map((c) => parseParts(c, fields));
+  const columns = body.split('\t').map((c) => parseParts(c, fields));
   return { table, columns, headers: columns.map(headerOf) };
 }
 

@@ -1,19 +1,24 @@
-// Printing data to stdout. One output spec, chosen once from --json, -q, --format, --no-header and
-// --no-trunc and checked before any request, drives every command's output.
+// Printing data to stdout. One output spec, chosen once from --json [fields], -q, --format (a template,
+// or docker's names `table` and `json`), --no-header and --no-trunc and checked before any request,
+// drives every command's output.
+import { Option } from '@commander-js/extra-typings';
 import type { Trigger } from '../api/types.js';
 import { UsageError } from '../errors.js';
 import { fieldText, type IO } from '../io.js';
-import { parseTemplate, renderParts, type Template } from './format.js';
+import { parseTemplate, renderParts, unknownField, type Template } from './format.js';
 import { jsonText } from './json.js';
+import type { ColumnRule } from './table.js';
 
 export type OutputSpec =
   | { kind: 'table'; header: boolean; trunc: boolean }
-  | { kind: 'json' }
+  /** --json: every field, or those listed. */
+  | { kind: 'json'; fields?: readonly string[] }
   | { kind: 'quiet' }
   | { kind: 'template'; template: Template; header: boolean };
 
 export interface OutputFlags {
-  json?: boolean;
+  /** --json alone, or --json with its list of fields (see jsonOption). */
+  json?: boolean | readonly string[];
   quiet?: boolean;
   format?: string;
   header?: boolean;
@@ -24,20 +29,50 @@ export interface OutputFlags {
 type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
 
 /** The help of every command's --format option. */
-export const FORMAT_HELP = "Go-style template per trigger: {{.uuid}}, {{.name}}, {{json .}}; 'table ' prefix for columns";
+export const FORMAT_HELP = "'table' (the default), 'json' (one object per line), or a Go-style template: {{.name}}, {{json .}}; 'table ' prefix for columns";
 
 export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
 export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid'] as const;
+
+/** The fields of `--json a,b`, checked against those the objects have. */
+export function jsonFields(value: string | readonly string[], fields: readonly string[]): string[] {
+  const listed = typeof value === 'string' ? value.split(',').map((f) => f.trim()) : value;
+  if (listed.length === 0 || listed.includes('')) throw new UsageError(`--json takes field names separated by commas; fields: ${fields.join(', ')}`);
+  const unknown = listed.find((f) => !fields.includes(f));
+  if (unknown !== undefined) {
+    // `trigger list --json web` reads `web` as the fields.
+    const hint = listed.length === 1 ? `--json takes the word after it as its fields: put the arguments before --json, or write --json=FIELDS.` : undefined;
+    throw new UsageError(unknownField(unknown, fields, '--json field'), hint);
+  }
+  return [...new Set(listed)];
+}
+
+/**
+ * `--json [fields]`, with an optional list of fields, like gh's --json. With `fields`, the list is
+ * checked as the command line is parsed, so that a required argument read as fields by mistake
+ * (`trigger create --json web`) is reported as such rather than as missing; outputSpec checks it in
+ * any case, against the fields of the run (list's depend on its argument).
+ */
+export function jsonOption(description: string, fields?: readonly string[]) {
+  return new Option('--json [fields]', `${description}; with fields (name,uuid), only those`).argParser((value) =>
+    fields ? jsonFields(value, fields) : value.split(',').map((f) => f.trim()),
+  );
+}
 
 export function outputSpec(flags: OutputFlags, fields: readonly string[] = TRIGGER_FIELDS, fallback: OutputSpec['kind'] = 'table'): OutputSpec {
   const chosen = [flags.json && '--json', flags.quiet && '--quiet', flags.format !== undefined && '--format'].filter(Boolean);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be used together`);
   const header = flags.header !== false;
+  const table: OutputSpec = { kind: 'table', header, trunc: flags.trunc !== false };
+  // docker's two names: the default table, and one JSON object per line.
+  if (flags.format?.trim() === 'table') return table;
+  if (flags.format?.trim() === 'json') return { kind: 'template', template: parseTemplate('{{json .}}', fields), header };
   if (flags.format !== undefined) return { kind: 'template', template: parseTemplate(flags.format, fields), header };
+  if (Array.isArray(flags.json)) return { kind: 'json', fields: jsonFields(flags.json, fields) };
   if (flags.json) return { kind: 'json' };
   if (flags.quiet) return { kind: 'quiet' };
   if (fallback === 'json') return { kind: 'json' };
-  return { kind: 'table', header, trunc: flags.trunc !== false };
+  return table;
 }
 
 export function printJson(io: IO, value: unknown): void {
@@ -98,6 +133,17 @@ function rootOf(host: string): string {
 
 export const TRIGGER_HEADERS = ['UUID', 'NAME', 'OPERATION', 'URL'];
 
+/**
+ * How the trigger table fits a terminal and is coloured: names shortened in the middle, URLs as
+ * shortenUrl says, UUIDs (8 characters) and operations kept whole; the operation dimmed.
+ */
+export const TRIGGER_COLUMNS: Readonly<Record<string, ColumnRule>> = {
+  SERVICE: { cut: 'text' },
+  NAME: { cut: 'text' },
+  OPERATION: { style: 'dim' },
+  URL: { cut: 'url' },
+};
+
 /** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
 interface TriggerPrinter {
   /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
@@ -112,8 +158,11 @@ interface TriggerPrinter {
  */
 export function triggerPrinter(spec: OutputSpec, host: string, options: { single?: boolean; withService?: boolean } = {}): TriggerPrinter {
   switch (spec.kind) {
-    case 'json':
-      return { keep: (t) => t, print: async (io, kept) => printJson(io, options.single ? kept[0] : kept) };
+    case 'json': {
+      const { fields } = spec;
+      const keep = fields ? (t: TriggerRecord) => Object.fromEntries(fields.map((f) => [f, t[f as keyof TriggerRecord]])) : (t: TriggerRecord) => t;
+      return { keep, print: async (io, kept) => printJson(io, options.single ? kept[0] : kept) };
+    }
     case 'quiet':
       return { keep: (t) => t.uuid, print: async (io, kept) => printLines(io, kept as string[]) };
     case 'template': {
@@ -139,8 +188,8 @@ export function triggerPrinter(spec: OutputSpec, host: string, options: { single
         keep: (t) => triggerRow(t, host, !trunc, options.withService),
         print: async (io, kept) => {
           const { writeTable } = await import('./table.js');
-          // --no-trunc keeps the URL column whole on a terminal too.
-          writeTable(io, headers, kept as string[][], { header: spec.header, shrink: trunc ? headers.length - 1 : undefined });
+          // --no-trunc keeps every cell whole on a terminal too.
+          writeTable(io, headers, kept as string[][], { header: spec.header, fit: trunc, columns: TRIGGER_COLUMNS });
         },
       };
     }

@@ -1,0 +1,69 @@
+// The output of `trigger create` (and of `rotate`, which prints the new trigger as create does):
+// --no-header as on list, --json with a list of fields, and the table kept whole on a terminal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { triggerCallPath } from '../../src/api/paths.js';
+import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { WEB_DEMO, webDemo } from '../helpers/fixture.js';
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ seed: [webDemo()] });
+});
+afterAll(() => emu.close());
+
+const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}) => runCli(args, emulatorEnv(emu.url), opts);
+const made = (name: string) => emu.store.service(WEB_DEMO)!.triggers.find((t) => t.name === name)!;
+
+describe('trigger create --no-header', () => {
+  it('prints the row of the new trigger alone, as list does (built CLI)', async () => {
+    const r = await spawnCli(['create', 'web', '-n', 'bare-hook', '--no-header'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const t = made('bare-hook');
+    expect(r.stdout).toBe(`${t.uuid}   bare-hook   REDEPLOY   ${emu.url}${triggerCallPath(WEB_DEMO, t.uuid)}\n`);
+  });
+
+  it('the header is there without it, and a template table leaves it out with it', async () => {
+    const withHeader = await run(['create', 'web', '-n', 'headed-hook']);
+    expect(withHeader.stdout.split('\n')[0]).toMatch(/^UUID\s+NAME\s+OPERATION\s+URL$/);
+    const template = await run(['create', 'web', '-n', 'template-hook', '--format', 'table {{.name}}\\t{{.operation}}', '--no-header']);
+    expect(template.stdout).toBe('template-hook   REDEPLOY\n');
+  });
+
+  it('rotate takes it too', async () => {
+    await run(['create', 'web', '-n', 'leaked-hook', '-o', 'scaleup']);
+    const r = await run(['rotate', 'web', 'leaked-hook', '--no-header']);
+    expect(r.code).toBe(0);
+    const t = made('leaked-hook');
+    expect(r.stdout).toBe(`${t.uuid}   leaked-hook   SCALEUP   ${emu.url}${triggerCallPath(WEB_DEMO, t.uuid)}\n`);
+  });
+});
+
+describe('trigger create on a terminal', () => {
+  it('keeps the new trigger whole, its URL being what it is made for, even where list would fit the table', async () => {
+    const r = await run(['create', 'web', '-n', 'wide-hook'], { tty: true, columns: 60 });
+    const t = made('wide-hook');
+    expect(r.stdout).toContain(`${emu.url}${triggerCallPath(WEB_DEMO, t.uuid)}`);
+    expect(r.stdout).toContain(t.uuid);
+  });
+});
+
+describe('trigger create --json with fields', () => {
+  it('prints the one object with the fields asked for; --json alone the whole object', async () => {
+    const r = await run(['create', 'web', '-n', 'json-hook', '--json', 'uuid,url']);
+    expect(r.code).toBe(0);
+    const t = made('json-hook');
+    expect(JSON.parse(r.stdout)).toEqual({ uuid: t.uuid, url: triggerCallPath(WEB_DEMO, t.uuid) });
+    const whole = JSON.parse((await run(['create', 'web', '-n', 'json-hook-2', '--json'])).stdout) as Record<string, unknown>;
+    expect(Object.keys(whole)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
+  });
+
+  it('an unknown field creates nothing: exit 2 before any request', async () => {
+    const before = emu.store.service(WEB_DEMO)!.triggers.length;
+    const r = await spawnCli(['create', 'web', '-n', 'never', '--json', 'uuid,Url'], emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("Error: unknown --json field 'Url'; did you mean 'url'?");
+    expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(before);
+  });
+});

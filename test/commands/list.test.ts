@@ -1,0 +1,216 @@
+// `trigger list` for a person at a terminal and for scripts: the table fitted to the width (golden
+// screens at 60 and 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns), colour,
+// --json with a list of fields, and what an empty result says.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import stringWidth from 'string-width';
+import { triggerCallPath } from '../../src/api/paths.js';
+import { emulatorEnv, ROOT, runCli, spawnCli, TRIGGER_BIN } from '../helpers/cli.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { recordOutput } from '../helpers/secrets.js';
+
+const T_LONG = 'e5e5e5e5-0000-4000-8000-00000000000e';
+const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
+const T_NIGHTLY = '7b7b7b7b-0000-4000-8000-00000000000f';
+const REDIS = 'a9a9a9a9-0000-4000-8000-000000000009';
+const WEB_TRIGGERS = [T_DEPLOY, T_SCALE, T_OLD, T_LONG];
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+let emu: RunningEmulator;
+let seen: string[];
+beforeAll(async () => {
+  emu = await startEmulator({
+    seed: [
+      webDemo({ uuid: T_LONG, name: 'deploy-hook-production-eu-west-1', operation: 'REDEPLOY' }),
+      { uuid: PAYMENTS, name: 'payments-gateway-eu-west', stack: 'staging', triggers: [{ uuid: T_NIGHTLY, name: 'nightly-rebuild', operation: 'SCALEUP' }] },
+      { uuid: REDIS, name: 'redis', stack: null },
+    ],
+  });
+  seen = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+});
+afterAll(() => emu.close());
+
+const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}, extra: Record<string, string> = {}) => runCli(args, emulatorEnv(emu.url, extra), opts);
+
+describe('golden screens of a fitted table', () => {
+  for (const columns of [60, 80]) {
+    it(`at ${columns} columns, as test/golden/list-${columns}.txt shows them`, async () => {
+      const port = new URL(emu.url).port;
+      // Ephemeral ports have five digits; the screens are laid out for one.
+      expect(port).toHaveLength(5);
+      const screens: string[] = [];
+      for (const args of [['list', 'web'], ['list']]) {
+        const r = await run(args, { tty: true, columns }, { NO_COLOR: '1' });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        screens.push(`$ trigger ${args.join(' ')}\n${r.stdout}`);
+      }
+      const screen = screens.join('\n').replaceAll(`127.0.0.1:${port}/`, '127.0.0.1:18080/');
+      expect(screen).toBe(readFileSync(join(ROOT, `test/golden/list-${columns}.txt`), 'utf8'));
+      for (const line of screen.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(columns);
+    });
+  }
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)(`the built CLI in a pseudo-terminal${hasScript ? '' : ' (skipped: script(1) of util-linux is not installed)'}`, () => {
+  /** The screen of `trigger ARGS` on a terminal `columns` wide, colour allowed unless `env` says otherwise. */
+  function pty(columns: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
+    const quoted = [process.execPath, TRIGGER_BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', `stty cols ${columns} rows 50; ${quoted}`, '/dev/null'], {
+      env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...emulatorEnv(emu.url), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => out.push(c));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const screen = Buffer.concat(out).toString('utf8').replaceAll('\r\n', '\n');
+        recordOutput(args, screen, '');
+        resolve({ code: code ?? -1, screen });
+      });
+    });
+  }
+
+  const lines = (screen: string): string[] => stripAnsi(screen).trimEnd().split('\n');
+
+  for (const columns of [20, 40, 60, 80, 200]) {
+    it(`at ${columns} columns no line is wider than the terminal, and each row keeps its UUID`, async () => {
+      for (const [args, uuids] of [
+        [['list', 'web'], WEB_TRIGGERS],
+        [['list'], [...WEB_TRIGGERS, T_NIGHTLY]],
+      ] as const) {
+        const { code, screen } = await pty(columns, [...args]);
+        expect(code).toBe(0);
+        const shown = lines(screen);
+        expect(shown).toHaveLength(uuids.length + 1);
+        for (const line of shown) expect(stringWidth(line), line).toBeLessThanOrEqual(columns);
+        if (columns >= 40) uuids.forEach((u, i) => expect(shown[i + 1]).toContain(u.slice(0, 8)));
+      }
+    });
+  }
+
+  it("the URL keeps what tells rows apart: the trigger's UUID at 60 and 80 columns, the host too at 120, all of it at 200", async () => {
+    for (const columns of [60, 80]) {
+      const shown = lines((await pty(columns, ['list', 'web'])).screen);
+      WEB_TRIGGERS.forEach((u, i) => expect(shown[i + 1]).toMatch(new RegExp(`…(/trigger)?/${u.slice(0, 8)}`)));
+      // Names whole where they fit; a long one shortened in the middle, where it has to be.
+      expect(shown[1]).toContain(' deploy-hook ');
+      expect(shown[4]).toMatch(columns === 60 ? / deploy-h\S*…\S*-west-1 / : / deploy-hook-production-eu-west-1 /);
+    }
+    const mid = lines((await pty(120, ['list', 'web'])).screen);
+    WEB_TRIGGERS.forEach((u, i) => expect(mid[i + 1]).toContain(`   ${emu.url}/…/trigger/${u.slice(0, 8)}`));
+    const wide = lines((await pty(200, ['list', 'web'])).screen);
+    WEB_TRIGGERS.forEach((u, i) => expect(wide[i + 1]!.endsWith(`   ${emu.url}${triggerCallPath(WEB_DEMO, u)}`)).toBe(true));
+  });
+
+  it('--no-trunc keeps every cell whole on a terminal too', async () => {
+    const { screen } = await pty(60, ['list', 'web', '--no-trunc']);
+    for (const u of WEB_TRIGGERS) expect(stripAnsi(screen)).toContain(`${emu.url}${triggerCallPath(WEB_DEMO, u)}`);
+    expect(stripAnsi(screen)).not.toContain('…');
+  });
+
+  it('colour: a bold header and a dimmed operation, which take no columns; none under NO_COLOR or --no-color', async () => {
+    const coloured = (await pty(80, ['list', 'web'])).screen;
+    expect(coloured).toContain('\x1b[1mUUID\x1b[22m');
+    expect(coloured).toContain('\x1b[2mREDEPLOY\x1b[22m');
+    expect(coloured).toContain('\x1b[2mSCALEUP\x1b[22m');
+    const plain = (await pty(80, ['list', 'web'], { NO_COLOR: '1' })).screen;
+    expect(plain).not.toContain('\x1b[');
+    expect(stripAnsi(coloured)).toBe(plain);
+    expect((await pty(80, ['list', 'web', '--no-color'])).screen).toBe(plain);
+  });
+});
+
+describe('piped output is never fitted nor coloured', () => {
+  it('whole cells, no escape sequences', async () => {
+    const r = await spawnCli(['list', 'web'], emulatorEnv(emu.url));
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('…');
+    expect(r.stdout).not.toContain('\x1b[');
+    for (const u of WEB_TRIGGERS) expect(r.stdout).toContain(`${emu.url}${triggerCallPath(WEB_DEMO, u)}`);
+    expect(r.stdout).toContain('deploy-hook-production-eu-west-1');
+  });
+});
+
+describe('--json with fields', () => {
+  it('--json name,uuid prints the array with those fields alone, in that order', async () => {
+    const r = await run(['list', 'web', '--json', 'name,uuid']);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(parsed[0]).toEqual({ name: 'deploy-hook', uuid: T_DEPLOY });
+    expect(Object.keys(parsed[0]!)).toEqual(['name', 'uuid']);
+    expect(parsed.map((t) => t.uuid)).toEqual(WEB_TRIGGERS);
+    expect(JSON.parse((await run(['list', 'web', '--json=operation'])).stdout)[1]).toEqual({ operation: 'SCALEUP' });
+  });
+
+  it('--json alone prints every field; without a service, service and service_uuid can be chosen', async () => {
+    const whole = JSON.parse((await run(['list', 'web', '--json'])).stdout) as Record<string, unknown>[];
+    expect(Object.keys(whole[0]!)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
+    const all = JSON.parse((await run(['list', '--json', 'service,name'])).stdout) as Record<string, unknown>[];
+    expect(all.at(-1)).toEqual({ service: 'payments-gateway-eu-west', name: 'nightly-rebuild' });
+  });
+
+  const bad: [string, string[], RegExp, RegExp | undefined][] = [
+    ['an unknown field', ['list', 'web', '--json', 'name,nosuch'], /^unknown --json field 'nosuch'; fields: uuid, name, operation, url, resource_uri$/, undefined],
+    ['a capitalised field', ['list', 'web', '--json', 'Name'], /^unknown --json field 'Name'; did you mean 'name'\?$/, /put the arguments before --json/],
+    ['a field of every service, with a service', ['list', 'web', '--json', 'service'], /^unknown --json field 'service'; fields: uuid, name/, /--json=FIELDS/],
+    ['a service after --json', ['list', '--json', 'web'], /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid$/, /put the arguments before --json/],
+    ['an empty field', ['list', 'web', '--json', 'name,,uuid'], /^--json takes field names separated by commas/, undefined],
+    ['--json= with nothing', ['list', 'web', '--json='], /^--json takes field names separated by commas/, undefined],
+    ['with --format', ['list', 'web', '--json', 'name', '--format', 'json'], /^--json and --format cannot be used together$/, undefined],
+    ['create, a service after --json', ['create', '--json', 'web'], /^unknown --json field 'web'/, /put the arguments before --json/],
+    ['inspect, an unknown field', ['inspect', 'web', 'old', '--json', 'nosuch'], /^unknown --json field 'nosuch'/, undefined],
+  ];
+  it.each(bad)('%s is a usage error before any request, exit 2', async (_, args, message, hint) => {
+    const before = seen.length;
+    const r = await spawnCli(args, emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const [first, second] = r.stderr.trimEnd().split('\n');
+    expect(first!.replace(/^Error: /, '')).toMatch(message);
+    if (hint) expect(second).toMatch(hint);
+    expect(seen.length).toBe(before);
+  });
+});
+
+describe('an empty result', () => {
+  it('the table says so on stderr, for one service or for every service; stdout stays the header alone', async () => {
+    expect(await run(['list', 'redis'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis', '--no-header'])).toEqual({ code: 0, stdout: '', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis', '--format', 'table'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    const tty = await run(['list', REDIS], { tty: true, columns: 80 });
+    expect(tty.stderr).toBe(`no triggers in service ${REDIS.slice(0, 8)}\n`);
+  });
+
+  it('for every service, when none has a trigger', async () => {
+    const empty = await startEmulator({ seed: [{ name: 'redis' }, { name: 'web' }] });
+    try {
+      expect(await runCli(['list'], emulatorEnv(empty.url))).toEqual({ code: 0, stdout: 'SERVICE   UUID   NAME   OPERATION   URL\n', stderr: 'no triggers\n' });
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('-q, --json and --format templates print what they always did, and nothing on stderr (as gh with --json or --template)', async () => {
+    expect(await run(['list', 'redis', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await run(['list', 'redis', '--json', 'name'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    expect(await run(['list', 'redis', '--format', '{{.name}}'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--format', 'json'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await run(['list', 'redis', '--format', 'table {{.name}}'])).toEqual({ code: 0, stdout: 'NAME\n', stderr: '' });
+  });
+
+  it('the built CLI: exit 0, the header on stdout, the notice on stderr', async () => {
+    expect(await spawnCli(['list', 'redis'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+  });
+});
