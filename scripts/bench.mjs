@@ -143,7 +143,9 @@ try {
     const emu = await startEmulator(['--data', join(dir, `${name}.json`)]);
     const auth = { headers: { authorization: `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}` } };
     const web = (await (await fetch(new URL('/api/app/v1/service/?name=web', emu.host), auth)).json()).objects[0].uuid;
-    const trigger = await (await fetch(new URL(`/api/app/v1/service/${web}/trigger/`, emu.host), { ...auth, method: 'POST', headers: { ...auth.headers, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json();
+    const headers = { ...auth.headers, 'content-type': 'application/json' };
+    const created = await fetch(new URL(`/api/app/v1/service/${web}/trigger/`, emu.host), { method: 'POST', headers, body: '{"name":"bench"}' });
+    const trigger = await created.json();
     return { ...emu, callPath: trigger.url };
   };
   // Peak resident memory of a process, from /proc (Linux); 0 elsewhere.

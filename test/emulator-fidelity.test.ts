@@ -315,7 +315,8 @@ describe('the service object', () => {
     await sdk(emu, 'POST', `/api/app/v1/service/${WEB}/trigger/${T_DEPLOY}/call/`, { auth: null });
     expect(Math.abs(strptime((await sdk(emu, 'GET', `/api/app/v1/service/${WEB}/`)).json.deployed_datetime) - Date.now())).toBeLessThan(60_000);
     await sdk(emu, 'POST', `/api/app/v1/service/${DB}/trigger/${T_SCALE}/call/2/`, { auth: null });
-    expect((await sdk(emu, 'GET', `/api/app/v1/service/${DB}/`)).json).toMatchObject({ state: 'Stopped', current_num_containers: 3, running_num_containers: 0, stopped_num_containers: 3 });
+    const db = (await sdk(emu, 'GET', `/api/app/v1/service/${DB}/`)).json;
+    expect(db).toMatchObject({ state: 'Stopped', current_num_containers: 3, running_num_containers: 0, stopped_num_containers: 3 });
   });
 });
 

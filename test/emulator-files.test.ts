@@ -40,7 +40,11 @@ describe('malformed seed files', () => {
     { label: 'triggers: "abc"', seed: [service({ triggers: 'abc' })], says: 'service #1 (api): triggers must be a list, not "abc"' },
     { label: 'triggers: [null]', seed: [service({ triggers: [null] })], says: 'service #1 (api), trigger #1 must be an object, not null' },
     { label: 'operation: 5', seed: [service({ triggers: [{ operation: 5 }] })], says: 'service #1 (api), trigger #1: operation must be REDEPLOY or SCALEUP, not 5' },
-    { label: 'target_num_containers: "1"', seed: [service({ target_num_containers: '1' })], says: 'service #1 (api): target_num_containers must be a whole number from 0 to 10000, not "1"' },
+    {
+      label: 'target_num_containers: "1"',
+      seed: [service({ target_num_containers: '1' })],
+      says: 'service #1 (api): target_num_containers must be a whole number from 0 to 10000, not "1"',
+    },
     { label: 'uuid: "x"', seed: [{ name: 'web' }, service({ uuid: 'x' })], says: 'service #2 (api): uuid must be a UUID, not "x"' },
     { label: 'a trigger uuid: "x"', seed: [service({ triggers: [{ uuid: 'x' }] })], says: 'service #1 (api), trigger #1: uuid must be a UUID, not "x"' },
     { label: 'a service that is null', seed: [null], says: 'service #1 must be an object, not null' },
@@ -92,12 +96,28 @@ const action = (i: number): object => ({
 describe('malformed data files', () => {
   it.each([
     { label: 'a count that is text', patch: (s: any) => (s.services[0].current_num_containers = '2'), says: 'service #1 (web): current_num_containers must be' },
-    { label: 'more running than current', patch: (s: any) => (s.services[0].running_num_containers = 3), says: 'running_num_containers must be a whole number from 0 to current_num_containers (2), not 3' },
-    { label: 'a lowercase operation', patch: (s: any) => (s.services[0].triggers[0].operation = 'redeploy'), says: 'service #1 (web), trigger #1: operation must be one of "REDEPLOY", "SCALEUP"' },
+    {
+      label: 'more running than current',
+      patch: (s: any) => (s.services[0].running_num_containers = 3),
+      says: 'running_num_containers must be a whole number from 0 to current_num_containers (2), not 3',
+    },
+    {
+      label: 'a lowercase operation',
+      patch: (s: any) => (s.services[0].triggers[0].operation = 'redeploy'),
+      says: 'service #1 (web), trigger #1: operation must be one of "REDEPLOY", "SCALEUP"',
+    },
     { label: 'a stack without a UUID', patch: (s: any) => (s.services[0].stack = { name: 'demo' }), says: 'service #1 (web), stack: uuid must be a UUID, not nothing' },
     { label: 'a body that is a number', patch: (s: any) => (s.services[0].last_trigger_body = 5), says: 'last_trigger_body must be null or a string, not 5' },
-    { label: 'an action that ends before it starts', patch: (s: any) => s.actions.push({ ...action(1), end_ms: 0 }), says: 'action #1: end_ms must be a time in milliseconds since 1970, not before start_ms' },
-    { label: 'an action of no service', patch: (s: any) => s.actions.push({ ...action(1), service_uuid: TRG }), says: 'action #1: service_uuid must be the UUID of a service of the file' },
+    {
+      label: 'an action that ends before it starts',
+      patch: (s: any) => s.actions.push({ ...action(1), end_ms: 0 }),
+      says: 'action #1: end_ms must be a time in milliseconds since 1970, not before start_ms',
+    },
+    {
+      label: 'an action of no service',
+      patch: (s: any) => s.actions.push({ ...action(1), service_uuid: TRG }),
+      says: 'action #1: service_uuid must be the UUID of a service of the file',
+    },
     { label: 'a version from the future', patch: (s: any) => (s.version = 3), says: 'is not an emulator data file' },
   ])('$label: one line naming the file, the object and the field; exit 1; the file is left as it was', async ({ patch, says }) => {
     const file = dataFile(patch);

@@ -95,7 +95,12 @@ describe('a call in flight when its trigger is removed', () => {
 });
 
 /** Sends `size` bytes to `path` in 64 KiB writes that wait for the socket; resolves with the answer, or the error the client saw. */
-function sendLarge(emu: RunningEmulator, path: string, size: number, opts: { chunked?: boolean; auth?: boolean } = {}): Promise<{ status?: number; body?: string; error?: string; sent: number }> {
+function sendLarge(
+  emu: RunningEmulator,
+  path: string,
+  size: number,
+  opts: { chunked?: boolean; auth?: boolean } = {},
+): Promise<{ status?: number; body?: string; error?: string; sent: number }> {
   const url = new URL(emu.url);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (!opts.chunked) headers['content-length'] = String(size);

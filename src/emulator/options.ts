@@ -113,16 +113,19 @@ export function parseOptions(argv: string[]): 'help' | 'version' | Options {
     const file = values[name];
     check(file === undefined || (file !== '' && !file.includes('\0')), `--${name} must be a file name, not ${quote(file ?? '')}`);
   }
-  check(user !== '' && !user.includes(':') && !CONTROL_RE.test(user), `--user must be a user name, without ':' or control characters, not ${quote(user)}`);
+  const userOk = user !== '' && !user.includes(':') && !CONTROL_RE.test(user);
+  check(userOk, `--user must be a user name, without ':' or control characters, not ${quote(user)}`);
   check(apikey !== '' && !CONTROL_RE.test(apikey), '--apikey must be a key, not empty and without control characters');
   for (const ns of values.namespace ?? []) {
     check(NAMESPACE_RE.test(ns), `--namespace must be a user or organisation name (letters, digits, '_', '.', '-'), not ${quote(ns)}`);
   }
   const pageSize = values['page-size'];
-  check(/^[0-9]{1,4}$/.test(pageSize) && Number(pageSize) >= 1 && Number(pageSize) <= 1000, `--page-size must be a whole number from 1 to 1000, not ${quote(pageSize)}`);
+  const pageSizeOk = /^[0-9]{1,4}$/.test(pageSize) && Number(pageSize) >= 1 && Number(pageSize) <= 1000;
+  check(pageSizeOk, `--page-size must be a whole number from 1 to 1000, not ${quote(pageSize)}`);
   const timeout = values['client-timeout'];
   const seconds = Number(timeout);
-  check(/^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(timeout) && seconds >= 0.001 && seconds <= 3600, `--client-timeout must be a number of seconds from 0.001 to 3600, not ${quote(timeout)}`);
+  const timeoutOk = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(timeout) && seconds >= 0.001 && seconds <= 3600;
+  check(timeoutOk, `--client-timeout must be a number of seconds from 0.001 to 3600, not ${quote(timeout)}`);
   return {
     port: Number(port),
     host,

@@ -149,7 +149,10 @@ export function routes(store: Store, options: RouteOptions) {
     if (segments.length === 2) {
       allow(method, ['GET', 'POST']);
       const s = findService(segments[0]);
-      if (method === 'GET') return list(res, url, filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS), triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
+      if (method === 'GET') {
+        const matching = filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS);
+        return list(res, url, matching, triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
+      }
       const body = await readJsonBody(req, options.limits);
       const operation = body.operation ?? 'REDEPLOY';
       if (typeof operation !== 'string' || !isOperation(operation)) {
@@ -171,7 +174,8 @@ export function routes(store: Store, options: RouteOptions) {
     allow(req.method!, ['GET']);
     const [uuid, ...rest] = route.segments;
     if (uuid === undefined) {
-      return list(res, url, filterBy(store.stacks, url.searchParams, IDENTITY_FILTERS), stacksPath(view.namespace), (s) => stackJson(store, s, view));
+      const matching = filterBy(store.stacks, url.searchParams, IDENTITY_FILTERS);
+      return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
     }
     const found = rest.length === 0 && isUuid(uuid) ? store.stack(uuid) : undefined;
     if (!found) throw notFound();

@@ -147,9 +147,8 @@ export function servicesFromSeed(seed: unknown, source: string, now: number): St
     const { current, running } = containerCounts(state, target);
     const triggers = (f.has('triggers') ? f.list('triggers') : []).map((t, j): StoredTrigger => {
       const tf = Fields.of(t, f.at(`trigger #${j + 1}`), SEED_TRIGGER).checkFields();
-      const operation = tf.has('operation')
-        ? tf.check<string>('operation', (v) => typeof v === 'string' && (OPERATIONS as readonly string[]).includes(v.toUpperCase()), 'REDEPLOY or SCALEUP')
-        : 'REDEPLOY';
+      const isOperationText = (v: unknown): boolean => typeof v === 'string' && (OPERATIONS as readonly string[]).includes(v.toUpperCase());
+      const operation = tf.has('operation') ? tf.check<string>('operation', isOperationText, 'REDEPLOY or SCALEUP') : 'REDEPLOY';
       const upper = operation.toUpperCase() as StoredTrigger['operation'];
       const triggerUuid = tf.has('uuid') ? tf.uuid('uuid') : randomUUID();
       uuids.add(triggerUuid, tf, `a trigger of service ${name}`);
@@ -183,7 +182,8 @@ const DATA_FORMAT = `{"version": ${DATA_VERSION}, "services": [...], "actions": 
  */
 export function stateFromData(value: unknown, file: string, now: number): State {
   const top = value as { version?: unknown; services?: unknown; actions?: unknown } | null;
-  if (!top || typeof top !== 'object' || (top.version !== 1 && top.version !== DATA_VERSION) || !Array.isArray(top.services) || !Array.isArray(top.actions)) {
+  const versioned = top && typeof top === 'object' && (top.version === 1 || top.version === DATA_VERSION);
+  if (!versioned || !Array.isArray(top.services) || !Array.isArray(top.actions)) {
     throw new StateFileError(`${file} is not an emulator data file (expected ${DATA_FORMAT})`);
   }
   Fields.of(top, file, ['version', 'services', 'actions']).checkFields();
@@ -194,7 +194,8 @@ export function stateFromData(value: unknown, file: string, now: number): State 
     let f = Fields.of(value, `${file}: service #${i + 1}`, STORED_SERVICE);
     f = f.named(f.name('name')).checkFields();
     const s = storedService(f, uuids, v1 ? now : undefined);
-    if (s.stack && (stacks.get(s.stack.uuid) ?? s.stack.name) !== s.stack.name) f.fail('stack', `named ${JSON.stringify(stacks.get(s.stack.uuid))}, as elsewhere`);
+    const stackName = s.stack && (stacks.get(s.stack.uuid) ?? s.stack.name);
+    if (s.stack && stackName !== s.stack.name) f.fail('stack', `named ${JSON.stringify(stackName)}, as elsewhere`);
     if (s.stack) stacks.set(s.stack.uuid, s.stack.name);
     return s;
   });
