@@ -171,6 +171,20 @@ describe('bodies far over the limit', () => {
   });
 });
 
+describe('container counts', () => {
+  it('a SCALEUP that would take a service past 10,000 containers is refused with 400 and changes nothing', async () => {
+    const emu = await start();
+    expect((await fetch(`${emu.url}${callPath(T_SCALE, '9998/')}`, { method: 'POST' })).status).toBe(202);
+    const refused = await fetch(`${emu.url}${callPath(T_SCALE)}`, { method: 'POST', body: 'one more' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: 'A service cannot have more than 10000 containers' });
+    expect(emu.store.service(SVC)).toMatchObject({ target_num_containers: 10_000, current_num_containers: 10_000, last_trigger_body: null });
+    expect(emu.store.state.actions).toHaveLength(1);
+    const svc = (await (await fetch(`${emu.url}/api/app/v1/service/${SVC}/`, { headers: { authorization: emu.auth } })).json()) as { containers: string[] };
+    expect(new Set(svc.containers).size).toBe(10_000);
+  });
+});
+
 describe('the action history', () => {
   it('keeps the newest 1,000 actions: older ones are gone from the list and their URIs', async () => {
     const emu = await start();

@@ -113,13 +113,13 @@ export function routes(store: Store, options: RouteOptions) {
     }
     const body = await readBody(req, options.limits);
     // Looked up again: a trigger removed (rm, rotate) while the body was arriving is revoked at once.
-    const now = findTrigger(serviceUuid, triggerUuid);
-    if (now.t.operation === 'SCALEUP' && now.s.target_num_containers + count > MAX_CONTAINERS) {
+    const current = findTrigger(serviceUuid, triggerUuid);
+    if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
       throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
     }
     const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const origin = { namespace: view.namespace, user: view.user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
-    const action = store.callTrigger(now.s, now.t, count, body === '' ? null : body, origin);
+    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
     send(res, 202, actionJson(action, view), { [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
   }
 
