@@ -100,7 +100,12 @@ export function removeLeftovers(file: string): void {
     return; // no folder yet: the first save will say what is wrong
   }
   for (const name of names) {
-    if (name.startsWith(prefix) && /^[0-9]+\.[0-9]+\.tmp$/.test(name.slice(prefix.length))) rmSync(join(dirname(file), name), { force: true });
+    if (!name.startsWith(prefix) || !/^[0-9]+\.[0-9]+\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      rmSync(join(dirname(file), name), { force: true });
+    } catch {
+      // One that cannot be removed is only clutter: the data file itself is whole.
+    }
   }
 }
 
