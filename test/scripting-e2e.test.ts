@@ -2,9 +2,11 @@
 // `call --wait` (success, failure, wait timeout) and the shell completion scripts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { actionPath } from '../src/api/paths.js';
 import type { SeedService } from '../src/emulator/store.js';
-import { emulatorEnv, ROOT, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
+import { emulatorEnv, ROOT, spawnCli, tempHome, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 
 const WEB = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -181,7 +183,10 @@ describe('trigger completion (spawned)', () => {
 
     for (const [shell, out] of [['zsh', zsh.stdout], ['fish', fish.stdout]] as const) {
       if (!hasShell(shell)) continue;
-      const check = spawnSync(shell, ['-n'], { input: out, encoding: 'utf8' });
+      // From a file: fish 3 will not read a script from the socket spawnSync gives as standard input.
+      const script = join(tempHome().HOME, `completion.${shell}`);
+      writeFileSync(script, out);
+      const check = spawnSync(shell, ['-n', script], { encoding: 'utf8' });
       expect(check.stderr).toBe('');
       expect(check.status).toBe(0);
     }
