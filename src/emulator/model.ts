@@ -102,9 +102,11 @@ export function containerCounts(state: ServiceState, target: number): { current:
   }
 }
 
-/** Whether containers added to a service in this state run. */
+const RUNNING: ReadonlySet<ServiceState> = new Set(['Running', 'Partly running', 'Scaling', 'Redeploying', 'Terminating']);
+
+/** Whether containers added to a service in this state run (else they count as stopped). */
 export function runsNewContainers(state: ServiceState): boolean {
-  return containerCounts(state, 1).running === 1 || state === 'Partly running';
+  return RUNNING.has(state);
 }
 
 /** The rule for names of services, stacks and triggers: any text but blank, at most NAME_MAX characters. */
