@@ -126,4 +126,65 @@ try {
 } finally {
   emulator.stop();
 }
+
+// Emulator with --data: 1,000 trigger calls to a fresh emulator against 1,000 to one that has
+// already answered 10,000, timed in alternating batches of 100 so that both see the same load on the
+// machine, after 3 untimed rounds of 10 calls to each.
+{
+  const { Agent, request } = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const calls = async (emu, n) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(emu.callPath, emu.host);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      await new Promise((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume().on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`call answered ${res.statusCode}`))));
+        });
+        req.on('error', reject);
+        req.end('{"ref":"main"}');
+      });
+    }
+    agent.destroy();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const start = async (name) => {
+    const emu = await startEmulator(['--data', join(dir, `${name}.json`)]);
+    const auth = { headers: { authorization: `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}` } };
+    const web = (await (await fetch(new URL('/api/app/v1/service/?name=web', emu.host), auth)).json()).objects[0].uuid;
+    const headers = { ...auth.headers, 'content-type': 'application/json' };
+    const created = await fetch(new URL(`/api/app/v1/service/${web}/trigger/`, emu.host), { method: 'POST', headers, body: '{"name":"bench"}' });
+    const trigger = await created.json();
+    return { ...emu, callPath: trigger.url };
+  };
+  // Peak resident memory of a process, from /proc (Linux); 0 elsewhere.
+  const peak = (pid) => {
+    try {
+      return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  };
+  const fresh = await start('fresh');
+  const worn = await start('worn');
+  try {
+    await Promise.all(Array.from({ length: 8 }, () => calls(worn, 10_000 / 8)));
+    for (let i = 0; i < 3; i++) {
+      await calls(fresh, 10);
+      await calls(worn, 10);
+    }
+    let before = 0;
+    let after = 0;
+    for (let batch = 0; batch < 10; batch++) {
+      before += await calls(fresh, 100);
+      after += await calls(worn, 100);
+    }
+    report('emulator: 1,000 calls', after, before, 'fresh', 1.5, peak(worn.pid));
+  } finally {
+    fresh.stop();
+    worn.stop();
+  }
+}
+
 console.log(rows.every(Boolean) ? 'all targets met' : 'some targets missed');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { startEmulator } from './emulator.mjs';
 
 const emulator = await startEmulator();
-console.log(`# emulator ${emulator.line}; user demo, API key demo-apikey\n`);
+console.log(`# emulator ${emulator.line}\n`);
 
 const env = { ...process.env, ...emulator.env, TRIGGER_CONFIG_DIR: '/nonexistent-demo-config' };
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 
 /**
  * Resolves once the emulator listens: `line` is what it printed, `env` points the CLI at it with
- * its default credentials, `stop()` ends it.
+ * its default credentials, `pid` is its process, `stop()` ends it.
  */
 export async function startEmulator(args = []) {
   const child = spawn(process.execPath, ['dist/dockercloud-emulator.js', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -19,6 +19,7 @@ export async function startEmulator(args = []) {
     line,
     host: `${url}/`,
     env: { DOCKERCLOUD_REST_HOST: `${url}/`, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey' },
+    pid: child.pid,
     stop: () => child.kill('SIGTERM'),
   };
 }

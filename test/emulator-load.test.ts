@@ -183,7 +183,7 @@ async function startProcess(args: string[]): Promise<Proc> {
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
-      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)(?: \(user demo, API key demo-apikey\))?$/.exec(line);
       if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening: ${stderr}`)));

@@ -1,104 +1,20 @@
 // Tests of the built emulator as a process: `node bin/dockercloud-emulator.js` (run `npm run build` first).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  cleanUpProcesses,
+  EMULATOR_DIST,
+  runEmulator as run,
+  startEmulatorProcess as startProcess,
+  tempDir,
+} from './helpers/emulator-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'dockercloud-emulator.js');
-const DIST = join(ROOT, 'dist', 'dockercloud-emulator.js');
-const LISTENING_RE = /^listening on http:\/\/127\.0\.0\.1:([0-9]+)$/;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Emulator {
-  child: ChildProcess;
-  url: string;
-  /** Everything written to stdout/stderr so far. */
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<Exit>;
-  stop(signal?: NodeJS.Signals): Promise<Exit>;
-}
-
-const children: ChildProcess[] = [];
-const tmpDirs: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(
-    children.splice(0).map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-  for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(cleanUpProcesses);
 
 beforeAll(() => {
-  expect(existsSync(DIST), `${DIST} is missing: run \`npm run build\` before these tests`).toBe(true);
+  expect(existsSync(EMULATOR_DIST), `${EMULATOR_DIST} is missing: run \`npm run build\` before these tests`).toBe(true);
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dc-emulator-test-'));
-  tmpDirs.push(dir);
-  return dir;
-}
-
-/** Spawns the emulator and collects its output; `exited` settles when the process ends. */
-function run(args: string[]): { child: ChildProcess; stdout(): string; stderr(): string; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.once('error', reject);
-    // 'close' comes after the output streams have ended, so stdout()/stderr() are complete.
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Spawns the emulator with `--port 0` and resolves once it prints its listening line. */
-async function startProcess(args: string[] = []): Promise<Emulator> {
-  const p = run(['--port', '0', ...args]);
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    const onData = (chunk: string): void => {
-      buffered += chunk;
-      const nl = buffered.indexOf('\n');
-      if (nl < 0) return;
-      p.child.stdout!.off('data', onData);
-      const line = buffered.slice(0, nl);
-      const m = LISTENING_RE.exec(line);
-      if (!m) return reject(new Error(`unexpected first line: ${JSON.stringify(line)}`));
-      resolve(`http://127.0.0.1:${m[1]}`);
-    };
-    p.child.stdout!.on('data', onData);
-    p.exited.then(
-      (e) => reject(new Error(`emulator exited (${e.code ?? e.signal}) before listening: ${p.stderr()}`)),
-      reject,
-    );
-  });
-  return {
-    ...p,
-    url,
-    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
-      p.child.kill(signal);
-      return p.exited;
-    },
-  };
-}
 
 function basic(user: string, key: string): string {
   return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`;
@@ -133,12 +49,14 @@ describe('emulator process', () => {
 
     const exit = await emu.stop(signal);
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(emu.stdout()).toBe(`listening on http://127.0.0.1:${port}\n`);
+    expect(emu.stdout()).toBe(`listening on http://127.0.0.1:${port} (user demo, API key demo-apikey)\n`);
     expect(emu.stderr()).toBe('');
   });
 
   it('--user and --apikey change the accepted credentials', async () => {
     const emu = await startProcess(['--user', 'alice', '--apikey', 's3cret-key']);
+    // Credentials of one's own are never printed.
+    expect(emu.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:[0-9]+\n$/);
     expect((await getJson(`${emu.url}/api/app/v1/service/`, basic('alice', 's3cret-key'))).status).toBe(200);
     const old = await getJson(`${emu.url}/api/app/v1/service/`, DEFAULT_AUTH);
     expect(old.status).toBe(401);

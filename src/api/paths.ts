@@ -33,12 +33,24 @@ export function triggerCallPath(serviceUuid: string, triggerUuid: string, namesp
   return `${triggerPath(serviceUuid, triggerUuid, namespace)}call/`;
 }
 
+export function stacksPath(namespace?: string): string {
+  return `${appBase(namespace)}stack/`;
+}
+
 export function stackPath(stackUuid: string, namespace?: string): string {
-  return `${appBase(namespace)}stack/${stackUuid}/`;
+  return `${stacksPath(namespace)}${stackUuid}/`;
+}
+
+export function containerPath(containerUuid: string, namespace?: string): string {
+  return `${appBase(namespace)}container/${containerUuid}/`;
+}
+
+export function actionsPath(namespace?: string): string {
+  return namespace ? `/api/audit/v1/${namespace}/action/` : '/api/audit/v1/action/';
 }
 
 export function actionPath(actionUuid: string, namespace?: string): string {
-  return namespace ? `/api/audit/v1/${namespace}/action/${actionUuid}/` : `/api/audit/v1/action/${actionUuid}/`;
+  return `${actionsPath(namespace)}${actionUuid}/`;
 }
 
 const SEG = '([^/]+)';

@@ -1,87 +1,56 @@
 // dockercloud-emulator: a local Docker Cloud API for trying and testing the trigger CLI offline.
-import { parseArgs } from 'node:util';
+import { VERSION } from '../version.js';
+import { HINT, OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen } from './server.js';
-import { defaultSeed, loadState, readSeedFile, saveState, StateFileError, stateFromSeed, Store } from './store.js';
+import { defaultSeed, loadState, removeLeftovers, saveState, stateFromSeed, stateFromSeedFile, StateFileError, Store } from './store.js';
 
-const USAGE = `Usage: dockercloud-emulator [options]
-
-A local emulator of the Docker Cloud service and trigger API.
-
-Options:
-  --port N         port to listen on; 0 picks a free one (default: 0)
-  --host ADDR      address to listen on (default: 127.0.0.1)
-  --data FILE      keep the state in FILE (JSON), saved atomically on every change;
-                   without it the state lives in memory
-  --seed FILE      initial services (used when there is no data file yet);
-                   without it: web and worker in stack demo, and redis
-  --user NAME      accepted user name (default: ${DEFAULT_USER})
-  --apikey KEY     accepted API key (default: ${DEFAULT_APIKEY})
-  --page-size N    default page size of lists (default: 25)
-  --client-timeout S
-                   seconds a client has to send a whole request (default: 30;
-                   greater than 0, at most 3600)
-  -h, --help       show this help
-
-Prints "listening on http://HOST:PORT" once it is ready; stops on SIGINT or SIGTERM.`;
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`dockercloud-emulator: ${message}\n`);
+function fail(message: string, code: number, hint?: string): never {
+  process.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`);
   process.exit(code);
 }
 
-export async function main(argv: string[]): Promise<void> {
-  let values;
+/** The state to start from: the data file's, else the seed's (saved as the data file's first state). */
+function openStore(options: Options): Store {
+  const { data, seed } = options;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        data: { type: 'string' },
-        seed: { type: 'string' },
-        user: { type: 'string', default: DEFAULT_USER },
-        apikey: { type: 'string', default: DEFAULT_APIKEY },
-        'page-size': { type: 'string', default: '25' },
-        'client-timeout': { type: 'string', default: '30' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    if (data) removeLeftovers(data);
+    const existing = data ? loadState(data) : undefined;
+    const state = existing ?? (seed ? stateFromSeedFile(seed) : stateFromSeed(defaultSeed()));
+    if (data && !existing) {
+      try {
+        saveState(data, state);
+      } catch (err) {
+        throw new StateFileError(`cannot save ${data}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    return new Store(state, data);
   } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const port = Number(values.port);
-  if (!/^[0-9]+$/.test(values.port) || port > 65535) fail(`--port must be a number from 0 to 65535, not ${values.port}`);
-  const pageSize = Number(values['page-size']);
-  if (!/^[0-9]+$/.test(values['page-size']) || pageSize < 1 || pageSize > 1000) fail('--page-size must be a number from 1 to 1000');
-  const clientTimeout = Number(values['client-timeout']);
-  if (!(clientTimeout > 0) || clientTimeout > 3600) fail('--client-timeout must be a number of seconds greater than 0, at most 3600');
-  if (values.user === '' || values.apikey === '') fail('--user and --apikey must not be empty');
-
-  let store: Store;
-  try {
-    const existing = values.data ? loadState(values.data) : undefined;
-    const state = existing ?? stateFromSeed(values.seed ? readSeedFile(values.seed) : defaultSeed());
-    if (values.data && !existing) saveState(values.data, state);
-    store = new Store(state, values.data);
-  } catch (err) {
-    if (err instanceof StateFileError || (err as NodeJS.ErrnoException).code) fail((err as Error).message, 1);
+    if (err instanceof StateFileError) fail(err.message, 1);
     throw err;
   }
+}
 
-  const server = createEmulator(store, { user: values.user, apikey: values.apikey, pageSize, clientTimeoutMs: clientTimeout * 1000 });
+export async function main(argv: string[]): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    if (err instanceof OptionError) fail(err.message, 2, HINT);
+    throw err;
+  }
+  if (options === 'help') return void process.stdout.write(`${USAGE}\n`);
+  if (options === 'version') return void process.stdout.write(`${VERSION}\n`);
+
+  const store = openStore(options);
+  const server = createEmulator(store, options);
   let address: string;
   try {
-    address = await listen(server, port, values.host);
+    address = await listen(server, options.port, options.host);
   } catch (err) {
-    fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`, 1);
+    fail(`cannot listen on ${options.host}:${options.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
   }
-  process.stdout.write(`listening on ${address}\n`);
+  const demo = options.user === DEFAULT_USER && options.apikey === DEFAULT_APIKEY;
+  process.stdout.write(`listening on ${address}${demo ? ` (user ${DEFAULT_USER}, API key ${DEFAULT_APIKEY})` : ''}\n`);
 
   // Every change is on disk before it is answered, so there is nothing to wait for.
   const stop = (): void => {

@@ -1,62 +1,25 @@
-// The emulator's state: services, their triggers and the actions trigger calls start.
-// With a data file, every change is saved atomically before the request is answered.
+// The emulator's state and its data file. With a data file, every change is saved atomically before
+// the request is answered; a change that cannot be saved is undone, so memory never holds more than
+// the file.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { isUuid } from '../api/paths.js';
-import { isOperation, type ActionState, type Operation } from '../api/types.js';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Operation, ServiceState } from '../api/types.js';
+import {
+  ACTION_NAMES,
+  MAX_ACTIONS,
+  operationPath,
+  runsNewContainers,
+  type SeedService,
+  type State,
+  type StoredAction,
+  type StoredService,
+  type StoredTrigger,
+} from './model.js';
+import { servicesFromSeed, stateFromData, StateFileError } from './validate.js';
 
-export interface StoredTrigger {
-  uuid: string;
-  name: string;
-  operation: Operation;
-}
-
-export interface StoredService {
-  uuid: string;
-  name: string;
-  image_name: string;
-  state: string;
-  stack: { uuid: string; name: string } | null;
-  target_num_containers: number;
-  current_num_containers: number;
-  running_num_containers: number;
-  last_trigger_body: string | null;
-  /** How long the actions of this service's trigger calls stay in progress, in milliseconds. */
-  action_duration_ms: number;
-  /** The state those actions end in. */
-  action_result: 'Success' | 'Failed';
-  triggers: StoredTrigger[];
-}
-
-export interface StoredAction {
-  uuid: string;
-  action: string;
-  service_uuid: string;
-  start_ms: number;
-  end_ms: number;
-  result: 'Success' | 'Failed';
-}
-
-export interface State {
-  version: 1;
-  services: StoredService[];
-  actions: StoredAction[];
-}
-
-/** One service as a seed file describes it; everything but the name is optional. */
-export interface SeedService {
-  uuid?: string;
-  name: string;
-  stack?: string | null;
-  image_name?: string;
-  state?: string;
-  target_num_containers?: number;
-  action_duration_ms?: number;
-  action_result?: 'Success' | 'Failed';
-  triggers?: { uuid?: string; name?: string; operation?: string }[];
-}
-
-export class StateFileError extends Error {}
+export type { SeedService, State, StoredAction, StoredService, StoredTrigger } from './model.js';
+export { StateFileError } from './validate.js';
 
 const DEMO_SEED: SeedService[] = [
   { name: 'web', stack: 'demo', image_name: 'dockercloud/hello-world:latest', target_num_containers: 2 },
@@ -68,53 +31,13 @@ export function defaultSeed(): SeedService[] {
   return DEMO_SEED.map((s) => ({ ...s }));
 }
 
-export function stateFromSeed(seed: SeedService[]): State {
-  const stacks = new Map<string, string>();
-  const services = seed.map((s, i): StoredService => {
-    if (!s || typeof s.name !== 'string' || s.name === '') throw new StateFileError(`service #${i + 1} has no name`);
-    let stack: StoredService['stack'] = null;
-    if (s.stack) {
-      if (!stacks.has(s.stack)) stacks.set(s.stack, randomUUID());
-      stack = { uuid: stacks.get(s.stack)!, name: s.stack };
-    }
-    const n = s.target_num_containers ?? 1;
-    return {
-      uuid: seedUuid(s.uuid, s.name),
-      name: s.name,
-      image_name: s.image_name ?? `${s.name}:latest`,
-      state: s.state ?? 'Running',
-      stack,
-      target_num_containers: n,
-      current_num_containers: n,
-      running_num_containers: n,
-      last_trigger_body: null,
-      action_duration_ms: s.action_duration_ms ?? 0,
-      action_result: s.action_result === 'Failed' ? 'Failed' : 'Success',
-      triggers: (s.triggers ?? []).map((t) => {
-        const operation = (t.operation ?? 'REDEPLOY').toUpperCase();
-        if (!isOperation(operation)) throw new StateFileError(`trigger of ${s.name} has unknown operation ${t.operation}`);
-        return { uuid: seedUuid(t.uuid, s.name), name: t.name ?? defaultTriggerName(operation), operation };
-      }),
-    };
-  });
-  return { version: 1, services, actions: [] };
+export function stateFromSeed(seed: SeedService[], source = 'the seed'): State {
+  return { version: 2, services: servicesFromSeed(seed, source, Date.now()), actions: [] };
 }
 
-function seedUuid(value: string | undefined, where: string): string {
-  if (value === undefined) return randomUUID();
-  if (!isUuid(value)) throw new StateFileError(`${where}: '${value}' is not a UUID`);
-  return value.toLowerCase();
-}
-
-export function defaultTriggerName(operation: Operation): string {
-  return `${operation.toLowerCase()}-trigger`;
-}
-
-export function readSeedFile(file: string): SeedService[] {
-  const parsed = readJson(file);
-  const list = Array.isArray(parsed) ? parsed : (parsed as { services?: unknown })?.services;
-  if (!Array.isArray(list)) throw new StateFileError(`${file}: expected an array of services or {"services": [...]}`);
-  return list as SeedService[];
+/** The state a seed file describes: a list of services, or {"services": [...]}. */
+export function stateFromSeedFile(file: string): State {
+  return { version: 2, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
 }
 
 /** The parsed JSON of `file`; with `missingOk`, undefined when there is no such file. */
@@ -135,113 +58,191 @@ function readJson(file: string, missingOk = false): unknown {
 
 /** Loads a data file written by saveState; returns undefined when it does not exist yet. */
 export function loadState(file: string): State | undefined {
-  const state = readJson(file, true) as State | undefined;
-  if (state === undefined) return undefined;
-  if (!state || state.version !== 1 || !Array.isArray(state.services) || !Array.isArray(state.actions)) {
-    throw new StateFileError(`${file} is not an emulator data file (expected {"version": 1, "services": [...], "actions": [...]})`);
-  }
-  for (const s of state.services) {
-    if (!s || typeof s.uuid !== 'string' || typeof s.name !== 'string' || !Array.isArray(s.triggers)) {
-      throw new StateFileError(`${file} holds a malformed service`);
-    }
-    for (const t of s.triggers) {
-      if (!t || typeof t.uuid !== 'string' || typeof t.name !== 'string' || !isOperation(String(t.operation))) {
-        throw new StateFileError(`${file} holds a malformed trigger of service ${s.name}`);
-      }
-    }
-  }
-  if (state.actions.some((a) => !a || typeof a.uuid !== 'string' || typeof a.end_ms !== 'number')) {
-    throw new StateFileError(`${file} holds a malformed action`);
-  }
-  return state;
+  const value = readJson(file, true);
+  return value === undefined ? undefined : stateFromData(value, file, Date.now());
 }
 
+/** A save that failed: the change was undone. */
+export class SaveError extends Error {}
+
 let tmpCounter = 0;
+const tmpName = (file: string): string => `${file}.${process.pid}.${tmpCounter++}.tmp`;
+
 /** Writes the whole state to a temporary file, flushes it and renames it over the data file. */
 export function saveState(file: string, state: State): void {
-  const tmp = `${file}.${process.pid}.${tmpCounter++}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  const fd = openSync(tmp, 'r');
+  const tmp = tmpName(file);
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    writeFileSync(tmp, JSON.stringify(state));
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself may be gone; there is nothing left to remove then.
+    }
+    throw err;
   }
-  renameSync(tmp, file);
+}
+
+/** Removes the temporary files that saves of `file` left behind (a process killed while saving). */
+export function removeLeftovers(file: string): void {
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return; // no folder yet: the first save will say what is wrong
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9]+\.[0-9]+\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      rmSync(join(dirname(file), name), { force: true });
+    } catch {
+      // One that cannot be removed is only clutter: the data file itself is whole.
+    }
+  }
+}
+
+export interface StoredStack {
+  uuid: string;
+  name: string;
+  services: StoredService[];
+}
+
+/** Where a trigger call came from, as its action records it. */
+export interface CallOrigin {
+  namespace?: string;
+  user: string;
+  ip: string;
+  userAgent: string;
 }
 
 export class Store {
   readonly state: State;
+  /** Stacks, in the order their first service comes; services never change stacks. */
+  readonly stacks: StoredStack[] = [];
   private readonly byUuid = new Map<string, StoredService>();
+  private readonly actionsByUuid = new Map<string, StoredAction>();
+  /** The newest action of each service, which decides whether it is Redeploying or Scaling. */
+  private readonly latest = new Map<string, StoredAction>();
 
   constructor(
     state: State,
     private readonly dataFile?: string,
+    private readonly maxActions = MAX_ACTIONS,
   ) {
     this.state = state;
-    for (const s of state.services) this.byUuid.set(s.uuid, s);
+    for (const s of state.services) {
+      this.byUuid.set(s.uuid, s);
+      if (!s.stack) continue;
+      const stack = this.stacks.find((x) => x.uuid === s.stack!.uuid);
+      if (stack) stack.services.push(s);
+      else this.stacks.push({ ...s.stack, services: [s] });
+    }
+    for (const a of state.actions) {
+      this.actionsByUuid.set(a.uuid, a);
+      this.latest.set(a.service_uuid, a);
+    }
   }
 
   service(uuid: string): StoredService | undefined {
     return this.byUuid.get(uuid.toLowerCase());
   }
 
-  /** Persists the state when a data file is set; call after every change, before answering. */
-  commit(): void {
-    if (this.dataFile) saveState(this.dataFile, this.state);
+  stack(uuid: string): StoredStack | undefined {
+    const id = uuid.toLowerCase();
+    return this.stacks.find((s) => s.uuid === id);
+  }
+
+  action(uuid: string): StoredAction | undefined {
+    return this.actionsByUuid.get(uuid.toLowerCase());
+  }
+
+  trigger(service: StoredService, uuid: string): StoredTrigger | undefined {
+    const id = uuid.toLowerCase();
+    return service.triggers.find((t) => t.uuid === id);
+  }
+
+  /** The service's state now: Redeploying or Scaling while its newest action runs, else the state it rests in. */
+  serviceState(service: StoredService): ServiceState {
+    const a = this.latest.get(service.uuid);
+    if (a && Date.now() < a.end_ms) return a.action === ACTION_NAMES.SCALEUP ? 'Scaling' : 'Redeploying';
+    return service.state;
+  }
+
+  /** Saves the state when there is a data file; when that fails, `undo` takes the change back. */
+  private commit(undo: () => void): void {
+    if (!this.dataFile) return;
+    try {
+      saveState(this.dataFile, this.state);
+    } catch (err) {
+      undo();
+      throw new SaveError(`cannot save ${this.dataFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
 
   addTrigger(service: StoredService, name: string, operation: Operation): StoredTrigger {
     const trigger = { uuid: randomUUID(), name, operation };
     service.triggers.push(trigger);
-    this.commit();
+    this.commit(() => service.triggers.splice(service.triggers.indexOf(trigger), 1));
     return trigger;
   }
 
   removeTrigger(service: StoredService, trigger: StoredTrigger): void {
-    service.triggers.splice(service.triggers.indexOf(trigger), 1);
-    this.commit();
+    const at = service.triggers.indexOf(trigger);
+    service.triggers.splice(at, 1);
+    this.commit(() => service.triggers.splice(at, 0, trigger));
   }
 
   /** Runs a trigger: applies its effect on the service and records the action it starts. */
-  callTrigger(service: StoredService, trigger: StoredTrigger, count: number, body: string | null): StoredAction {
+  callTrigger(service: StoredService, trigger: StoredTrigger, count: number, body: string | null, origin: CallOrigin): StoredAction {
     const now = Date.now();
+    const before = { ...service };
+    const previous = this.latest.get(service.uuid);
     if (trigger.operation === 'SCALEUP') {
       service.target_num_containers += count;
       service.current_num_containers += count;
-      service.running_num_containers += count;
+      if (runsNewContainers(service.state)) service.running_num_containers += count;
+    } else {
+      service.deployed_ms = now;
     }
     service.last_trigger_body = body;
+    const name = ACTION_NAMES[trigger.operation];
     const action: StoredAction = {
       uuid: randomUUID(),
-      action: trigger.operation === 'SCALEUP' ? 'Service Scale' : 'Service Redeploy',
+      action: name,
       service_uuid: service.uuid,
       start_ms: now,
       end_ms: now + service.action_duration_ms,
       result: service.action_result,
+      path: operationPath(service.uuid, name, origin.namespace),
+      user: origin.namespace ?? origin.user,
+      ip: origin.ip,
+      user_agent: origin.userAgent,
     };
-    this.state.actions.push(action);
-    this.commit();
+    const { actions } = this.state;
+    actions.push(action);
+    this.actionsByUuid.set(action.uuid, action);
+    this.latest.set(service.uuid, action);
+    const dropped = actions.length > this.maxActions ? actions.shift() : undefined;
+    if (dropped) this.actionsByUuid.delete(dropped.uuid);
+    this.commit(() => {
+      Object.assign(service, before);
+      actions.pop();
+      this.actionsByUuid.delete(action.uuid);
+      if (previous) this.latest.set(service.uuid, previous);
+      else this.latest.delete(service.uuid);
+      if (dropped) {
+        actions.unshift(dropped);
+        this.actionsByUuid.set(dropped.uuid, dropped);
+      }
+    });
     return action;
   }
-
-  action(uuid: string): StoredAction | undefined {
-    const id = uuid.toLowerCase();
-    return this.state.actions.find((a) => a.uuid === id);
-  }
-}
-
-/** An action's state at a moment: in progress until its end time, then its result. */
-export function actionState(action: StoredAction): ActionState {
-  return Date.now() < action.end_ms ? 'In progress' : action.result;
-}
-
-/** The service's state at a moment: redeploying or scaling while one of its actions runs. */
-export function serviceState(store: Store, service: StoredService): string {
-  const now = Date.now();
-  for (let i = store.state.actions.length - 1; i >= 0; i--) {
-    const a = store.state.actions[i]!;
-    if (a.service_uuid === service.uuid && now < a.end_ms) return a.action === 'Service Scale' ? 'Scaling' : 'Redeploying';
-  }
-  return service.state;
 }

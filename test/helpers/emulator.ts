@@ -1,6 +1,6 @@
 // Starts the emulator in-process on a free loopback port, for tests that talk HTTP to it.
 import type { Server } from 'node:http';
-import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen } from '../../src/emulator/server.js';
+import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen, type EmulatorOptions } from '../../src/emulator/server.js';
 import { defaultSeed, stateFromSeed, Store, type SeedService } from '../../src/emulator/store.js';
 
 export interface RunningEmulator {
@@ -16,10 +16,10 @@ export const USER = DEFAULT_USER;
 export const APIKEY = DEFAULT_APIKEY;
 
 export async function startEmulator(
-  opts: { seed?: SeedService[]; pageSize?: number; dataFile?: string; maxBody?: number; clientTimeoutMs?: number; host?: string } = {},
+  opts: Partial<Omit<EmulatorOptions, 'user' | 'apikey'>> & { seed?: SeedService[]; dataFile?: string; maxActions?: number; host?: string } = {},
 ): Promise<RunningEmulator> {
-  const store = new Store(stateFromSeed(opts.seed ?? defaultSeed()), opts.dataFile);
-  const server = createEmulator(store, { user: USER, apikey: APIKEY, pageSize: opts.pageSize ?? 25, maxBody: opts.maxBody, clientTimeoutMs: opts.clientTimeoutMs });
+  const store = new Store(stateFromSeed(opts.seed ?? defaultSeed()), opts.dataFile, opts.maxActions);
+  const server = createEmulator(store, { ...opts, user: USER, apikey: APIKEY, pageSize: opts.pageSize ?? 25 });
   const url = await listen(server, 0, opts.host ?? '127.0.0.1');
   return {
     url,

@@ -1,0 +1,119 @@
+// What the emulator keeps: services with their triggers, and the actions trigger calls start; the
+// seed format that describes initial services; and the limits both are held to.
+import { servicePath } from '../api/paths.js';
+import type { Operation, ServiceState } from '../api/types.js';
+
+/** How many actions are kept (the newest), in memory and in the data file. */
+export const MAX_ACTIONS = 1000;
+/** Containers a service may have; a SCALEUP call that would pass it is refused. */
+export const MAX_CONTAINERS = 10_000;
+/** Longest name of a service, stack or trigger. */
+export const NAME_MAX = 256;
+/** Longest time a seeded service's actions may stay in progress: a day. */
+export const MAX_ACTION_DURATION_MS = 86_400_000;
+/** Version of the data file format written; version 1 files are read too. */
+export const DATA_VERSION = 2;
+
+export const ACTION_RESULTS = ['Success', 'Failed'] as const;
+export type ActionResult = (typeof ACTION_RESULTS)[number];
+
+export const ACTION_NAMES = { REDEPLOY: 'Service Redeploy', SCALEUP: 'Service Scale' } as const;
+export type ActionName = (typeof ACTION_NAMES)[Operation];
+
+export interface StoredTrigger {
+  uuid: string;
+  name: string;
+  operation: Operation;
+}
+
+export interface StoredService {
+  uuid: string;
+  name: string;
+  image_name: string;
+  /** The state the service rests in; while one of its actions runs, it shows Redeploying or Scaling. */
+  state: ServiceState;
+  stack: { uuid: string; name: string } | null;
+  target_num_containers: number;
+  current_num_containers: number;
+  running_num_containers: number;
+  last_trigger_body: string | null;
+  /** When the service was last deployed: at its seeding, then at each REDEPLOY call (ms since the epoch). */
+  deployed_ms: number;
+  /** How long the actions of this service's trigger calls stay in progress, in milliseconds. */
+  action_duration_ms: number;
+  /** The state those actions end in. */
+  action_result: ActionResult;
+  triggers: StoredTrigger[];
+}
+
+export interface StoredAction {
+  uuid: string;
+  action: ActionName;
+  service_uuid: string;
+  start_ms: number;
+  end_ms: number;
+  result: ActionResult;
+  /** The API path of the operation the call performed (the service's redeploy/ or scale/). */
+  path: string;
+  /** The namespace the call was made in, or the emulator's user. */
+  user: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface State {
+  version: typeof DATA_VERSION;
+  services: StoredService[];
+  actions: StoredAction[];
+}
+
+/** One service as a seed file describes it; everything but the name is optional. */
+export interface SeedService {
+  uuid?: string;
+  name: string;
+  stack?: string | null;
+  image_name?: string;
+  state?: ServiceState;
+  target_num_containers?: number;
+  action_duration_ms?: number;
+  action_result?: ActionResult;
+  triggers?: { uuid?: string; name?: string; operation?: string }[];
+}
+
+/** The path of the service operation an action performed: what a trigger call does, in the API's terms. */
+export function operationPath(serviceUuid: string, action: ActionName, namespace?: string): string {
+  return `${servicePath(serviceUuid, namespace)}${action === ACTION_NAMES.SCALEUP ? 'scale' : 'redeploy'}/`;
+}
+
+/** Containers (all, running) of a service of `target` containers resting in `state`. */
+export function containerCounts(state: ServiceState, target: number): { current: number; running: number } {
+  switch (state) {
+    case 'Not running':
+    case 'Terminated':
+      return { current: 0, running: 0 };
+    case 'Starting':
+    case 'Stopping':
+    case 'Stopped':
+      return { current: target, running: 0 };
+    case 'Partly running':
+      return { current: target, running: Math.max(0, target - 1) };
+    default:
+      return { current: target, running: target };
+  }
+}
+
+const RUNNING: ReadonlySet<ServiceState> = new Set(['Running', 'Partly running', 'Scaling', 'Redeploying', 'Terminating']);
+
+/** Whether containers added to a service in this state run (else they count as stopped). */
+export function runsNewContainers(state: ServiceState): boolean {
+  return RUNNING.has(state);
+}
+
+/** The rule for names of services, stacks and triggers: any text but blank, at most NAME_MAX characters. */
+export function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= NAME_MAX;
+}
+
+export function defaultTriggerName(operation: Operation): string {
+  return `${operation.toLowerCase()}-trigger`;
+}

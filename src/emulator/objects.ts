@@ -1,0 +1,181 @@
+// The JSON of the emulator's objects, with every attribute the API reference documents: services,
+// stacks, triggers and actions, their URIs in the path form (with a namespace or without) of the
+// request that asks for them.
+import { createHash } from 'node:crypto';
+import { actionPath, containerPath, servicePath, stackPath, triggerCallPath, triggerPath } from '../api/paths.js';
+import type { Action, ActionState, Service, ServiceState, Stack, Trigger } from '../api/types.js';
+import type { StoredAction, StoredService, StoredTrigger } from './model.js';
+import type { Store, StoredStack } from './store.js';
+
+/** Who is asking: the namespace of the request path, and the user it stands for when there is none. */
+export interface View {
+  namespace?: string;
+  user: string;
+  /** Scheme and host the request reached, for the absolute URLs a service's link variables hold. */
+  origin: string;
+}
+
+/** A date as the API writes it: RFC 1123 with a numeric zone, `Tue, 01 Dec 2026 13:48:39 +0000`. */
+export function apiDate(ms: number): string {
+  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
+}
+
+const dateOrNull = (ms: number, when: boolean): string | null => (when ? apiDate(ms) : null);
+
+const containerIds = new Map<string, string[]>();
+
+/** UUIDs of a service's containers, the same on every run: derived from the service's UUID and their number. */
+function containerUuids(serviceUuid: string, count: number): string[] {
+  const ids = containerIds.get(serviceUuid) ?? [];
+  containerIds.set(serviceUuid, ids);
+  while (ids.length < count) {
+    const h = createHash('sha1').update(`${serviceUuid}/container/${ids.length + 1}`).digest('hex');
+    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+    ids.push(`${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`);
+  }
+  return ids.slice(0, count);
+}
+
+/** The service a container URI of `serviceJson` belongs to. */
+export function serviceOfContainer(services: StoredService[], containerUuid: string): StoredService | undefined {
+  return services.find((s) => containerUuids(s.uuid, s.current_num_containers).includes(containerUuid));
+}
+
+/** An environment variable name made of a service name: `web-2` gives `WEB_2`. */
+const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+const NEVER_STARTED: ReadonlySet<ServiceState> = new Set(['Not running']);
+const STOPPED: ReadonlySet<ServiceState> = new Set(['Stopping', 'Stopped', 'Terminating', 'Terminated']);
+
+export function serviceJson(store: Store, s: StoredService, view: View): Service {
+  const ns = view.namespace;
+  const state = store.serviceState(s);
+  const uri = servicePath(s.uuid, ns);
+  const deployed = !NEVER_STARTED.has(s.state);
+  return {
+    uuid: s.uuid,
+    resource_uri: uri,
+    name: s.name,
+    nickname: s.name,
+    image_name: s.image_name,
+    public_dns: `${s.name}.${s.stack ? `${s.stack.name}.` : ''}${ns ?? view.user}.svc.dockerapp.io`,
+    state,
+    synchronized: true,
+    stack: s.stack ? stackPath(s.stack.uuid, ns) : null,
+    deployed_datetime: dateOrNull(s.deployed_ms, deployed),
+    started_datetime: dateOrNull(s.deployed_ms, deployed),
+    stopped_datetime: dateOrNull(s.deployed_ms, STOPPED.has(s.state)),
+    destroyed_datetime: dateOrNull(s.deployed_ms, s.state === 'Terminated'),
+    target_num_containers: s.target_num_containers,
+    current_num_containers: s.current_num_containers,
+    running_num_containers: s.running_num_containers,
+    stopped_num_containers: s.current_num_containers - s.running_num_containers,
+    containers: containerUuids(s.uuid, s.current_num_containers).map((c) => containerPath(c, ns)),
+    container_ports: [],
+    container_envvars: [],
+    labels: {},
+    link_variables: { [`${envName(s.name)}_DOCKERCLOUD_API_URL`]: `${view.origin}${uri}` },
+    linked_from_service: [],
+    linked_to_service: [],
+    bindings: [],
+    autorestart: 'OFF',
+    autodestroy: 'OFF',
+    autoredeploy: false,
+    roles: [],
+    tags: [],
+    deployment_strategy: 'EMPTIEST_NODE',
+    sequential_deployment: false,
+    net: 'bridge',
+    pid: 'none',
+    privileged: false,
+    read_only: false,
+    entrypoint: '',
+    run_command: '',
+    working_dir: '/',
+    user: 'root',
+    hostname: '',
+    domainname: '',
+    mac_address: '',
+    cgroup_parent: '',
+    cgroup_name: '',
+    tty: false,
+    stdin_open: false,
+    dns: [],
+    dns_search: [],
+    cap_add: [],
+    cap_drop: [],
+    devices: [],
+    extra_hosts: [],
+    security_opt: [],
+    cpu_shares: 1024,
+    cpuset: '',
+    memory: 0,
+    memory_swap: 0,
+    last_trigger_body: s.last_trigger_body,
+  };
+}
+
+/** A stack's state, from the states of its services. */
+export function stackState(states: ServiceState[]): string {
+  if (states.includes('Redeploying')) return 'Redeploying';
+  const up = states.filter((s) => s === 'Running' || s === 'Scaling').length;
+  if (up === states.length) return 'Running';
+  if (up > 0 || states.includes('Partly running')) return 'Partly running';
+  for (const same of ['Stopped', 'Terminated', 'Starting', 'Stopping', 'Terminating'] as const) if (states.every((s) => s === same)) return same;
+  return 'Not Running';
+}
+
+export function stackJson(store: Store, stack: StoredStack, view: View): Stack {
+  const ns = view.namespace;
+  const states = stack.services.map((s) => store.serviceState(s));
+  const deployed = stack.services.filter((s) => !NEVER_STARTED.has(s.state)).map((s) => s.deployed_ms);
+  const state = stackState(states);
+  return {
+    uuid: stack.uuid,
+    resource_uri: stackPath(stack.uuid, ns),
+    name: stack.name,
+    nickname: stack.name,
+    state,
+    synchronized: true,
+    services: stack.services.map((s) => servicePath(s.uuid, ns)),
+    deployed_datetime: deployed.length > 0 ? apiDate(Math.max(...deployed)) : null,
+    destroyed_datetime: state === 'Terminated' ? apiDate(Math.max(...stack.services.map((s) => s.deployed_ms))) : null,
+  };
+}
+
+export function triggerJson(s: StoredService, t: StoredTrigger, view: View): Trigger {
+  return {
+    uuid: t.uuid,
+    name: t.name,
+    operation: t.operation,
+    url: triggerCallPath(s.uuid, t.uuid, view.namespace),
+    resource_uri: triggerPath(s.uuid, t.uuid, view.namespace),
+  };
+}
+
+/** An action's state at a moment: in progress until its end time, then its result. */
+export function actionState(a: StoredAction, now = Date.now()): ActionState {
+  return now < a.end_ms ? 'In progress' : a.result;
+}
+
+export function actionJson(a: StoredAction, view: View): Action {
+  const state = actionState(a);
+  return {
+    uuid: a.uuid,
+    resource_uri: actionPath(a.uuid, view.namespace),
+    action: a.action,
+    method: 'POST',
+    path: a.path,
+    object: servicePath(a.service_uuid, view.namespace),
+    user: a.user,
+    user_agent: a.user_agent,
+    ip: a.ip,
+    location: '',
+    state,
+    start_date: apiDate(a.start_ms),
+    end_date: state === 'In progress' ? null : apiDate(a.end_ms),
+    is_user_action: true,
+    can_be_canceled: false,
+    can_be_retried: false,
+  };
+}

@@ -1,0 +1,219 @@
+// The endpoints the emulator serves: services and their triggers, trigger calls, stacks and actions,
+// each with and without a namespace segment.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
+import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
+import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService } from './model.js';
+import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
+import { actionJson, actionState, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
+import { filterBy, IDENTITY_FILTERS, page, UUID_FILTERS, type Filters } from './paging.js';
+import type { Store } from './store.js';
+
+const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
+
+export interface Route {
+  namespace?: string;
+  resource: 'service' | 'stack' | 'action';
+  /** The segments after the resource, e.g. [uuid, 'trigger'] for a service's triggers. */
+  segments: string[];
+}
+
+/** The route of a path whose repeated slashes were made one; undefined for a path the API does not have. */
+export function parseRoute(pathname: string): Route | undefined {
+  const m = /^\/api\/(app|audit)\/v1\/(.+)\/$/.exec(pathname);
+  if (!m) return undefined;
+  const resources: readonly string[] = RESOURCES[m[1] as 'app' | 'audit'];
+  const segments = m[2]!.split('/');
+  let namespace: string | undefined;
+  // A first segment that is no resource, or is followed by one, is a namespace.
+  if (!resources.includes(segments[0]!) || (segments.length > 1 && resources.includes(segments[1]!))) {
+    namespace = segments.shift();
+    if (!NAMESPACE_RE.test(namespace!) || !resources.includes(segments[0] ?? '')) return undefined;
+  }
+  return { namespace, resource: segments[0] as Route['resource'], segments: segments.slice(1) };
+}
+
+/** Whether the route is a trigger call, the one endpoint that takes no credentials. */
+export function isCall(route: Route): boolean {
+  return route.resource === 'service' && route.segments[1] === 'trigger' && route.segments[3] === 'call';
+}
+
+/** The UUID in a resource URI of the app API (`/api/app/v1/[ns/]stack/(uuid)/`), if it is one of `resource`. */
+function uriUuid(uri: string, resource: string): string | undefined {
+  const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(uri.replace(/\/{2,}/g, '/'));
+  return m && isUuid(m[1]!) ? m[1]!.toLowerCase() : undefined;
+}
+
+function allow(method: string, allowed: string[]): void {
+  if (!allowed.includes(method)) throw new HttpError(405, `Method "${method}" not allowed`, { allow: allowed.join(', ') });
+}
+
+/** A time given to a date filter: the API's own form or ISO 8601, UTC unless the text says otherwise. */
+function dateParam(name: string, value: string): number {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(iso) || /^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} /.test(iso) ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) throw new HttpError(400, `${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
+  return ms;
+}
+
+/** Dates are shown to the second, so they are compared to the second. */
+const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
+
+function dateFilter(name: string, field: 'start_ms' | 'end_ms', test: (ms: number, limit: number) => boolean) {
+  return (value: string): ((a: StoredAction) => boolean) => {
+    const limit = dateParam(name, value);
+    return (a) => (field === 'start_ms' || actionState(a) !== 'In progress') && test(toSecond(a[field]), limit);
+  };
+}
+
+const ACTION_FILTERS: Filters<StoredAction> = {
+  ...UUID_FILTERS,
+  state: (v) => (a) => actionState(a) === v,
+  start_date__gte: dateFilter('start_date__gte', 'start_ms', (ms, limit) => ms >= limit),
+  start_date__lte: dateFilter('start_date__lte', 'start_ms', (ms, limit) => ms <= limit),
+  end_date__gte: dateFilter('end_date__gte', 'end_ms', (ms, limit) => ms >= limit),
+  end_date__lte: dateFilter('end_date__lte', 'end_ms', (ms, limit) => ms <= limit),
+};
+
+export interface RouteOptions {
+  pageSize: number;
+  limits: BodyLimits;
+}
+
+export function routes(store: Store, options: RouteOptions) {
+  const list = <T, J>(res: ServerResponse, url: URL, items: T[], basePath: string, json: (item: T) => J): void => {
+    const result = page(items, url, basePath, options.pageSize);
+    send(res, 200, { meta: result.meta, objects: result.objects.map(json) });
+  };
+
+  const findService = (uuid: string | undefined): StoredService => {
+    const s = uuid !== undefined && isUuid(uuid) ? store.service(uuid) : undefined;
+    if (!s) throw notFound();
+    return s;
+  };
+
+  const findTrigger = (serviceUuid: string | undefined, triggerUuid: string | undefined) => {
+    const s = findService(serviceUuid);
+    const t = triggerUuid !== undefined && isUuid(triggerUuid) ? store.trigger(s, triggerUuid) : undefined;
+    if (!t) throw notFound();
+    return { s, t };
+  };
+
+  /** POST .../service/(uuid)/trigger/(uuid)/call/[n/], without credentials. */
+  async function call(route: Route, req: IncomingMessage, res: ServerResponse, view: View): Promise<void> {
+    const [serviceUuid, , triggerUuid, , countText, ...rest] = route.segments;
+    if (rest.length > 0) throw notFound();
+    allow(req.method!, ['POST']);
+    const { t } = findTrigger(serviceUuid, triggerUuid);
+    let count = 1;
+    if (countText !== undefined) {
+      if (!/^[1-9][0-9]{0,5}$/.test(countText)) throw notFound();
+      if (t.operation !== 'SCALEUP') throw new HttpError(400, 'Only SCALEUP triggers take a number of containers');
+      count = Number(countText);
+    }
+    const body = await readBody(req, options.limits);
+    // Looked up again: a trigger removed (rm, rotate) while the body was arriving is revoked at once.
+    const current = findTrigger(serviceUuid, triggerUuid);
+    if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
+      throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
+    }
+    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const origin = { namespace: view.namespace, user: view.user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
+    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
+    send(res, 202, actionJson(action, view), { [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
+  }
+
+  /** service/, service/(uuid)/, service/(uuid)/trigger/, service/(uuid)/trigger/(uuid)/ */
+  async function service(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): Promise<void> {
+    const { segments } = route;
+    const method = req.method!;
+    const ns = view.namespace;
+    if (segments.length === 0) {
+      allow(method, ['GET']);
+      const matching = filterBy(store.state.services, url.searchParams, {
+        ...IDENTITY_FILTERS,
+        state: (v) => (s) => store.serviceState(s) === v,
+        stack__name: (v) => (s) => s.stack?.name === v,
+        stack: (v) => {
+          const uuid = uriUuid(v, 'stack');
+          return (s) => s.stack !== null && s.stack.uuid === uuid;
+        },
+      });
+      return list(res, url, matching, servicesPath(ns), (s) => serviceJson(store, s, view));
+    }
+    if (segments.length === 1) {
+      allow(method, ['GET']);
+      return send(res, 200, serviceJson(store, findService(segments[0]), view));
+    }
+    if (segments[1] !== 'trigger' || segments.length > 3) throw notFound();
+    if (segments.length === 2) {
+      allow(method, ['GET', 'POST']);
+      const s = findService(segments[0]);
+      if (method === 'GET') {
+        const matching = filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS);
+        return list(res, url, matching, triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
+      }
+      const body = await readJsonBody(req, options.limits);
+      const operation = body.operation ?? 'REDEPLOY';
+      if (typeof operation !== 'string' || !isOperation(operation)) {
+        throw new HttpError(400, `Invalid operation ${JSON.stringify(operation)}: expected REDEPLOY or SCALEUP`);
+      }
+      const name = body.name ?? defaultTriggerName(operation);
+      if (!isName(name)) throw new HttpError(400, `name must be a non-empty string of at most ${NAME_MAX} characters`);
+      return send(res, 201, triggerJson(s, store.addTrigger(s, name, operation), view));
+    }
+    allow(method, ['GET', 'DELETE']);
+    const { s, t } = findTrigger(segments[0], segments[2]);
+    if (method === 'GET') return send(res, 200, triggerJson(s, t, view));
+    store.removeTrigger(s, t);
+    res.writeHead(204).end();
+  }
+
+  /** stack/, stack/(uuid)/ */
+  function stack(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
+    allow(req.method!, ['GET']);
+    const [uuid, ...rest] = route.segments;
+    if (uuid === undefined) {
+      const matching = filterBy(store.stacks, url.searchParams, IDENTITY_FILTERS);
+      return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
+    }
+    const found = rest.length === 0 && isUuid(uuid) ? store.stack(uuid) : undefined;
+    if (!found) throw notFound();
+    send(res, 200, stackJson(store, found, view));
+  }
+
+  /** The actions an `object` filter (with `include_related`) selects: those of a service, a stack's services or a container's service. */
+  function byObject(q: URLSearchParams): (a: StoredAction) => boolean {
+    const others = [...q.keys()].filter((k) => !['object', 'include_related', 'limit', 'offset'].includes(k));
+    if (others.length > 0) throw new HttpError(400, `object can only be combined with include_related, not with ${others[0]}`);
+    const object = q.get('object')!;
+    const related = q.get('include_related') === 'true';
+    let services: string[] = [];
+    const serviceUuid = uriUuid(object, 'service');
+    const stackUuid = uriUuid(object, 'stack');
+    const containerUuid = uriUuid(object, 'container');
+    if (serviceUuid) services = [serviceUuid];
+    else if (stackUuid && related) services = (store.stack(stackUuid)?.services ?? []).map((s) => s.uuid);
+    else if (containerUuid && related) services = [serviceOfContainer(store.state.services, containerUuid)?.uuid ?? ''];
+    return (a) => services.includes(a.service_uuid);
+  }
+
+  /** action/, action/(uuid)/ */
+  function action(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
+    allow(req.method!, ['GET']);
+    const [uuid, ...rest] = route.segments;
+    if (uuid === undefined) {
+      const q = url.searchParams;
+      const related = q.get('include_related');
+      if (related !== null && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
+      let matching = filterBy(store.state.actions, q, ACTION_FILTERS);
+      if (q.has('object')) matching = matching.filter(byObject(q));
+      return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
+    }
+    const found = rest.length === 0 && isUuid(uuid) ? store.action(uuid) : undefined;
+    if (!found) throw notFound();
+    send(res, 200, actionJson(found, view));
+  }
+
+  return { call, service, stack, action };
+}
