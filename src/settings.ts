@@ -16,6 +16,8 @@ export interface Settings {
 
 /** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
 export function parseHost(value: string, from = '--host'): string {
+  const meant = meantUrl(value);
+  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${meant}?`);
   let url: URL;
   try {
     url = new URL(value);
@@ -34,6 +36,30 @@ export function parseHost(value: string, from = '--host'): string {
     throw new UsageError(`${from} must be the root of the API host (like https://cloud.docker.com/), without a path, query or fragment`);
   }
   return url.href;
+}
+
+/**
+ * The URL a host without a scheme ('localhost:18080', 'cloud.example.com') most likely stands for:
+ * http for a loopback host, https for any other. Undefined for anything else, and for a value with
+ * a user or password, which is never repeated.
+ */
+function meantUrl(value: string): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value) || value.includes('@')) return undefined;
+  const parse = (scheme: string): URL | undefined => {
+    try {
+      const url = new URL(`${scheme}://${value}`);
+      return url.pathname === '/' && !url.search && !url.hash ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const url = parse('http');
+  return url && (isLoopback(url.hostname) ? url : parse('https'))?.href;
+}
+
+/** Whether a URL's hostname is this machine: localhost, 127.x.x.x or [::1]. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 export function parseNamespace(value: string, from = '--namespace'): string {

@@ -1,6 +1,7 @@
 // Every request to the API goes through ApiClient.request, which owns URLs, headers, timeouts,
 // retries, redirects, paging, and turning answers into typed errors; ./http.js carries them.
 import { withoutControlChars } from '../io.js';
+import { isLoopback } from '../settings.js';
 import { createTransport, TimeoutError, TooLargeError, type Transport } from './http.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, AuthError, CliError, NetworkError, NotFoundError, UsageError } from '../errors.js';
@@ -66,10 +67,6 @@ const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND
 // request was not acted on.
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const NOT_PROCESSED_STATUSES = new Set([429, 503]);
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
 
 function errorCode(err: unknown): string | undefined {
   let e = err as { code?: string; cause?: unknown } | undefined;
