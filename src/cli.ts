@@ -29,7 +29,7 @@ function exitWhenWritten(code: number): void {
 const args = process.argv.slice(2);
 const baked = typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP : undefined;
 const asked = baked && helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue));
-const help = asked?.known ? baked!.texts[asked.path] : undefined;
+const help = asked && !asked.parse ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
 const text = args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? `${VERSION}\n` : help;
 if (text !== undefined) {

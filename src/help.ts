@@ -33,31 +33,47 @@ export function commandWords(args: readonly string[], takesValue: ReadonlySet<st
 }
 
 export interface HelpRequest {
-  /** '' for the tool, else the command path asked about. */
+  /** The command whose help to show: '' for the tool, else its path ('list', 'config set'). */
   path: string;
-  /** False when the first word is not a command: that is an error, not help. */
-  known: boolean;
+  /**
+   * Set when the help asks about a command that does not exist: the arguments to parse instead,
+   * without what asked for help, so that the parser reports the unknown command with its suggestions.
+   */
+  parse?: string[];
 }
 
 /**
- * The help `args` ask for, like gh and docker: no arguments at all, `help [command]`, a help flag
- * anywhere (before `--`), for the command its words name, or a command that only groups others
- * (`trigger config`). Undefined when `args` ask for something else.
+ * The help `args` ask for, like gh and docker: no arguments at all, `help [command]` (also after a
+ * command that groups others: `trigger config help set`), a help flag anywhere before `--`, for the
+ * command its words name, or a command that groups others named alone (`trigger config`). Undefined
+ * when `args` ask for something else.
  */
 export function helpRequest(args: readonly string[], commands: ReadonlySet<string>, takesValue: ReadonlySet<string>): HelpRequest | undefined {
-  if (args.length === 0) return { path: '', known: true };
-  const end = args.indexOf('--');
-  const flagged = (end < 0 ? args : args.slice(0, end)).some(isHelpFlag);
-  let words = commandWords(args, takesValue);
-  const helpWord = words[0] === 'help';
-  if (helpWord) words = words.slice(1);
+  if (args.length === 0) return { path: '' };
+  const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
+  const isGroup = (path: string): boolean => [...commands].some((c) => c.startsWith(path === '' ? '' : `${path} `) && c !== path);
+  const dropped = new Set<number>();
+  for (let i = 0; i < end; i++) if (isHelpFlag(args[i]!)) dropped.add(i);
   let path = '';
-  for (const w of words) {
-    const next = path ? `${path} ${w}` : w;
-    if (!commands.has(next)) break;
+  let unknown = false;
+  for (let i = 0; i < end; i++) {
+    const a = args[i]!;
+    if (a.startsWith('-') && a !== '-') {
+      if (takesValue.has(a)) i++;
+      continue;
+    }
+    if (!isGroup(path)) break;
+    if (a === 'help') {
+      dropped.add(i);
+      continue;
+    }
+    const next = path === '' ? a : `${path} ${a}`;
+    if (!commands.has(next)) {
+      unknown = true;
+      break;
+    }
     path = next;
   }
-  const groups = path !== '' && [...commands].some((c) => c.startsWith(`${path} `));
-  if (helpWord || flagged) return path === '' && words.length > 0 ? { path: words[0]!, known: false } : { path, known: true };
-  return groups && path.split(' ').length === words.length ? { path, known: true } : undefined;
+  if (dropped.size === 0) return path !== '' && isGroup(path) && !unknown ? { path } : undefined;
+  return unknown ? { path, parse: args.filter((_, i) => !dropped.has(i)) } : { path };
 }

@@ -1,9 +1,10 @@
 // The command line: the root command, its global options and the list of commands. Each command
 // defines itself (arguments, options, help and action) in src/commands/<verb>.ts.
-import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { Command, Option, type CommanderError, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from './context.js';
-import { EXIT_CODES_HELP } from './errors.js';
+import { EXIT_CODES_HELP, UsageError } from './errors.js';
 import { examples } from './help.js';
+import { didYouMean } from './suggest.js';
 import * as call from './commands/call.js';
 import * as completion from './commands/completion.js';
 import * as config from './commands/config.js';
@@ -69,6 +70,29 @@ export function takesValueOf(cmd: AnyCommand): Set<string> {
   return all;
 }
 
+/**
+ * A parse error of commander as a usage error. An unknown command or option of `cmd`, the command
+ * being parsed, names the closest ones (a command by its name rather than its alias, a short option
+ * whose other case exists); of an unknown `--option=value`, the value is left out.
+ */
+export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
+  const message = err.message.replace(/^error:\s*/i, '');
+  const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0]!)?.[1];
+  if (err.code === 'commander.unknownCommand' && word !== undefined) {
+    const commands = cmd.createHelp().visibleCommands(cmd).map((c) => [c.name(), ...c.aliases()]);
+    return new UsageError(`unknown command '${word}'${didYouMean(word, commands)}`);
+  }
+  if (err.code === 'commander.unknownOption' && word !== undefined) {
+    const flag = word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2);
+    const options: string[][] = [];
+    for (let c: AnyCommand | null = cmd; c; c = c.parent as AnyCommand | null) {
+      for (const o of c.createHelp().visibleOptions(c)) options.push([o.short, o.long].filter((f): f is string => !!f));
+    }
+    return new UsageError(`unknown option '${flag}'${didYouMean(flag, options)}`);
+  }
+  return new UsageError(message);
+}
+
 export function buildProgram(ctx: Context, version: string): Program {
   const program = root(version)
     .configureOutput({
@@ -79,7 +103,7 @@ export function buildProgram(ctx: Context, version: string): Program {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 80 })
     .showSuggestionAfterError(true)
     .exitOverride()
-    .addHelpCommand(false)
+    .helpCommand('help [command]', 'show help for a command')
     .addHelpText('after', `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`);
   // Subcommands take these settings from their parent as they are made.
   for (const c of COMMANDS) c.register(program, ctx);
