@@ -28,7 +28,9 @@ function exitWhenWritten(code: number): void {
 
 const args = process.argv.slice(2);
 const baked = typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP : undefined;
-const asked = baked && helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue));
+// The baked help is 80 columns wide, as help is when not shown on a terminal; a terminal gets help
+// fitted to its width, rendered by the parser.
+const asked = baked && !process.stdout.isTTY ? helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue)) : undefined;
 const help = asked && !asked.parse ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
 const text = args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? `${VERSION}\n` : help;

@@ -1,9 +1,9 @@
 // The command line: the root command, its global options and the list of commands. Each command
 // defines itself (arguments, options, help and action) in src/commands/<verb>.ts.
-import { Command, Option, type CommanderError, type OptionValues } from '@commander-js/extra-typings';
+import { Command, Help, Option, type CommanderError, type HelpConfiguration, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from './context.js';
-import { EXIT_CODES_HELP, UsageError } from './errors.js';
-import { examples } from './help.js';
+import { EXIT_CODE_MEANINGS, UsageError } from './errors.js';
+import { examples, formatItem, formatSection, HELP_WIDTH, wrap } from './help.js';
 import { didYouMean } from './suggest.js';
 import * as call from './commands/call.js';
 import * as completion from './commands/completion.js';
@@ -93,18 +93,41 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
   return new UsageError(message);
 }
 
+/**
+ * How commander lays out help: at the width of the terminal it is shown on, at words, never wider
+ * (commander alone leaves a description unwrapped when its column would be narrower than 40).
+ */
+function helpLayout(width: number): HelpConfiguration {
+  return {
+    showGlobalOptions: true,
+    sortSubcommands: false,
+    helpWidth: width,
+    // A command is listed by its names and arguments; its options are in its own help.
+    subcommandTerm: (cmd) =>
+      [[cmd.name(), ...cmd.aliases().slice(0, 1)].join('|'), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`))].join(' '),
+    formatItem: (term, termWidth, description) => formatItem(term, termWidth, description, width),
+    boxWrap: (text, wrapWidth) => wrap(text, wrapWidth),
+    formatHelp: (cmd, helper) => {
+      const [usage, ...rest] = Help.prototype.formatHelp.call(helper, cmd, helper).split('\n');
+      return [wrap(usage!, width, ' '.repeat('Usage: '.length)), ...rest].join('\n');
+    },
+  };
+}
+
 export function buildProgram(ctx: Context, version: string): Program {
+  // Help fits the terminal it is shown on; elsewhere it is 80 columns wide, like the texts baked for it.
+  const width = ctx.io.isTTY && ctx.io.columns ? ctx.io.columns : HELP_WIDTH;
   const program = root(version)
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
       outputError: () => {},
     })
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 80 })
+    .configureHelp(helpLayout(width))
     .showSuggestionAfterError(true)
     .exitOverride()
     .helpCommand('help [command]', 'show help for a command')
-    .addHelpText('after', `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`);
+    .addHelpText('after', (c) => `${examples(['trigger list web', 'trigger call web deploy-hook --json'])(c)}\n${formatSection('Exit codes:', EXIT_CODE_MEANINGS, width)}\n`);
   // Subcommands take these settings from their parent as they are made.
   for (const c of COMMANDS) c.register(program, ctx);
 

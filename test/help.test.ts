@@ -1,7 +1,8 @@
 // Help and typos, through the built CLI: `help [command]` and help flags anywhere, suggestions for
-// mistyped commands, options and hosts.
-import { describe, expect, it } from 'vitest';
+// mistyped commands, options and hosts, and help that fits the terminal it is shown on.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { HAS_SCRIPT, NO_SCRIPT_REASON, runInTerminal } from './helpers/pty.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const home = tempHome();
@@ -15,32 +16,42 @@ async function expectUsage(args: string[], error: string, hint = "Run 'trigger -
 
 describe('a mistyped command or option gets the closest one suggested', () => {
   it('commands, by their name rather than their alias when both are as close', async () => {
-    await expectUsage(['lst'], "unknown command 'lst' (Did you mean list?)");
-    await expectUsage(['remve', 'web', 'x'], "unknown command 'remve' (Did you mean remove?)");
-    await expectUsage(['hlep'], "unknown command 'hlep' (Did you mean help?)");
-    await expectUsage(['frobnicate'], "unknown command 'frobnicate'");
+    await Promise.all([
+      expectUsage(['lst'], "unknown command 'lst' (Did you mean list?)"),
+      expectUsage(['remve', 'web', 'x'], "unknown command 'remve' (Did you mean remove?)"),
+      expectUsage(['hlep'], "unknown command 'hlep' (Did you mean help?)"),
+      expectUsage(['frobnicate'], "unknown command 'frobnicate'"),
+    ]);
   });
 
   it('subcommands of config', async () => {
-    await expectUsage(['config', 'shwo'], "unknown command 'shwo' (Did you mean show?)", "Run 'trigger config --help' for usage.");
-    await expectUsage(['config', 'sett', 'host', 'x'], "unknown command 'sett' (Did you mean set?)", "Run 'trigger config --help' for usage.");
+    await Promise.all([
+      expectUsage(['config', 'shwo'], "unknown command 'shwo' (Did you mean show?)", "Run 'trigger config --help' for usage."),
+      expectUsage(['config', 'sett', 'host', 'x'], "unknown command 'sett' (Did you mean set?)", "Run 'trigger config --help' for usage."),
+    ]);
   });
 
   it('options alone are unknown options, not a missing command', async () => {
-    await expectUsage(['--hlep'], "unknown option '--hlep' (Did you mean --help?)");
-    await expectUsage(['--bogus'], "unknown option '--bogus'");
-    await expectUsage(['--bogus', 'list', 'web'], "unknown option '--bogus'");
+    await Promise.all([
+      expectUsage(['--hlep'], "unknown option '--hlep' (Did you mean --help?)"),
+      expectUsage(['--bogus'], "unknown option '--bogus'"),
+      expectUsage(['--bogus', 'list', 'web'], "unknown option '--bogus'"),
+    ]);
   });
 
   it('a short option whose other case exists: -V for -v, -Q for -q', async () => {
-    await expectUsage(['-V'], "unknown option '-V' (Did you mean -v?)");
-    await expectUsage(['list', 'web', '-Q'], "unknown option '-Q' (Did you mean -q?)", "Run 'trigger list --help' for usage.");
+    await Promise.all([
+      expectUsage(['-V'], "unknown option '-V' (Did you mean -v?)"),
+      expectUsage(['list', 'web', '-Q'], "unknown option '-Q' (Did you mean -q?)", "Run 'trigger list --help' for usage."),
+    ]);
   });
 
   it("a command's own options and the global ones, whatever the case", async () => {
-    await expectUsage(['list', 'web', '--JSON'], "unknown option '--JSON' (Did you mean --json?)", "Run 'trigger list --help' for usage.");
-    await expectUsage(['list', 'web', '--hots', 'x'], "unknown option '--hots' (Did you mean --host?)", "Run 'trigger list --help' for usage.");
-    await expectUsage(['config', 'show', '--jsno'], "unknown option '--jsno' (Did you mean --json?)", "Run 'trigger config show --help' for usage.");
+    await Promise.all([
+      expectUsage(['list', 'web', '--JSON'], "unknown option '--JSON' (Did you mean --json?)", "Run 'trigger list --help' for usage."),
+      expectUsage(['list', 'web', '--hots', 'x'], "unknown option '--hots' (Did you mean --host?)", "Run 'trigger list --help' for usage."),
+      expectUsage(['config', 'show', '--jsno'], "unknown option '--jsno' (Did you mean --json?)", "Run 'trigger config show --help' for usage."),
+    ]);
   });
 
   it('the value of an unknown --option=value is never repeated', async () => {
@@ -58,22 +69,28 @@ describe('help [command], help flags anywhere, and groups alone, like gh and doc
   };
 
   it('trigger help, and trigger alone, show the help of the tool', async () => {
-    await same(['help'], ['--help']);
-    await same([], ['--help']);
+    await Promise.all([
+      same(['help'], ['--help']),
+      same([], ['--help']),
+    ]);
   });
 
   it('trigger help <command> shows the help of that command, aliases and subcommands too', async () => {
-    await same(['help', 'list'], ['list', '--help']);
-    await same(['help', 'ls'], ['ls', '--help']);
-    await same(['help', 'config'], ['config', '--help']);
-    await same(['help', 'config', 'set'], ['config', 'set', '--help']);
-    await same(['config', 'help', 'set'], ['config', 'set', '--help']);
+    await Promise.all([
+      same(['help', 'list'], ['list', '--help']),
+      same(['help', 'ls'], ['ls', '--help']),
+      same(['help', 'config'], ['config', '--help']),
+      same(['help', 'config', 'set'], ['config', 'set', '--help']),
+      same(['config', 'help', 'set'], ['config', 'set', '--help']),
+    ]);
   });
 
   it('a help flag anywhere shows the help of the command named', async () => {
-    await same(['-h', 'ls'], ['ls', '--help']);
-    await same(['--profile', 'x', '--help', 'config', 'show'], ['config', 'show', '--help']);
-    await same(['rm', 'web', 'x', '-h'], ['rm', '--help']);
+    await Promise.all([
+      same(['-h', 'ls'], ['ls', '--help']),
+      same(['--profile', 'x', '--help', 'config', 'show'], ['config', 'show', '--help']),
+      same(['rm', 'web', 'x', '-h'], ['rm', '--help']),
+    ]);
   });
 
   it('trigger config alone shows its help and exits 0', async () => {
@@ -81,10 +98,12 @@ describe('help [command], help flags anywhere, and groups alone, like gh and doc
   });
 
   it('help about a command that does not exist is an unknown command, with a suggestion', async () => {
-    await expectUsage(['help', 'nosuch'], "unknown command 'nosuch'");
-    await expectUsage(['help', 'lst'], "unknown command 'lst' (Did you mean list?)");
-    await expectUsage(['lst', '--help'], "unknown command 'lst' (Did you mean list?)");
-    await expectUsage(['help', 'config', 'shwo'], "unknown command 'shwo' (Did you mean show?)", "Run 'trigger config --help' for usage.");
+    await Promise.all([
+      expectUsage(['help', 'nosuch'], "unknown command 'nosuch'"),
+      expectUsage(['help', 'lst'], "unknown command 'lst' (Did you mean list?)"),
+      expectUsage(['lst', '--help'], "unknown command 'lst' (Did you mean list?)"),
+      expectUsage(['help', 'config', 'shwo'], "unknown command 'shwo' (Did you mean show?)", "Run 'trigger config --help' for usage."),
+    ]);
   });
 
   it('the help of the tool lists help [command]', async () => {
@@ -108,9 +127,11 @@ describe('a host without a scheme gets the URL it most likely means', () => {
       ['cloud.example.com:8443', 'https://cloud.example.com:8443/'],
       ['cloud.example.com', 'https://cloud.example.com/'],
     ];
-    for (const [host, meant] of cases) {
-      await expectUsage(['--host', host, 'list', 'web'], `--host must be an http(s) URL, not '${host}'; did you mean ${meant}?`, "Run 'trigger list --help' for usage.");
-    }
+    await Promise.all(
+      cases.map(([host, meant]) =>
+        expectUsage(['--host', host, 'list', 'web'], `--host must be an http(s) URL, not '${host}'; did you mean ${meant}?`, "Run 'trigger list --help' for usage."),
+      ),
+    );
     const env = await run(['list', 'web'], { ...home, DOCKERCLOUD_REST_HOST: 'localhost:18080' });
     expect(env.stderr.split('\n')[0]).toBe("Error: DOCKERCLOUD_REST_HOST must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?");
     const set = await run(['config', 'set', 'host', 'localhost:18080'], tempHome());
@@ -126,7 +147,72 @@ describe('a host without a scheme gets the URL it most likely means', () => {
   });
 
   it('what does not look like a host gets no suggestion', async () => {
-    await expectUsage(['--host', 'cloud docker com', 'list', 'web'], "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'", "Run 'trigger list --help' for usage.");
-    await expectUsage(['--host', 'localhost:18080/api/', 'list', 'web'], '--host must be an http(s) URL, not a localhost URL', "Run 'trigger list --help' for usage.");
+    await Promise.all([
+      expectUsage(['--host', 'cloud docker com', 'list', 'web'], "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'", "Run 'trigger list --help' for usage."),
+      expectUsage(['--host', 'localhost:18080/api/', 'list', 'web'], '--host must be an http(s) URL, not a localhost URL', "Run 'trigger list --help' for usage."),
+    ]);
+  });
+});
+
+/** Each `trigger ... --help` whose layout differs: the tool, commands with long terms, examples or subcommands. */
+const HELP_SCREENS = [[], ['list'], ['call'], ['rm'], ['config'], ['config', 'set'], ['login'], ['completion']];
+
+/** The words of a help text, in order. */
+const wordsOf = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+
+/**
+ * Checks that `fitted` is `reference` wrapped again: the same words in the same order, a word cut
+ * only where it is longer than a line of `width` can hold.
+ */
+function expectSameWords(fitted: string, reference: string, width: number): void {
+  const got = wordsOf(fitted);
+  const want = wordsOf(reference);
+  let g = 0;
+  for (const word of want) {
+    let joined = got[g++] ?? '';
+    while (joined !== word && word.startsWith(joined) && g < got.length) {
+      expect(word.length, `'${word}' was cut`).toBeGreaterThan(width - 8);
+      joined += got[g++];
+    }
+    expect(joined).toBe(word);
+  }
+  expect(g).toBe(got.length);
+}
+
+describe('help fits the terminal', () => {
+  /** Each help screen as printed when piped. */
+  let piped: string[];
+  beforeAll(async () => {
+    const results = await Promise.all(HELP_SCREENS.map((screen) => run([...screen, '--help'])));
+    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    piped = results.map((r) => r.stdout);
+  });
+
+  it('piped, every help is at most 80 columns wide', () => {
+    HELP_SCREENS.forEach((screen, i) => {
+      const long = piped[i]!.split('\n').filter((l) => l.length > 80);
+      expect({ screen, long }).toEqual({ screen, long: [] });
+    });
+  });
+
+  describe.skipIf(!HAS_SCRIPT)(`in a pseudo-terminal${HAS_SCRIPT ? '' : ` (skipped: ${NO_SCRIPT_REASON})`}`, () => {
+    it.each([40, 60, 80, 120, 200])('at %i columns: no line is wider, and words are wrapped whole', async (columns) => {
+      const shown = await Promise.all(HELP_SCREENS.map((screen) => runInTerminal([...screen, '--help'], { columns })));
+      HELP_SCREENS.forEach((screen, i) => {
+        const { code, output } = shown[i]!;
+        expect(code).toBe(0);
+        const long = output.split('\n').filter((l) => l.length > columns);
+        expect({ screen, long }).toEqual({ screen, long: [] });
+        expectSameWords(output, piped[i]!, columns);
+        if (columns === 80) expect(output).toBe(piped[i]);
+      });
+    });
+
+    it('a wide terminal gets long lines; a narrow one puts each description under its option', async () => {
+      const [wide, narrow] = await Promise.all([runInTerminal(['--help'], { columns: 200 }), runInTerminal(['--help'], { columns: 40 })]);
+      expect(wide.output).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
+      expect(narrow.output).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
+      expect(narrow.output).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
+    });
   });
 });
