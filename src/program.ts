@@ -15,9 +15,10 @@ import * as login from './commands/login.js';
 import * as logout from './commands/logout.js';
 import * as rm from './commands/rm.js';
 import * as rotate from './commands/rotate.js';
+import * as version from './commands/version.js';
 
 /** The commands, in the order help lists them. */
-const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion];
+const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion, version];
 
 function root(version: string) {
   return new Command('trigger')
