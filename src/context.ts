@@ -47,6 +47,11 @@ export class Context {
     if (this.deps.codeCache) this.debug(`code cache ${this.deps.codeCache}`);
   }
 
+  /** Whether what goes to stderr may be coloured: as for stdout, but for stderr's terminal. */
+  get stderrColor(): boolean {
+    return wantsColor(this.env, this.io.stderrTTY, this.globals.color);
+  }
+
   get debugging(): boolean {
     return !!this.globals.debug || /^(1|true|yes)$/i.test(this.env.TRIGGER_DEBUG ?? '');
   }

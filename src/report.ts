@@ -1,4 +1,5 @@
 // Printing an error: one line `Error: ...`, hint lines after it, the stack only when debugging.
+import { Chalk } from 'chalk';
 import type { Context } from './context.js';
 import { CliError } from './errors.js';
 import { withoutControlChars } from './io.js';
@@ -9,7 +10,8 @@ const lines = (text: string): string => text.split('\n').map((line) => withoutCo
 export function reportError(ctx: Context, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   // Messages neutralise what the server chose where they quote it; this is the last line of defence.
-  let text = `Error: ${withoutControlChars(message.replace(/\s*\n\s*/g, ' '))}\n`;
+  const red = new Chalk({ level: ctx.stderrColor ? 1 : 0 }).red;
+  let text = `${red('Error:')} ${withoutControlChars(message.replace(/\s*\n\s*/g, ' '))}\n`;
   if (err instanceof CliError && err.hint) text += `${lines(err.hint)}\n`;
   if (ctx.debugging && err instanceof Error && err.stack) text += `${lines(err.stack)}\n`;
   ctx.io.stderr.write(text);
