@@ -57,7 +57,7 @@ if (text !== undefined) {
   }
   if (loaded) {
     const { exports, cache } = loaded;
-    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache };
+    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache, bundle: file };
     void exports.main(args, deps).then(exitWhenWritten);
   }
 }
