@@ -41,9 +41,8 @@ async function run(argv: string[], ctx: Context): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
-    // A usage error stops the parse before the command runs: the global options read so far still
-    // count (--no-color, --debug).
-    ctx.globals = { ...program.opts(), ...ctx.globals };
+    // A usage error stops the parse before the command runs: a --no-color read so far still counts.
+    ctx.globals = { color: program.opts().color, ...ctx.globals };
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
       err = usageError(err, commands.get(ctx.command ?? '')!);
