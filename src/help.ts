@@ -70,7 +70,9 @@ export function wrap(text: string, width: number, indent = ''): string {
 export function formatItem(term: string, termWidth: number, description: string, width: number): string {
   const column = ITEM_INDENT.length + termWidth + 2;
   if (!description) return wrap(ITEM_INDENT + term, width, UNDER_TERM_INDENT);
-  if (width - column >= minDescriptionWidth(width)) return wrap(`${ITEM_INDENT}${term.padEnd(termWidth)}  ${description}`, width, ' '.repeat(column));
+  if (width - column >= minDescriptionWidth(width)) {
+    return wrap(`${ITEM_INDENT}${term.padEnd(termWidth)}  ${description}`, width, ' '.repeat(column));
+  }
   return `${wrap(ITEM_INDENT + term, width, UNDER_TERM_INDENT)}\n${wrap(UNDER_TERM_INDENT + description, width, UNDER_TERM_INDENT)}`;
 }
 

@@ -18,7 +18,19 @@ import * as rotate from './commands/rotate.js';
 import * as version from './commands/version.js';
 
 /** The commands, in the order help lists them. */
-const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion, version];
+const COMMANDS: { register(program: Program, ctx: Context): void }[] = [
+  list,
+  create,
+  inspect,
+  rm,
+  call,
+  rotate,
+  login,
+  logout,
+  config,
+  completion,
+  version,
+];
 
 function root(version: string) {
   return new Command('trigger')
@@ -94,6 +106,12 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
   return new UsageError(message);
 }
 
+/** '<service>', '[trigger]', '<trigger...>'. */
+function argumentTerm(arg: { name(): string; required: boolean; variadic: boolean }): string {
+  const name = `${arg.name()}${arg.variadic ? '...' : ''}`;
+  return arg.required ? `<${name}>` : `[${name}]`;
+}
+
 /**
  * How commander lays out help: at the width of the terminal it is shown on, at words, never wider
  * (commander alone leaves a description unwrapped when its column would be narrower than 40).
@@ -104,8 +122,7 @@ function helpLayout(width: number): HelpConfiguration {
     sortSubcommands: false,
     helpWidth: width,
     // A command is listed by its names and arguments; its options are in its own help.
-    subcommandTerm: (cmd) =>
-      [[cmd.name(), ...cmd.aliases().slice(0, 1)].join('|'), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`))].join(' '),
+    subcommandTerm: (cmd) => [[cmd.name(), ...cmd.aliases().slice(0, 1)].join('|'), ...cmd.registeredArguments.map(argumentTerm)].join(' '),
     formatItem: (term, termWidth, description) => formatItem(term, termWidth, description, width),
     boxWrap: (text, wrapWidth) => wrap(text, wrapWidth),
     formatHelp: (cmd, helper) => {
@@ -114,6 +131,8 @@ function helpLayout(width: number): HelpConfiguration {
     },
   };
 }
+
+const rootExamples = examples(['trigger list web', 'trigger call web deploy-hook --json']);
 
 export function buildProgram(ctx: Context, version: string): Program {
   // Help fits the terminal it is shown on; elsewhere it is 80 columns wide, like the texts baked for it.
@@ -125,10 +144,11 @@ export function buildProgram(ctx: Context, version: string): Program {
       outputError: () => {},
     })
     .configureHelp(helpLayout(width))
-    .showSuggestionAfterError(true)
+    // usageError() makes the suggestions of an unknown command or option.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .helpCommand('help [command]', 'show help for a command')
-    .addHelpText('after', (c) => `${examples(['trigger list web', 'trigger call web deploy-hook --json'])(c)}\n${formatSection('Exit codes:', EXIT_CODE_MEANINGS, width)}\n`);
+    .addHelpText('after', (c) => `${rootExamples(c)}\n${formatSection('Exit codes:', EXIT_CODE_MEANINGS, width)}\n`);
   // Subcommands take these settings from their parent as they are made.
   for (const c of COMMANDS) c.register(program, ctx);
 

@@ -23,7 +23,10 @@ describe('the first line of --debug says what is running', () => {
     const r = await spawnCli(['--debug', 'list', 'web'], emulatorEnv(emu.url));
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n');
-    expect(lines.slice(0, 2)).toEqual([`${RUNNING}, host ${emu.url}/, credentials from DOCKERCLOUD_USER + DOCKERCLOUD_APIKEY`, '[debug] code cache accepted']);
+    expect(lines.slice(0, 2)).toEqual([
+      `${RUNNING}, host ${emu.url}/, credentials from DOCKERCLOUD_USER + DOCKERCLOUD_APIKEY`,
+      '[debug] code cache accepted',
+    ]);
     expect(lines[2]).toMatch(/^\[debug\] > GET /);
   });
 

@@ -6,6 +6,7 @@ import { HAS_SCRIPT, NO_SCRIPT_REASON, runInTerminal } from './helpers/pty.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const home = tempHome();
+const LIST_HINT = "Run 'trigger list --help' for usage.";
 const run = (args: string[], env: Record<string, string> = home): Promise<Result> => spawnCli(args, env);
 
 /** A usage error: nothing on stdout, exit 2, the `Error:` line and the hint. */
@@ -42,21 +43,21 @@ describe('a mistyped command or option gets the closest one suggested', () => {
   it('a short option whose other case exists: -V for -v, -Q for -q', async () => {
     await Promise.all([
       expectUsage(['-V'], "unknown option '-V' (Did you mean -v?)"),
-      expectUsage(['list', 'web', '-Q'], "unknown option '-Q' (Did you mean -q?)", "Run 'trigger list --help' for usage."),
+      expectUsage(['list', 'web', '-Q'], "unknown option '-Q' (Did you mean -q?)", LIST_HINT),
     ]);
   });
 
   it("a command's own options and the global ones, whatever the case", async () => {
     await Promise.all([
-      expectUsage(['list', 'web', '--JSON'], "unknown option '--JSON' (Did you mean --json?)", "Run 'trigger list --help' for usage."),
-      expectUsage(['list', 'web', '--hots', 'x'], "unknown option '--hots' (Did you mean --host?)", "Run 'trigger list --help' for usage."),
+      expectUsage(['list', 'web', '--JSON'], "unknown option '--JSON' (Did you mean --json?)", LIST_HINT),
+      expectUsage(['list', 'web', '--hots', 'x'], "unknown option '--hots' (Did you mean --host?)", LIST_HINT),
       expectUsage(['config', 'show', '--jsno'], "unknown option '--jsno' (Did you mean --json?)", "Run 'trigger config show --help' for usage."),
     ]);
   });
 
   it('the value of an unknown --option=value is never repeated', async () => {
     const secret = registerSecret('s3cret-Zq8Vw1');
-    await expectUsage(['list', 'web', `--apikey=${secret}`], "unknown option '--apikey'", "Run 'trigger list --help' for usage.");
+    await expectUsage(['list', 'web', `--apikey=${secret}`], "unknown option '--apikey'", LIST_HINT);
   });
 });
 
@@ -129,11 +130,13 @@ describe('a host without a scheme gets the URL it most likely means', () => {
     ];
     await Promise.all(
       cases.map(([host, meant]) =>
-        expectUsage(['--host', host, 'list', 'web'], `--host must be an http(s) URL, not '${host}'; did you mean ${meant}?`, "Run 'trigger list --help' for usage."),
+        expectUsage(['--host', host, 'list', 'web'], `--host must be an http(s) URL, not '${host}'; did you mean ${meant}?`, LIST_HINT),
       ),
     );
     const env = await run(['list', 'web'], { ...home, DOCKERCLOUD_REST_HOST: 'localhost:18080' });
-    expect(env.stderr.split('\n')[0]).toBe("Error: DOCKERCLOUD_REST_HOST must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?");
+    expect(env.stderr.split('\n')[0]).toBe(
+      "Error: DOCKERCLOUD_REST_HOST must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?",
+    );
     const set = await run(['config', 'set', 'host', 'localhost:18080'], tempHome());
     expect(set.stderr.split('\n')[0]).toBe("Error: host must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?");
   });
@@ -148,8 +151,8 @@ describe('a host without a scheme gets the URL it most likely means', () => {
 
   it('what does not look like a host gets no suggestion', async () => {
     await Promise.all([
-      expectUsage(['--host', 'cloud docker com', 'list', 'web'], "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'", "Run 'trigger list --help' for usage."),
-      expectUsage(['--host', 'localhost:18080/api/', 'list', 'web'], '--host must be an http(s) URL, not a localhost URL', "Run 'trigger list --help' for usage."),
+      expectUsage(['--host', 'cloud docker com', 'list', 'web'], "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'", LIST_HINT),
+      expectUsage(['--host', 'localhost:18080/api/', 'list', 'web'], '--host must be an http(s) URL, not a localhost URL', LIST_HINT),
     ]);
   });
 });

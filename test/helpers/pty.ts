@@ -18,7 +18,8 @@ export function runInTerminal(
   args: string[],
   opts: { columns: number; env?: Record<string, string | undefined>; redirect?: string },
 ): Promise<{ code: number; output: string }> {
-  const command = `stty cols ${opts.columns} rows 40; exec ${quote(process.execPath)} ${quote(TRIGGER_BIN)} ${args.map(quote).join(' ')} ${opts.redirect ?? ''}`;
+  const trigger = [process.execPath, TRIGGER_BIN, ...args].map(quote).join(' ');
+  const command = `stty cols ${opts.columns} rows 40; exec ${trigger} ${opts.redirect ?? ''}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], {
     env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...opts.env } as NodeJS.ProcessEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
