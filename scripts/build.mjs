@@ -81,6 +81,10 @@ const builds = await Promise.all([
     minify: true,
     entryPoints: ['src/main.ts'],
     outfile: 'dist/main.cjs',
+    // dist/main.cjs.map, read only to print a stack under --debug (src/report.ts): no comment in the
+    // bundle points at it, so V8 and Node never look for it, and without the sources' text it stays small.
+    sourcemap: 'external',
+    sourcesContent: false,
     plugins: [...common.plugins, proxyApart],
     // import() of dist/proxy.cjs becomes require(): the bundle runs as a vm.Script, which has no
     // loader for import().

@@ -28,8 +28,10 @@ function exitWhenWritten(code: number): void {
 
 const args = process.argv.slice(2);
 const baked = typeof TRIGGER_HELP === 'object' ? TRIGGER_HELP : undefined;
-const asked = baked && helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue));
-const help = asked?.known ? baked!.texts[asked.path] : undefined;
+// The baked help is 80 columns wide, as help is when not shown on a terminal; a terminal gets help
+// fitted to its width, rendered by the parser.
+const asked = baked && !process.stdout.isTTY ? helpRequest(args, new Set(Object.keys(baked.texts)), new Set(baked.takesValue)) : undefined;
+const help = asked && !asked.parse ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
 const text = args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? `${VERSION}\n` : help;
 if (text !== undefined) {
@@ -55,7 +57,7 @@ if (text !== undefined) {
   }
   if (loaded) {
     const { exports, cache } = loaded;
-    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache };
+    const deps = { io: exports.processIO(), interrupts: exports.processInterrupts(), env: process.env, codeCache: cache, bundle: file };
     void exports.main(args, deps).then(exitWhenWritten);
   }
 }

@@ -30,8 +30,10 @@ export function loadBundle<T>(file: string, useCache = true): LoadedBundle<T> {
       // no cache: compiled as usual
     }
   }
-  // The wrapper stays on the first line so that line numbers in stacks are the bundle's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  // Positions in stacks are the bundle's own, for its source map: the wrapper stays on the first line,
+  // and the columns of that line are counted from after it.
+  const wrapper = '(function (exports, require, module, __filename, __dirname) {';
+  const script = new Script(`${wrapper}${source}\n})`, { filename: file, cachedData, columnOffset: -wrapper.length });
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));

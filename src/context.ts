@@ -7,9 +7,9 @@ import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { AuthError, NetworkError } from './errors.js';
-import { wantsColor, type IO } from './io.js';
+import { wantsColor, withoutControlChars, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
-import { VERSION } from './version.js';
+import { runtime, VERSION } from './version.js';
 
 export { VERSION };
 
@@ -23,6 +23,8 @@ export interface ContextDeps {
   backoffMs?: number;
   /** Whether V8 took the built CLI's code cache, for --debug. */
   codeCache?: CodeCacheState;
+  /** The file of the built CLI's bundle (dist/main.cjs), whose source map serves stacks under --debug. */
+  bundle?: string;
   /** How long a change of the config file waits for another run's lock, in ms (tests shorten it). */
   lockWaitMs?: number;
   /** Starts turning SIGINT and SIGTERM into the returned signal (the entry point's; tests fire their own). */
@@ -47,17 +49,51 @@ export class Context {
   /** The credentials the API client took, once it asked for them for a request. */
   private sentCredentials?: Credentials;
 
+  /** The file of the built CLI's bundle, when running from it. */
+  readonly bundle?: string;
+
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
     this.env = deps.env;
     this.clock = deps.clock;
+    this.bundle = deps.bundle;
   }
 
   /** Called once the command line is parsed. */
   setGlobals(globals: GlobalOptions): void {
     this.globals = globals;
     this.io.color = wantsColor(this.env, this.io.isTTY, globals.color);
+    if (!this.debugging) return;
+    this.debug(this.running());
     if (this.deps.codeCache) this.debug(`code cache ${this.deps.codeCache}`);
+  }
+
+  /**
+   * What is running, against which host, with credentials from where (the name of their source, never
+   * them), for the first --debug line. A host or credentials that cannot be used are said to be so:
+   * the command stops on them only if it needs them.
+   */
+  private running(): string {
+    const unusable = (err: unknown): string => `unusable (${withoutControlChars(err instanceof Error ? err.message : String(err))})`;
+    let host: string;
+    let credentials: string;
+    try {
+      host = `host ${this.settings().host}`;
+    } catch (err) {
+      host = `settings ${unusable(err)}`;
+    }
+    try {
+      const found = this.findCredentials();
+      credentials = found ? `credentials from ${found.source}` : 'no credentials';
+    } catch (err) {
+      credentials = `credentials ${unusable(err)}`;
+    }
+    return `trigger ${VERSION}, ${runtime()}, ${host}, ${credentials}`;
+  }
+
+  /** Whether what goes to stderr may be coloured: as for stdout, but for stderr's terminal. */
+  get stderrColor(): boolean {
+    return wantsColor(this.env, this.io.stderrTTY, this.globals.color);
   }
 
   get debugging(): boolean {

@@ -72,11 +72,13 @@ export function exitCodeFor(err: unknown): number {
   return EXIT.failure;
 }
 
-export const EXIT_CODES_HELP = `Exit codes:
-  0  success
-  1  the API refused or failed, or some of several operations failed
-  2  usage error: unknown command or option, missing argument, invalid value
-  3  authentication: no credentials, or the API refused them (401, 403)
-  4  not found, or an identifier that matches more than one object
-  5  network: connection refused, DNS, TLS, timeout
-  130, 143  interrupted by SIGINT or SIGTERM (rm, call --wait), or a login cancelled`;
+/** What each exit code means, as the help of the tool lists them. */
+export const EXIT_CODE_MEANINGS: readonly (readonly [string, string])[] = [
+  ['0', 'success'],
+  ['1', 'the API refused or failed, or some of several operations failed'],
+  ['2', 'usage error: unknown command or option, missing argument, invalid value'],
+  ['3', 'authentication: no credentials, or the API refused them (401, 403)'],
+  ['4', 'not found, or an identifier that matches more than one object'],
+  ['5', 'network: connection refused, DNS, TLS, timeout'],
+  ['130, 143', 'interrupted by SIGINT or SIGTERM (rm, call --wait), or a login cancelled'],
+];

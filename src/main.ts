@@ -4,7 +4,7 @@ import { Context, type ContextDeps } from './context.js';
 import { VERSION } from './version.js';
 import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { commandWords, helpRequest } from './help.js';
-import { buildProgram, commandsOf, takesValueOf } from './program.js';
+import { buildProgram, commandsOf, takesValueOf, usageError } from './program.js';
 import { reportError } from './report.js';
 import { watchOutput } from './io.js';
 
@@ -25,17 +25,15 @@ export async function main(argv: string[], deps: ContextDeps): Promise<number> {
 
 async function run(argv: string[], ctx: Context): Promise<number> {
   const program = buildProgram(ctx, VERSION);
+  const commands = commandsOf(program);
   try {
-    const commands = commandsOf(program);
     const takesValue = takesValueOf(program);
     const help = helpRequest(argv, new Set(commands.keys()), takesValue);
-    if (help?.known) {
+    if (help && !help.parse) {
       commands.get(help.path)!.outputHelp();
       return EXIT.ok;
     }
-    // An unknown command asked for help is an unknown command; the parser says so, with suggestions.
-    const args = help ? argv.filter((a) => a !== '-h' && a !== '--help') : argv;
-    if (help && commandWords(args, takesValue)[0] === 'help') args.splice(args.indexOf('help'), 1);
+    const args = help?.parse ?? argv;
     // Options alone: an unknown one is reported as such (by the parser, with a suggestion).
     if (commandWords(args, takesValue).length === 0 && !args.some((a) => VERSION_FLAGS.includes(a)) && program.parseOptions(args).unknown.length === 0) {
       throw new UsageError('missing command', "Run 'trigger --help' for usage.");
@@ -43,9 +41,11 @@ async function run(argv: string[], ctx: Context): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
+    // A usage error stops the parse before the command runs: a --no-color read so far still counts.
+    ctx.globals = { color: program.opts().color, ...ctx.globals };
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      err = new UsageError(err.message.replace(/^error:\s*/i, ''));
+      err = usageError(err, commands.get(ctx.command ?? '')!);
     }
     // A usage error points at the help of the command it is about.
     if (err instanceof UsageError && !err.hint) err.hint = `Run 'trigger${ctx.command ? ` ${ctx.command}` : ''} --help' for usage.`;

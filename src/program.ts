@@ -1,9 +1,10 @@
 // The command line: the root command, its global options and the list of commands. Each command
 // defines itself (arguments, options, help and action) in src/commands/<verb>.ts.
-import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { Command, Help, Option, type CommanderError, type HelpConfiguration, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from './context.js';
-import { EXIT_CODES_HELP } from './errors.js';
-import { examples } from './help.js';
+import { EXIT_CODE_MEANINGS, UsageError } from './errors.js';
+import { examples, formatItem, formatSection, HELP_WIDTH, wrap } from './help.js';
+import { didYouMean } from './suggest.js';
 import * as call from './commands/call.js';
 import * as completion from './commands/completion.js';
 import * as config from './commands/config.js';
@@ -14,9 +15,22 @@ import * as login from './commands/login.js';
 import * as logout from './commands/logout.js';
 import * as rm from './commands/rm.js';
 import * as rotate from './commands/rotate.js';
+import * as version from './commands/version.js';
 
 /** The commands, in the order help lists them. */
-const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion];
+const COMMANDS: { register(program: Program, ctx: Context): void }[] = [
+  list,
+  create,
+  inspect,
+  rm,
+  call,
+  rotate,
+  login,
+  logout,
+  config,
+  completion,
+  version,
+];
 
 function root(version: string) {
   return new Command('trigger')
@@ -69,18 +83,72 @@ export function takesValueOf(cmd: AnyCommand): Set<string> {
   return all;
 }
 
+/**
+ * A parse error of commander as a usage error. An unknown command or option of `cmd`, the command
+ * being parsed, names the closest ones (a command by its name rather than its alias, a short option
+ * whose other case exists); of an unknown `--option=value`, the value is left out.
+ */
+export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
+  const message = err.message.replace(/^error:\s*/i, '');
+  const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0]!)?.[1];
+  if (err.code === 'commander.unknownCommand' && word !== undefined) {
+    const commands = cmd.createHelp().visibleCommands(cmd).map((c) => [c.name(), ...c.aliases()]);
+    return new UsageError(`unknown command '${word}'${didYouMean(word, commands)}`);
+  }
+  if (err.code === 'commander.unknownOption' && word !== undefined) {
+    const flag = word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2);
+    const options: string[][] = [];
+    for (let c: AnyCommand | null = cmd; c; c = c.parent as AnyCommand | null) {
+      for (const o of c.createHelp().visibleOptions(c)) options.push([o.short, o.long].filter((f): f is string => !!f));
+    }
+    return new UsageError(`unknown option '${flag}'${didYouMean(flag, options)}`);
+  }
+  return new UsageError(message);
+}
+
+/** '<service>', '[trigger]', '<trigger...>'. */
+function argumentTerm(arg: { name(): string; required: boolean; variadic: boolean }): string {
+  const name = `${arg.name()}${arg.variadic ? '...' : ''}`;
+  return arg.required ? `<${name}>` : `[${name}]`;
+}
+
+/**
+ * How commander lays out help: at the width of the terminal it is shown on, at words, never wider
+ * (commander alone leaves a description unwrapped when its column would be narrower than 40).
+ */
+function helpLayout(width: number): HelpConfiguration {
+  return {
+    showGlobalOptions: true,
+    sortSubcommands: false,
+    helpWidth: width,
+    // A command is listed by its names and arguments; its options are in its own help.
+    subcommandTerm: (cmd) => [[cmd.name(), ...cmd.aliases().slice(0, 1)].join('|'), ...cmd.registeredArguments.map(argumentTerm)].join(' '),
+    formatItem: (term, termWidth, description) => formatItem(term, termWidth, description, width),
+    boxWrap: (text, wrapWidth) => wrap(text, wrapWidth),
+    formatHelp: (cmd, helper) => {
+      const [usage, ...rest] = Help.prototype.formatHelp.call(helper, cmd, helper).split('\n');
+      return [wrap(usage!, width, ' '.repeat('Usage: '.length)), ...rest].join('\n');
+    },
+  };
+}
+
+const rootExamples = examples(['trigger list web', 'trigger call web deploy-hook --json']);
+
 export function buildProgram(ctx: Context, version: string): Program {
+  // Help fits the terminal it is shown on; elsewhere it is 80 columns wide, like the texts baked for it.
+  const width = ctx.io.isTTY && ctx.io.columns ? ctx.io.columns : HELP_WIDTH;
   const program = root(version)
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
       outputError: () => {},
     })
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 80 })
-    .showSuggestionAfterError(true)
+    .configureHelp(helpLayout(width))
+    // usageError() makes the suggestions of an unknown command or option.
+    .showSuggestionAfterError(false)
     .exitOverride()
-    .addHelpCommand(false)
-    .addHelpText('after', `${examples(['trigger list web', 'trigger call web deploy-hook --json'])}\n${EXIT_CODES_HELP}\n`);
+    .helpCommand('help [command]', 'show help for a command')
+    .addHelpText('after', (c) => `${rootExamples(c)}\n${formatSection('Exit codes:', EXIT_CODE_MEANINGS, width)}\n`);
   // Subcommands take these settings from their parent as they are made.
   for (const c of COMMANDS) c.register(program, ctx);
 

@@ -1,4 +1,8 @@
 // Printing an error: one line `Error: ...`, hint lines after it, the stack only when debugging.
+import { Chalk } from 'chalk';
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { basename, dirname, resolve } from 'node:path';
 import type { Context } from './context.js';
 import { CliError } from './errors.js';
 import { withoutControlChars } from './io.js';
@@ -9,9 +13,32 @@ const lines = (text: string): string => text.split('\n').map((line) => withoutCo
 export function reportError(ctx: Context, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   // Messages neutralise what the server chose where they quote it; this is the last line of defence.
-  let text = `Error: ${withoutControlChars(message.replace(/\s*\n\s*/g, ' '))}\n`;
+  const red = new Chalk({ level: ctx.stderrColor ? 1 : 0 }).red;
+  let text = `${red('Error:')} ${withoutControlChars(message.replace(/\s*\n\s*/g, ' '))}\n`;
   const hint = ctx.nextStep(err) ?? (err instanceof CliError ? err.hint : undefined);
   if (hint) text += `${lines(hint)}\n`;
-  if (ctx.debugging && err instanceof Error && err.stack) text += `${lines(err.stack)}\n`;
+  if (ctx.debugging && err instanceof Error && err.stack) text += `${lines(inSources(err.stack, ctx.bundle))}\n`;
   ctx.io.stderr.write(text);
+}
+
+/**
+ * A stack with each position in the built CLI's bundle turned into its position in the TypeScript
+ * sources, through the source map beside the bundle, read here alone, for --debug. A position in the
+ * bundle is known by the bundle's file name: on Node 20, code loaded from the code cache keeps the
+ * path of the bundle the build ran, wherever it runs now.
+ */
+function inSources(stack: string, bundle: string | undefined): string {
+  if (!bundle) return stack;
+  let map: SourceMap | undefined;
+  try {
+    map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+  } catch {
+    // without a map, the positions are the bundle's
+  }
+  return stack.replace(/(\/[^\s():]+):(\d+):(\d+)/g, (position, file: string, line: string, column: string) => {
+    if (basename(file) !== basename(bundle)) return position;
+    const entry = map?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry)) return `${bundle}:${line}:${column}`;
+    return `${resolve(dirname(bundle), entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
 }

@@ -1,5 +1,6 @@
 // Host, namespace, timeout and insecure: flag, then environment, then profile, then default, each told where it came from.
 import { NAMESPACE_RE } from './api/paths.js';
+import { isLoopback } from './api/http.js';
 import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
@@ -18,6 +19,8 @@ export interface Settings {
 
 /** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
 export function parseHost(value: string, from = '--host'): string {
+  const meant = meantUrl(value);
+  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${meant}?`);
   let url: URL;
   try {
     url = new URL(value);
@@ -36,6 +39,25 @@ export function parseHost(value: string, from = '--host'): string {
     throw new UsageError(`${from} must be the root of the API host (like https://cloud.docker.com/), without a path, query or fragment`);
   }
   return url.href;
+}
+
+/**
+ * The URL a host without a scheme ('localhost:18080', 'cloud.example.com') most likely stands for:
+ * http for a loopback host, https for any other. Undefined for anything else, and for a value with
+ * a user or password, which is never repeated.
+ */
+function meantUrl(value: string): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value) || value.includes('@')) return undefined;
+  const parse = (scheme: string): URL | undefined => {
+    try {
+      const url = new URL(`${scheme}://${value}`);
+      return url.pathname === '/' && !url.search && !url.hash ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const url = parse('http');
+  return url && (isLoopback(url.hostname) ? url : parse('https'))?.href;
 }
 
 export function parseNamespace(value: string, from = '--namespace'): string {

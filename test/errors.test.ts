@@ -9,7 +9,7 @@ import {
   AuthError,
   CliError,
   EXIT,
-  EXIT_CODES_HELP,
+  EXIT_CODE_MEANINGS,
   exitCodeFor,
   FileError,
   NetworkError,
@@ -49,7 +49,7 @@ describe('exitCodeFor', () => {
 
   it('EXIT holds the documented codes, and the help text lists each of them', () => {
     expect(EXIT).toEqual({ ok: 0, failure: 1, usage: 2, auth: 3, notFound: 4, network: 5 });
-    for (const code of Object.values(EXIT)) expect(EXIT_CODES_HELP).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    for (const code of Object.values(EXIT)) expect(EXIT_CODE_MEANINGS.map(([c]) => c)).toContain(String(code));
   });
 });
 

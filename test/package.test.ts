@@ -57,13 +57,23 @@ describe('npm pack', { timeout: 60_000 }, () => {
     tarball = join(dest, packed!.filename);
     paths = packed!.files.map((f) => f.path).sort();
 
-    const bundles = ['dist/trigger.cjs', 'dist/main.cjs', 'dist/main.cjs.cache', 'dist/proxy.cjs', 'dist/dockercloud-emulator.js', 'dist/THIRD-PARTY-LICENSES.txt'];
+    const bundles = [
+      'dist/trigger.cjs',
+      'dist/main.cjs',
+      'dist/main.cjs.cache',
+      'dist/main.cjs.map',
+      'dist/proxy.cjs',
+      'dist/dockercloud-emulator.js',
+      'dist/THIRD-PARTY-LICENSES.txt',
+    ];
     for (const required of ['package.json', 'README.md', 'LICENSE', ...bundles, ...Object.values(pkg.bin)]) {
       expect(paths).toContain(required.replace(/^\.\//, ''));
     }
     const unexpected = paths.filter((p) => !(['package.json', 'README.md', 'LICENSE', ...bundles].includes(p) || /^bin\/[^/]+\.c?js$/.test(p)));
     expect(unexpected).toEqual([]);
-    expect(paths.filter((p) => /(^|\/)(src|test)\/|\.ts$|\.map$|meta\.json$/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /(^|\/)(src|test)\/|\.ts$|meta\.json$/.test(p))).toEqual([]);
+    // The source map of dist/main.cjs alone, for stacks under --debug; it holds no source text.
+    expect(paths.filter((p) => p.endsWith('.map'))).toEqual(['dist/main.cjs.map']);
   });
 
   it('declares no runtime dependencies: everything it runs is bundled', () => {
@@ -138,7 +148,11 @@ describe('installed from the tarball into an empty folder', { timeout: 60_000 },
       expect(listed.stderr).toBe('');
       // The code cache made by the build fits the Node that runs the installed package.
       const debug = await installed(trigger, ['--debug', 'list', 'web'], { cwd: project, env });
-      expect(debug.stderr.split('\n')[0]).toBe('[debug] code cache accepted');
+      expect(debug.stderr.split('\n')[1]).toBe('[debug] code cache accepted');
+      // The stack of an error under --debug points at the TypeScript sources, through the shipped map.
+      const failed = await run(trigger, ['--debug', '--timeout', 'abc', 'list', 'web'], { cwd: project, env }).catch((err: { stderr: string }) => err);
+      recordOutput(['--debug', '--timeout', 'abc', 'list', 'web'], '', failed.stderr);
+      expect(failed.stderr).toMatch(/^ +at parseTimeout \(.*\/node_modules\/dockercloud-trigger\/src\/settings\.ts:\d+:\d+\)$/m);
     } finally {
       emulator.kill('SIGTERM');
       await exited;

@@ -159,7 +159,8 @@ describe('what the built CLI loads at run time', () => {
       for (const { dir, state } of cases) {
         const r = await runStaged(dir, ['--debug', 'list', 'web'], env);
         expect({ state, code: r.code, stdout: r.stdout }).toEqual({ state, code: 0, stdout: plain.stdout });
-        expect(r.stderr.split('\n')[0]).toBe(`[debug] code cache ${state}`);
+        // After the line that says what is running.
+        expect(r.stderr.split('\n')[1]).toBe(`[debug] code cache ${state}`);
       }
       // Said once, also for a subcommand (config show), whose parent command could run it again.
       const config = await runStaged(join(stage, 'dist'), ['--debug', 'config', 'show'], env);
@@ -167,6 +168,23 @@ describe('what the built CLI loads at run time', () => {
       expect(config.stderr.split('\n').filter((l) => l.startsWith('[debug] code cache'))).toEqual(['[debug] code cache accepted']);
     } finally {
       await emu.close();
+    }
+  });
+});
+
+describe('the source map beside the bundle', () => {
+  it('is read for a stack under --debug alone: without it, or with a damaged one, the stack shows the bundle\'s positions', async () => {
+    const args = ['--debug', '--timeout', 'abc', 'list', 'web'];
+    const env = emulatorEnv('http://127.0.0.1:9');
+    const noMap = variant('no-map', (dir) => rmSync(join(dir, 'main.cjs.map')));
+    const damaged = variant('damaged-map', (dir) => writeFileSync(join(dir, 'main.cjs.map'), '{"version":3,'));
+    const [mapped, ...unmapped] = await Promise.all([join(stage, 'dist'), noMap, damaged].map((dir) => runStaged(dir, args, env)));
+    expect(mapped!.stderr).toMatch(/^ +at parseTimeout \(.*\/src\/settings\.ts:\d+:\d+\)$/m);
+    for (const [dir, r] of [noMap, damaged].map((d, i) => [d, unmapped[i]!] as const)) {
+      expect(r.code).toBe(2);
+      // The bundle that ran, not the one the code cache was made from.
+      expect(r.stderr).toContain(`at parseTimeout (${dir}/main.cjs:`);
+      expect(r.stderr).not.toContain('.ts:');
     }
   });
 });
