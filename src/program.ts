@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { EXIT_CODES_HELP } from './errors.js';
 import { examples } from './help.js';
 import * as call from './commands/call.js';
+import * as complete from './commands/complete.js';
 import * as completion from './commands/completion.js';
 import * as config from './commands/config.js';
 import * as create from './commands/create.js';
@@ -16,7 +17,7 @@ import * as rm from './commands/rm.js';
 import * as rotate from './commands/rotate.js';
 
 /** The commands, in the order help lists them. */
-const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion];
+const COMMANDS: { register(program: Program, ctx: Context): void }[] = [list, create, inspect, rm, call, rotate, login, logout, config, completion, complete];
 
 function root(version: string) {
   return new Command('trigger')

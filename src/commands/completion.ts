@@ -111,7 +111,7 @@ function fish(root: Spec): string {
   return `${lines.join('\n')}\n`;
 }
 
-const SHELLS = { bash, zsh, fish } as const;
+export const SHELLS = { bash, zsh, fish } as const;
 
 export function runCompletion(shell: string, program: AnyCommand, ctx: Context): void {
   const render = SHELLS[shell as keyof typeof SHELLS];
