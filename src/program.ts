@@ -6,6 +6,7 @@ import { EXIT_CODE_MEANINGS, UsageError } from './errors.js';
 import { examples, formatItem, formatSection, HELP_WIDTH, wrap } from './help.js';
 import { didYouMean } from './suggest.js';
 import * as call from './commands/call.js';
+import * as complete from './commands/complete.js';
 import * as completion from './commands/completion.js';
 import * as config from './commands/config.js';
 import * as create from './commands/create.js';
@@ -30,6 +31,7 @@ const COMMANDS: { register(program: Program, ctx: Context): void }[] = [
   config,
   completion,
   version,
+  complete,
 ];
 
 function root(version: string) {

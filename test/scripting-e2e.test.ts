@@ -1,13 +1,9 @@
 // Scripting features through the built CLI (bin/trigger.cjs), spawned: `list` of every service,
-// `call --wait` (success, failure, wait timeout) and the shell completion scripts.
+// `call --wait` (success, failure, wait timeout).
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { actionPath } from '../src/api/paths.js';
 import type { SeedService } from '../src/emulator/store.js';
-import { emulatorEnv, ROOT, spawnCli, startCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
+import { emulatorEnv, spawnCli, startCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 
 const WEB = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -134,76 +130,5 @@ describe('trigger call --wait (spawned)', () => {
     expect(r.stderr).toMatch(/^(Service Redeploy: In progress\n)?Error: gave up waiting for the action after 0.5 s; /);
     expect(r.stdout).toContain('Triggered');
     expect(emu.store.state.actions).toHaveLength(1);
-  });
-});
-
-function run(file: string, args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: ROOT } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const hasShell = (name: string): boolean => spawnSync('which', [name], { stdio: 'ignore' }).status === 0;
-
-describe('trigger completion (spawned)', () => {
-  it("bash: 'source <(trigger completion bash)' loads, registers _trigger and completes commands and options", async () => {
-    const script = [
-      `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(TRIGGER_BIN)} completion bash) || exit 9`,
-      'complete -p trigger || exit 8',
-      'COMP_WORDS=(trigger l); COMP_CWORD=1; _trigger; echo "top:${COMPREPLY[*]}"',
-      'COMP_WORDS=(trigger list --no-h); COMP_CWORD=2; _trigger; echo "opts:${COMPREPLY[*]}"',
-      'COMP_WORDS=(trigger config s); COMP_CWORD=2; _trigger; echo "config:${COMPREPLY[*]}"',
-      'COMP_WORDS=(trigger call --wa); COMP_CWORD=2; _trigger; echo "call:${COMPREPLY[*]}"',
-      // the value of an option is not taken for a command
-      'COMP_WORDS=(trigger --profile work config s); COMP_CWORD=4; _trigger; echo "after-value:${COMPREPLY[*]}"',
-    ].join('\n');
-    const r = await run('bash', ['-c', script]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('complete -o default -F _trigger trigger');
-    expect(lines[1]!.replace(/^top:/, '').split(' ').sort()).toEqual(['list', 'login', 'logout', 'ls']);
-    expect(lines[2]).toBe('opts:--no-header');
-    expect(lines[3]!.replace(/^config:/, '').split(' ').sort()).toEqual(['set', 'show']);
-    expect(lines[4]!.replace(/^call:/, '').split(' ').sort()).toEqual(['--wait', '--wait-timeout']);
-    expect(lines[5]!.replace(/^after-value:/, '').split(' ').sort()).toEqual(['set', 'show']);
-  });
-
-  it('zsh and fish print their scripts (checked with zsh -n / fish -n when installed); an unknown shell exits 2', async () => {
-    const zsh = await spawnCli(['completion', 'zsh'], {});
-    expectOk(zsh);
-    expect(zsh.stdout.split('\n')[0]).toBe('#compdef trigger');
-    expect(zsh.stdout).toContain('bashcompinit');
-    expect(zsh.stdout).toContain('complete -o default -F _trigger trigger');
-    expect(zsh.stdout).toMatch(/list\|ls\)/);
-
-    const fish = await spawnCli(['completion', 'fish'], {});
-    expectOk(fish);
-    const fishLines = fish.stdout.trimEnd().split('\n');
-    for (const line of fishLines) expect(line).toMatch(/^(#|complete -c trigger )/);
-    for (const cmd of ['list', 'create', 'inspect', 'rm', 'call', 'login', 'logout', 'config', 'completion']) {
-      expect(fishLines).toContainEqual(expect.stringMatching(new RegExp(`-n "not __fish_seen_subcommand_from [^"]*" -a ${cmd}$`)));
-    }
-    expect(fishLines).toContainEqual(expect.stringMatching(/__fish_seen_subcommand_from call" -l wait-timeout$/));
-    expect(fishLines).toContainEqual(expect.stringMatching(/__fish_seen_subcommand_from list ls" -l format$/));
-
-    for (const [shell, out] of [['zsh', zsh.stdout], ['fish', fish.stdout]] as const) {
-      if (!hasShell(shell)) continue;
-      // From a file: fish 3.6 cannot read a script from the socket Node gives as standard input.
-      const dir = mkdtempSync(join(tmpdir(), 'trigger-completion-'));
-      writeFileSync(join(dir, `trigger.${shell}`), out);
-      const check = spawnSync(shell, ['-n', join(dir, `trigger.${shell}`)], { encoding: 'utf8' });
-      rmSync(dir, { recursive: true });
-      expect(check.stderr).toBe('');
-      expect(check.status).toBe(0);
-    }
-
-    const bad = await spawnCli(['completion', 'tcsh'], {});
-    expect(bad.code).toBe(2);
-    expect(bad.stdout).toBe('');
-    expect(bad.stderr).toMatch(/^Error: .*tcsh/);
   });
 });

@@ -1,11 +1,12 @@
-// Shell completion scripts, generated from the command definitions so they never drift from them.
-import type { Command, Option, OptionValues } from '@commander-js/extra-typings';
+// Shell completion scripts. Each one is a thin adapter: at each TAB it hands the words of the command
+// line to `trigger __complete` (src/commands/complete.ts), which reads the command definitions, the
+// config file and the API, and it shows the candidates that come back. A script saved once keeps up
+// with every later version of the CLI, and what completes is decided in one place.
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples } from '../help.js';
+import { safeText } from '../io.js';
 import type { Program } from '../program.js';
-
-type AnyCommand = Command<unknown[], OptionValues, OptionValues>;
 
 export function register(program: Program, ctx: Context): void {
   program
@@ -14,107 +15,114 @@ export function register(program: Program, ctx: Context): void {
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText(
       'after',
-      examples(['source <(trigger completion bash)     # in ~/.bashrc', 'trigger completion fish > ~/.config/fish/completions/trigger.fish']),
+      examples([
+        'source <(trigger completion bash)     # in ~/.bashrc',
+        'source <(trigger completion zsh)      # in ~/.zshrc, after compinit',
+        'trigger completion fish > ~/.config/fish/completions/trigger.fish',
+      ]),
     )
-    .action((shell) => runCompletion(shell, program, ctx));
+    .action((shell) => runCompletion(shell, ctx));
 }
 
-interface Spec {
-  name: string;
-  names: string[];
-  options: string[];
-  subcommands: Spec[];
-}
+// Each script sends `__complete` its stderr to /dev/null as well: a completion never writes on the
+// prompt line. A candidate line is `value` or `value<TAB>description`; `:files` asks for file names
+// after the `@` of the word (`--data @file`).
 
-const flagsOf = (options: readonly Option[]): string[] => options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
+/** A script as written, with \${ for the shell's ${ (a template literal would read it as its own). */
+const script = (text: TemplateStringsArray): string => text.raw.join('').replaceAll('\\${', '${');
 
-function specOf(cmd: AnyCommand, globals: string[]): Spec {
-  return {
-    name: cmd.name(),
-    names: [cmd.name(), ...cmd.aliases()],
-    options: [...new Set([...flagsOf(cmd.options.filter((o) => !o.hidden)), ...globals, '--help'])],
-    subcommands: cmd.commands.map((c) => specOf(c, globals)),
-  };
-}
-
-/** Every option, of any command, that takes a value: the word after it is that value, not a command. */
-function valueFlags(cmd: AnyCommand): string[] {
-  return [...new Set([...flagsOf(cmd.options.filter((o) => o.required || o.optional)), ...cmd.commands.flatMap(valueFlags)])];
-}
-
-function bash(root: Spec, takesValue: string[]): string {
-  const cases = root.subcommands
-    .map((c) => {
-      const subs = c.subcommands.map((s) => s.name).join(' ');
-      const inner = c.subcommands
-        .map((s) => `        ${s.names.join('|')}) opts="${s.options.join(' ')}" ;;`)
-        .join('\n');
-      const body = subs
-        ? `      if [[ -z "$sub2" ]]; then words="${subs}"; opts="${c.options.join(' ')}"; else
-        case "$sub2" in
-${inner}
-        esac
-      fi`
-        : `      opts="${c.options.join(' ')}"`;
-      return `    ${c.names.join('|')})\n${body}\n      ;;`;
-    })
-    .join('\n');
-  return `# bash completion for trigger; load with: source <(trigger completion bash)
+const BASH = script`# bash completion for trigger; load with: source <(trigger completion bash)
 _trigger() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" sub="" sub2="" words="" opts="" i
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      ${takesValue.join('|')}) ((i++)) ;;
-      -*) ;;
-      *) if [[ -z "$sub" ]]; then sub="\${COMP_WORDS[i]}"; elif [[ -z "$sub2" ]]; then sub2="\${COMP_WORDS[i]}"; fi ;;
+  local words=() word cur prefix breaks line files="" at f i n rest spaced
+  # bash splits words at = : and @ too (COMP_WORDBREAKS): what was typed without a space in between
+  # is put back together, so that --host=http://127.0.0.1:8080/ and @file reach __complete as typed.
+  rest="\${COMP_LINE#*"\${COMP_WORDS[0]}"}"
+  for ((i = 1; i <= COMP_CWORD; i++)); do
+    word="\${COMP_WORDS[i]}"
+    n=\${#words[@]}
+    spaced="\${rest%%[![:space:]]*}"
+    rest="\${rest#"$spaced"}"
+    rest="\${rest#"$word"}"
+    if ((n == 0)) || [[ -n "$spaced" || -z "$COMP_LINE" ]]; then words+=("$word"); else words[n-1]+="$word"; fi
+  done
+  cur="\${words[\${#words[@]}-1]}"
+  # readline replaces what follows the last word-break character of cur (keeping an @): the part
+  # in front of it stays as it is.
+  breaks="\${COMP_WORDBREAKS//[^=:@]/}"
+  prefix=""
+  [[ -n "$breaks" ]] && prefix="\${cur%"\${cur##*[$breaks]}"}"
+  prefix="\${prefix%@}"
+  COMPREPLY=()
+  while IFS= read -r line; do
+    case "$line" in
+      :files) files=1 ;;
+      :* | "") ;;
+      *) COMPREPLY+=("\${line%%$'\t'*}") ;;
+    esac
+  done < <(trigger __complete -- "\${words[@]}" 2>/dev/null)
+  if [[ -n "$files" ]]; then
+    at="\${cur%%@*}@"
+    while IFS= read -r f; do
+      [[ -d "$f" ]] && f+=/
+      COMPREPLY+=("$at$(printf '%q' "$f")")
+    done < <(compgen -f -- "\${cur#*@}")
+    [[ \${#COMPREPLY[@]} -eq 1 && "\${COMPREPLY[0]}" == */ ]] && compopt -o nospace 2>/dev/null
+  fi
+  if ((\${#COMPREPLY[@]} > 0)); then COMPREPLY=("\${COMPREPLY[@]#"$prefix"}"); fi
+  return 0
+}
+complete -F _trigger trigger
+`;
+
+const ZSH = script`#compdef trigger
+# zsh completion for trigger; load with: source <(trigger completion zsh) after compinit,
+# or save it as _trigger in a folder of $fpath.
+_trigger() {
+  local -a candidates
+  local line value files=""
+  for line in "\${(@f)$(trigger __complete -- "\${(@Q)words[2,CURRENT]}" 2>/dev/null)}"; do
+    case "$line" in
+      :files) files=1 ;;
+      :* | "") ;;
+      *$'\t'*) value="\${line%%$'\t'*}"; candidates+=("\${value//:/\\:}:\${line#*$'\t'}") ;;
+      *) candidates+=("\${line//:/\\:}") ;;
     esac
   done
-  case "$sub" in
-    "") words="${root.subcommands.flatMap((c) => c.names).join(' ')}"; opts="${root.options.join(' ')}" ;;
-${cases}
-  esac
-  if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  else
-    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  if [[ -n "$files" ]]; then
+    compset -P '*@'
+    _files
+  elif (( \${#candidates} > 0 )); then
+    _describe completions candidates
   fi
 }
-complete -o default -F _trigger trigger
+if [[ "\${funcstack[1]}" == _trigger ]]; then _trigger "$@"; else compdef _trigger trigger; fi
 `;
-}
 
-function zsh(root: Spec, takesValue: string[]): string {
-  return `#compdef trigger
-# zsh completion for trigger; load with: source <(trigger completion zsh)
-autoload -U +X bashcompinit && bashcompinit
-${bash(root, takesValue).split('\n').slice(1).join('\n')}`;
-}
+const FISH = script`# fish completion for trigger; load with: trigger completion fish | source,
+# or save it as ~/.config/fish/completions/trigger.fish
+function __trigger_complete
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l current (commandline -ct)
+    for line in (trigger __complete -- $words "$current" 2>/dev/null)
+        switch $line
+            case :files
+                set -l at (string replace -r '@.*' '@' -- "$current")
+                for f in (__fish_complete_path (string replace -r '^[^@]*@' '' -- "$current"))
+                    printf '%s\n' $at$f
+                end
+            case ':*'
+            case '*'
+                printf '%s\n' $line
+        end
+    end
+end
+complete -c trigger -f -a '(__trigger_complete)'
+`;
 
-function fish(root: Spec): string {
-  const lines = [
-    '# fish completion for trigger; load with: trigger completion fish | source',
-    'complete -c trigger -f',
-  ];
-  const top = root.subcommands.flatMap((c) => c.names).join(' ');
-  for (const c of root.subcommands) {
-    lines.push(`complete -c trigger -n "not __fish_seen_subcommand_from ${top}" -a ${c.name}`);
-    for (const s of c.subcommands) lines.push(`complete -c trigger -n "__fish_seen_subcommand_from ${c.names.join(' ')}" -a ${s.name}`);
-    for (const o of c.options) {
-      const flag = o.startsWith('--') ? `-l ${o.slice(2)}` : `-s ${o.slice(1)}`;
-      lines.push(`complete -c trigger -n "__fish_seen_subcommand_from ${c.names.join(' ')}" ${flag}`);
-    }
-  }
-  for (const o of root.options) {
-    const flag = o.startsWith('--') ? `-l ${o.slice(2)}` : `-s ${o.slice(1)}`;
-    lines.push(`complete -c trigger -n "not __fish_seen_subcommand_from ${top}" ${flag}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+export const SHELLS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH };
 
-const SHELLS = { bash, zsh, fish } as const;
-
-export function runCompletion(shell: string, program: AnyCommand, ctx: Context): void {
-  const render = SHELLS[shell as keyof typeof SHELLS];
-  if (!render) throw new UsageError(`unknown shell '${shell}': use bash, zsh or fish`);
-  ctx.io.stdout.write(render(specOf(program, flagsOf(program.options)), valueFlags(program)));
+export function runCompletion(shell: string, ctx: Context): void {
+  if (!Object.hasOwn(SHELLS, shell)) throw new UsageError(`unknown shell '${safeText(shell)}': use bash, zsh or fish`);
+  ctx.io.stdout.write(SHELLS[shell]!);
 }

@@ -42,7 +42,7 @@ export function register(program: Program, ctx: Context): void {
 }
 
 /** The settings `config set` knows, each with its check. */
-const KEYS: Record<string, (value: string) => Partial<Profile>> = {
+export const KEYS: Record<string, (value: string) => Partial<Profile>> = {
   host: (v) => ({ host: parseHost(v, 'host') }),
   namespace: (v) => ({ namespace: parseNamespace(v, 'namespace') }),
   timeout: (v) => ({ timeout: parseTimeout(v, 'timeout') }),
