@@ -50,15 +50,11 @@ async function emulator(services = seed()): Promise<RunningEmulator> {
   return emu;
 }
 
-/** The emulator behind a server that also answers GET stack/(uuid)/ with the stack's name, as the API does. */
-async function withStacks(emu: RunningEmulator): Promise<HostileServer> {
+/** The emulator behind a server that answers 404 for stacks, as an API without them would. */
+async function withoutStacks(emu: RunningEmulator): Promise<HostileServer> {
   const api = await startHostileServer();
   cleanups.push(() => api.close());
-  api.route('GET', /^\/api\/app\/v1\/stack\/[0-9a-f-]{36}\/$/, (req, res) => {
-    const uuid = /stack\/([0-9a-f-]{36})\//.exec(req.url ?? '')![1];
-    const stack = emu.store.state.services.find((s) => s.stack?.uuid === uuid)?.stack;
-    return (stack ? json(200, { uuid, name: stack.name, resource_uri: req.url }) : json(404, { error: 'Not found' }))(req, res);
-  });
+  api.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
   api.fallback(forward(emu.url));
   return api;
 }
@@ -159,8 +155,7 @@ describe('trigger __complete: services and triggers from the API', () => {
       { uuid: WEB_STAGING, name: 'web', stack: 'staging' },
       { uuid: WEB_LONE, name: 'web' },
     ]);
-    const api = await withStacks(emu);
-    const env = emulatorEnv(api.url);
+    const env = emulatorEnv(emu.url);
     expect(candidates(await complete(['list', ''], env))).toEqual([
       'web.demo\tstack demo',
       'worker\tstack demo',
@@ -174,8 +169,8 @@ describe('trigger __complete: services and triggers from the API', () => {
   });
 
   it('without stack names (an API that does not answer for stacks), services by name, and a repeated name by UUID', async () => {
-    const emu = await emulator([...seed(), { uuid: WEB_STAGING, name: 'web', stack: 'staging' }]);
-    expect(candidates(await complete(['rotate', ''], emulatorEnv(emu.url)))).toEqual([`${WEB_DEMO}\tweb`, 'worker', 'redis\tno stack', `${WEB_STAGING}\tweb`]);
+    const api = await withoutStacks(await emulator([...seed(), { uuid: WEB_STAGING, name: 'web', stack: 'staging' }]));
+    expect(candidates(await complete(['rotate', ''], emulatorEnv(api.url)))).toEqual([`${WEB_DEMO}\tweb`, 'worker', 'redis\tno stack', `${WEB_STAGING}\tweb`]);
   });
 
   it("a service's triggers by name, with their operation, for each command that takes them; named ones are not offered again", async () => {
