@@ -14,14 +14,12 @@ import { startEmulator } from './emulator.mjs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-// Parts of dependencies the CLI never reaches, left out so that start-up does not load them:
-// undici's HTTP/2 client and SOCKS proxy agent, and the child_process module commander needs only
-// for subcommands that are separate executables.
+// A part of a dependency the CLI never reaches, left out so that start-up does not load it: the
+// child_process module commander needs only for subcommands that are separate executables.
 const unused = {
   name: 'unused-parts',
   setup(b) {
-    b.onResolve({ filter: /\/(client-h2|socks5-proxy-agent)(\.js)?$/ }, (args) => ({ path: args.path, namespace: 'unused' }));
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes('/commander/') ? { path: args.path, namespace: 'unused' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({

@@ -3,6 +3,7 @@
 // refuses, TLS and the body cap.
 // Real HTTP on loopback against scripted fault servers (test/helpers/fault-server.ts) or the emulator.
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
 import { resolveSettings } from '../src/settings.js';
-import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
+import { emulatorEnv, ROOT, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import {
   hang,
@@ -528,6 +529,30 @@ describe('proxies (from the command environment)', () => {
     expect(r.stdout).toBe(`${TRIG}\n`);
     expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
     expect(urls).toEqual([`GET ${LIST_PATH}`]);
+  });
+
+  it('dist/proxy.cjs carries a request through the proxy with V8 in its usual mode and with --liftoff-only', async () => {
+    // The CLI runs undici with --liftoff-only (src/api/http.ts) to save compiling time; the flag must
+    // change nothing else. The bundle is driven directly, in a Node of its own per mode.
+    const { emu, urls } = await emulator();
+    const p = await proxy();
+    const target = `http://${REMOTE}:${new URL(emu.url).port}`;
+    const script = `
+      const flag = process.argv[1];
+      if (flag) require('node:v8').setFlagsFromString(flag);
+      const { createProxyDispatcher, proxyRequest } = require(${JSON.stringify(join(ROOT, 'dist/proxy.cjs'))});
+      const dispatcher = createProxyDispatcher({ http: ${JSON.stringify(p.url)}, https: '', noProxy: '', keepAliveMs: 1000, connections: 1 });
+      proxyRequest(dispatcher, { origin: ${JSON.stringify(target)}, path: ${JSON.stringify(LIST_PATH)}, method: 'GET',
+        headers: { authorization: ${JSON.stringify(AUTH)}, accept: 'application/json' } })
+        .then(async (res) => { console.log(res.statusCode, (await res.body.json()).objects[0].uuid); await dispatcher.close(); });`;
+    for (const flag of ['', '--liftoff-only']) {
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
+        execFile(process.execPath, ['-e', script, flag], (err, stdout) => resolve({ code: err ? 1 : 0, stdout })),
+      );
+      expect({ flag, ...r }).toEqual({ flag, code: 0, stdout: `200 ${TRIG}\n` });
+    }
+    expect(urls).toEqual([`GET ${LIST_PATH}`, `GET ${LIST_PATH}`]);
+    expect(p.records).toHaveLength(2);
   });
 
   it('lower-case http_proxy works too', async () => {

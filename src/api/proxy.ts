@@ -1,11 +1,7 @@
-// Requests through a proxy, with undici's proxy agent (CONNECT tunnels for https, NO_PROXY). Built
-// into a bundle of its own (dist/proxy.cjs) that only a run with a proxy set loads.
-import v8 from 'node:v8';
-import type { Dispatcher } from 'undici';
-import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-import UndiciDispatcher from 'undici/lib/dispatcher/dispatcher.js';
-import apiRequest from 'undici/lib/api/api-request.js';
-import apiConnect from 'undici/lib/api/api-connect.js';
+// Requests through a proxy, with undici's proxy agent (CONNECT tunnels for https, NO_PROXY), through
+// undici's public entry. Built into a bundle of its own (dist/proxy.cjs) that only a run with a
+// proxy set loads.
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 interface ProxySettings {
   http: string;
@@ -16,13 +12,6 @@ interface ProxySettings {
 }
 
 export function createProxyDispatcher(settings: ProxySettings): Dispatcher {
-  // undici parses HTTP with WebAssembly. V8's optimising compile of it runs in the background and
-  // holds the process open for ~80 ms after the work is done; the baseline compiler alone is fast
-  // enough for API answers.
-  v8.setFlagsFromString('--liftoff-only');
-  // undici's entry point adds its API methods to every dispatcher; the proxy agent opens its tunnel
-  // with connect(), so that one is added here.
-  (UndiciDispatcher.prototype as { connect?: unknown }).connect ??= apiConnect;
   return new EnvHttpProxyAgent({
     keepAliveTimeout: settings.keepAliveMs,
     connections: settings.connections,
@@ -36,5 +25,5 @@ export function createProxyDispatcher(settings: ProxySettings): Dispatcher {
 }
 
 export function proxyRequest(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
-  return apiRequest.call(dispatcher, options);
+  return dispatcher.request(options);
 }
