@@ -370,10 +370,12 @@ describe('call --wait against a scripted API', () => {
     rest.fallback(success);
     other.enqueue(json(202, {}, { 'x-dockercloud-action-uri': `${other.url}${ACTION_URI}` }));
     other.fallback(success);
-    await runCli(['call', callUrl(other), '--wait', '--wait-timeout', '5'], env(rest.url));
-    expect(other.requests[0]!.method).toBe('POST');
-    expect(other.requests.map((q) => q.headers.authorization)).toEqual(other.requests.map(() => undefined));
-    expect(rest.unexpected).toEqual([]);
+    const r = await runCli(['call', callUrl(other), '--wait', '--wait-timeout', '5'], env(rest.url));
+    // The call itself went out, without credentials; waiting on the action stops before any request.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^Error: refusing to send credentials to ${other.url}, which is not the REST host ${rest.url}\\n`));
+    expect(other.requests.map((q) => `${q.method} ${q.headers.authorization ?? 'no credentials'}`)).toEqual(['POST no credentials']);
+    expect(rest.requests).toEqual([]);
   });
 
   it('--wait-timeout ends the wait at its deadline: the poll the server holds open is cancelled, exit 5 (built binary)', async () => {
