@@ -1,5 +1,6 @@
 // Benchmark: start-up and paging against the emulator, each case timed alternately with a bare
-// `node -e 0`, medians compared with the targets. Not a test: it prints PASS/FAIL and exits 0.
+// `node -e 0`, medians compared with the targets; then what each start-up trick saves, each measured
+// against a build without it (scripts/build.mjs --without). Not a test: it prints PASS/FAIL and exits 0.
 // `--node PATH` runs the CLI (and builds it, so its code cache fits) with another Node.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,9 +53,9 @@ async function makeTriggers(n) {
   return made;
 }
 
-function timeOnce(args) {
+function timeOnce(args, extraEnv) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(node, args, { env: extraEnv ? { ...env, ...extraEnv } : env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -78,17 +79,17 @@ const median = (xs) => {
  * Three untimed rounds come first: they fill the file cache and let the emulator, which serves
  * every case, compile its code for this one, so that what is timed is the CLI.
  */
-async function paired(args, baseline, prepare) {
+async function paired(args, baseline, prepare, { runs = RUNS, env: extraEnv } = {}) {
   for (let i = 0; i < 3; i++) {
-    timeOnce(baseline);
-    timeOnce(prepare ? await prepare() : args);
+    timeOnce(baseline, extraEnv);
+    timeOnce(prepare ? await prepare() : args, extraEnv);
   }
   const a = [];
   const b = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const argv = prepare ? await prepare() : args;
-    b.push(timeOnce(baseline));
-    a.push(timeOnce(argv));
+    b.push(timeOnce(baseline, extraEnv));
+    a.push(timeOnce(argv, extraEnv));
   }
   return { ms: median(a), base: median(b) };
 }
@@ -123,8 +124,73 @@ try {
   const one = await paired(null, bare, async () => [trig, 'rm', 'scratch', ...(await makeTriggers(1))]);
   const many = await paired(null, bare, async () => [trig, 'rm', 'scratch', ...(await makeTriggers(200))]);
   report('trigger rm (200 at once)', many.ms, one.ms, 'rm (1)', 3, peakRss([trig, 'rm', 'scratch', ...(await makeTriggers(200))]));
+  await tricks();
 } finally {
   emulator.stop();
+}
+
+/**
+ * What each start-up trick saves: the case it serves, timed against a build without it, in paired
+ * runs. A trick that saves less than 5% of its case has not earned its place.
+ */
+async function tricks() {
+  console.log(`\nwhat each start-up trick saves (${RUNS} paired runs, against a build without it)`);
+  const variant = (trick) => {
+    const out = join(dir, `without-${trick}`);
+    const r = spawnSync(node, ['scripts/build.mjs', '--outdir', out, '--without', trick], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`the build without ${trick} failed`);
+    return join(out, 'trigger.cjs');
+  };
+  const saving = async (trick, what, args, opts = {}) => {
+    const without = variant(trick);
+    const run = await paired([trig, ...args], [without, ...args], undefined, opts);
+    const saved = 1 - run.ms / run.base;
+    console.log(
+      `${trick.padEnd(20)} ${what.padEnd(28)} ${run.ms.toFixed(1).padStart(7)} ms, without it ${run.base.toFixed(1).padStart(7)} ms: saves ${(saved * 100).toFixed(1).padStart(5)}%  ${saved >= 0.05 ? 'keeps its place' : 'UNDER 5%'}`,
+    );
+    return without;
+  };
+  const withoutCache = await saving('code-cache', 'list (3)', ['list', 'small']);
+  await saving('baked-help', '--help', ['--help']);
+  // An ES module cannot take the code cache: CommonJS is measured against it with neither cached.
+  const esm = variant('commonjs');
+  const format = await paired([withoutCache, 'list', 'small'], [esm, 'list', 'small']);
+  const formatSaved = 1 - format.ms / format.base;
+  console.log(
+    `${'commonjs'.padEnd(20)} ${'list (3), neither cached'.padEnd(28)} ${format.ms.toFixed(1).padStart(7)} ms, as ES module ${format.base.toFixed(1).padStart(7)} ms: saves ${(formatSaved * 100).toFixed(1).padStart(5)}%  ${formatSaved >= 0.05 ? 'keeps its place' : 'UNDER 5%'}`,
+  );
+  await saving('own-table', 'list (3)', ['list', 'small']);
+  await saving('own-table', 'list (10,000)', ['list', 'big'], { runs: 5 });
+  await saving('child-process-stub', 'list (3)', ['list', 'small']);
+  const proxy = await forwardProxy();
+  try {
+    const remote = { HTTP_PROXY: proxy.url, DOCKERCLOUD_REST_HOST: `http://bench.invalid:${new URL(host).port}/`, DOCKERCLOUD_INSECURE: '1' };
+    await saving('liftoff-only', 'list (3) through a proxy', ['list', 'small'], { env: remote });
+  } finally {
+    proxy.close();
+  }
+}
+
+/** A forward proxy on loopback that sends every request to 127.0.0.1, whatever host it names. */
+async function forwardProxy() {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url);
+    const up = http.request({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 // Emulator with --data: 1,000 trigger calls to a fresh emulator against 1,000 to one that has

@@ -3,14 +3,27 @@
 // entry loads with the V8 code cache made here by a training run (src/code-cache.ts); and undici's
 // proxy agent (dist/proxy.cjs), loaded only when a proxy is set. CommonJS, because Node 20 can hand
 // V8 a code cache for a script but not for an ES module.
+//
+// `--outdir DIR` builds elsewhere than dist/; `--without TRICK` (repeatable) leaves one start-up
+// trick out, for `npm run bench` to measure what it saves: code-cache, baked-help, commonjs (main as
+// an ES module), own-table (cli-table3 lays tables out), child-process-stub, liftoff-only.
 import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from './emulator.mjs';
+
+const TRICKS = ['code-cache', 'baked-help', 'commonjs', 'own-table', 'child-process-stub', 'liftoff-only'];
+const { values: options } = parseArgs({
+  options: { outdir: { type: 'string', default: 'dist' }, without: { type: 'string', multiple: true, default: [] }, metafile: { type: 'string' } },
+});
+const out = options.outdir;
+const without = new Set(options.without);
+for (const t of without) if (!TRICKS.includes(t)) throw new Error(`--without ${t}: not one of ${TRICKS.join(', ')}`);
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -19,7 +32,7 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const unused = {
   name: 'unused-parts',
   setup(b) {
-        b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes('/commander/') ? { path: args.path, namespace: 'unused' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
@@ -47,7 +60,7 @@ const common = {
   // Error class names stay readable in --debug stacks.
   keepNames: true,
   define: { TRIGGER_VERSION: JSON.stringify(version) },
-  plugins: [unused],
+  plugins: without.has('child-process-stub') ? [] : [unused],
   logLevel: 'warning',
   metafile: true,
 };
@@ -55,10 +68,40 @@ const common = {
 // Some bundled CommonJS packages call require(); an ES module bundle needs one made for it.
 const esmRequire = { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" };
 
-rmSync('dist', { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
+
+// The variants of `--without` (see the top of this file).
+const ownTableApart = {
+  name: 'cli-table3-table',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/table\.js$/ }, (args) =>
+      args.importer.replaceAll('\\', '/').endsWith('/src/output/render.ts') ? { path: resolve('scripts/bench/cli-table3-table.mjs') } : undefined,
+    );
+  },
+};
+const noLiftoff = {
+  name: 'no-liftoff',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]api[\\/]http\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('    baselineWasmOnly();\n')) throw new Error('--without liftoff-only: the call to baselineWasmOnly() was not found');
+      return { contents: source.replace('    baselineWasmOnly();\n', ''), loader: 'ts' };
+    });
+  },
+};
+const esmMain = {
+  name: 'esm-main',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/code-cache\.js$/ }, () => ({ path: 'esm-main', namespace: 'variant' }));
+    b.onLoad({ filter: /.*/, namespace: 'variant' }, () => ({
+      contents: "exports.loadBundle = (file) => ({ exports: require(file.replace(/\\.cjs$/, '.mjs')), cache: 'absent' });",
+      loader: 'js',
+    }));
+  },
+};
 
 // Render the help screens with commander once, from the real definitions, to bake them in.
-const helpRenderer = 'dist/help-render.mjs';
+const helpRenderer = `${out}/help-render.mjs`;
 await build({ ...common, format: 'esm', banner: esmRequire, entryPoints: ['src/help-texts.ts'], outfile: helpRenderer });
 const { renderHelpIndex } = await import(pathToFileURL(helpRenderer).href);
 const helpIndex = renderHelpIndex();
@@ -70,31 +113,32 @@ const builds = await Promise.all([
     format: 'cjs',
     minify: true,
     entryPoints: ['src/cli.ts'],
-    outfile: 'dist/trigger.cjs',
-    define: { ...common.define, TRIGGER_HELP: JSON.stringify(helpIndex) },
+    outfile: `${out}/trigger.cjs`,
+    define: { ...common.define, TRIGGER_HELP: without.has('baked-help') ? 'undefined' : JSON.stringify(helpIndex) },
+    plugins: [...common.plugins, ...(without.has('commonjs') ? [esmMain] : [])],
   }),
   build({
     ...common,
-    format: 'cjs',
+    ...(without.has('commonjs') ? { format: 'esm', banner: esmRequire } : { format: 'cjs' }),
     minify: true,
     entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.cjs',
+    outfile: `${out}/main.${without.has('commonjs') ? 'mjs' : 'cjs'}`,
     // dist/main.cjs.map, read only to print a stack under --debug (src/report.ts): no comment in the
     // bundle points at it, so V8 and Node never look for it, and without the sources' text it stays small.
     sourcemap: 'external',
     sourcesContent: false,
-    plugins: [...common.plugins, proxyApart],
+    plugins: [...common.plugins, proxyApart, ...(without.has('own-table') ? [ownTableApart] : []), ...(without.has('liftoff-only') ? [noLiftoff] : [])],
     // import() of dist/proxy.cjs becomes require(): the bundle runs as a vm.Script, which has no
     // loader for import().
-    supported: { 'dynamic-import': false },
+    supported: { 'dynamic-import': without.has('commonjs') },
   }),
-  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/api/proxy.ts'], outfile: 'dist/proxy.cjs' }),
+  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/api/proxy.ts'], outfile: `${out}/proxy.cjs` }),
   build({
     ...common,
     format: 'esm',
     minify: true,
     entryPoints: ['src/emulator/cli.ts'],
-    outfile: 'dist/dockercloud-emulator.js',
+    outfile: `${out}/dockercloud-emulator.js`,
     banner: esmRequire,
   }),
 ]);
@@ -116,26 +160,25 @@ const notices = [...packages].sort().map((name) => {
   const { version: v, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
   return `${name}@${v} (${license})\n\n${file ? readFileSync(`${dir}/${file}`, 'utf8').trim() : '(no licence file)'}\n`;
 });
-writeFileSync('dist/THIRD-PARTY-LICENSES.txt', `Packages bundled into dist/:\n\n${notices.join('\n---\n\n')}`);
+writeFileSync(`${out}/THIRD-PARTY-LICENSES.txt`, `Packages bundled into dist/:\n\n${notices.join('\n---\n\n')}`);
 
-await writeCodeCache('dist/main.cjs');
+if (!without.has('code-cache') && !without.has('commonjs')) await writeCodeCache(`${out}/main.cjs`);
 
 // `--metafile FILE` keeps esbuild's account of what went where (outside dist/, which is published).
-const metafileAt = process.argv.indexOf('--metafile');
-if (metafileAt > 0) writeFileSync(process.argv[metafileAt + 1] ?? 'meta.json', JSON.stringify(metafile));
+if (options.metafile) writeFileSync(options.metafile, JSON.stringify(metafile));
 
 /**
  * Runs the commands people run most against a fresh emulator, in this process, with the bundle loaded
  * the way dist/trigger.cjs loads it, then saves what V8 compiled as the bundle's code cache.
  */
 async function writeCodeCache(bundle) {
-  const loader = 'dist/code-cache-loader.cjs';
+  const loader = `${out}/code-cache-loader.cjs`;
   await build({ ...common, format: 'cjs', entryPoints: ['src/code-cache.ts'], outfile: loader });
   const { loadBundle, cacheFileOf } = createRequire(import.meta.url)(resolve(loader));
   rmSync(loader);
 
   const home = mkdtempSync(join(tmpdir(), 'trigger-build-'));
-  const emulator = await startEmulator();
+  const emulator = await startEmulator([], out);
   try {
     const env = { HOME: home, TRIGGER_CONFIG_DIR: join(home, 'config'), ...emulator.env };
     const { exports: cli, script } = loadBundle(resolve(bundle), false);

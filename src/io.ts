@@ -1,7 +1,6 @@
 // What a run gets from its process: the streams a command writes to, the decisions that depend on the
 // terminal, the signals that interrupt it; and the neutraliser of text that others chose.
-import { readFileSync, readlinkSync } from 'node:fs';
-import { Writable, type Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { CliError, SIGNAL_EXIT, type Interrupt } from './errors.js';
 import { jsonText } from './output/json.js';
 
@@ -27,39 +26,10 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag: boolean
   return isTTY && env.TERM !== 'dumb';
 }
 
-/**
- * Whether stdout was closed when the run started (`trigger create web -q >&-`). Node then opens
- * /dev/null in its place, read-write where a shell's `>/dev/null` is write-only, and whatever is
- * printed would be lost without a word. Only Linux tells the two apart, through /proc.
- */
-function stdoutWasClosed(): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
-    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
-    // O_ACCMODE bits: 2 is O_RDWR.
-    return flags !== undefined && (parseInt(flags, 8) & 3) === 2;
-  } catch {
-    return false;
-  }
-}
-
-/** Stands for a stdout that was closed: every write fails as a write to a closed descriptor does. */
-function closedOutput(): Writable {
-  return new Writable({
-    write: (_chunk, _encoding, done) => done(Object.assign(new Error('standard output is closed'), { code: 'EBADF' })),
-  });
-}
-
-/** The process's stdout, or a stand-in that fails every write when it was closed. */
-export function processStdout(): Writable {
-  return stdoutWasClosed() ? closedOutput() : process.stdout;
-}
-
 export function processIO(): IO {
   const out = process.stdout;
   return {
-    stdout: processStdout(),
+    stdout: out,
     stderr: process.stderr,
     // Made on first use: process.stdin builds a stream (for a file, one that loads fs/promises and
     // readline) that most commands never read.

@@ -177,17 +177,23 @@ function directTransport(): Transport {
   };
 }
 
+/**
+ * undici parses HTTP with WebAssembly, which V8 compiles afresh on every run; its optimising compiler
+ * then holds the run long after the work is done. With V8's baseline compiler alone, a proxied
+ * `trigger list` is much faster (`npm run bench` measures it; see the README). Set once, before
+ * undici loads and after dist/main.cjs was: that bundle's code cache fits only the flags it was made with.
+ */
+function baselineWasmOnly(): void {
+  (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
+}
+
 function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: string }): Transport {
   // A loopback host goes direct whatever the proxy settings say (Go's rule): through a proxy, a request
   // to this machine would leave it, in clear text for plain http, credentials included.
   const direct = directTransport();
   let loading: Promise<{ dispatcher: Dispatcher; proxyRequest: typeof import('./proxy.js').proxyRequest }> | undefined;
   const load = async () => {
-    // undici parses HTTP with WebAssembly, which V8 compiles afresh on every run; its optimising
-    // compiler then holds the run long after the work is done. With V8's baseline compiler alone,
-    // a proxied `trigger list` took 306 ms instead of 538 ms (Node 20; 477 against 591 ms on Node 24).
-    // Set here, once, after dist/main.cjs was loaded: its code cache fits only the flags it was made with.
-    (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
+    baselineWasmOnly();
     const { createProxyDispatcher, proxyRequest } = await import('./proxy.js').catch((err: Error) => {
       // Only a damaged installation gets here.
       throw new FileError(`cannot load the proxy support: ${err.message.split('\n')[0]}`, 'Reinstall the package.');
