@@ -171,86 +171,26 @@ async function tricks() {
   }
 }
 
-/** A forward proxy on loopback that sends every request to 127.0.0.1, whatever host it names. */
+/**
+ * A forward proxy on loopback that sends every request to 127.0.0.1, whatever host it names. It runs
+ * as a process of its own: the timed runs block this one.
+ */
 async function forwardProxy() {
-  const http = await import('node:http');
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url);
-    const up = http.request({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
-// Emulator with --data: 1,000 trigger calls to a fresh emulator against 1,000 to one that has
-// already answered 10,000, timed in alternating batches of 100 so that both see the same load on the
-// machine, after 3 untimed rounds of 10 calls to each.
-{
-  const { Agent, request } = await import('node:http');
-  const { readFileSync } = await import('node:fs');
-  const calls = async (emu, n) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const url = new URL(emu.callPath, emu.host);
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) {
-      await new Promise((resolve, reject) => {
-        const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-          res.resume().on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`call answered ${res.statusCode}`))));
-        });
-        req.on('error', reject);
-        req.end('{"ref":"main"}');
+  const { spawn } = await import('node:child_process');
+  const { once } = await import('node:events');
+  const { createInterface } = await import('node:readline');
+  const code = `const http = require('node:http');
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url);
+      const up = http.request({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
       });
-    }
-    agent.destroy();
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-  const start = async (name) => {
-    const emu = await startEmulator(['--data', join(dir, `${name}.json`)]);
-    const auth = { headers: { authorization: `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}` } };
-    const web = (await (await fetch(new URL('/api/app/v1/service/?name=web', emu.host), auth)).json()).objects[0].uuid;
-    const headers = { ...auth.headers, 'content-type': 'application/json' };
-    const created = await fetch(new URL(`/api/app/v1/service/${web}/trigger/`, emu.host), { method: 'POST', headers, body: '{"name":"bench"}' });
-    const trigger = await created.json();
-    return { ...emu, callPath: trigger.url };
-  };
-  // Peak resident memory of a process, from /proc (Linux); 0 elsewhere.
-  const peak = (pid) => {
-    try {
-      return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    } catch {
-      return 0;
-    }
-  };
-  const fresh = await start('fresh');
-  const worn = await start('worn');
-  try {
-    await Promise.all(Array.from({ length: 8 }, () => calls(worn, 10_000 / 8)));
-    for (let i = 0; i < 3; i++) {
-      await calls(fresh, 10);
-      await calls(worn, 10);
-    }
-    let before = 0;
-    let after = 0;
-    for (let batch = 0; batch < 10; batch++) {
-      before += await calls(fresh, 100);
-      after += await calls(worn, 100);
-    }
-    report('emulator: 1,000 calls', after, before, 'fresh', 1.5, peak(worn.pid));
-  } finally {
-    fresh.stop();
-    worn.stop();
-  }
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [port] = await once(createInterface({ input: child.stdout }), 'line');
+  return { url: `http://127.0.0.1:${port}/`, close: () => child.kill() };
 }
-
-console.log(rows.every(Boolean) ? 'all targets met' : 'some targets missed');
