@@ -87,7 +87,7 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
     ['unknown option of a subcommand', ['list', 'web', '--frobnicate'], /unknown option '--frobnicate'/],
     ['misspelt option, with a suggestion on the same line', ['list', 'web', '--jsno'], /unknown option '--jsno'.*--json/],
     ['missing argument', ['create'], /missing required argument 'service'/],
-    ['missing variadic argument', ['inspect', 'web'], /missing required argument 'trigger'/],
+    ['missing variadic argument', ['inspect', 'web'], /^Error: missing the trigger: use 'trigger inspect <service> <trigger>\.\.\.' or 'trigger inspect <trigger-url>\.\.\.'$/],
     ['missing option value', ['create', 'web', '-o'], /argument missing/],
     ['too many arguments', ['list', 'web', 'extra'], /too many arguments/],
     ['global options and no command', ['--debug'], /^Error: missing command$/],

@@ -18,7 +18,7 @@ function define(program: Program) {
     .command('call')
     .description('Call a trigger: redeploy or scale up its service')
     .usage('[options] <service> <trigger> | <trigger-url>')
-    .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
+    .argument('<service|url>', 'service identifier, or the full call URL of a trigger')
     .argument('[trigger]', 'trigger UUID, UUID prefix or name')
     .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
     .option('--data <body>', 'body to send, at most 4 MiB: text, @file, or - for standard input')

@@ -199,7 +199,7 @@ const OPTION_VALUES: Record<string, Source> = {
 /** What each argument is, by its name in the command definitions. */
 const ARGUMENT_VALUES: Record<string, Source> = {
   service: services,
-  'service|trigger-url': services,
+  'service|url': services,
   trigger: triggers,
   shell: fixed(Object.keys(SHELLS)),
   key: fixed(Object.keys(KEYS)),
