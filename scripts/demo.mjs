@@ -32,6 +32,7 @@ function onTerminal(columns, ...args) {
 try {
   trigger('create', 'web', '--name', 'deploy-hook');
   trigger('create', 'web.demo', '--name', 'scale-hook', '--operation', 'scaleup');
+  trigger('services');
   trigger('list', 'web');
   onTerminal(80, 'list', 'web');
   trigger('inspect', 'web', 'deploy-hook');
@@ -42,4 +43,5 @@ try {
 } finally {
   emulator.stop();
 }
+console.log('# To run trigger yourself: `npm link` once puts it on your PATH; or, inside this folder, `npx trigger ...`.');
 process.exitCode = failed ? 1 : 0;

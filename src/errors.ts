@@ -39,6 +39,8 @@ export class ApiError extends CliError {
     super(message, hint);
   }
 }
+/** What a command would make exists already (a trigger of the same name); the API would not have refused it. */
+export class ConflictError extends CliError {}
 /** The request did not get an answer: refused, DNS, TLS, reset, timeout. */
 export class NetworkError extends CliError {}
 /** Some of several operations failed; each was reported already. */

@@ -14,6 +14,9 @@ export interface HelpIndex {
 
 export const SERVICE_ARG = 'service UUID, UUID prefix, name, or name.stack';
 export const TRIGGERS_ARG = 'trigger UUIDs, UUID prefixes or names';
+export const SERVICE_OR_URL_ARG = `${SERVICE_ARG}; or the call URL of a trigger`;
+/** The call URL of a trigger in examples. */
+export const EXAMPLE_URL = 'https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/';
 
 // --- layout: help fits the width of the terminal it is shown on, 80 columns elsewhere ---
 

@@ -16,11 +16,13 @@ import * as login from './commands/login.js';
 import * as logout from './commands/logout.js';
 import * as rm from './commands/rm.js';
 import * as rotate from './commands/rotate.js';
+import * as services from './commands/services.js';
 import * as version from './commands/version.js';
 
 /** The commands, in the order help lists them. */
 const COMMANDS: { register(program: Program, ctx: Context): void }[] = [
   list,
+  services,
   create,
   inspect,
   rm,

@@ -1,15 +1,20 @@
-// Turns what the user typed (a UUID, a UUID prefix, a name, name.stack) into a service or trigger.
+// Turns what the user typed (a UUID, a UUID prefix, a name, name.stack, a trigger's call URL) into a
+// service or trigger, and names services to a person: `name.stack` in a stack, the name alone outside one.
 import type { ApiClient } from './api/client.js';
-import { isUuid } from './api/paths.js';
+import { CALL_PATH_RE, isUuid, NAMESPACE_RE } from './api/paths.js';
 import type { ListPage, Service, Trigger } from './api/types.js';
 import { NotFoundError, UsageError } from './errors.js';
-import { hasControlChars, safeText } from './io.js';
+import { fieldText, hasControlChars, safeText } from './io.js';
+import { closestThings } from './suggest.js';
 
 export const MAX_IDENTIFIER = 256;
 const HEX_PREFIX = /^[0-9a-f-]+$/i;
 
-/** Rejects identifiers that could change the URL they are put into, before any request. */
-export function checkIdentifier(kind: string, id: string): void {
+/**
+ * Rejects identifiers that could change the URL they are put into, before any request. `what` is
+ * 'name' for a name being given to a new trigger, which must be usable as an identifier later.
+ */
+export function checkIdentifier(kind: string, id: string, what = 'identifier', hint?: string): void {
   const problem =
     id === '' ? 'is empty'
     : id.length > MAX_IDENTIFIER ? `is longer than ${MAX_IDENTIFIER} characters`
@@ -18,7 +23,7 @@ export function checkIdentifier(kind: string, id: string): void {
     : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
     : id.includes('..') ? "contains '..'"
     : undefined;
-  if (problem) throw new UsageError(`invalid ${kind} identifier '${safeText(id).slice(0, 60)}': it ${problem}`);
+  if (problem) throw new UsageError(`invalid ${kind} ${what} '${safeText(id).slice(0, 60)}': it ${problem}`, hint);
 }
 
 export interface ServiceRef {
@@ -27,15 +32,31 @@ export interface ServiceRef {
   service?: Service;
 }
 
-/**
- * A trigger's UUID is half of its secret call URL, so messages show trigger UUIDs only as far as it
- * takes to tell them apart (8 characters at least), never whole.
- */
+// --- naming services to a person ---
+
+/** `name.stack` for a service in a stack, its name alone for one outside any. */
+export function serviceName(name: unknown, stack: string | null): string {
+  return stack === null ? safeText(name) : `${safeText(name)}.${safeText(stack)}`;
+}
+
+/** A looked-up service as a person reads it; without its stack's name (an API without stacks, a failure), its name alone. */
+async function labelOf(api: ApiClient, service: Service): Promise<string> {
+  return serviceName(service.name, await api.stackName(service.stack).catch(() => null));
+}
+
+/** How messages name a service: `name.stack` or its name when it was looked up, else its short UUID. Never fails. */
+export async function serviceLabel(api: ApiClient, ref: ServiceRef): Promise<string> {
+  return ref.service ? labelOf(api, ref.service) : ref.uuid.slice(0, 8);
+}
+
+// --- not found, or more than one ---
+
+/** The shortest prefixes (8 characters at least) that tell the UUIDs apart: what to type instead. */
 function shortUuids(uuids: string[]): string[] {
   return uuids.map((u) => {
     let n = 8;
     while (n < u.length - 1 && uuids.some((o) => o !== u && o.startsWith(u.slice(0, n)))) n++;
-    return `${u.slice(0, n)}…`;
+    return u.slice(0, n);
   });
 }
 
@@ -44,18 +65,57 @@ function shown(kind: string, id: string): string {
   return kind === 'trigger' && isUuid(id) ? `${id.slice(0, 8)}…` : safeText(id);
 }
 
-function ambiguous(kind: string, id: string, candidates: { uuid: string; name: string }[], total: number): NotFoundError {
-  const ids = kind === 'trigger' ? shortUuids(candidates.map((c) => c.uuid)) : candidates.map((c) => c.uuid);
-  const lines = candidates.map((c, i) => `  ${ids[i]}  ${safeText(c.name)}`);
-  if (total > candidates.length) lines.push(`  … and ${total - candidates.length} more`);
+/**
+ * The candidates of an ambiguous identifier, one a line: the UUID prefix that tells each apart, then
+ * its name. A trigger's UUID is half of its secret call URL, so it is never shown whole.
+ */
+function candidates(uuids: string[], names: string[], total: number): string {
+  const prefixes = shortUuids(uuids);
+  const width = Math.max(...prefixes.map((p) => p.length));
+  const lines = prefixes.map((p, i) => `  ${p.padEnd(width)}  ${names[i]}`);
+  if (total > uuids.length) lines.push(`  … and ${total - uuids.length} more`);
+  return lines.join('\n');
+}
+
+async function ambiguousService(api: ApiClient, id: string, { objects, total }: Found<Service>): Promise<NotFoundError> {
+  const stacks = await Promise.all(objects.map((s) => api.stackName(s.stack).catch(() => null)));
+  const how = stacks.some((s) => s !== null) ? 'use name.stack or its UUID prefix' : 'use its UUID prefix';
+  const names = objects.map((s, i) => serviceName(s.name, stacks[i]!));
+  return new NotFoundError(`more than one service matches '${safeText(id)}'; ${how}:`, candidates(objects.map((s) => s.uuid), names, total));
+}
+
+async function ambiguousTrigger(api: ApiClient, service: ServiceRef, id: string, { objects, total }: Found<Trigger>): Promise<NotFoundError> {
+  const where = await serviceLabel(api, service);
   return new NotFoundError(
-    `more than one ${kind} matches '${shown(kind, id)}'; use a longer UUID prefix or the full UUID`,
-    lines.join('\n'),
+    `more than one trigger matches '${shown('trigger', id)}' in service ${where}; use its UUID prefix:`,
+    candidates(objects.map((t) => t.uuid), objects.map((t) => safeText(t.name)), total),
   );
 }
 
 function notFound(kind: string, id: string): NotFoundError {
   return new NotFoundError(`cannot find a ${kind} with the identifier '${shown(kind, id)}'`);
+}
+
+/** The most services a did-you-mean names. */
+const MAX_SUGGESTIONS = 5;
+
+/**
+ * A service that matched nothing, with the services whose names are closest to it, as commander
+ * suggests commands: '; did you mean web.demo?'. The suggestion is a help, not the error: when the
+ * services cannot be listed, the error goes without it.
+ */
+async function serviceNotFound(api: ApiClient, id: string): Promise<NotFoundError> {
+  let suggestion = '';
+  try {
+    const services = await api.allServices();
+    const labels = await Promise.all(services.map((s) => labelOf(api, s)));
+    const near = closestThings(id, services.map((s, i) => [fieldText(s.name), labels[i]!]));
+    const names = [...new Set(near.map(({ index }) => labels[index]!))].slice(0, MAX_SUGGESTIONS);
+    if (names.length > 0) suggestion = `; did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
+  } catch {
+    // no suggestion
+  }
+  return new NotFoundError(`cannot find a service with the identifier '${safeText(id)}'${suggestion}`);
 }
 
 /** The first candidates of a filtered list, and how many there are in all. */
@@ -70,14 +130,11 @@ function found<T>(page: ListPage<T>): Found<T> {
   return { objects: page.objects, total: page.meta.total_count ?? page.objects.length };
 }
 
-/** One match, or a not-found or ambiguity error. */
-function single<T extends { uuid: string; name: string }>(kind: string, id: string, { objects, total }: Found<T>): T {
-  if (objects.length === 1 && total <= 1) return objects[0]!;
-  if (objects.length === 0) throw notFound(kind, id);
-  throw ambiguous(kind, id, objects, total);
-}
+const single = <T>({ objects, total }: Found<T>): boolean => objects.length === 1 && total <= 1;
 
 const CANDIDATES = 10;
+
+// --- services and triggers by identifier ---
 
 export async function resolveService(api: ApiClient, id: string): Promise<ServiceRef> {
   checkIdentifier('service', id);
@@ -91,13 +148,10 @@ export async function resolveService(api: ApiClient, id: string): Promise<Servic
   // A UUID prefix has only hex digits and dashes; anything else can only be a name.
   if (match.objects.length === 0 && HEX_PREFIX.test(id)) match = await lookup({ uuid__startswith: id.toLowerCase() });
   if (match.objects.length === 0) match = await lookup({ name: id });
-  const service = single('service', id, match);
+  if (match.objects.length === 0) throw await serviceNotFound(api, id);
+  if (!single(match)) throw await ambiguousService(api, id, match);
+  const service = match.objects[0]!;
   return { uuid: service.uuid, service };
-}
-
-/** A service's display name: its name when known, else its short UUID. */
-export function serviceLabel(ref: ServiceRef): string {
-  return ref.service ? safeText(ref.service.name) : ref.uuid.slice(0, 8);
 }
 
 /**
@@ -121,12 +175,13 @@ export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: st
   let match: Found<Trigger> = NONE;
   if (HEX_PREFIX.test(id)) match = await lookup({ uuid__startswith: id.toLowerCase() });
   if (match.objects.length === 0) match = await lookup({ name: id });
-  if (match.objects.length === 0) throw notFoundTrigger(service, id);
-  return single('trigger', id, match);
+  if (match.objects.length === 0) throw await notFoundTrigger(api, service, id);
+  if (!single(match)) throw await ambiguousTrigger(api, service, id, match);
+  return match.objects[0]!;
 }
 
-function notFoundTrigger(service: ServiceRef, id: string): NotFoundError {
-  return new NotFoundError(`cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${serviceLabel(service)}`);
+async function notFoundTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {
+  return new NotFoundError(`cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${await serviceLabel(api, service)}`);
 }
 
 /**
@@ -152,7 +207,7 @@ async function missingTrigger(api: ApiClient, service: ServiceRef, id: string): 
       throw err;
     }
   }
-  return notFoundTrigger(service, id);
+  return notFoundTrigger(api, service, id);
 }
 
 /** Runs `fn`, turning the API's 404 for the service's own path into a not-found naming the service. */
@@ -163,4 +218,96 @@ export async function withService<T>(service: ServiceRef, id: string, fn: () => 
     if (err instanceof NotFoundError && !service.service) throw notFound('service', id);
     throw err;
   }
+}
+
+// --- triggers by call URL ---
+
+/** Whether an argument is a trigger URL: an identifier can hold no '/'. */
+export function looksLikeUrl(value: string): boolean {
+  return value.includes('/') || /^https?:/i.test(value);
+}
+
+/** A trigger named by its call URL. */
+export interface TriggerUrl {
+  url: URL;
+  /** The namespace its path names, if any. */
+  namespace?: string;
+  service: string;
+  trigger: string;
+  /** The count of a SCALEUP call URL (`.../call/3/`), if any. */
+  count?: string;
+}
+
+const CALL_URL_EXAMPLE = 'https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/';
+
+/**
+ * A call URL the user gave: absolute, or a path under the REST host; it must be a trigger call path.
+ * The URL is a secret: no message repeats it.
+ */
+export function parseTriggerUrl(value: string, host: string): TriggerUrl {
+  let url: URL;
+  try {
+    url = value.startsWith('/') ? new URL(value, host) : new URL(value);
+  } catch {
+    throw new UsageError('the trigger URL is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the trigger URL must be an http(s) URL');
+  const parts = url.username || url.password || url.search || url.hash ? null : CALL_PATH_RE.exec(url.pathname);
+  const [, namespace, service, trigger, count] = parts ?? [];
+  if (!service || !trigger || !isUuid(service) || !isUuid(trigger) || (namespace !== undefined && !NAMESPACE_RE.test(namespace))) {
+    throw new UsageError(`the trigger URL must be a trigger call URL, like ${CALL_URL_EXAMPLE}`);
+  }
+  return { url, namespace, service: service.toLowerCase(), trigger: trigger.toLowerCase(), count };
+}
+
+/** Triggers as a command line names them: a service and triggers of it, or call URLs. */
+export type TriggerArgs = { service: string; triggers: string[] } | { urls: TriggerUrl[] };
+
+/**
+ * Reads `<service> <trigger>...` or `<trigger-url>...` before any request; `usage` shows both forms.
+ * A URL must be on the REST host, where the request it leads to takes the credentials.
+ */
+export function triggerArgs(first: string, rest: string[], host: () => string, usage: string): TriggerArgs {
+  // As for `call`: the URL form is URLs alone; anything else is a service and its triggers.
+  if (!looksLikeUrl(first) || !rest.every(looksLikeUrl)) {
+    if (rest.length === 0) throw new UsageError(`missing the trigger: ${usage}`);
+    checkIdentifier('service', first);
+    for (const id of rest) {
+      if (looksLikeUrl(id) && isCallUrl(id, host())) throw new UsageError(`give a service and its triggers, or trigger URLs alone: ${usage}`);
+      checkIdentifier('trigger', id);
+    }
+    return { service: first, triggers: rest };
+  }
+  const origin = new URL(host()).origin;
+  const urls = [first, ...rest].map((value) => {
+    const t = parseTriggerUrl(value, host());
+    if (t.url.origin !== origin) {
+      throw new UsageError(`the trigger URL is on ${t.url.origin}, not on the REST host ${origin}`, `Give --host ${t.url.origin}/ to act on a trigger there.`);
+    }
+    return t;
+  });
+  return { urls };
+}
+
+function isCallUrl(value: string, host: string): boolean {
+  try {
+    parseTriggerUrl(value, host);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A trigger to act on: through the client of its namespace, in its service, by its identifier. */
+export interface TriggerTarget {
+  api: ApiClient;
+  service: ServiceRef;
+  id: string;
+}
+
+/** The triggers the arguments name: their service looked up once, or the service and namespace each URL names. */
+export async function triggerTargets(api: ApiClient, args: TriggerArgs): Promise<TriggerTarget[]> {
+  if ('urls' in args) return args.urls.map((t) => ({ api: api.inNamespace(t.namespace), service: { uuid: t.service }, id: t.trigger }));
+  const service = await resolveService(api, args.service);
+  return args.triggers.map((id) => ({ api, service, id }));
 }

@@ -46,18 +46,23 @@ function distance(word: string, name: string): number | undefined {
  * a tie ('list' rather than 'ls' for 'lst').
  */
 export function closest(word: string, things: readonly (readonly string[])[]): string[] {
+  return closestThings(word, things).map(({ name }) => name);
+}
+
+/** The things closest to `word`, as closest() chooses them: the index of each in `things`, and its closest name. */
+export function closestThings(word: string, things: readonly (readonly string[])[]): { index: number; name: string }[] {
   let best = MAX_DISTANCE;
-  let found: string[] = [];
-  for (const names of things) {
+  let found: { index: number; name: string }[] = [];
+  things.forEach((names, index) => {
     let mine: { name: string; edits: number } | undefined;
     for (const name of names) {
       const edits = distance(word, name);
       if (edits !== undefined && (!mine || edits < mine.edits)) mine = { name, edits };
     }
-    if (!mine || mine.edits > best) continue;
+    if (!mine || mine.edits > best) return;
     if (mine.edits < best) [best, found] = [mine.edits, []];
-    found.push(mine.name);
-  }
+    found.push({ index, name: mine.name });
+  });
   return found;
 }
 

@@ -182,13 +182,10 @@ describe('trigger list (spawned)', () => {
       expect(r.code).toBe(4);
       expect(r.stdout).toBe('');
     }
-    expectErrorLine(byName, "'web'");
-    expect(byName.stderr).toMatch(new RegExp(`${WEB_DEMO}\\s+web`));
-    expect(byName.stderr).toMatch(new RegExp(`${WEB_OTHER}\\s+web`));
-    expectErrorLine(byPrefix, "'c0ffee0'");
-    expect(byPrefix.stderr).toMatch(new RegExp(`${API}\\s+api`));
-    expect(byPrefix.stderr).toMatch(new RegExp(`${DB}\\s+db`));
-    expect(byPrefix.stderr).not.toContain(WEB_DEMO);
+    expect(byName.stderr).toBe(
+      `Error: more than one service matches 'web'; use name.stack or its UUID prefix:\n  ${WEB_DEMO.slice(0, 8)}  web.demo\n  ${WEB_OTHER.slice(0, 8)}  web.other\n`,
+    );
+    expect(byPrefix.stderr).toBe(`Error: more than one service matches 'c0ffee0'; use its UUID prefix:\n  ${API.slice(0, 8)}  api\n  ${DB.slice(0, 8)}  db\n`);
   });
 
   it('an unknown service (name or full UUID) is a not-found error naming it, exit 4', async () => {
@@ -588,9 +585,9 @@ describe('identifiers and partial failures (in-process)', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     expectErrorLine(r, "'d'");
-    expect(r.stderr).toMatch(new RegExp(`${T_DEPLOY.slice(0, 8)}…\\s+deploy-hook`));
-    expect(r.stderr).toMatch(new RegExp(`${T_SCALE.slice(0, 8)}…\\s+scale-hook`));
-    expect(r.stderr).not.toContain(T_DEPLOY);
+    expect(r.stderr).toBe(
+      `Error: more than one trigger matches 'd' in service web.demo; use its UUID prefix:\n  ${T_DEPLOY.slice(0, 8)}  deploy-hook\n  ${T_SCALE.slice(0, 8)}  scale-hook\n`,
+    );
     expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(3);
   });
 

@@ -59,7 +59,7 @@ describe('the first line of --debug says what is running', () => {
   it('without --debug, none of it', async () => {
     const r = await spawnCli(['list', 'web'], emulatorEnv(emu.url));
     // The service has no triggers: that notice is all there is on stderr.
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web\n' });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web.demo\n' });
   });
 });
 

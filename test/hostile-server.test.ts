@@ -139,7 +139,7 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('POST', LIST, json(201, { name: 'made', operation: 'REDEPLOY' }));
     h.route('GET', `${LIST}${T1}/`, json(200, [trigger(T1, 'x')]));
-    const create = await runCli(['create', SVC, '-n', 'made'], env(h));
+    const create = await runCli(['create', SVC, '-n', 'made', '--allow-duplicate'], env(h));
     expectFailure(create, [1], `unexpected answer from ${h.url}${LIST} (HTTP 201): expected an object with a uuid`);
     const inspect = await runCli(['inspect', SVC, T1], env(h));
     expect(inspect.code).toBe(1);

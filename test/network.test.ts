@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, MAX_BODY_BYTES } from '../src/api/client.js';
+import { ApiClient } from '../src/api/client.js';
+import { MAX_BODY_BYTES } from '../src/api/requester.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
 import { resolveSettings } from '../src/settings.js';
@@ -236,7 +237,7 @@ describe('retries of POST: a trigger never fires twice', () => {
   it('a 502 on create (POST) is not retried', async () => {
     const f = await fault();
     f.fallback(status(502));
-    const r = await runCli(['create', SVC, '-n', 'hook'], env(f.url));
+    const r = await runCli(['create', SVC, '-n', 'hook', '--allow-duplicate'], env(f.url));
     expect(r.code).toBe(1);
     expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${LIST_PATH}`]);
   });
@@ -466,7 +467,7 @@ describe('redirects', () => {
     expect(call.stderr).toMatch(/^Error: .*redirect/i);
     expect(call.stderr).not.toContain(TRIG);
     a.enqueue(redirect(308, `${b.url}${LIST_PATH}`));
-    const create = await runCli(['create', SVC, '-n', 'hook'], env(a.url));
+    const create = await runCli(['create', SVC, '-n', 'hook', '--allow-duplicate'], env(a.url));
     expect(create.code).toBe(1);
     expect(a.requests).toHaveLength(2);
     expect(b.requests).toHaveLength(0);

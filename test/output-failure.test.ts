@@ -60,7 +60,7 @@ describe('a failed write to stdout', () => {
     // inspect prints its array, empty here, before it reports what it could not find.
     const r = await withStdoutOn('/dev/full', 'w', ['inspect', 'web', 'no-such-hook']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toBe(`Error: cannot find a trigger with the identifier 'no-such-hook' in service web\n${FULL}`);
+    expect(r.stderr).toBe(`Error: cannot find a trigger with the identifier 'no-such-hook' in service web.demo\n${FULL}`);
   });
 
   it('stdout on /dev/null (written, then discarded) is no error, also opened read-write as stdio "ignore" opens it', async () => {

@@ -122,9 +122,30 @@ describe('text from a hostile server', () => {
     const ambiguous = await run(s, ['inspect', 'web', 'abab']);
     const hint = ambiguous.stderr.split('\n').filter((l) => l.startsWith('  '));
     expect(hint).toEqual([
-      `  ${T_TWIN_A.slice(0, 8)}…  twin\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFDa`,
-      `  ${T_TWIN_B.slice(0, 8)}…  twin\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFDb`,
+      `  ${T_TWIN_A.slice(0, 8)}  twin\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFDa`,
+      `  ${T_TWIN_B.slice(0, 8)}  twin\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFDb`,
     ]);
+  });
+
+  it("a stack's name: the SERVICE column, the services table, and messages that name the service show it neutralised", async () => {
+    const STACK = '5d5d5d5d-0000-4000-8000-00000000000e';
+    const s = await api(hostileTriggers, { stack: `/api/app/v1/stack/${STACK}/` });
+    s.route('GET', `/api/app/v1/stack/${STACK}/`, json(200, { uuid: STACK, resource_uri: `/api/app/v1/stack/${STACK}/`, name: `demo${EVIL}` }));
+    for (const [args, code] of [
+      [['list'], 0],
+      [['services'], 0],
+      [['services', '--format', '{{.stack}}'], 0],
+      [['call', 'web', 'deploy'], 0],
+      [['inspect', 'web', 'abab'], 4],
+    ] as [string[], number][]) {
+      const r = await run(s, args);
+      expect({ args, code: r.code }).toEqual({ args, code });
+      expectClean(args, r);
+    }
+    const called = await run(s, ['call', 'web', 'deploy']);
+    expect(called.stdout.split('\n')[0]).toMatch(/ on web\uFFFD.*\.demo\uFFFD]0;owned\uFFFD\uFFFD\[2J\uFFFD31m\uFFFD$/);
+    const services = await run(s, ['services', '--json', 'stack']);
+    expect(JSON.parse(services.stdout)).toEqual([{ stack: `demo${EVIL}` }]);
   });
 
   it('JSON outputs escape DEL and C1 as \\u007f…\\u009f and stay exact: list --json, inspect, {{json}}, call --json', async () => {

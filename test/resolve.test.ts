@@ -5,6 +5,7 @@ import type { SeedService } from '../src/emulator/store.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
 import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, type ServiceRef } from '../src/resolve.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { forward, json, startHostileServer } from './helpers/hostile-server.js';
 import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
 
 const CAFE = '12345678-0000-4000-8000-000000000005';
@@ -102,23 +103,33 @@ describe('resolveService', () => {
     expect((await resolveService(api, 'my.app')).uuid).toBe(DOTTED);
   });
 
-  it('a name shared by services of two stacks is ambiguous: NotFoundError listing UUIDs and names', async () => {
+  it('a name shared by services of two stacks is ambiguous: NotFoundError suggesting name.stack, listing UUID prefixes and name.stack', async () => {
     const err = await rejection(resolveService(api, 'web'));
     expect(err).toBeInstanceOf(NotFoundError);
-    expect(err.message).toContain("'web'");
-    const hint = (err as NotFoundError).hint ?? '';
-    expect(hint).toMatch(new RegExp(`${WEB_DEMO}\\s+web`));
-    expect(hint).toMatch(new RegExp(`${WEB_OTHER}\\s+web`));
-    expect(hint.split('\n')).toHaveLength(2);
+    expect(err.message).toBe("more than one service matches 'web'; use name.stack or its UUID prefix:");
+    expect((err as NotFoundError).hint).toBe(`  ${WEB_DEMO.slice(0, 8)}  web.demo\n  ${WEB_OTHER.slice(0, 8)}  web.other`);
   });
 
-  it('a prefix shared by two UUIDs is ambiguous', async () => {
+  it('a prefix shared by two UUIDs is ambiguous: services without a stack are told apart by UUID prefix alone', async () => {
     const err = await rejection(resolveService(api, 'c0ffee0'));
     expect(err).toBeInstanceOf(NotFoundError);
-    const hint = (err as NotFoundError).hint ?? '';
-    expect(hint).toMatch(new RegExp(`${API}\\s+api`));
-    expect(hint).toMatch(new RegExp(`${DB}\\s+db`));
-    expect(hint).not.toContain(WEB_DEMO);
+    expect(err.message).toBe("more than one service matches 'c0ffee0'; use its UUID prefix:");
+    expect((err as NotFoundError).hint).toBe(`  ${API.slice(0, 8)}  api\n  ${DB.slice(0, 8)}  db`);
+  });
+
+  it('behind an API that serves no stacks (404), the candidates go by their names alone', async () => {
+    const proxy = await startHostileServer();
+    try {
+      proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
+      proxy.fallback(forward(emu.url));
+      const viaProxy = new ApiClient({ host: `${proxy.url}/`, authorization: () => emu.auth, userAgent: 'trigger/test', timeoutMs: 5000, tries: 1 });
+      const err = await rejection(resolveService(viaProxy, 'web'));
+      await viaProxy.close();
+      expect(err.message).toBe("more than one service matches 'web'; use its UUID prefix:");
+      expect((err as NotFoundError).hint).toBe(`  ${WEB_DEMO.slice(0, 8)}  web\n  ${WEB_OTHER.slice(0, 8)}  web`);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('many candidates: the hint shows ten and counts the rest', async () => {
@@ -138,6 +149,16 @@ describe('resolveService', () => {
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err.message).toContain(`'${id}'`);
     }
+  });
+
+  it('nothing matches: the closest services are suggested by name.stack, as commander suggests commands', async () => {
+    const suggested = async (id: string): Promise<string> => (await rejection(resolveService(api, id))).message;
+    expect(await suggested('wbe')).toBe("cannot find a service with the identifier 'wbe'; did you mean web.demo or web.other?");
+    expect(await suggested('web.dmo')).toBe("cannot find a service with the identifier 'web.dmo'; did you mean web.demo?");
+    expect(await suggested('API')).toBe("cannot find a service with the identifier 'API'; did you mean api?");
+    expect(await suggested('nosuch')).toBe("cannot find a service with the identifier 'nosuch'");
+    // Each stack is read once, however many services and lookups name it.
+    expect(requests.filter((r) => r.includes('/stack/'))).toHaveLength(2);
   });
 });
 
@@ -172,12 +193,15 @@ describe('resolveTrigger', () => {
   it('an ambiguous prefix or name is a NotFoundError listing the candidates', async () => {
     const byPrefix = await rejection(resolveTrigger(api, webDemoRef(), 'd'));
     expect(byPrefix).toBeInstanceOf(NotFoundError);
-    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_DEPLOY.slice(0, 8)}…\\s+deploy-hook`));
-    expect((byPrefix as NotFoundError).hint).toMatch(new RegExp(`${T_SCALE.slice(0, 8)}…\\s+scale-hook`));
-    expect((byPrefix as NotFoundError).hint).not.toContain(T_DEPLOY);
-    const byName = await rejection(resolveTrigger(api, { uuid: WEB_OTHER }, 'dup'));
+    expect(byPrefix.message).toBe(`more than one trigger matches 'd' in service ${WEB_DEMO.slice(0, 8)}; use its UUID prefix:`);
+    expect((byPrefix as NotFoundError).hint).toBe(`  ${T_DEPLOY.slice(0, 8)}  deploy-hook\n  ${T_SCALE.slice(0, 8)}  scale-hook`);
+    const looked = await resolveService(api, 'web.other');
+    const byName = await rejection(resolveTrigger(api, looked, 'dup'));
     expect(byName).toBeInstanceOf(NotFoundError);
-    expect(((byName as NotFoundError).hint ?? '').split('\n')).toHaveLength(2);
+    expect(byName.message).toBe("more than one trigger matches 'dup' in service web.other; use its UUID prefix:");
+    const lines = ((byName as NotFoundError).hint ?? '').split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^ {2}[0-9a-f-]{8,35} {2}dup$/);
   });
 
   it('nothing matches: NotFoundError naming the identifier', async () => {

@@ -71,7 +71,7 @@ describe('trigger rotate', () => {
   it('creates a trigger with the same name and operation, removes the old one, prints the new one in full', async () => {
     const { emu, seen } = await emulator();
     const r = await runCli(['rotate', 'web', 'deploy-hook'], emulatorEnv(emu.url));
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('Revoked the old URL of deploy-hook (9a9a9a9a…): whatever calls it needs the new URL now.\n');
     expect(r.code).toBe(0);
     const fresh = newTrigger(emu, T_DEPLOY, 'deploy-hook');
     expect(fresh.operation).toBe('REDEPLOY');
@@ -96,7 +96,7 @@ describe('trigger rotate', () => {
     const { emu } = await emulator();
     const env = emulatorEnv(emu.url);
     const asJson = await spawnCli(['rotate', WEB, 'scale-hook', '--json'], env);
-    expect(asJson.stderr).toBe('');
+    expect(asJson.stderr).toBe('Revoked the old URL of scale-hook (9b9b9b9b…): whatever calls it needs the new URL now.\n');
     expect(asJson.code).toBe(0);
     const object = JSON.parse(asJson.stdout) as Record<string, string>;
     const fresh = newTrigger(emu, T_SCALE, 'scale-hook');
@@ -110,7 +110,7 @@ describe('trigger rotate', () => {
     expect(fresh.operation).toBe('SCALEUP');
 
     const quiet = await runCli(['rotate', 'web.demo', fresh.uuid.slice(0, 8), '-q'], env);
-    expect(quiet.stderr).toBe('');
+    expect(quiet.stderr).toBe(`Revoked the old URL of scale-hook (${fresh.uuid.slice(0, 8)}…): whatever calls it needs the new URL now.\n`);
     expect(quiet.code).toBe(0);
     const third = newTrigger(emu, fresh.uuid, 'scale-hook');
     expect(quiet.stdout).toBe(`${third.uuid}\n`);

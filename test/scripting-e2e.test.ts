@@ -57,7 +57,7 @@ function expectOk(r: Result): void {
 }
 
 describe('trigger list of every service (spawned)', () => {
-  it('lists the triggers of every service across pages, with a SERVICE column; --json adds service and service_uuid', async () => {
+  it('lists the triggers of every service across pages, with a SERVICE column (name.stack); --json adds service, service_uuid and stack', async () => {
     const { emu, seen } = await start();
     const table = await spawnCli(['list', '--no-trunc'], emulatorEnv(emu.url));
     expectOk(table);
@@ -65,9 +65,9 @@ describe('trigger list of every service (spawned)', () => {
     expect(lines[0]).toMatch(/^SERVICE\s+UUID\s+NAME\s+OPERATION\s+URL$/);
     const rows = lines.slice(1).map((l) => l.split(/ {3,}/));
     expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
-      ['web', T_WEB[0], 'deploy-hook', 'REDEPLOY'],
-      ['web', T_WEB[1], 'scale-hook', 'SCALEUP'],
-      ['web', T_WEB[2], 'old', 'REDEPLOY'],
+      ['web.demo', T_WEB[0], 'deploy-hook', 'REDEPLOY'],
+      ['web.demo', T_WEB[1], 'scale-hook', 'SCALEUP'],
+      ['web.demo', T_WEB[2], 'old', 'REDEPLOY'],
       ['api', T_API, 'api-hook', 'REDEPLOY'],
       ['broken', T_BROKEN, 'fails', 'REDEPLOY'],
       ['slow', T_SLOW, 'takes-long', 'REDEPLOY'],
@@ -80,13 +80,13 @@ describe('trigger list of every service (spawned)', () => {
     const json = await spawnCli(['list', '--json'], emulatorEnv(emu.url));
     expectOk(json);
     const objects = JSON.parse(json.stdout) as Record<string, unknown>[];
-    expect(objects.map((o) => [o.service, o.service_uuid, o.uuid, o.name])).toEqual([
-      ['web', WEB, T_WEB[0], 'deploy-hook'],
-      ['web', WEB, T_WEB[1], 'scale-hook'],
-      ['web', WEB, T_WEB[2], 'old'],
-      ['api', API, T_API, 'api-hook'],
-      ['broken', BROKEN, T_BROKEN, 'fails'],
-      ['slow', SLOW, T_SLOW, 'takes-long'],
+    expect(objects.map((o) => [o.service, o.service_uuid, o.stack, o.uuid, o.name])).toEqual([
+      ['web', WEB, 'demo', T_WEB[0], 'deploy-hook'],
+      ['web', WEB, 'demo', T_WEB[1], 'scale-hook'],
+      ['web', WEB, 'demo', T_WEB[2], 'old'],
+      ['api', API, null, T_API, 'api-hook'],
+      ['broken', BROKEN, null, T_BROKEN, 'fails'],
+      ['slow', SLOW, null, T_SLOW, 'takes-long'],
     ]);
     expect(objects[3]).toMatchObject({ operation: 'REDEPLOY', url: `/api/app/v1/service/${API}/trigger/${T_API}/call/` });
   });

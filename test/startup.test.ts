@@ -127,7 +127,7 @@ describe('what the built CLI loads at run time', () => {
       const noProxy = variant('no-proxy', (dir) => rmSync(join(dir, 'proxy.cjs')));
       const env = emulatorEnv(emu.url);
       const direct = await runStaged(noProxy, ['list', 'web'], env);
-      expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web\n' });
+      expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web.demo\n' });
       expect(direct.stdout).toMatch(/^UUID +NAME +OPERATION +URL\n/);
       // A loopback host is never proxied: the proxied runs name a host that is not.
       const remote = { ...env, DOCKERCLOUD_REST_HOST: 'http://api.test.invalid/', DOCKERCLOUD_INSECURE: '1', HTTP_PROXY: 'http://127.0.0.1:9' };

@@ -1,52 +1,13 @@
-// Every request to the API goes through ApiClient.send, which owns URLs, headers, credentials, time
-// limits, retries and redirects; ./http.js carries them. ./answers.js turns what comes back into
-// values or typed errors, ./failures.js names the requests that got no answer, ./paging.js reads lists.
-import { CancelledError, createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, CliError, UsageError } from '../errors.js';
-import { CONCURRENCY, Limiter } from '../concurrency.js';
-import { checkObject, checkPage, parseJson, redirectTarget, statusError, type RawResponse } from './answers.js';
-import { networkError, retryableError, retryableStatus } from './failures.js';
-import { maskUrl } from './mask.js';
-import { allObjects, type Query } from './paging.js';
-import { servicePath, servicesPath, triggerPath, triggersPath } from './paths.js';
-import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Trigger } from './types.js';
+// The endpoints of the API the CLI uses. Every request goes through Requester.send (./requester.js),
+// which owns URLs, headers, credentials, time limits, retries and redirects.
+import { NotFoundError } from '../errors.js';
+import { checkObject, parseJson } from './answers.js';
+import type { Query } from './paging.js';
+import { servicePath, servicesPath, stackPath, triggerPath, triggersPath } from './paths.js';
+import { Requester } from './requester.js';
+import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Stack, type Trigger } from './types.js';
 
-interface ClientOptions {
-  /** REST host, e.g. https://cloud.docker.com/ */
-  host: string;
-  namespace?: string;
-  /** Returns the Authorization header value; throws AuthError when there are no credentials. */
-  authorization: () => string;
-  userAgent: string;
-  timeoutMs: number;
-  /** Tries in all for a retryable request (1 = no retries). */
-  tries: number;
-  /** Allow Basic credentials over plain http to a host that is not loopback. */
-  insecure?: boolean;
-  debug?: (line: string) => void;
-  /** Environment the proxy settings are read from. */
-  env?: NodeJS.ProcessEnv;
-  /** First backoff delay in ms; doubles each try, with jitter. */
-  backoffMs?: number;
-}
-
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const MAX_RETRY_AFTER_MS = 30_000;
-const MAX_REDIRECTS = 5;
-
-interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  /** Raw body sent as is (trigger calls). */
-  rawBody?: string | Buffer;
-  /** Send credentials (everything but a trigger call). */
-  auth?: boolean;
-  /** Follow redirects (GET only). */
-  followRedirects?: boolean;
-  /** Cancels the request, wherever it is (waiting, sending, reading, between tries): it fails with CancelledError. */
-  signal?: AbortSignal;
-}
+export type { ClientOptions } from './requester.js';
 
 interface CallResult {
   status: number;
@@ -54,39 +15,21 @@ interface CallResult {
   body: unknown;
 }
 
-export class ApiClient {
-  private readonly transport: Transport;
-  private readonly base: URL;
-  // One bound for every request of the run, however commands nest their concurrent work.
-  private readonly inFlight = new Limiter(CONCURRENCY);
+/** The UUID at the end of a stack's resource URI (`/api/app/v1/[ns/]stack/(uuid)/`). */
+const STACK_URI = /\/stack\/([0-9a-fA-F-]{36})\/$/;
 
-  constructor(private readonly opts: ClientOptions) {
-    this.base = new URL(opts.host);
-    this.transport = createTransport(opts.env ?? process.env);
+export class ApiClient extends Requester {
+  /** Stack names by stack UUID, each asked for once in a run (see stackName). */
+  private readonly stackNames = new Map<string, Promise<string | null>>();
+
+  get namespace(): string | undefined {
+    return this.opts.namespace;
   }
 
-  get host(): string {
-    return this.base.href;
+  /** The same client (connections, limits, credentials) acting in another namespace: a trigger URL names its own. */
+  inNamespace(namespace: string | undefined): ApiClient {
+    return namespace === this.opts.namespace ? this : new ApiClient({ ...this.opts, namespace }, this.wire);
   }
-
-  /** Absolute URL of an API path. */
-  url(path: string, query: Query = {}): URL {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-    // A path without a query of its own takes the parameters as text: one URL parse per page of a
-    // long list, rather than one per parameter.
-    if (!/[?#]/.test(path)) return new URL(params.size > 0 ? `${path}?${params}` : path, this.base);
-    const url = new URL(path, this.base);
-    for (const [k, v] of params) url.searchParams.set(k, v);
-    return url;
-  }
-
-  /** Ends the run's connections; whatever is still queued (a request that timed out) is dropped. */
-  async close(): Promise<void> {
-    await this.transport.close();
-  }
-
-  // --- endpoints ---
 
   listServices(query: Query): Promise<ListPage<Service>> {
     return this.getPage<Service>(servicesPath(this.opts.namespace), query);
@@ -94,6 +37,32 @@ export class ApiClient {
 
   getService(uuid: string): Promise<Service> {
     return this.getObject<Service>(servicePath(uuid, this.opts.namespace));
+  }
+
+  allServices(query: Query = {}): Promise<Service[]> {
+    return this.listAll<Service>(servicesPath(this.opts.namespace), query);
+  }
+
+  /**
+   * The name of the stack a service's `stack` field points at, asked for once in a run however many
+   * services share it; null for a service without a stack, a stack URI that is not one, or an API
+   * that serves no stacks (404). Other failures reject.
+   */
+  stackName(uri: unknown): Promise<string | null> {
+    const uuid = typeof uri === 'string' ? STACK_URI.exec(uri)?.[1]?.toLowerCase() : undefined;
+    if (uuid === undefined) return Promise.resolve(null);
+    let name = this.stackNames.get(uuid);
+    if (!name) {
+      name = this.getObject<Stack>(stackPath(uuid, this.opts.namespace)).then(
+        (stack) => (typeof stack.name === 'string' ? stack.name : null),
+        (err: unknown) => {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        },
+      );
+      this.stackNames.set(uuid, name);
+    }
+    return name;
   }
 
   listTriggers(serviceUuid: string, query: Query = {}): Promise<ListPage<Trigger>> {
@@ -104,8 +73,11 @@ export class ApiClient {
     return this.listAll(triggersPath(serviceUuid, this.opts.namespace), {}, keep);
   }
 
-  allServices(query: Query = {}): Promise<Service[]> {
-    return this.listAll<Service>(servicesPath(this.opts.namespace), query);
+  /** How many triggers a service has: the `total_count` of a one-trigger page, or the whole list counted when it has none. */
+  async countTriggers(serviceUuid: string): Promise<number> {
+    const total: unknown = (await this.listTriggers(serviceUuid, { limit: 1 })).meta.total_count;
+    if (typeof total === 'number' && Number.isSafeInteger(total) && total >= 0) return total;
+    return (await this.allTriggers(serviceUuid, () => 0)).length;
   }
 
   getTrigger(serviceUuid: string, triggerUuid: string): Promise<Trigger> {
@@ -134,157 +106,5 @@ export class ApiClient {
       actionUri: (Array.isArray(header) ? header[0] : header?.split(', ')[0]) ?? null,
       body: parseJson(res, true),
     };
-  }
-
-  // --- lists ---
-
-  async getPage<T>(path: string, query: Query = {}): Promise<ListPage<T>> {
-    return checkPage<T>(await this.send('GET', path, { query }));
-  }
-
-  /** Every object of a list (see ./paging.ts); `keep` makes what is held of each one as its page arrives. */
-  listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
-    return allObjects(this, path, query, keep);
-  }
-
-  private async getObject<T>(path: string): Promise<T> {
-    return checkObject<T>(await this.send('GET', path));
-  }
-
-  // --- the wire ---
-
-  /** Sends one request with retries and redirects; returns a 2xx answer or throws a typed error. */
-  async send(method: string, pathOrUrl: string, options: RequestOptions = {}): Promise<RawResponse> {
-    const auth = options.auth ?? true;
-    let url = this.url(pathOrUrl, options.query);
-    if (auth && url.origin !== this.base.origin) {
-      throw new ApiError(`refusing to send credentials to ${url.origin}, which is not the REST host ${this.base.origin}`);
-    }
-    let authorization = auth ? this.credentialsFor(url) : undefined;
-    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const headers: Record<string, string> = {
-      'user-agent': this.opts.userAgent,
-      accept: 'application/json',
-    };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const follow = options.followRedirects ?? method === 'GET';
-
-    const first = url;
-    for (let redirects = 0; ; redirects++) {
-      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body, options.signal);
-      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-        const from = `${method} ${maskUrl(url.href)}`;
-        if (!follow) throw new ApiError(`${from} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
-        if (redirects >= MAX_REDIRECTS) {
-          throw new ApiError(`too many redirects for ${method} ${maskUrl(first.href)}: stopped after ${MAX_REDIRECTS} redirects`, res.status);
-        }
-        const target = redirectTarget(res.headers.location, url);
-        if (typeof target === 'string') throw new ApiError(`${from} answered a redirect (HTTP ${res.status}) ${target}`, res.status);
-        // Credentials go only to the origin they were meant for.
-        if (target.origin !== url.origin) authorization = undefined;
-        url = target;
-        continue;
-      }
-      if (res.status >= 200 && res.status < 300) return res;
-      // Only a trigger call goes without credentials.
-      throw statusError(method, res, !auth);
-    }
-  }
-
-  /** Fails now, before anything is sent, when a later authenticated request could not be made. */
-  checkCredentials(): void {
-    this.credentialsFor(this.base);
-  }
-
-  private credentialsFor(url: URL): string {
-    const authorization = this.opts.authorization();
-    if (url.protocol === 'http:' && !isLoopback(url.hostname) && !this.opts.insecure) {
-      throw new UsageError(
-        `refusing to send credentials over plain http to ${url.host}: anyone on the way could read them`,
-        'Use an https:// host, or pass --insecure (or set DOCKERCLOUD_INSECURE=1) if this network is trusted.',
-      );
-    }
-    return authorization;
-  }
-
-  private async sendWithRetries(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    body: string | Buffer | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<RawResponse> {
-    for (let attempt = 1; ; attempt++) {
-      const last = attempt >= this.opts.tries;
-      let res: RawResponse;
-      try {
-        res = await this.inFlight.run(() => this.sendOnce(method, url, headers, body, attempt, signal));
-      } catch (err) {
-        if (last || !retryableError(method, err)) throw err;
-        await pause(this.backoff(attempt), signal);
-        continue;
-      }
-      if (last || !retryableStatus(method, res.status)) return res;
-      await pause(this.retryAfter(res) ?? this.backoff(attempt), signal);
-    }
-  }
-
-  private backoff(attempt: number): number {
-    const base = (this.opts.backoffMs ?? 250) * 2 ** (attempt - 1);
-    return base / 2 + Math.random() * base;
-  }
-
-  private retryAfter(res: RawResponse): number | undefined {
-    const value = res.headers['retry-after'];
-    if (typeof value !== 'string') return undefined;
-    const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms)) return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-  }
-
-  private async sendOnce(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    body: string | Buffer | undefined,
-    attempt: number,
-    signal: AbortSignal | undefined,
-  ): Promise<RawResponse> {
-    // Date.now, not performance.now: the latter loads perf_hooks on first use, for a debug line.
-    const started = Date.now();
-    const { debug } = this.opts;
-    const shown = (): string => maskUrl(url.href);
-    debug?.(`> ${method} ${shown()}${attempt > 1 ? ` (try ${attempt})` : ''}${headers.authorization ? ' [Authorization: ***]' : ''}`);
-    try {
-      const res = await this.transport.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method,
-        headers,
-        body,
-        timeoutMs: this.opts.timeoutMs,
-        maxBytes: MAX_BODY_BYTES,
-        signal,
-      });
-      debug?.(`< ${res.statusCode} ${method} ${shown()} (${Date.now() - started} ms${attempt > 1 ? `, try ${attempt}` : ''})`);
-      return { status: res.statusCode, headers: res.headers, text: res.text, url: url.href };
-    } catch (err) {
-      if (err instanceof CliError || err instanceof CancelledError) throw err;
-      if (err instanceof TooLargeError) {
-        throw new ApiError(`the answer from ${shown()} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; stopped reading`);
-      }
-      const e = networkError(err, method, url, err instanceof TimeoutError ? this.opts.timeoutMs : undefined);
-      debug?.(`< error ${method} ${shown()} (${Date.now() - started} ms): ${e.message}`);
-      throw e;
-    }
-  }
-}
-
-/** Waits `ms`; a cancellation ends the wait at once. */
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch {
-    throw new CancelledError();
   }
 }

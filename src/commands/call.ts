@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { CALL_PATH_RE, triggerCallPath } from '../api/paths.js';
+import { triggerCallPath } from '../api/paths.js';
 import type { Action, Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
@@ -7,7 +7,7 @@ import { parseTimeout } from '../settings.js';
 import { stateText, waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
-import { checkIdentifier, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
+import { checkIdentifier, looksLikeUrl, parseTriggerUrl, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 import { readBytes } from '../prompt.js';
 import { examples } from '../help.js';
@@ -18,7 +18,7 @@ function define(program: Program) {
     .command('call')
     .description('Call a trigger: redeploy or scale up its service')
     .usage('[options] <service> <trigger> | <trigger-url>')
-    .argument('<service|trigger-url>', 'service identifier, or the full call URL of a trigger')
+    .argument('<service|url>', 'service identifier, or the full call URL of a trigger')
     .argument('[trigger]', 'trigger UUID, UUID prefix or name')
     .option('--scale <n>', 'containers to add (SCALEUP triggers only)')
     .option('--data <body>', 'body to send, at most 4 MiB: text, @file, or - for standard input')
@@ -92,34 +92,13 @@ async function readData(value: string | undefined, ctx: Context): Promise<string
   return value;
 }
 
-/** A call URL the user gave: absolute, or a path under the REST host; it must be a trigger call path. */
-function parseCallUrl(value: string, host: string): URL {
-  let url: URL;
-  try {
-    url = value.startsWith('/') ? new URL(value, host) : new URL(value);
-  } catch {
-    throw new UsageError('the trigger URL is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the trigger URL must be an http(s) URL');
-  if (url.username || url.password || url.search || url.hash || !CALL_PATH_RE.test(url.pathname)) {
-    throw new UsageError(
-      'the trigger URL must be a trigger call URL, like https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/',
-    );
-  }
-  return url;
-}
-
-function looksLikeUrl(value: string): boolean {
-  return value.includes('/') || /^https?:/i.test(value);
-}
-
 export async function runCall(first: string, second: string | undefined, opts: CallOptions, ctx: Context): Promise<void> {
   const scale = parseScale(opts.scale);
   const waitTimeout = opts.waitTimeout === undefined ? 300 : parseTimeout(opts.waitTimeout, '--wait-timeout');
   if (second === undefined && !looksLikeUrl(first)) {
     throw new UsageError("missing the trigger: use 'trigger call <service> <trigger>' or 'trigger call <trigger-url>'");
   }
-  const given = second === undefined ? parseCallUrl(first, ctx.settings().host) : undefined;
+  const given = second === undefined ? parseTriggerUrl(first, ctx.settings().host) : undefined;
   if (second !== undefined) {
     checkIdentifier('service', first);
     checkIdentifier('trigger', second);
@@ -128,26 +107,27 @@ export async function runCall(first: string, second: string | undefined, opts: C
   const api = await ctx.api();
   let url: URL;
   let what: string;
+  // The service's name, asked for before the call and printed after it; it never fails.
+  let on: Promise<string> | undefined;
   if (given) {
-    url = given;
-    if (scale !== undefined && CALL_PATH_RE.exec(url.pathname)![4] !== undefined) {
-      throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
-    }
+    url = given.url;
+    if (scale !== undefined && given.count !== undefined) throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
     what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
   } else {
     const service = await resolveService(api, first);
+    if (!opts.json) on = serviceLabel(api, service);
     const trigger = (await resolveTrigger(api, service, second!)) as Trigger;
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
       throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
     }
     url = new URL(typeof trigger.url === 'string' && trigger.url ? trigger.url : triggerCallPath(service.uuid, trigger.uuid), api.host);
-    what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''}) on ${serviceLabel(service)}`;
+    what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''})`;
   }
   if (scale !== undefined) url = new URL(`${scale}/`, url);
   if (opts.wait) api.checkCredentials();
   const result = await api.call(url, body);
   if (!opts.json) {
-    ctx.io.stdout.write(`Triggered ${what}\n`);
+    ctx.io.stdout.write(`Triggered ${what}${on ? ` on ${await on}` : ''}\n`);
     if (result.actionUri) ctx.io.stdout.write(`Action: ${safeText(result.actionUri)}\n`);
   }
   let action: Action | undefined;

@@ -11,7 +11,6 @@
 import { Readable, Writable } from 'node:stream';
 import type { Command, Option, OptionValues } from '@commander-js/extra-typings';
 import type { ApiClient } from '../api/client.js';
-import { checkObject } from '../api/answers.js';
 import { OPERATIONS } from '../api/types.js';
 import type { ConfigData } from '../config/file.js';
 import { Context } from '../context.js';
@@ -149,23 +148,6 @@ function offerable(name: unknown): name is string {
 
 const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).map((value) => ({ value })) };
 
-/** The names of the stacks of `services`, each asked for once; a stack that cannot be read has none. */
-async function stackNames(api: ApiClient, services: { stack: unknown }[]): Promise<Map<string, string>> {
-  const uris = [...new Set(services.map((s) => s.stack).filter((s): s is string => typeof s === 'string' && s.startsWith('/')))];
-  const names = new Map<string, string>();
-  await Promise.all(
-    uris.map(async (uri) => {
-      try {
-        const { name } = checkObject<{ name?: unknown }>(await api.send('GET', uri));
-        if (offerable(name)) names.set(uri, name);
-      } catch {
-        // Stacks only tell services apart; the service is offered by its UUID instead.
-      }
-    }),
-  );
-  return names;
-}
-
 /**
  * Services by name; by `name.stack` where names repeat (or where the word has a dot), by UUID where a
  * repeated name has no stack to tell it apart. Each carries its stack as description.
@@ -176,10 +158,11 @@ const services: Source = {
     const all = await api.allServices();
     const counts = new Map<string, number>();
     for (const s of all) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
-    const stacks = await stackNames(api, all);
-    return all.flatMap((s): Candidate[] => {
+    // Each stack asked for once; one that cannot be read only leaves its services to be told apart by UUID.
+    const stacks = await Promise.all(all.map((s) => api.stackName(s.stack).catch(() => null)));
+    return all.flatMap((s, i): Candidate[] => {
       if (!offerable(s.name)) return [];
-      const stack = typeof s.stack === 'string' ? stacks.get(s.stack) : undefined;
+      const stack = offerable(stacks[i]) ? stacks[i] : undefined;
       const description = stack ? `stack ${stack}` : s.stack ? undefined : 'no stack';
       const unique = counts.get(s.name) === 1;
       const found: Candidate[] = [];
@@ -216,7 +199,7 @@ const OPTION_VALUES: Record<string, Source> = {
 /** What each argument is, by its name in the command definitions. */
 const ARGUMENT_VALUES: Record<string, Source> = {
   service: services,
-  'service|trigger-url': services,
+  'service|url': services,
   trigger: triggers,
   shell: fixed(Object.keys(SHELLS)),
   key: fixed(Object.keys(KEYS)),

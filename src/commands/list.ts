@@ -2,7 +2,7 @@ import type { Service } from '../api/types.js';
 import { CONCURRENCY, mapLimit } from '../concurrency.js';
 import type { Context } from '../context.js';
 import { jsonOption, LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
-import { checkIdentifier, resolveService, serviceLabel, withService } from '../resolve.js';
+import { checkIdentifier, resolveService, serviceLabel, withService, type ServiceRef } from '../resolve.js';
 import { NotFoundError } from '../errors.js';
 import { examples, SERVICE_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
@@ -36,12 +36,14 @@ export async function runList(serviceId: string | undefined, opts: ListOptions, 
   const api = await ctx.api();
   const printer = triggerPrinter(spec, api.host, { withService: all });
   let kept: unknown[];
-  let label: string | undefined;
+  let service: ServiceRef | undefined;
   if (all) {
     const services = await api.allServices();
     const perService = await mapLimit(services, CONCURRENCY, async (s: Service) => {
       try {
-        return await api.allTriggers(s.uuid, (t) => printer.keep({ ...t, service: s.name, service_uuid: s.uuid }));
+        // Each stack is asked for once, by the first of its services; UUIDs alone need none.
+        const stack = spec.kind === 'quiet' ? null : await api.stackName(s.stack);
+        return await api.allTriggers(s.uuid, (t) => printer.keep({ ...t, service: s.name, service_uuid: s.uuid, stack }));
       } catch (err) {
         // A service removed between the two lists has no triggers left to show.
         if (err instanceof NotFoundError) return [];
@@ -50,11 +52,13 @@ export async function runList(serviceId: string | undefined, opts: ListOptions, 
     });
     kept = perService.flat();
   } else {
-    const service = await resolveService(api, serviceId);
-    kept = await withService(service, serviceId, () => api.allTriggers(service.uuid, (t) => printer.keep(t)));
-    label = serviceLabel(service);
+    service = await resolveService(api, serviceId);
+    const { uuid } = service;
+    kept = await withService(service, serviceId, () => api.allTriggers(uuid, (t) => printer.keep(t)));
   }
   await printer.print(ctx.io, kept);
   // For a person, like gh's: the table alone says so, on stderr; what scripts read is unchanged.
-  if (kept.length === 0 && spec.kind === 'table') ctx.io.stderr.write(label === undefined ? 'no triggers\n' : `no triggers in service ${label}\n`);
+  if (kept.length === 0 && spec.kind === 'table') {
+    ctx.io.stderr.write(service === undefined ? 'no triggers\n' : `no triggers in service ${await serviceLabel(api, service)}\n`);
+  }
 }

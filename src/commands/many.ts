@@ -18,11 +18,11 @@ interface ForEachOptions<R> {
   emit?: (value: R) => void;
 }
 
-/** Runs fn over ids with bounded concurrency; returns the successes in argument order, reports failures. */
-export async function forEachId<R>(
+/** Runs fn over the ids (or what they name) with bounded concurrency; returns the successes in argument order, reports failures. */
+export async function forEachId<T, R>(
   ctx: Context,
-  ids: string[],
-  fn: (id: string) => Promise<R>,
+  ids: readonly T[],
+  fn: (id: T) => Promise<R>,
   { signal, emit }: ForEachOptions<R> = {},
 ): Promise<{ values: R[]; finish: () => void }> {
   const report = (s: Settled<R>): void => {

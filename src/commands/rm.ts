@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
 import { outputSpec, streamPrinter } from '../output/render.js';
-import { checkIdentifier, resolveService, resolveTrigger, withTrigger } from '../resolve.js';
+import { resolveTrigger, triggerArgs, triggerTargets, withTrigger } from '../resolve.js';
 import { forEachId, NotStarted } from './many.js';
-import { examples, SERVICE_ARG, TRIGGERS_ARG } from '../help.js';
+import { EXAMPLE_URL, examples, SERVICE_OR_URL_ARG, TRIGGERS_ARG } from '../help.js';
 import type { Program } from '../program.js';
 
 function define(program: Program) {
@@ -10,42 +10,44 @@ function define(program: Program) {
     .command('rm')
     .alias('remove')
     .description('Remove triggers from a service')
-    .argument('<service>', SERVICE_ARG)
-    .argument('<trigger...>', TRIGGERS_ARG)
+    .usage('[options] <service> <trigger...> | <trigger-url...>')
+    .argument('<service|url>', SERVICE_OR_URL_ARG)
+    .argument('[trigger...]', TRIGGERS_ARG)
     .option('-q, --quiet', 'print the removed UUIDs only (the default output)')
     .option('--json', 'print the removed UUIDs as a JSON array')
-    .addHelpText('after', examples(['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook']));
+    .addHelpText('after', examples(['trigger rm web deploy-hook', 'trigger rm web 6db5 old-hook', `trigger rm ${EXAMPLE_URL}`]));
 }
 
 /** The options of `trigger rm`, typed from their definitions. */
 export type RmOptions = ReturnType<ReturnType<typeof define>['opts']>;
 
 export function register(program: Program, ctx: Context): void {
-  define(program).action((service, triggers, opts) => runRm(service, triggers, opts, ctx));
+  define(program).action((first, rest, opts) => runRm(first, rest, opts, ctx));
 }
+
+const USAGE = "use 'trigger rm <service> <trigger>...' or 'trigger rm <trigger-url>...'";
 
 /**
  * Removes triggers, printing each removed UUID as soon as it and those before it are done. On SIGINT
  * or SIGTERM no further removal starts; those under way finish and are printed.
  */
-export async function runRm(serviceId: string, triggerIds: string[], opts: RmOptions, ctx: Context): Promise<void> {
+export async function runRm(first: string, rest: string[], opts: RmOptions, ctx: Context): Promise<void> {
   const spec = outputSpec(opts);
-  checkIdentifier('service', serviceId);
-  for (const id of triggerIds) checkIdentifier('trigger', id);
+  const args = triggerArgs(first, rest, () => ctx.settings().host, USAGE);
   const interrupted = ctx.interruption();
   interrupted.addEventListener('abort', () => {
     ctx.io.stderr.write('Interrupted: no further trigger is removed; those under way finish first (interrupt again to stop at once)\n');
   });
   const api = await ctx.api();
-  const service = await resolveService(api, serviceId);
+  const targets = await triggerTargets(api, args);
   const printer = streamPrinter(ctx.io, spec.kind === 'json');
   const { finish } = await forEachId(
     ctx,
-    triggerIds,
-    async (id) => {
-      const trigger = await resolveTrigger(api, service, id, false);
+    targets,
+    async (t) => {
+      const trigger = await resolveTrigger(t.api, t.service, t.id, false);
       if (interrupted.aborted) throw new NotStarted();
-      await withTrigger(api, service, id, () => api.deleteTrigger(service.uuid, trigger.uuid));
+      await withTrigger(t.api, t.service, t.id, () => t.api.deleteTrigger(t.service.uuid, trigger.uuid));
       return trigger.uuid;
     },
     { signal: interrupted, emit: (uuid) => printer.add(uuid) },

@@ -5,6 +5,7 @@ import { Option } from '@commander-js/extra-typings';
 import type { Trigger } from '../api/types.js';
 import { UsageError } from '../errors.js';
 import { fieldText, type IO } from '../io.js';
+import { serviceName } from '../resolve.js';
 import { parseTemplate, renderParts, unknownField, type Template } from './format.js';
 import { jsonText } from './json.js';
 import type { ColumnRule } from './table.js';
@@ -25,23 +26,26 @@ export interface OutputFlags {
   trunc?: boolean;
 }
 
-/** A trigger as printed: the API's object, with its service when several services are listed. */
-type TriggerRecord = Trigger & { service?: string; service_uuid?: string };
+/** A trigger as printed: the API's object, with its service (name, UUID and stack's name) when several services are listed. */
+type TriggerRecord = Trigger & { service?: string; service_uuid?: string; stack?: string | null };
 
 /** The help of every command's --format option. */
 export const FORMAT_HELP = "'table' (the default), 'json' (one object per line), or a Go-style template: {{.name}}, {{json .}}; 'table ' prefix for columns";
 
 export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
-export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid'] as const;
+export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid', 'stack'] as const;
 
-/** The fields of `--json a,b`, checked against those the objects have. */
-export function jsonFields(value: string | readonly string[], fields: readonly string[]): string[] {
+/**
+ * The fields of `--json a,b`, checked against those the objects have. `afterArguments`: the command
+ * takes arguments, which --json may have taken as its fields.
+ */
+export function jsonFields(value: string | readonly string[], fields: readonly string[], afterArguments = true): string[] {
   const listed = typeof value === 'string' ? value.split(',').map((f) => f.trim()) : value;
   if (listed.length === 0 || listed.includes('')) throw new UsageError(`--json takes field names separated by commas; fields: ${fields.join(', ')}`);
   const unknown = listed.find((f) => !fields.includes(f));
   if (unknown !== undefined) {
     // `trigger list --json web` reads `web` as the fields.
-    const hint = listed.length === 1 ? `--json takes the word after it as its fields: put the arguments before --json, or write --json=FIELDS.` : undefined;
+    const hint = afterArguments && listed.length === 1 ? `--json takes the word after it as its fields: put the arguments before --json, or write --json=FIELDS.` : undefined;
     throw new UsageError(unknownField(unknown, fields, '--json field'), hint);
   }
   return [...new Set(listed)];
@@ -51,11 +55,12 @@ export function jsonFields(value: string | readonly string[], fields: readonly s
  * `--json [fields]`, with an optional list of fields, like gh's --json. With `fields`, the list is
  * checked as the command line is parsed, so that a required argument read as fields by mistake
  * (`trigger create --json web`) is reported as such rather than as missing; outputSpec checks it in
- * any case, against the fields of the run (list's depend on its argument).
+ * any case, against the fields of the run (list's depend on its argument). `afterArguments` is false
+ * for a command that takes no arguments.
  */
-export function jsonOption(description: string, fields?: readonly string[]) {
+export function jsonOption(description: string, fields?: readonly string[], afterArguments = true) {
   return new Option('--json [fields]', `${description}; with fields (name,uuid), only those`).argParser((value) =>
-    fields ? jsonFields(value, fields) : value.split(',').map((f) => f.trim()),
+    fields ? jsonFields(value, fields, afterArguments) : value.split(',').map((f) => f.trim()),
   );
 }
 
@@ -106,7 +111,14 @@ export function streamPrinter(io: IO, json: boolean): StreamPrinter {
 export function triggerRow(t: TriggerRecord, host: string, full: boolean, withService = false): string[] {
   const url: unknown = t.url;
   const row = [full ? t.uuid : t.uuid.slice(0, 8), fieldText(t.name), fieldText(t.operation), typeof url === 'string' ? absoluteUrl(url, host) : fieldText(url)];
-  return withService ? [fieldText(t.service), ...row] : row;
+  return withService ? [serviceCell(t.service, t.stack ?? null), ...row] : row;
+}
+
+let lastService: { name: unknown; stack: string | null; cell: string } = { name: undefined, stack: null, cell: '' };
+/** The SERVICE cell, `name.stack`: the rows of a service come together, so one string serves them all rather than one per row. */
+function serviceCell(name: unknown, stack: string | null): string {
+  if (lastService.name !== name || lastService.stack !== stack) lastService = { name, stack, cell: serviceName(name, stack) };
+  return lastService.cell;
 }
 
 // Segments of letters, digits, '-', '_', '~' and inner dots: what the URL parser leaves as it is.
@@ -144,37 +156,45 @@ export const TRIGGER_COLUMNS: Readonly<Record<string, ColumnRule>> = {
   URL: { cut: 'url' },
 };
 
-/** How triggers are printed for one output spec: what is kept of each, and how the kept are printed. */
-interface TriggerPrinter {
-  /** What is kept of a trigger (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
-  keep(t: TriggerRecord): unknown;
+/** How records of one kind are laid out in a table: the headers, each record's row, and how the columns fit and are coloured. */
+export interface TableLayout<T> {
+  headers: readonly string[];
+  /** The cells of a record; `full` asks for whole UUIDs. */
+  row(record: T, full: boolean): string[];
+  columns: Readonly<Record<string, ColumnRule>>;
+}
+
+/** How records are printed for one output spec: what is kept of each, and how the kept are printed. */
+export interface RecordPrinter<T> {
+  /** What is kept of a record (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
+  keep(record: T): unknown;
   print(io: IO, kept: unknown[]): Promise<void>;
 }
 
 /**
- * The printer for `spec`. `single` is one trigger just made (create, rotate): one object rather than
- * an array in JSON, and shown whole in a table, since its URL is what the user needs. `withService`
- * adds the SERVICE column (list of every service).
+ * The printer of records for `spec`: JSON (the records, or the fields asked for), UUIDs (-q), a
+ * template, or the table of `layout`. `single` is one record just made (create, rotate): one object
+ * rather than an array in JSON, and shown whole in a table, since its URL is what the user needs.
  */
-export function triggerPrinter(spec: OutputSpec, host: string, options: { single?: boolean; withService?: boolean } = {}): TriggerPrinter {
+export function recordPrinter<T extends { uuid: string }>(spec: OutputSpec, layout: TableLayout<T>, options: { single?: boolean } = {}): RecordPrinter<T> {
   switch (spec.kind) {
     case 'json': {
       const { fields } = spec;
-      const keep = fields ? (t: TriggerRecord) => Object.fromEntries(fields.map((f) => [f, t[f as keyof TriggerRecord]])) : (t: TriggerRecord) => t;
+      const keep = fields ? (r: T) => Object.fromEntries(fields.map((f) => [f, r[f as keyof T]])) : (r: T) => r;
       return { keep, print: async (io, kept) => printJson(io, options.single ? kept[0] : kept) };
     }
     case 'quiet':
-      return { keep: (t) => t.uuid, print: async (io, kept) => printLines(io, kept as string[]) };
+      return { keep: (r) => r.uuid, print: async (io, kept) => printLines(io, kept as string[]) };
     case 'template': {
       const { template } = spec;
       if (!template.table) {
         return {
-          keep: (t) => renderParts(template.columns[0]!, t as unknown as Record<string, unknown>),
+          keep: (r) => renderParts(template.columns[0]!, r as unknown as Record<string, unknown>),
           print: async (io, kept) => printLines(io, kept as string[]),
         };
       }
       return {
-        keep: (t) => template.columns.map((c) => renderParts(c, t as unknown as Record<string, unknown>)),
+        keep: (r) => template.columns.map((c) => renderParts(c, r as unknown as Record<string, unknown>)),
         print: async (io, kept) => {
           const { writeTable } = await import('./table.js');
           writeTable(io, template.headers, kept as string[][], { header: spec.header });
@@ -182,18 +202,24 @@ export function triggerPrinter(spec: OutputSpec, host: string, options: { single
       };
     }
     case 'table': {
-      const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
       const trunc = spec.trunc && !options.single;
       return {
-        keep: (t) => triggerRow(t, host, !trunc, options.withService),
+        keep: (r) => layout.row(r, !trunc),
         print: async (io, kept) => {
           const { writeTable } = await import('./table.js');
           // --no-trunc keeps every cell whole on a terminal too.
-          writeTable(io, headers, kept as string[][], { header: spec.header, fit: trunc, columns: TRIGGER_COLUMNS });
+          writeTable(io, [...layout.headers], kept as string[][], { header: spec.header, fit: trunc, columns: layout.columns });
         },
       };
     }
   }
+}
+
+/** The printer of triggers (see recordPrinter). `withService` adds the SERVICE column (list of every service). */
+export function triggerPrinter(spec: OutputSpec, host: string, options: { single?: boolean; withService?: boolean } = {}): RecordPrinter<TriggerRecord> {
+  const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
+  const row = (t: TriggerRecord, full: boolean): string[] => triggerRow(t, host, full, options.withService);
+  return recordPrinter(spec, { headers, row, columns: TRIGGER_COLUMNS }, options);
 }
 
 /** Prints triggers as the spec says (see triggerPrinter). */

@@ -6,6 +6,7 @@
 // `trigger call --wait`: how the wait shows its progress (a line per change of state without a
 // terminal, a spinner with the elapsed time on one), its colours, and SIGINT / SIGTERM during the wait;
 // through a pipe and in a pseudo-terminal (script(1)), against a scripted server or the emulator.
+// What a call says names its service as `name.stack`.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +14,10 @@ import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/commands/wait.js';
 import { actionPath, triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, runCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { json, startFaultServer, type FaultServer, type Handler } from '../helpers/fault-server.js';
-import { T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { API, T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
 import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
 
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
@@ -302,5 +303,21 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
     expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
     expect(tail).not.toMatch(FRAME);
     expect(emu.store.state.actions).toHaveLength(1);
+  });
+});
+
+describe('call names the service as a person reads it', () => {
+  it('Triggered … on web.demo in a stack, on api outside any (built CLI)', async () => {
+    const emu = await startEmulator({ seed: [webDemo(), { uuid: API, name: 'api', stack: null, triggers: [{ name: 'api-hook' }] }] });
+    try {
+      const env = emulatorEnv(emu.url);
+      const inStack = await spawnCli(['call', 'web', 'deploy-hook'], env);
+      expect({ code: inStack.code, stderr: inStack.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(inStack.stdout.split('\n')[0]).toBe('Triggered deploy-hook (REDEPLOY) on web.demo');
+      const alone = await spawnCli(['call', 'api', 'api-hook'], env);
+      expect(alone.stdout.split('\n')[0]).toBe('Triggered api-hook (REDEPLOY) on api');
+    } finally {
+      await emu.close();
+    }
   });
 });

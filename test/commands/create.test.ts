@@ -1,5 +1,7 @@
 // The output of `trigger create` (and of `rotate`, which prints the new trigger as create does):
 // --no-header as on list, --json with a list of fields, and the table kept whole on a terminal.
+// The names it gives: those every other command takes as identifiers, and no second one of a name
+// in a service unless --allow-duplicate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
@@ -7,8 +9,11 @@ import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { WEB_DEMO, webDemo } from '../helpers/fixture.js';
 
 let emu: RunningEmulator;
+let seen: string[];
 beforeAll(async () => {
   emu = await startEmulator({ seed: [webDemo()] });
+  seen = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
 });
 afterAll(() => emu.close());
 
@@ -65,5 +70,60 @@ describe('trigger create --json with fields', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe("Error: unknown --json field 'Url'; did you mean 'url'?");
     expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(before);
+  });
+});
+
+describe('trigger create: the names it gives', () => {
+  const names = (): string[] => emu.store.service(WEB_DEMO)!.triggers.map((t) => t.name);
+  const RULES = "The other commands take a trigger by its name, so a name holds no white space, control characters, / ? # % \\ or '..'.";
+
+  it.each([
+    ['with space', 'it contains white space'],
+    ['a/b', 'it contains one of / ? # % \\'],
+    ['50%', 'it contains one of / ? # % \\'],
+    ['a..b', "it contains '..'"],
+  ])("refuses %s, as every other command would refuse it, before any request (built CLI, exit 2)", async (name, why) => {
+    const before = seen.length;
+    const r = await spawnCli(['create', 'web', '-n', name], emulatorEnv(emu.url));
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `Error: invalid trigger name '${name}': ${why}\n${RULES}\n` });
+    expect(seen.length).toBe(before);
+    expect(names()).not.toContain(name);
+  });
+
+  it('refuses a name the service has already: exit 1, nothing made, a hint naming --allow-duplicate and rotate (built CLI)', async () => {
+    const [before, requests] = [names().length, seen.length];
+    const r = await spawnCli(['create', 'web', '-n', 'deploy-hook', '-q'], emulatorEnv(emu.url));
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "Error: service web.demo has a trigger named 'deploy-hook' already\n" +
+        "Pass --allow-duplicate to create a second one, or replace it with 'trigger rotate web deploy-hook'.\n",
+    });
+    expect(names()).toHaveLength(before);
+    expect(seen.slice(requests).filter((s) => s.startsWith('POST '))).toEqual([]);
+  });
+
+  it('--allow-duplicate creates it anyway, without asking first; the name is then ambiguous, and its hint gives UUID prefixes', async () => {
+    const env = emulatorEnv(emu.url);
+    const before = seen.length;
+    const r = await spawnCli(['create', 'web', '-n', 'scale-hook', '--allow-duplicate', '-q'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(seen.slice(before).filter((s) => s.startsWith('GET ') && s.includes('/trigger/'))).toEqual([]);
+    const twins = emu.store.service(WEB_DEMO)!.triggers.filter((t) => t.name === 'scale-hook').map((t) => t.uuid);
+    expect(twins).toHaveLength(2);
+    expect(r.stdout).toBe(`${twins[1]}\n`);
+    const ambiguous = await spawnCli(['inspect', 'web', 'scale-hook'], env);
+    expect(ambiguous.code).toBe(4);
+    expect(ambiguous.stderr).toBe(
+      `Error: more than one trigger matches 'scale-hook' in service web.demo; use its UUID prefix:\n  ${twins[0]!.slice(0, 8)}  scale-hook\n  ${twins[1]!.slice(0, 8)}  scale-hook\n`,
+    );
+  });
+
+  it('a new name, or none at all, is created at once', async () => {
+    expect((await run(['create', 'web', '-n', 'fresh-hook', '-q'])).code).toBe(0);
+    expect((await run(['create', 'web', '-q'])).code).toBe(0);
+    expect(names()).toContain('fresh-hook');
   });
 });

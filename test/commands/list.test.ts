@@ -10,12 +10,14 @@ import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, TRIGGER_BIN } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { forward, json, startHostileServer } from '../helpers/hostile-server.js';
 import { recordOutput } from '../helpers/secrets.js';
 
 const T_LONG = 'e5e5e5e5-0000-4000-8000-00000000000e';
 const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
 const T_NIGHTLY = '7b7b7b7b-0000-4000-8000-00000000000f';
 const REDIS = 'a9a9a9a9-0000-4000-8000-000000000009';
+const QUIET = 'a8a8a8a8-0000-4000-8000-000000000008';
 const WEB_TRIGGERS = [T_DEPLOY, T_SCALE, T_OLD, T_LONG];
 
 // eslint-disable-next-line no-control-regex
@@ -29,6 +31,7 @@ beforeAll(async () => {
       webDemo({ uuid: T_LONG, name: 'deploy-hook-production-eu-west-1', operation: 'REDEPLOY' }),
       { uuid: PAYMENTS, name: 'payments-gateway-eu-west', stack: 'staging', triggers: [{ uuid: T_NIGHTLY, name: 'nightly-rebuild', operation: 'SCALEUP' }] },
       { uuid: REDIS, name: 'redis', stack: null },
+      { uuid: QUIET, name: 'quiet', stack: 'staging' },
     ],
   });
   seen = [];
@@ -164,7 +167,7 @@ describe('--json with fields', () => {
     ['an unknown field', ['list', 'web', '--json', 'name,nosuch'], /^unknown --json field 'nosuch'; fields: uuid, name, operation, url, resource_uri$/, undefined],
     ['a capitalised field', ['list', 'web', '--json', 'Name'], /^unknown --json field 'Name'; did you mean 'name'\?$/, /put the arguments before --json/],
     ['a field of every service, with a service', ['list', 'web', '--json', 'service'], /^unknown --json field 'service'; fields: uuid, name/, /--json=FIELDS/],
-    ['a service after --json', ['list', '--json', 'web'], /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid$/, /put the arguments before --json/],
+    ['a service after --json', ['list', '--json', 'web'], /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid, stack$/, /put the arguments before --json/],
     ['an empty field', ['list', 'web', '--json', 'name,,uuid'], /^--json takes field names separated by commas/, undefined],
     ['--json= with nothing', ['list', 'web', '--json='], /^--json takes field names separated by commas/, undefined],
     ['with --format', ['list', 'web', '--json', 'name', '--format', 'json'], /^--json and --format cannot be used together$/, undefined],
@@ -212,5 +215,72 @@ describe('an empty result', () => {
 
   it('the built CLI: exit 0, the header on stdout, the notice on stderr', async () => {
     expect(await spawnCli(['list', 'redis'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+  });
+});
+
+describe('services named as name.stack', () => {
+  const stackReads = (): string[] => seen.filter((s) => s.startsWith('GET /api/app/v1/stack/'));
+
+  it('without a service: the SERVICE column says name.stack; --json and templates have service and stack apart (built CLI)', async () => {
+    const env = emulatorEnv(emu.url);
+    const table = await spawnCli(['list'], env);
+    expect(table.code).toBe(0);
+    const services = table.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ {3,}/)[0]);
+    expect(services).toEqual(['web.demo', 'web.demo', 'web.demo', 'web.demo', 'payments-gateway-eu-west.staging']);
+    const objects = JSON.parse((await spawnCli(['list', '--json', 'service,stack,name'], env)).stdout) as Record<string, unknown>[];
+    expect(objects[0]).toEqual({ service: 'web', stack: 'demo', name: 'deploy-hook' });
+    expect(objects.at(-1)).toEqual({ service: 'payments-gateway-eu-west', stack: 'staging', name: 'nightly-rebuild' });
+    const whole = JSON.parse((await spawnCli(['list', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(Object.keys(whole[0]!)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri', 'service', 'service_uuid', 'stack']);
+    const template = await spawnCli(['list', '--format', '{{.service}}.{{.stack}} {{.name}}'], env);
+    expect(template.stdout.split('\n')[0]).toBe('web.demo deploy-hook');
+  });
+
+  it('each stack is read once a run, however many services and triggers it has; a list of one service reads none', async () => {
+    seen.length = 0;
+    expect((await run(['list'])).code).toBe(0);
+    // demo and staging: staging has two services, one with no triggers.
+    expect(stackReads().sort()).toEqual(emu.store.stacks.map((s) => `GET /api/app/v1/stack/${s.uuid}/`).sort());
+    expect(stackReads()).toHaveLength(2);
+    seen.length = 0;
+    expect((await run(['list', 'web'])).code).toBe(0);
+    expect(stackReads()).toEqual([]);
+  });
+
+  it('an empty service is named name.stack too, on stderr', async () => {
+    expect(await spawnCli(['list', 'quiet'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service quiet.staging\n' });
+  });
+
+  it('behind an API without stacks (404 for them), services go by their names alone and stack is null; nothing fails', async () => {
+    const proxy = await startHostileServer();
+    try {
+      proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
+      proxy.fallback(forward(emu.url));
+      const env = emulatorEnv(proxy.url);
+      const table = await runCli(['list'], env);
+      expect(table.stderr).toBe('');
+      expect(table.code).toBe(0);
+      expect(table.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ {3,}/)[0])).toEqual(['web', 'web', 'web', 'web', 'payments-gateway-eu-west']);
+      const objects = JSON.parse((await runCli(['list', '--json', 'stack'], env)).stdout) as Record<string, unknown>[];
+      expect(objects.every((o) => o.stack === null)).toBe(true);
+      expect(await runCli(['list', 'quiet'], env)).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service quiet\n' });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('a service that matches nothing', () => {
+  it('suggests the closest services, by name.stack, as commander suggests commands (built CLI, exit 4)', async () => {
+    const env = emulatorEnv(emu.url);
+    expect(await spawnCli(['ls', 'wbe'], env)).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: "Error: cannot find a service with the identifier 'wbe'; did you mean web.demo?\n",
+    });
+    expect((await spawnCli(['ls', 'payments-gateway-eu-wset'], env)).stderr).toBe(
+      "Error: cannot find a service with the identifier 'payments-gateway-eu-wset'; did you mean payments-gateway-eu-west.staging?\n",
+    );
+    expect((await spawnCli(['ls', 'nothing-like-it'], env)).stderr).toBe("Error: cannot find a service with the identifier 'nothing-like-it'\n");
   });
 });

@@ -1,10 +1,11 @@
 // `trigger rm`, built CLI against the emulator behind a loopback gate that holds each DELETE until the
 // test lets it through: removed UUIDs are printed as soon as they and those before them are done, and
 // SIGINT or SIGTERM stops further removals, lets those under way finish, prints every one that was
-// removed, says how many were left untouched and exits 130 or 143.
+// removed, says how many were left untouched and exits 130 or 143. Triggers named by their call URLs.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { emulatorEnv, startCli, type RunningCli } from '../helpers/cli.js';
+import { triggerCallPath } from '../../src/api/paths.js';
+import { emulatorEnv, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
@@ -156,5 +157,57 @@ describe('trigger rm interrupted', () => {
     const r = await run.done;
     expect(r.code).toBe(130);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('trigger rm <trigger-url>...', () => {
+  const OTHER = 'b1b2c3d4-0000-4000-8000-000000000002';
+  const T_OTHER = '7e7e7e7e-0000-4000-8000-0000000000b1';
+
+  async function twoServices(): Promise<{ emu: RunningEmulator; seen: string[] }> {
+    const emu = await startEmulator({
+      seed: [
+        { uuid: SVC, name: 'web', stack: null, triggers: UUIDS.slice(0, 3).map((uuid, i) => ({ uuid, name: `hook-${i}` })) },
+        { uuid: OTHER, name: 'api', stack: null, triggers: [{ uuid: T_OTHER, name: 'api-hook' }] },
+      ],
+    });
+    cleanups.push(() => emu.close());
+    const seen: string[] = [];
+    emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+    return { emu, seen };
+  }
+
+  it('removes the triggers the URLs name, of any service, absolute or under the REST host, and prints their UUIDs (built CLI)', async () => {
+    const { emu } = await twoServices();
+    const r = await spawnCli(['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(OTHER, T_OTHER), '--json'], emulatorEnv(emu.url));
+    expect(r).toEqual({ code: 0, stdout: `[\n  "${UUIDS[1]}",\n  "${T_OTHER}"\n]\n`, stderr: '' });
+    expect(remaining(emu)).toEqual([UUIDS[0], UUIDS[2]]);
+    expect(emu.store.service(OTHER)!.triggers).toEqual([]);
+  });
+
+  it('a URL whose trigger is gone is reported at its place, by 8 characters of its UUID; the others are removed (exit 4 when all fail alike)', async () => {
+    const { emu } = await twoServices();
+    const gone = triggerCallPath(SVC, UUIDS[5]!);
+    const r = await spawnCli(['rm', gone, triggerCallPath(SVC, UUIDS[0]!)], emulatorEnv(emu.url));
+    expect(r).toEqual({
+      code: 1,
+      stdout: `${UUIDS[0]}\n`,
+      stderr: `Error: cannot find a trigger with the identifier '${UUIDS[5]!.slice(0, 8)}…' in service ${SVC.slice(0, 8)}\n`,
+    });
+    expect((await spawnCli(['rm', gone], emulatorEnv(emu.url))).code).toBe(4);
+  });
+
+  it('a service with a URL among its triggers, or a URL on another host: exit 2 before any request', async () => {
+    const { emu, seen } = await twoServices();
+    const env = emulatorEnv(emu.url);
+    const mixed = await spawnCli(['rm', 'web', 'hook-0', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`], env);
+    expect([mixed.code, mixed.stderr.split('\n')[0]]).toEqual([
+      2,
+      "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rm <service> <trigger>...' or 'trigger rm <trigger-url>...'",
+    ]);
+    const elsewhere = await spawnCli(['rm', triggerCallPath(SVC, UUIDS[0]!), `http://localhost:9${triggerCallPath(SVC, UUIDS[1]!)}`], env);
+    expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([2, `Error: the trigger URL is on http://localhost:9, not on the REST host ${emu.url}`]);
+    expect(seen).toEqual([]);
+    expect(remaining(emu)).toEqual(UUIDS.slice(0, 3));
   });
 });
