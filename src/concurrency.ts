@@ -43,6 +43,28 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 export const CONCURRENCY = 8;
 
+/**
+ * The results of `fn` over `items`, in input order, as they can be had: at most `limit` run at once,
+ * and a result is held only until those before it are out. The first failure, in input order, ends
+ * the iteration; the work still running then is left to finish on its own.
+ */
+export async function* inOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const running: Promise<R>[] = [];
+  let next = 0;
+  const start = (): void => {
+    const result = fn(items[next++]!);
+    // Awaited in turn below; one that fails after the iteration ended is no unhandled rejection.
+    result.catch(() => {});
+    running.push(result);
+  };
+  while (next < items.length && running.length < limit) start();
+  while (running.length > 0) {
+    const value = await running.shift()!;
+    if (next < items.length) start();
+    yield value;
+  }
+}
+
 /** At most `limit` callers at a time inside `run`; the others wait their turn in order. */
 export class Limiter {
   private active = 0;

@@ -154,16 +154,21 @@ export async function resolveService(api: ApiClient, id: string): Promise<Servic
   return { uuid: service.uuid, service };
 }
 
-/**
- * Finds a trigger of a service. With a full UUID no lookup is made unless `fetch` asks for the object,
- * in which case the returned object is the server's.
- */
-export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: string, fetch = true): Promise<Trigger | { uuid: string }> {
+/** A trigger of a service, as the API has it. */
+export async function resolveTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<Trigger> {
   checkIdentifier('trigger', id);
-  if (isUuid(id)) {
-    if (!fetch) return { uuid: id.toLowerCase() };
-    return withTrigger(api, service, id, () => api.getTrigger(service.uuid, id.toLowerCase()));
-  }
+  if (isUuid(id)) return withTrigger(api, service, id, () => api.getTrigger(service.uuid, id.toLowerCase()));
+  return findTrigger(api, service, id);
+}
+
+/** The UUID of a trigger of a service: a full UUID needs no request, anything else is looked up. */
+export async function resolveTriggerUuid(api: ApiClient, service: ServiceRef, id: string): Promise<string> {
+  checkIdentifier('trigger', id);
+  return isUuid(id) ? id.toLowerCase() : (await findTrigger(api, service, id)).uuid;
+}
+
+/** The one trigger a UUID prefix or a name stands for. */
+async function findTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<Trigger> {
   const lookup = async (query: Record<string, string>): Promise<Found<Trigger>> => {
     try {
       return found(await api.listTriggers(service.uuid, { ...query, limit: CANDIDATES }));

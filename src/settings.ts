@@ -1,6 +1,6 @@
 // Host, namespace, timeout and insecure: flag, then environment, then profile, then default, each told where it came from.
 import { NAMESPACE_RE } from './api/paths.js';
-import { isLoopback } from './api/http.js';
+import { isLoopback } from './api/transport.js';
 import { withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 

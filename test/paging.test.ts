@@ -57,15 +57,19 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
 
-  it('keeps what `keep` makes of each object, in server order, each object once', async () => {
+  it('triggerPages hands over the list page by page, in server order, each object once', async () => {
     const emu = await emulatorWith(1_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => `${t.name}:${t.uuid}`);
-    let calls = 0;
+    const sizes: number[] = [];
+    const seen: string[] = [];
 
-    const kept = await client(emu.url).allTriggers(SVC, (t) => (calls++, `${t.name}:${t.uuid}`));
+    for await (const page of client(emu.url).triggerPages(SVC)) {
+      sizes.push(page.length);
+      for (const t of page) seen.push(`${t.name}:${t.uuid}`);
+    }
 
-    expect(kept).toEqual(expected);
-    expect(calls).toBe(1_000);
+    expect(seen).toEqual(expected);
+    expect(sizes).toEqual(Array(40).fill(25));
   });
 
   it('the built binary prints a 10,000-row table whole through a pipe before it exits', async () => {
@@ -201,15 +205,14 @@ describe('listAll without total_count: follows `next`', () => {
     expect(srv.requests).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
   });
 
-  it('keeps what `keep` makes of each object, in order, on this path too', async () => {
+  it('triggerPages hands over the pages as they come, in order, on this path too', async () => {
     const pages = pagesOf(70, 25);
     const srv = await pageServer(pages, (n) => (n + 1 < pages.length ? n + 1 : null));
-    const seen: string[] = [];
+    const handed: string[][] = [];
 
-    const kept = await client(srv.url).allTriggers(SVC, (t) => (seen.push(t.uuid), t.uuid.slice(0, 8)));
+    for await (const page of client(srv.url).triggerPages(SVC)) handed.push(page.map((t) => t.uuid));
 
-    expect(kept).toEqual(pages.flat().map((t) => t.uuid.slice(0, 8)));
-    expect(seen).toHaveLength(70);
+    expect(handed).toEqual(pages.map((p) => p.map((t) => t.uuid)));
   });
 
   it('`trigger list <uuid> -q` prints them all in order', async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/api/client.js';
 import type { SeedService } from '../src/emulator/store.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
-import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, type ServiceRef } from '../src/resolve.js';
+import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, resolveTriggerUuid, type ServiceRef } from '../src/resolve.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { forward, json, startHostileServer } from './helpers/hostile-server.js';
 import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
@@ -163,8 +163,8 @@ describe('resolveService', () => {
 });
 
 describe('resolveTrigger', () => {
-  it('a full UUID without fetch needs no request', async () => {
-    expect(await resolveTrigger(api, webDemoRef(), T_OLD.toUpperCase(), false)).toEqual({ uuid: T_OLD });
+  it('resolveTriggerUuid of a full UUID needs no request', async () => {
+    expect(await resolveTriggerUuid(api, webDemoRef(), T_OLD.toUpperCase())).toBe(T_OLD);
     expect(requests).toEqual([]);
   });
 
@@ -241,7 +241,7 @@ describe('invalid identifiers', () => {
     expect(() => checkIdentifier('service', id)).toThrow(UsageError);
     expect(await rejection(resolveService(api, id))).toBeInstanceOf(UsageError);
     expect(await rejection(resolveTrigger(api, webDemoRef(), id))).toBeInstanceOf(UsageError);
-    expect(await rejection(resolveTrigger(api, webDemoRef(), id, false))).toBeInstanceOf(UsageError);
+    expect(await rejection(resolveTriggerUuid(api, webDemoRef(), id))).toBeInstanceOf(UsageError);
     expect(requests).toEqual([]);
   });
 

@@ -69,15 +69,22 @@ export class ApiClient extends Requester {
     return this.getPage<Trigger>(triggersPath(serviceUuid, this.opts.namespace), query);
   }
 
-  allTriggers<R = Trigger>(serviceUuid: string, keep?: (t: Trigger) => R): Promise<R[]> {
-    return this.listAll(triggersPath(serviceUuid, this.opts.namespace), {}, keep);
+  allTriggers(serviceUuid: string): Promise<Trigger[]> {
+    return this.listAll<Trigger>(triggersPath(serviceUuid, this.opts.namespace));
+  }
+
+  /** A service's triggers, page by page as they arrive, in order: a long list is not held whole. */
+  triggerPages(serviceUuid: string): AsyncGenerator<Trigger[]> {
+    return this.listPages<Trigger>(triggersPath(serviceUuid, this.opts.namespace));
   }
 
   /** How many triggers a service has: the `total_count` of a one-trigger page, or the whole list counted when it has none. */
   async countTriggers(serviceUuid: string): Promise<number> {
     const total: unknown = (await this.listTriggers(serviceUuid, { limit: 1 })).meta.total_count;
     if (typeof total === 'number' && Number.isSafeInteger(total) && total >= 0) return total;
-    return (await this.allTriggers(serviceUuid, () => 0)).length;
+    let count = 0;
+    for await (const page of this.triggerPages(serviceUuid)) count += page.length;
+    return count;
   }
 
   getTrigger(serviceUuid: string, triggerUuid: string): Promise<Trigger> {

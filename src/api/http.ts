@@ -1,180 +1,17 @@
-// How requests reach the API. Directly, they go through node:http(s), whose HTTP parser is compiled
-// into Node. undici parses with WebAssembly, which V8 compiles on every run: with it, `trigger list`
-// took about 8 ms longer. undici is loaded only when a proxy is set and a host that is not loopback
-// is asked for, for its proxy agent (CONNECT tunnels for https, NO_PROXY), which node:http does not
-// have on Node 20: see ./proxy.ts.
-import http from 'node:http';
+// How requests reach the API: directly (./direct.ts), or through a proxy when HTTP(S)_PROXY is set and
+// the host is not loopback, with undici's proxy agent (CONNECT tunnels for https, NO_PROXY), which
+// node:http does not have on Node 20. undici is a bundle of its own (./proxy.ts, dist/proxy.cjs),
+// loaded only then.
 import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
 import { FileError, UsageError } from '../errors.js';
-
-export interface RequestOptions {
-  origin: string;
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string | Buffer;
-  /** For the whole exchange, from sending to the last byte of the answer. */
-  timeoutMs: number;
-  /** The longest answer read; past it the request fails with TooLargeError. */
-  maxBytes: number;
-  /** Cancels the request: it fails with CancelledError. */
-  signal?: AbortSignal;
-}
-
-export interface Response {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/** The run's connections: kept alive and reused, at most CONCURRENCY to a host. */
-export interface Transport {
-  request(options: RequestOptions): Promise<Response>;
-  /** Ends every connection at once; a request still waiting is dropped. */
-  close(): Promise<void>;
-}
-
-/** The request did not end within its time limit. */
-export class TimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
-  constructor(timeoutMs: number) {
-    super(`no answer within ${timeoutMs} ms`);
-  }
-}
-
-/** The answer is longer than the request's maxBytes; the rest was not read. */
-export class TooLargeError extends Error {}
-
-/** The request was cancelled through its signal. */
-export class CancelledError extends Error {
-  readonly code = 'ABORT_ERR';
-  constructor() {
-    super('the request was cancelled');
-  }
-}
-
-/**
- * Whether a URL's host name is this machine: localhost, 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z).
- * Such a host is never reached through a proxy, which would take the request off the machine.
- */
-export function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname === '[::1]' ||
-    /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
-    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
-  );
-}
-
-// A body larger than this waits for the server's 100 Continue before it is sent, as curl does, for up
-// to CONTINUE_WAIT_MS: a server that refuses the request from its headers (413) then answers before
-// any of the body goes out. Sent at once, the body could meet the connection the server closed after
-// answering, and the failed write would lose the answer that was already there to read.
-const EXPECT_CONTINUE_BYTES = 1024 * 1024;
-const CONTINUE_WAIT_MS = 1000;
-
-const KEEP_ALIVE_MS = 10_000;
+import { directTransport } from './direct.js';
+import { CancelledError, CappedBody, isLoopback, KEEP_ALIVE_MS, TimeoutError, type Response, type Transport } from './transport.js';
 
 /** The transport for `env`: through a proxy when HTTP(S)_PROXY is set, else direct. */
 export function createTransport(env: NodeJS.ProcessEnv): Transport {
   const proxies = { http: proxyFrom(env, 'http_proxy'), https: proxyFrom(env, 'https_proxy') };
   return proxies.http || proxies.https ? proxyTransport(env, proxies) : directTransport();
-}
-
-/** What node:http and node:https have alike. */
-type HttpModule = Pick<typeof http, 'Agent' | 'request'>;
-
-interface Origin {
-  mod: HttpModule;
-  agent: http.Agent;
-  host: string;
-  port: string;
-}
-
-function directTransport(): Transport {
-  const origins = new Map<string, Origin>();
-  const originOf = (origin: string): Origin => {
-    let o = origins.get(origin);
-    if (!o) {
-      const url = new URL(origin);
-      // node:https (and TLS with it) is loaded only for an https host.
-      const mod = url.protocol === 'https:' ? (process.getBuiltinModule('node:https') as HttpModule) : http;
-      // `timeout` closes a connection idle that long, or sooner when the server says it will.
-      const agent = new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, timeout: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' });
-      // URL keeps the brackets of an IPv6 address; a socket wants the address alone.
-      o = { mod, agent, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port };
-      origins.set(origin, o);
-    }
-    return o;
-  };
-  return {
-    request(options) {
-      const { mod, agent, host, port } = originOf(options.origin);
-      const { body, signal } = options;
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(new CancelledError());
-        const length = body === undefined ? 0 : Buffer.byteLength(body);
-        const expect = length > EXPECT_CONTINUE_BYTES;
-        // The headers go out before the body, so they say its length themselves.
-        const headers = expect ? { ...options.headers, expect: '100-continue', 'content-length': String(length) } : options.headers;
-        let settled = false;
-        let answered = false;
-        const req = mod.request({ agent, host, port, method: options.method, path: options.path, headers }, (res) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > options.maxBytes) settle(new TooLargeError());
-            else chunks.push(chunk);
-          });
-          res.on('end', () => settle(undefined, { statusCode: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') }));
-          res.on('error', settle);
-          res.on('close', () => {
-            // A connection closed in the middle of the answer.
-            if (!settled) settle(Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }));
-          });
-        });
-        const timer = setTimeout(() => settle(new TimeoutError(options.timeoutMs)), options.timeoutMs);
-        const cancel = (): void => settle(new CancelledError());
-        signal?.addEventListener('abort', cancel, { once: true });
-        let continueTimer: NodeJS.Timeout | undefined;
-        const settle = (err: Error | undefined, res?: Response): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          clearTimeout(continueTimer);
-          signal?.removeEventListener('abort', cancel);
-          // A request answered before all of it was sent leaves its connection unusable.
-          if (err || !req.writableFinished) req.destroy();
-          if (err) reject(err);
-          else resolve(res!);
-        };
-        // Once the server has answered, failing to send the rest (it closed the connection) loses
-        // nothing: its answer is read to the end.
-        req.on('error', (err) => {
-          if (!answered) settle(err);
-        });
-        if (!expect) {
-          req.end(body);
-          return;
-        }
-        const send = (): void => {
-          clearTimeout(continueTimer);
-          if (!answered && !settled && !req.writableEnded) req.end(body);
-        };
-        continueTimer = setTimeout(send, CONTINUE_WAIT_MS);
-        // A refusal can follow 100 Continue at once (a server that says it to every request): the
-        // body waits for one more round of reading, which takes that refusal in first.
-        req.on('continue', () => setImmediate(() => setImmediate(send)));
-        req.flushHeaders();
-      });
-    },
-    async close() {
-      for (const { agent } of origins.values()) agent.destroy();
-    },
-  };
 }
 
 /**
@@ -224,17 +61,14 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
           headersTimeout: 0,
           bodyTimeout: 0,
         });
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of res.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > maxBytes) {
-            res.body.destroy();
-            throw new TooLargeError();
-          }
-          chunks.push(chunk);
+        const answer = new CappedBody(maxBytes);
+        try {
+          for await (const chunk of res.body as AsyncIterable<Buffer>) answer.add(chunk);
+        } catch (err) {
+          res.body.destroy();
+          throw err;
         }
-        return { statusCode: res.statusCode, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') };
+        return { statusCode: res.statusCode, headers: res.headers, text: answer.text() };
       };
       return Promise.race([stopped, exchange()]);
     },

@@ -5,7 +5,7 @@
 // `next` is followed page by page. When the last page is read and `total_count` is a whole number,
 // that many objects must have come.
 import { ApiError } from '../errors.js';
-import { CONCURRENCY, mapLimit } from '../concurrency.js';
+import { CONCURRENCY, inOrder } from '../concurrency.js';
 import { maskUrl } from './mask.js';
 import type { ListPage } from './types.js';
 
@@ -44,45 +44,51 @@ function shown(value: unknown): string {
   return String(value);
 }
 
-/** `keep` makes what is held of each object as its page arrives, so that a long list is not held whole. */
-export async function allObjects<T, R>(api: PageReader, path: string, query: Query, keep: (o: T) => R): Promise<R[]> {
+/**
+ * The pages of a list, in order, as their objects arrive: a long list is never held whole here. The
+ * last page read, the list is checked to have been whole.
+ */
+export async function* pages<T>(api: PageReader, path: string, query: Query = {}): AsyncGenerator<T[]> {
   const first = await api.getPage<T>(path, query);
   const where = maskUrl(api.url(path, query).href);
   const meta = readMeta(first.meta as unknown as Record<string, unknown>);
-  let objects = first.objects.map(keep);
+  let count = first.objects.length;
+  yield first.objects;
   if (first.meta.next !== null) {
     const { limit, offset, total } = meta;
-    if (limit && offset === 0 && total !== undefined && first.objects.length === Math.min(limit, total)) {
-      objects = objects.concat(...(await byOffset(api, path, query, keep, { limit, total, where })));
-    } else {
-      await byNext<T>(api, first.meta.next, (page) => {
-        for (const o of page) objects.push(keep(o));
-      }, meta.flaws);
+    const rest =
+      limit && offset === 0 && total !== undefined && first.objects.length === Math.min(limit, total)
+        ? byOffset<T>(api, path, query, { limit, total, where })
+        : byNext<T>(api, first.meta.next, meta.flaws);
+    for await (const objects of rest) {
+      count += objects.length;
+      yield objects;
     }
   }
-  if (meta.total !== undefined && objects.length < meta.total) {
+  if (meta.total !== undefined && count < meta.total) {
     throw new ApiError(
-      `the list at ${where} ended after ${objects.length} of the ${meta.total} objects its meta.total_count announced`,
+      `the list at ${where} ended after ${count} of the ${meta.total} objects its meta.total_count announced`,
       undefined,
       'It may have changed while it was read; run the command again.',
     );
   }
-  return objects;
 }
 
-async function byOffset<T, R>(
-  api: PageReader,
-  path: string,
-  query: Query,
-  keep: (o: T) => R,
-  { limit, total, where }: { limit: number; total: number; where: string },
-): Promise<R[][]> {
+/** Every object of a list. */
+export async function allObjects<T>(api: PageReader, path: string, query: Query = {}): Promise<T[]> {
+  const all: T[] = [];
+  for await (const objects of pages<T>(api, path, query)) for (const o of objects) all.push(o);
+  return all;
+}
+
+/** The pages after the first, by offset, CONCURRENCY at a time, in order. */
+function byOffset<T>(api: PageReader, path: string, query: Query, { limit, total, where }: { limit: number; total: number; where: string }): AsyncGenerator<T[]> {
   if (total / limit > MAX_PAGES) {
     throw new ApiError(`the API claims ${total} objects at ${where}, more than ${MAX_PAGES} pages; stopped`);
   }
   const offsets: number[] = [];
   for (let o = limit; o < total; o += limit) offsets.push(o);
-  return mapLimit(offsets, CONCURRENCY, async (offset) => {
+  return inOrder(offsets, CONCURRENCY, async (offset) => {
     const { objects } = await api.getPage<T>(path, { ...query, limit, offset });
     const expected = Math.min(limit, total - offset);
     if (objects.length !== expected) {
@@ -92,11 +98,12 @@ async function byOffset<T, R>(
         'The list may have changed while it was read; run the command again.',
       );
     }
-    return objects.map(keep);
+    return objects;
   });
 }
 
-async function byNext<T>(api: PageReader, next: string | null, take: (objects: T[]) => void, flaws: string[]): Promise<void> {
+/** The pages after the first, by following meta.next. */
+async function* byNext<T>(api: PageReader, next: string | null, flaws: string[]): AsyncGenerator<T[]> {
   // Why `next` is followed rather than offsets, when the first page's meta has values it should not.
   const hint = flaws.length > 0 ? `The first page's ${flaws.join(', and its ')}: its pages were followed by meta.next.` : undefined;
   const seen = new Set<string>();
@@ -109,7 +116,7 @@ async function byNext<T>(api: PageReader, next: string | null, take: (objects: T
     if (seen.size >= MAX_PAGES) throw new ApiError(`the API's pages do not end: stopped after ${MAX_PAGES} pages`, undefined, hint);
     seen.add(url);
     const page = await api.getPage<T>(url);
-    take(page.objects);
+    yield page.objects;
     next = page.meta.next;
   }
 }

@@ -1,14 +1,15 @@
 // The wire under ApiClient: Requester.send owns URLs, headers, credentials, time limits, retries and
 // redirects; ./http.js carries them. ./answers.js turns what comes back into values or typed errors,
 // ./failures.js names the requests that got no answer, ./paging.js reads lists.
-import { CancelledError, createTransport, isLoopback, TimeoutError, TooLargeError, type Transport } from './http.js';
+import { createTransport } from './http.js';
+import { CancelledError, isLoopback, TimeoutError, TooLargeError, type Transport } from './transport.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, CliError, UsageError } from '../errors.js';
 import { CONCURRENCY, Limiter } from '../concurrency.js';
 import { checkObject, checkPage, redirectTarget, statusError, type RawResponse } from './answers.js';
 import { networkError, retryableError, retryableStatus } from './failures.js';
 import { maskUrl } from './mask.js';
-import { allObjects, type Query } from './paging.js';
+import { allObjects, pages, type Query } from './paging.js';
 import type { ListPage } from './types.js';
 
 export interface ClientOptions {
@@ -93,9 +94,14 @@ export class Requester {
     return checkPage<T>(await this.send('GET', path, { query }));
   }
 
-  /** Every object of a list (see ./paging.ts); `keep` makes what is held of each one as its page arrives. */
-  listAll<T, R = T>(path: string, query: Query = {}, keep: (o: T) => R = (o) => o as unknown as R): Promise<R[]> {
-    return allObjects(this, path, query, keep);
+  /** Every object of a list (see ./paging.ts). */
+  listAll<T>(path: string, query: Query = {}): Promise<T[]> {
+    return allObjects<T>(this, path, query);
+  }
+
+  /** The pages of a list, in order, as they arrive (see ./paging.ts): a long list is not held whole. */
+  listPages<T>(path: string, query: Query = {}): AsyncGenerator<T[]> {
+    return pages<T>(this, path, query);
   }
 
   protected async getObject<T>(path: string): Promise<T> {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { triggerCallPath } from '../api/paths.js';
-import type { Action, Trigger } from '../api/types.js';
+import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
 import { parseTimeout } from '../settings.js';
@@ -116,7 +116,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
   } else {
     const service = await resolveService(api, first);
     if (!opts.json) on = serviceLabel(api, service);
-    const trigger = (await resolveTrigger(api, service, second!)) as Trigger;
+    const trigger = await resolveTrigger(api, service, second!);
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
       throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
     }

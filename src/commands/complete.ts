@@ -181,7 +181,7 @@ const triggers: Source = {
     if (service === undefined) return [];
     const api = await from.api();
     const { uuid } = await resolveService(api, service);
-    const all = await api.allTriggers(uuid, (t) => ({ name: t.name, operation: t.operation }));
+    const all = await api.allTriggers(uuid);
     return all
       .filter((t) => offerable(t.name) && !named.includes(t.name))
       .map((t) => ({ value: t.name, description: safeText(t.operation) }));

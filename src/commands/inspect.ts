@@ -1,6 +1,5 @@
 import type { Context } from '../context.js';
 import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
-import type { Trigger } from '../api/types.js';
 import { resolveTrigger, triggerArgs, triggerTargets } from '../resolve.js';
 import { forEachId } from './many.js';
 import { EXAMPLE_URL, examples, SERVICE_OR_URL_ARG, TRIGGERS_ARG } from '../help.js';
@@ -34,6 +33,6 @@ export async function runInspect(first: string, rest: string[], opts: InspectOpt
   const api = await ctx.api();
   const targets = await triggerTargets(api, args);
   const { values, finish } = await forEachId(ctx, targets, (t) => resolveTrigger(t.api, t.service, t.id));
-  await printTriggers(ctx.io, spec, values as Trigger[], api.host);
+  await printTriggers(ctx.io, spec, values, api.host);
   finish();
 }

@@ -1,5 +1,5 @@
 import type { Service } from '../api/types.js';
-import { CONCURRENCY, mapLimit } from '../concurrency.js';
+import { CONCURRENCY, inOrder } from '../concurrency.js';
 import type { Context } from '../context.js';
 import { jsonOption, LISTED_FIELDS, outputSpec, TRIGGER_FIELDS, triggerPrinter } from '../output/render.js';
 import { checkIdentifier, resolveService, serviceLabel, withService, type ServiceRef } from '../resolve.js';
@@ -35,30 +35,35 @@ export async function runList(serviceId: string | undefined, opts: ListOptions, 
   if (!all) checkIdentifier('service', serviceId);
   const api = await ctx.api();
   const printer = triggerPrinter(spec, api.host, { withService: all });
-  let kept: unknown[];
   let service: ServiceRef | undefined;
   if (all) {
     const services = await api.allServices();
-    const perService = await mapLimit(services, CONCURRENCY, async (s: Service) => {
+    // The triggers of several services at a time, printed in the order of the services.
+    const perService = inOrder(services, CONCURRENCY, async (s: Service) => {
       try {
         // Each stack is asked for once, by the first of its services; UUIDs alone need none.
         const stack = spec.kind === 'quiet' ? null : await api.stackName(s.stack);
-        return await api.allTriggers(s.uuid, (t) => printer.keep({ ...t, service: s.name, service_uuid: s.uuid, stack }));
+        return { s, stack, triggers: await api.allTriggers(s.uuid) };
       } catch (err) {
         // A service removed between the two lists has no triggers left to show.
-        if (err instanceof NotFoundError) return [];
+        if (err instanceof NotFoundError) return { s, stack: null, triggers: [] };
         throw err;
       }
     });
-    kept = perService.flat();
+    for await (const { s, stack, triggers } of perService) {
+      for (const t of triggers) printer.add({ ...t, service: s.name, service_uuid: s.uuid, stack });
+    }
   } else {
     service = await resolveService(api, serviceId);
     const { uuid } = service;
-    kept = await withService(service, serviceId, () => api.allTriggers(uuid, (t) => printer.keep(t)));
+    // A long list is kept as what the output shows of it, page by page, never as the API's objects.
+    await withService(service, serviceId, async () => {
+      for await (const page of api.triggerPages(uuid)) for (const t of page) printer.add(t);
+    });
   }
-  await printer.print(ctx.io, kept);
+  await printer.print(ctx.io);
   // For a person, like gh's: the table alone says so, on stderr; what scripts read is unchanged.
-  if (kept.length === 0 && spec.kind === 'table') {
+  if (printer.count === 0 && spec.kind === 'table') {
     ctx.io.stderr.write(service === undefined ? 'no triggers\n' : `no triggers in service ${await serviceLabel(api, service)}\n`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { outputSpec, streamPrinter } from '../output/render.js';
-import { resolveTrigger, triggerArgs, triggerTargets, withTrigger } from '../resolve.js';
+import { resolveTriggerUuid, triggerArgs, triggerTargets, withTrigger } from '../resolve.js';
 import { forEachId, NotStarted } from './many.js';
 import { EXAMPLE_URL, examples, SERVICE_OR_URL_ARG, TRIGGERS_ARG } from '../help.js';
 import type { Program } from '../program.js';
@@ -45,10 +45,10 @@ export async function runRm(first: string, rest: string[], opts: RmOptions, ctx:
     ctx,
     targets,
     async (t) => {
-      const trigger = await resolveTrigger(t.api, t.service, t.id, false);
+      const uuid = await resolveTriggerUuid(t.api, t.service, t.id);
       if (interrupted.aborted) throw new NotStarted();
-      await withTrigger(t.api, t.service, t.id, () => t.api.deleteTrigger(t.service.uuid, trigger.uuid));
-      return trigger.uuid;
+      await withTrigger(t.api, t.service, t.id, () => t.api.deleteTrigger(t.service.uuid, uuid));
+      return uuid;
     },
     { signal: interrupted, emit: (uuid) => printer.add(uuid) },
   );

@@ -1,4 +1,3 @@
-import type { Trigger } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { safeText } from '../io.js';
@@ -41,7 +40,7 @@ export async function runRotate(first: string, triggerId: string | undefined, op
   const api = await ctx.api();
   const [target] = await triggerTargets(api, args);
   const { api: at, service, id } = target!;
-  const old = (await resolveTrigger(at, service, id)) as Trigger;
+  const old = await resolveTrigger(at, service, id);
   const fresh = await at.createTrigger(service.uuid, { name: old.name, operation: old.operation });
   await printTriggers(ctx.io, spec, [fresh], api.host, { single: true });
   const short = old.uuid.slice(0, 8);

@@ -106,6 +106,7 @@ export async function runServices(opts: ServicesOptions, ctx: Context): Promise<
   const printer = recordPrinter(spec, LAYOUT);
   // UUIDs alone need neither stacks nor counts.
   const records = await serviceRecords(ctx, spec.kind !== 'quiet');
-  await printer.print(ctx.io, records.map((r) => printer.keep(r)));
+  for (const r of records) printer.add(r);
+  await printer.print(ctx.io);
   if (records.length === 0 && spec.kind === 'table') ctx.io.stderr.write('no services\n');
 }

@@ -164,11 +164,28 @@ export interface TableLayout<T> {
   columns: Readonly<Record<string, ColumnRule>>;
 }
 
-/** How records are printed for one output spec: what is kept of each, and how the kept are printed. */
+/**
+ * How records are printed for one output spec. Each record is added as it arrives, and only what the
+ * output shows of it is kept (its table row, its UUID, its line, or itself for JSON), so that a long
+ * list is never held as the API's objects; `print` then writes what was kept.
+ */
 export interface RecordPrinter<T> {
-  /** What is kept of a record (its table row, its UUID, or itself); a long list keeps each as its page arrives. */
-  keep(record: T): unknown;
-  print(io: IO, kept: unknown[]): Promise<void>;
+  add(record: T): void;
+  /** How many records were added. */
+  readonly count: number;
+  print(io: IO): Promise<void>;
+}
+
+/** A printer that keeps `keep(record)` of each record, and prints them with `print`. */
+function keeping<T, K>(keep: (record: T) => K, print: (io: IO, kept: K[]) => Promise<void> | void): RecordPrinter<T> {
+  const kept: K[] = [];
+  return {
+    add: (record) => void kept.push(keep(record)),
+    get count() {
+      return kept.length;
+    },
+    print: async (io) => print(io, kept),
+  };
 }
 
 /**
@@ -180,37 +197,33 @@ export function recordPrinter<T extends { uuid: string }>(spec: OutputSpec, layo
   switch (spec.kind) {
     case 'json': {
       const { fields } = spec;
-      const keep = fields ? (r: T) => Object.fromEntries(fields.map((f) => [f, r[f as keyof T]])) : (r: T) => r;
-      return { keep, print: async (io, kept) => printJson(io, options.single ? kept[0] : kept) };
+      const keep = fields ? (r: T): unknown => Object.fromEntries(fields.map((f) => [f, r[f as keyof T]])) : (r: T): unknown => r;
+      return keeping(keep, (io, kept) => printJson(io, options.single ? kept[0] : kept));
     }
     case 'quiet':
-      return { keep: (r) => r.uuid, print: async (io, kept) => printLines(io, kept as string[]) };
+      return keeping((r) => r.uuid, printLines);
     case 'template': {
       const { template } = spec;
-      if (!template.table) {
-        return {
-          keep: (r) => renderParts(template.columns[0]!, r as unknown as Record<string, unknown>),
-          print: async (io, kept) => printLines(io, kept as string[]),
-        };
-      }
-      return {
-        keep: (r) => template.columns.map((c) => renderParts(c, r as unknown as Record<string, unknown>)),
-        print: async (io, kept) => {
+      const fields = (r: T): Record<string, unknown> => r as unknown as Record<string, unknown>;
+      if (!template.table) return keeping((r) => renderParts(template.columns[0]!, fields(r)), printLines);
+      return keeping(
+        (r) => template.columns.map((c) => renderParts(c, fields(r))),
+        async (io, rows) => {
           const { writeTable } = await import('./table.js');
-          writeTable(io, template.headers, kept as string[][], { header: spec.header });
+          writeTable(io, template.headers, rows, { header: spec.header });
         },
-      };
+      );
     }
     case 'table': {
       const trunc = spec.trunc && !options.single;
-      return {
-        keep: (r) => layout.row(r, !trunc),
-        print: async (io, kept) => {
+      return keeping(
+        (r) => layout.row(r, !trunc),
+        async (io, rows) => {
           const { writeTable } = await import('./table.js');
           // --no-trunc keeps every cell whole on a terminal too.
-          writeTable(io, [...layout.headers], kept as string[][], { header: spec.header, fit: trunc, columns: layout.columns });
+          writeTable(io, [...layout.headers], rows, { header: spec.header, fit: trunc, columns: layout.columns });
         },
-      };
+      );
     }
   }
 }
@@ -231,5 +244,6 @@ export async function printTriggers(
   options: { single?: boolean; withService?: boolean } = {},
 ): Promise<void> {
   const printer = triggerPrinter(spec, host, options);
-  await printer.print(io, triggers.map((t) => printer.keep(t)));
+  for (const t of triggers) printer.add(t);
+  await printer.print(io);
 }
