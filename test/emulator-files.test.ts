@@ -111,7 +111,22 @@ describe('malformed data files', () => {
     {
       label: 'an action that ends before it starts',
       patch: (s: any) => s.actions.push({ ...action(1), end_ms: 0 }),
-      says: 'action #1: end_ms must be a time in milliseconds since 1970, not before start_ms',
+      says: 'action #1: end_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not before start_ms',
+    },
+    {
+      label: 'a deploy time after the year 9999',
+      patch: (s: any) => (s.services[0].deployed_ms = Date.UTC(10000, 0, 1)),
+      says: 'service #1 (web): deployed_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not 253402300800000',
+    },
+    {
+      label: 'an action in the year 275760',
+      patch: (s: any) => s.actions.push({ ...action(1), start_ms: 8.64e15, end_ms: 8.64e15 }),
+      says: 'action #1: start_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not 8640000000000000',
+    },
+    {
+      label: 'an action before 1970',
+      patch: (s: any) => s.actions.push({ ...action(1), start_ms: -1000 }),
+      says: 'action #1: start_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not -1000',
     },
     {
       label: 'an action of no service',
@@ -126,6 +141,18 @@ describe('malformed data files', () => {
     expect(line.startsWith(`Error: ${file}`)).toBe(true);
     expect(line).toContain(says);
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('a number too large to be finite (1e400) is named as such, not as the null JSON makes of it', async () => {
+    const file = dataFile();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"deployed_ms":1700000000000', '"deployed_ms":1e400'));
+    const line = await stopsWith(['--data', file]);
+    expect(line).toBe(`Error: ${file}: service #1 (web): deployed_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`);
+    const seed = join(tempDir(), 'seed.json');
+    writeFileSync(seed, '[{"name": "api", "target_num_containers": -1e400}]');
+    expect(await stopsWith(['--seed', seed])).toBe(
+      `Error: ${seed}: service #1 (api): target_num_containers must be a whole number from 0 to 10000, not a number too large to be finite`,
+    );
   });
 
   it('a data file of version 1 is read, and written as version 2 at the next change', async () => {

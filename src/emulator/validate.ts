@@ -25,13 +25,16 @@ import {
 export class StateFileError extends Error {}
 
 function show(value: unknown): string {
+  // JSON reads a number such as 1e400 as Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to be finite';
   const text = value === undefined ? 'nothing' : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 const A_NAME = `a non-blank string of at most ${NAME_MAX} characters`;
-const A_TIME = 'a time in milliseconds since 1970';
-const MAX_TIME = 8.64e15;
+const A_TIME = 'a time in milliseconds since 1970 (years 1970 to 9999)';
+/** The last millisecond of the year 9999: later dates do not fit the four-digit years clients parse. */
+const MAX_TIME = Date.UTC(10000, 0, 1) - 1;
 
 /** The fields of one object of a file, read through checks whose errors name the object and the field. */
 class Fields {
@@ -258,7 +261,7 @@ function storedAction(f: Fields, v1: boolean): StoredAction {
     action,
     service_uuid: serviceUuid,
     start_ms: start,
-    end_ms: f.int('end_ms', start, MAX_TIME, `a time in milliseconds since 1970, not before start_ms (${start})`),
+    end_ms: f.int('end_ms', start, MAX_TIME, `${A_TIME}, not before start_ms (${start})`),
     result: f.oneOf('result', ACTION_RESULTS),
     path: origin('path', operationPath(serviceUuid, action)),
     user: origin('user', ''),
