@@ -606,6 +606,17 @@ describe('errors', () => {
     expect((await api.get(`/api/app/v1/service/${WEB}/trigger/`)).json.meta.total_count).toBe(3);
   });
 
+  it('the Basic scheme in any case, with any spaces or tabs before the credentials, as Tastypie splits the header', async () => {
+    const api = await start();
+    const token = Buffer.from(`${USER}:${APIKEY}`).toString('base64');
+    for (const auth of [`basic ${token}`, `BASIC ${token}`, `bAsIc ${token}`, `Basic   ${token}`, `Basic \t${token}`]) {
+      expect({ auth, status: (await api.get('/api/app/v1/service/', auth)).status }).toEqual({ auth, status: 200 });
+    }
+    for (const auth of [`Basic${token}`, `Basic ${token} extra`, `Bearer ${token}`, 'Basic', `Basic ${token.slice(0, -1)}`, `Basic ${token}=`]) {
+      expectError(await api.get('/api/app/v1/service/', auth), 401);
+    }
+  });
+
   it('404 for an unknown route, an unknown service, a non-uuid service id and an unknown trigger', async () => {
     const api = await start();
     for (const path of [

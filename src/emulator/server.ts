@@ -46,14 +46,17 @@ function requestUrl(target: string): URL {
 export function createEmulator(store: Store, options: EmulatorOptions): Server {
   const maxBody = options.maxBody ?? 1024 * 1024;
   const limits = { maxBody, maxDrain: options.maxDrain ?? 64 * 1024 * 1024 };
-  const expected = Buffer.from(basic(options.user, options.apikey));
+  const expected = Buffer.from(basic(options.user, options.apikey).slice('Basic '.length));
   const namespaces = options.namespaces && new Set([...options.namespaces, options.user]);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const endpoints = routes(store, { pageSize: options.pageSize, limits });
 
+  /** Basic credentials, read as Tastypie reads them: the scheme in any case, split from them by any whitespace. */
   function authorize(req: IncomingMessage): void {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const [scheme, credentials, ...rest] = (req.headers.authorization ?? '').trim().split(/\s+/);
+    const given = Buffer.from(credentials ?? '');
+    const ok = scheme?.toLowerCase() === 'basic' && rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected);
+    if (!ok) {
       throw new HttpError(401, req.headers.authorization ? 'Invalid credentials' : 'Authentication credentials were not provided', {
         'www-authenticate': 'Basic realm="Docker Cloud emulator"',
       });
