@@ -473,6 +473,29 @@ describe('pagination', () => {
     }
     expectError(await api.get('/api/app/v1/service/?limit=ten'), 400);
   });
+
+  it('answers 400 for an empty limit or offset, as int(\'\') fails in Tastypie, and for one past the largest safe integer', async () => {
+    const api = await start({ seed: many(), pageSize: 25 });
+    const path = `/api/app/v1/service/${WEB}/trigger/`;
+    for (const q of ['limit=', 'offset=', 'limit=5&offset=', 'offset=9007199254740992', 'limit=9007199254740992', `offset=1${'0'.repeat(21)}`]) {
+      const res = await api.get(`${path}?${q}`);
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+      expectError(res, 400);
+    }
+    // The largest safe offset is still a page (an empty one), its numbers written whole.
+    const far = await api.get(`${path}?offset=9007199254740991&limit=10`);
+    expect(far.status).toBe(200);
+    expect(far.json.meta).toMatchObject({ offset: 9007199254740991, limit: 10, next: null, total_count: N });
+    expect(far.text).not.toMatch(/e\+/);
+    expect(new URL(far.json.meta.previous, 'http://x').searchParams.get('offset')).toBe('9007199254740981');
+  });
+
+  it('a repeated limit or offset takes its last value, as Django\'s QueryDict does', async () => {
+    const api = await start({ seed: many(), pageSize: 25 });
+    const res = await api.get(`/api/app/v1/service/${WEB}/trigger/?limit=5&offset=1&limit=3&offset=2`);
+    expect(res.json.meta).toMatchObject({ limit: 3, offset: 2 });
+    expect(res.json.objects.map((t: { name: string }) => t.name)).toEqual(['t02', 't03', 't04']);
+  });
 });
 
 describe('trigger calls', () => {

@@ -6,6 +6,11 @@ import { HttpError } from './http.js';
 /** The largest page; a larger `limit`, or `limit=0` (everything), gets this many. */
 export const MAX_LIMIT = 1000;
 
+/** A query parameter's value; given more than once, its last, as Django's QueryDict gives it. */
+export function param(q: URLSearchParams, name: string): string | undefined {
+  return q.getAll(name).at(-1);
+}
+
 /** The filters of a list endpoint, by query parameter; each makes a test from the parameter's value. */
 export type Filters<T> = Record<string, (value: string) => (item: T) => boolean>;
 
@@ -36,10 +41,12 @@ export function filterBy<T>(items: T[], q: URLSearchParams, filters: Filters<T>)
 /** The page of `items` that the query of `url` asks for; `basePath` is where its links point. */
 export function page<T>(items: T[], url: URL, basePath: string, defaultLimit: number): ListPage<T> {
   const int = (name: string, fallback: number): number => {
-    const raw = url.searchParams.get(name);
-    if (raw === null || raw === '') return fallback;
-    if (!/^[0-9]+$/.test(raw)) throw new HttpError(400, `${name} must be a non-negative integer`);
-    return Number(raw);
+    const raw = param(url.searchParams, name);
+    if (raw === undefined) return fallback;
+    // An empty value is no number either (Tastypie's int('') fails); past 2^53, numbers are no longer exact.
+    const n = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n)) throw new HttpError(400, `${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+    return n;
   };
   const asked = int('limit', defaultLimit);
   const limit = asked === 0 || asked > MAX_LIMIT ? MAX_LIMIT : asked;
