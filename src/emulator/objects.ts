@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { actionPath, containerPath, servicePath, stackPath, triggerCallPath, triggerPath } from '../api/paths.js';
 import type { Action, ActionState, Service, ServiceState, Stack, Trigger } from '../api/types.js';
+import { apiDate } from './dates.js';
 import type { StoredAction, StoredService, StoredTrigger } from './model.js';
 import type { Store, StoredStack } from './store.js';
 
@@ -13,11 +14,6 @@ export interface View {
   user: string;
   /** Scheme and host the request reached, for the absolute URLs a service's link variables hold. */
   origin: string;
-}
-
-/** A date as the API writes it: RFC 1123 with a numeric zone, `Tue, 01 Dec 2026 13:48:39 +0000`. */
-export function apiDate(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
 }
 
 const dateOrNull = (ms: number, when: boolean): string | null => (when ? apiDate(ms) : null);

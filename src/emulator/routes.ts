@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
 import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService } from './model.js';
+import { parseDate } from './dates.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
 import { filterBy, IDENTITY_FILTERS, page, UUID_FILTERS, type Filters } from './paging.js';
@@ -48,11 +49,9 @@ function allow(method: string, allowed: string[]): void {
   if (!allowed.includes(method)) throw new HttpError(405, `Method "${method}" not allowed`, { allow: allowed.join(', ') });
 }
 
-/** A time given to a date filter: the API's own form or ISO 8601, UTC unless the text says otherwise. */
 function dateParam(name: string, value: string): number {
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(iso) || /^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} /.test(iso) ? Date.parse(iso) : NaN;
-  if (Number.isNaN(ms)) throw new HttpError(400, `${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
+  const ms = parseDate(value);
+  if (ms === undefined) throw new HttpError(400, `${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
   return ms;
 }
 
