@@ -286,6 +286,67 @@ describe('service list filters', () => {
   });
 });
 
+describe('query parameters as Tastypie reads them', () => {
+  const uuids = (res: Res): string[] => res.json.objects.map((s: { uuid: string }) => s.uuid);
+  const refused = async (api: Api, path: string, error: string): Promise<void> => {
+    const res = await api.get(path);
+    expect({ path, status: res.status, json: res.json }).toEqual({ path, status: 400, json: { error } });
+  };
+
+  it('a field of the objects that is not a filter, or a lookup the field does not allow, is a 400 naming it', async () => {
+    const api = await start();
+    const s = '/api/app/v1/service/';
+    await refused(api, `${s}?image_name=redis`, "The 'image_name' field does not allow filtering.");
+    await refused(api, `${s}?name__startswith=we`, "'startswith' is not an allowed filter on the 'name' field.");
+    await refused(api, `${s}?uuid__in=${WEB}`, "'in' is not an allowed filter on the 'uuid' field.");
+    await refused(api, `${s}?name__first=w`, "The 'name' field does not support relations.");
+    await refused(api, `${s}?stack__startswith=/api/`, "'startswith' is not an allowed filter on the 'stack' field.");
+    await refused(api, `${s}?stack__name__startswith=de`, "'startswith' is not an allowed filter on the 'name' field.");
+    await refused(api, `${s}?stack__state=Running`, "The 'state' field does not allow filtering.");
+    await refused(api, `/api/app/v1/myorg/service/?target_num_containers=2&name=web`, "The 'target_num_containers' field does not allow filtering.");
+    await refused(api, '/api/app/v1/stack/?state=Running', "The 'state' field does not allow filtering.");
+    await refused(api, '/api/app/v1/stack/?name__iexact=DEMO', "'iexact' is not an allowed filter on the 'name' field.");
+    await refused(api, `/api/app/v1/service/${WEB}/trigger/?operation=SCALEUP`, "The 'operation' field does not allow filtering.");
+    await refused(api, `/api/app/v1/service/${WEB}/trigger/?url__contains=call`, "The 'url' field does not allow filtering.");
+    const actions = '/api/audit/v1/action/';
+    await refused(api, `${actions}?action=Service%20Redeploy`, "The 'action' field does not allow filtering.");
+    await refused(api, `${actions}?start_date=2026-12-01`, "'exact' is not an allowed filter on the 'start_date' field.");
+    await refused(api, `${actions}?end_date__gt=2026-12-01`, "'gt' is not an allowed filter on the 'end_date' field.");
+    await refused(api, `${actions}?state__in=Success`, "'in' is not an allowed filter on the 'state' field.");
+  });
+
+  it('parameters that name no field (limit, offset, format, any other word) are left alone', async () => {
+    const api = await start();
+    const all = await api.get('/api/app/v1/service/?format=json&order_by=name&foo=bar&__x=1&callback=f');
+    expect(all.status).toBe(200);
+    expect(uuids(all)).toEqual([WEB, WORKER, DB, REDIS, WEB2]);
+    expect(uuids(await api.get('/api/app/v1/stack/?format=json&service=x&offset=0')).length).toBeGreaterThan(0);
+    expect((await api.get(`/api/app/v1/service/${WEB}/trigger/?format=json&service=x`)).json.meta.total_count).toBe(3);
+    await api.post(`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, undefined, null);
+    const object = `/api/app/v1/service/${WEB}/`;
+    const res = await api.get(`/api/audit/v1/action/?object=${encodeURIComponent(object)}&format=json&include_related=false&since=now`);
+    expect(res.status).toBe(200);
+    expect(res.json.meta.total_count).toBe(1);
+    // object combines with no other filter, a field of the actions.
+    await refused(api, `/api/audit/v1/action/?object=${encodeURIComponent(object)}&state=Success`, 'object can only be combined with include_related, not with state');
+  });
+
+  it('a filter of the stack is a filter of its services through stack__, as Tastypie follows relations', async () => {
+    const api = await start();
+    const demo = (await api.get('/api/app/v1/stack/?name=demo')).json.objects[0];
+    expect(uuids(await api.get(`/api/app/v1/service/?stack__uuid=${demo.uuid}`))).toEqual([WEB, WORKER]);
+    expect(uuids(await api.get(`/api/app/v1/service/?stack__uuid__startswith=${demo.uuid.slice(0, 6)}`))).toContain(WEB);
+    expect(uuids(await api.get('/api/app/v1/service/?stack__name=nope'))).toEqual([]);
+  });
+
+  it('a parameter given twice counts with its last value, as in Django\'s QueryDict', async () => {
+    const api = await start();
+    expect(uuids(await api.get('/api/app/v1/service/?name=redis&name=web'))).toEqual([WEB, WEB2]);
+    expect(uuids(await api.get('/api/app/v1/service/?name=web&stack__name=other&stack__name=demo'))).toEqual([WEB]);
+    expect((await api.get('/api/app/v1/stack/?name=demo&name=data')).json.objects.map((x: { name: string }) => x.name)).toEqual(['data']);
+  });
+});
+
 describe('triggers', () => {
   const names = (res: Res): string[] => res.json.objects.map((t: { name: string }) => t.name);
   const list = `/api/app/v1/service/${WEB}/trigger/`;

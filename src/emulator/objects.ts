@@ -8,6 +8,33 @@ import { apiDate } from './dates.js';
 import type { StoredAction, StoredService, StoredTrigger } from './model.js';
 import type { Store, StoredStack } from './store.js';
 
+/** The names of an object's attributes, from a record the compiler holds to the object's type. */
+const fieldNames = <T>(fields: Record<keyof T, true>): ReadonlySet<string> => new Set(Object.keys(fields));
+
+/** The attributes of the objects of each list, as the JSON below gives them. */
+export const FIELDS = {
+  service: fieldNames<Service>({
+    uuid: true, resource_uri: true, name: true, nickname: true, image_name: true, public_dns: true, state: true, synchronized: true,
+    stack: true, deployed_datetime: true, started_datetime: true, stopped_datetime: true, destroyed_datetime: true,
+    target_num_containers: true, current_num_containers: true, running_num_containers: true, stopped_num_containers: true,
+    containers: true, container_ports: true, container_envvars: true, labels: true, link_variables: true, linked_from_service: true,
+    linked_to_service: true, bindings: true, autorestart: true, autodestroy: true, autoredeploy: true, roles: true, tags: true,
+    deployment_strategy: true, sequential_deployment: true, net: true, pid: true, privileged: true, read_only: true, entrypoint: true,
+    run_command: true, working_dir: true, user: true, hostname: true, domainname: true, mac_address: true, cgroup_parent: true,
+    cgroup_name: true, tty: true, stdin_open: true, dns: true, dns_search: true, cap_add: true, cap_drop: true, devices: true,
+    extra_hosts: true, security_opt: true, cpu_shares: true, cpuset: true, memory: true, memory_swap: true, last_trigger_body: true,
+  }),
+  trigger: fieldNames<Trigger>({ uuid: true, name: true, operation: true, url: true, resource_uri: true }),
+  stack: fieldNames<Stack>({
+    uuid: true, resource_uri: true, name: true, nickname: true, state: true, synchronized: true, services: true,
+    deployed_datetime: true, destroyed_datetime: true,
+  }),
+  action: fieldNames<Action>({
+    uuid: true, resource_uri: true, action: true, method: true, path: true, object: true, user: true, user_agent: true, ip: true,
+    location: true, state: true, start_date: true, end_date: true, is_user_action: true, can_be_canceled: true, can_be_retried: true,
+  }),
+};
+
 /** Who is asking: the namespace of the request path, and the user it stands for when there is none. */
 export interface View {
   namespace?: string;

@@ -3,11 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
-import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService } from './model.js';
+import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import { parseDate } from './dates.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
-import { actionJson, actionState, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
-import { filterBy, IDENTITY_FILTERS, page, UUID_FILTERS, type Filters } from './paging.js';
+import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
+import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
 import type { Store } from './store.js';
 
 const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
@@ -49,30 +49,25 @@ function allow(method: string, allowed: string[]): void {
   if (!allowed.includes(method)) throw new HttpError(405, `Method "${method}" not allowed`, { allow: allowed.join(', ') });
 }
 
-function dateParam(name: string, value: string): number {
-  const ms = parseDate(value);
-  if (ms === undefined) throw new HttpError(400, `${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
-  return ms;
-}
-
 /** Dates are shown to the second, so they are compared to the second. */
 const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-function dateFilter(name: string, field: 'start_ms' | 'end_ms', test: (ms: number, limit: number) => boolean) {
-  return (value: string): ((a: StoredAction) => boolean) => {
-    const limit = dateParam(name, value);
-    return (a) => (field === 'start_ms' || actionState(a) !== 'In progress') && test(toSecond(a[field]), limit);
+/** The `gte` and `lte` lookups of an action's date; an action in progress has no end date yet. */
+function dateFilter(field: 'start_date' | 'end_date'): FieldFilter<StoredAction> {
+  const at = (a: StoredAction): number | undefined => (field === 'start_date' ? a.start_ms : actionState(a) === 'In progress' ? undefined : a.end_ms);
+  const lookup = (name: 'gte' | 'lte') => (value: string) => {
+    const limit = parseDate(value);
+    if (limit === undefined) throw new HttpError(400, `${field}__${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
+    return (a: StoredAction): boolean => {
+      const ms = at(a);
+      return ms !== undefined && (name === 'gte' ? toSecond(ms) >= limit : toSecond(ms) <= limit);
+    };
   };
+  return { lookups: { gte: lookup('gte'), lte: lookup('lte') } };
 }
 
-const ACTION_FILTERS: Filters<StoredAction> = {
-  ...UUID_FILTERS,
-  state: (v) => (a) => actionState(a) === v,
-  start_date__gte: dateFilter('start_date__gte', 'start_ms', (ms, limit) => ms >= limit),
-  start_date__lte: dateFilter('start_date__lte', 'start_ms', (ms, limit) => ms <= limit),
-  end_date__gte: dateFilter('end_date__gte', 'end_ms', (ms, limit) => ms >= limit),
-  end_date__lte: dateFilter('end_date__lte', 'end_ms', (ms, limit) => ms <= limit),
-};
+const STACK_FILTERING: Filtering<{ uuid: string; name: string }> = { fields: FIELDS.stack, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
+const TRIGGER_FILTERING: Filtering<StoredTrigger> = { fields: FIELDS.trigger, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
 
 export interface RouteOptions {
   pageSize: number;
@@ -129,15 +124,7 @@ export function routes(store: Store, options: RouteOptions) {
     const ns = view.namespace;
     if (segments.length === 0) {
       allow(method, ['GET']);
-      const matching = filterBy(store.state.services, url.searchParams, {
-        ...IDENTITY_FILTERS,
-        state: (v) => (s) => store.serviceState(s) === v,
-        stack__name: (v) => (s) => s.stack?.name === v,
-        stack: (v) => {
-          const uuid = uriUuid(v, 'stack');
-          return (s) => s.stack !== null && s.stack.uuid === uuid;
-        },
-      });
+      const matching = filterBy(store.state.services, filtersOf(url.searchParams, serviceFiltering).values());
       return list(res, url, matching, servicesPath(ns), (s) => serviceJson(store, s, view));
     }
     if (segments.length === 1) {
@@ -149,7 +136,7 @@ export function routes(store: Store, options: RouteOptions) {
       allow(method, ['GET', 'POST']);
       const s = findService(segments[0]);
       if (method === 'GET') {
-        const matching = filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS);
+        const matching = filterBy(s.triggers, filtersOf(url.searchParams, TRIGGER_FILTERING).values());
         return list(res, url, matching, triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
       }
       const body = await readJsonBody(req, options.limits);
@@ -173,7 +160,7 @@ export function routes(store: Store, options: RouteOptions) {
     allow(req.method!, ['GET']);
     const [uuid, ...rest] = route.segments;
     if (uuid === undefined) {
-      const matching = filterBy(store.stacks, url.searchParams, IDENTITY_FILTERS);
+      const matching = filterBy(store.stacks, filtersOf(url.searchParams, STACK_FILTERING).values());
       return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
     }
     const found = rest.length === 0 && isUuid(uuid) ? store.stack(uuid) : undefined;
@@ -181,12 +168,26 @@ export function routes(store: Store, options: RouteOptions) {
     send(res, 200, stackJson(store, found, view));
   }
 
+  const serviceFiltering: Filtering<StoredService> = {
+    fields: FIELDS.service,
+    filters: {
+      uuid: UUID_FILTER,
+      name: NAME_FILTER,
+      state: { lookups: { exact: (v) => (s) => store.serviceState(s) === v } },
+      stack: {
+        lookups: {
+          exact: (v) => {
+            const uuid = uriUuid(v, 'stack');
+            return (s) => s.stack !== null && s.stack.uuid === uuid;
+          },
+        },
+        related: relatedTo((s: StoredService) => s.stack, STACK_FILTERING),
+      },
+    },
+  };
+
   /** The actions an `object` filter (with `include_related`) selects: those of a service, a stack's services or a container's service. */
-  function byObject(q: URLSearchParams): (a: StoredAction) => boolean {
-    const others = [...q.keys()].filter((k) => !['object', 'include_related', 'limit', 'offset'].includes(k));
-    if (others.length > 0) throw new HttpError(400, `object can only be combined with include_related, not with ${others[0]}`);
-    const object = q.get('object')!;
-    const related = q.get('include_related') === 'true';
+  function byObject(object: string, related: boolean): (a: StoredAction) => boolean {
     let services: string[] = [];
     const serviceUuid = uriUuid(object, 'service');
     const stackUuid = uriUuid(object, 'stack');
@@ -197,16 +198,28 @@ export function routes(store: Store, options: RouteOptions) {
     return (a) => services.includes(a.service_uuid);
   }
 
+  const actionFiltering = (related: boolean): Filtering<StoredAction> => ({
+    fields: FIELDS.action,
+    filters: {
+      uuid: UUID_FILTER,
+      state: { lookups: { exact: (v) => (a) => actionState(a) === v } },
+      start_date: dateFilter('start_date'),
+      end_date: dateFilter('end_date'),
+      object: { lookups: { exact: (v) => byObject(v, related) } },
+    },
+  });
+
   /** action/, action/(uuid)/ */
   function action(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
     allow(req.method!, ['GET']);
     const [uuid, ...rest] = route.segments;
     if (uuid === undefined) {
-      const q = url.searchParams;
-      const related = q.get('include_related');
-      if (related !== null && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
-      let matching = filterBy(store.state.actions, q, ACTION_FILTERS);
-      if (q.has('object')) matching = matching.filter(byObject(q));
+      const related = param(url.searchParams, 'include_related');
+      if (related !== undefined && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
+      const tests = filtersOf(url.searchParams, actionFiltering(related === 'true'));
+      const other = [...tests.keys()].find((name) => name !== 'object');
+      if (tests.has('object') && other) throw new HttpError(400, `object can only be combined with include_related, not with ${other}`);
+      const matching = filterBy(store.state.actions, tests.values());
       return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
     }
     const found = rest.length === 0 && isUuid(uuid) ? store.action(uuid) : undefined;
