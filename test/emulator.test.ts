@@ -752,6 +752,46 @@ describe('errors', () => {
     expect(api.emu.store.state.actions).toHaveLength(0);
   });
 
+  it('OPTIONS answers 200 with Allow on every served path, without credentials, as Tastypie\'s method_check', async () => {
+    const api = await start();
+    const cases: [string, string][] = [
+      ['/api/app/v1/service/', 'GET'],
+      [`/api/app/v1/myorg/service/${WEB}/`, 'GET'],
+      [`/api/app/v1/service/${WEB}/trigger/`, 'GET,POST'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/`, 'GET,DELETE'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, 'POST'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_SCALE}/call/3/`, 'POST'],
+      ['/api/app/v1/stack/', 'GET'],
+      ['/api/audit/v1/action/', 'GET'],
+      [`/api/audit/v1/myorg/action/${MISSING}/`, 'GET'],
+    ];
+    for (const [path, allow] of cases) {
+      for (const auth of [null, api.emu.auth]) {
+        const res = await api.req('OPTIONS', path, { auth });
+        expect({ path, status: res.status, allow: res.headers.get('allow') }).toEqual({ path, status: 200, allow });
+      }
+    }
+    expectError(await api.req('OPTIONS', '/api/app/v1/container/'), 404);
+    expect(api.emu.store.state.actions).toHaveLength(0);
+  });
+
+  it('a method not allowed is a 405 before the credentials are checked, as Tastypie checks the method first', async () => {
+    const api = await start();
+    for (const auth of [null, basic(USER, 'wrong')]) {
+      for (const [method, path] of [
+        ['PUT', `/api/app/v1/service/${WEB}/trigger/`],
+        ['DELETE', '/api/app/v1/service/'],
+        ['POST', `/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/`],
+        ['PATCH', '/api/audit/v1/action/'],
+        ['HEAD', '/api/app/v1/stack/'],
+      ] as const) {
+        const res = await api.req(method, path, { auth });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 405 });
+        expect(res.headers.get('allow')).toMatch(/^[A-Z,]+$/);
+      }
+    }
+  });
+
   it('413 for a body over the limit (declared and streamed)', async () => {
     const api = await start({ maxBody: 64 });
     const big = JSON.stringify({ name: 'x'.repeat(200), operation: 'REDEPLOY' });

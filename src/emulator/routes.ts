@@ -45,8 +45,18 @@ function uriUuid(uri: string, resource: string): string | undefined {
   return m && isUuid(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }
 
-function allow(method: string, allowed: string[]): void {
-  if (!allowed.includes(method)) throw new HttpError(405, `Method "${method}" not allowed`, { allow: allowed.join(', ') });
+/**
+ * The methods a path of this shape allows, whatever objects it names; undefined for a shape the API
+ * does not have. Known from the path alone, they are checked before the credentials, as Tastypie does.
+ */
+export function methodsOf(route: Route): string[] | undefined {
+  const s = route.segments;
+  if (s.length <= 1) return ['GET'];
+  if (route.resource !== 'service' || s[1] !== 'trigger') return undefined;
+  if (s.length === 2) return ['GET', 'POST'];
+  if (s.length === 3) return ['GET', 'DELETE'];
+  const count = s.length === 5 && /^[1-9][0-9]{0,5}$/.test(s[4]!);
+  return s[3] === 'call' && (s.length === 4 || count) ? ['POST'] : undefined;
 }
 
 /** Dates are shown to the second, so they are compared to the second. */
@@ -95,13 +105,10 @@ export function routes(store: Store, options: RouteOptions) {
 
   /** POST .../service/(uuid)/trigger/(uuid)/call/[n/], without credentials. */
   async function call(route: Route, req: IncomingMessage, res: ServerResponse, view: View): Promise<void> {
-    const [serviceUuid, , triggerUuid, , countText, ...rest] = route.segments;
-    if (rest.length > 0) throw notFound();
-    allow(req.method!, ['POST']);
+    const [serviceUuid, , triggerUuid, , countText] = route.segments;
     const { t } = findTrigger(serviceUuid, triggerUuid);
     let count = 1;
     if (countText !== undefined) {
-      if (!/^[1-9][0-9]{0,5}$/.test(countText)) throw notFound();
       if (t.operation !== 'SCALEUP') throw new HttpError(400, 'Only SCALEUP triggers take a number of containers');
       count = Number(countText);
     }
@@ -123,17 +130,11 @@ export function routes(store: Store, options: RouteOptions) {
     const method = req.method!;
     const ns = view.namespace;
     if (segments.length === 0) {
-      allow(method, ['GET']);
       const matching = filterBy(store.state.services, filtersOf(url.searchParams, serviceFiltering).values());
       return list(res, url, matching, servicesPath(ns), (s) => serviceJson(store, s, view));
     }
-    if (segments.length === 1) {
-      allow(method, ['GET']);
-      return send(res, 200, serviceJson(store, findService(segments[0]), view));
-    }
-    if (segments[1] !== 'trigger' || segments.length > 3) throw notFound();
+    if (segments.length === 1) return send(res, 200, serviceJson(store, findService(segments[0]), view));
     if (segments.length === 2) {
-      allow(method, ['GET', 'POST']);
       const s = findService(segments[0]);
       if (method === 'GET') {
         const matching = filterBy(s.triggers, filtersOf(url.searchParams, TRIGGER_FILTERING).values());
@@ -148,7 +149,6 @@ export function routes(store: Store, options: RouteOptions) {
       if (!isName(name)) throw new HttpError(400, `name must be a non-empty string of at most ${NAME_MAX} characters`);
       return send(res, 201, triggerJson(s, store.addTrigger(s, name, operation), view));
     }
-    allow(method, ['GET', 'DELETE']);
     const { s, t } = findTrigger(segments[0], segments[2]);
     if (method === 'GET') return send(res, 200, triggerJson(s, t, view));
     store.removeTrigger(s, t);
@@ -156,14 +156,13 @@ export function routes(store: Store, options: RouteOptions) {
   }
 
   /** stack/, stack/(uuid)/ */
-  function stack(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
-    allow(req.method!, ['GET']);
-    const [uuid, ...rest] = route.segments;
+  function stack(route: Route, res: ServerResponse, url: URL, view: View): void {
+    const [uuid] = route.segments;
     if (uuid === undefined) {
       const matching = filterBy(store.stacks, filtersOf(url.searchParams, STACK_FILTERING).values());
       return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
     }
-    const found = rest.length === 0 && isUuid(uuid) ? store.stack(uuid) : undefined;
+    const found = isUuid(uuid) ? store.stack(uuid) : undefined;
     if (!found) throw notFound();
     send(res, 200, stackJson(store, found, view));
   }
@@ -210,9 +209,8 @@ export function routes(store: Store, options: RouteOptions) {
   });
 
   /** action/, action/(uuid)/ */
-  function action(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
-    allow(req.method!, ['GET']);
-    const [uuid, ...rest] = route.segments;
+  function action(route: Route, res: ServerResponse, url: URL, view: View): void {
+    const [uuid] = route.segments;
     if (uuid === undefined) {
       const related = param(url.searchParams, 'include_related');
       if (related !== undefined && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
@@ -222,7 +220,7 @@ export function routes(store: Store, options: RouteOptions) {
       const matching = filterBy(store.state.actions, tests.values());
       return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
     }
-    const found = rest.length === 0 && isUuid(uuid) ? store.action(uuid) : undefined;
+    const found = isUuid(uuid) ? store.action(uuid) : undefined;
     if (!found) throw notFound();
     send(res, 200, actionJson(found, view));
   }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { basic } from '../credentials.js';
 import { HttpError, notFound, send } from './http.js';
 import type { View } from './objects.js';
-import { isCall, parseRoute, routes } from './routes.js';
+import { isCall, methodsOf, parseRoute, routes } from './routes.js';
 import { SaveError, type Store } from './store.js';
 
 export interface EmulatorOptions {
@@ -66,7 +66,12 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url ?? '/');
     const route = parseRoute(url.pathname);
-    if (!route) throw notFound();
+    const methods = route && methodsOf(route);
+    if (!route || !methods) throw notFound();
+    // Tastypie's method_check: OPTIONS and a method not allowed are answered before anything else.
+    const allow = methods.join(',');
+    if (req.method === 'OPTIONS') return void res.writeHead(200, { allow, 'content-length': 0 }).end();
+    if (!methods.includes(req.method!)) throw new HttpError(405, `Method "${req.method}" not allowed`, { allow });
     const accept = req.headers.accept;
     if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) {
       throw new HttpError(415, 'Only application/json responses are available');
@@ -80,8 +85,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     authorize(req);
     if (!served) throw notFound();
     if (route.resource === 'service') return endpoints.service(route, req, res, url, view);
-    if (route.resource === 'stack') return endpoints.stack(route, req, res, url, view);
-    return endpoints.action(route, req, res, url, view);
+    if (route.resource === 'stack') return endpoints.stack(route, res, url, view);
+    return endpoints.action(route, res, url, view);
   }
 
   const clientTimeout = options.clientTimeoutMs ?? 30_000;
