@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { basic } from '../credentials.js';
-import { HttpError, notFound, send } from './http.js';
+import { declaredLength, HttpError, notFound, send, tooLarge } from './http.js';
 import type { View } from './objects.js';
 import { isCall, methodsOf, parseRoute, routes } from './routes.js';
 import { SaveError, type Store } from './store.js';
@@ -95,18 +95,25 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     requestTimeout: clientTimeout,
     headersTimeout: Math.min(clientTimeout, 10_000),
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(clientTimeout / 4))),
-  }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      // A client that went away (or was cut off as too slow) has nobody left to answer.
-      if (res.headersSent || res.destroyed || req.socket.destroyed) return res.destroy();
-      if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
-      if (err instanceof SaveError) {
-        log(`dockercloud-emulator: ${err.message}; the change was undone`);
-        return send(res, 500, { error: 'Internal server error: the change could not be saved, and was not made' });
-      }
-      log(`dockercloud-emulator: ${(err as Error).stack ?? String(err)}`);
-      send(res, 500, { error: 'Internal server error' });
-    });
+  });
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    // A client that went away (or was cut off as too slow) has nobody left to answer.
+    if (res.headersSent || res.destroyed || req.socket.destroyed) return void res.destroy();
+    if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
+    if (err instanceof SaveError) {
+      log(`dockercloud-emulator: ${err.message}; the change was undone`);
+      return send(res, 500, { error: 'Internal server error: the change could not be saved, and was not made' });
+    }
+    log(`dockercloud-emulator: ${(err as Error).stack ?? String(err)}`);
+    send(res, 500, { error: 'Internal server error' });
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch((err: unknown) => fail(req, res, err)));
+  // A client that sends Expect: 100-continue waits to be invited before it sends the body: a body
+  // declared too large is refused at once, without inviting it (RFC 9110, 10.1.1).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredLength(req) > limits.maxBody) return fail(req, res, tooLarge(limits, true));
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   return server;
 }
