@@ -49,10 +49,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     fail(`cannot listen on ${options.host}:${options.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
   }
-  const demo = options.user === DEFAULT_USER && options.apikey === DEFAULT_APIKEY;
-  process.stdout.write(`listening on ${address}${demo ? ` (user ${DEFAULT_USER}, API key ${DEFAULT_APIKEY})` : ''}\n`);
-
-  // Every change is on disk before it is answered, so there is nothing to wait for.
+  // Every change is on disk before it is answered, so there is nothing to wait for. Set before the
+  // ready line, so that whoever reads it can stop the emulator at once.
   const stop = (): void => {
     server.close();
     server.closeAllConnections();
@@ -60,4 +58,6 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const demo = options.user === DEFAULT_USER && options.apikey === DEFAULT_APIKEY;
+  process.stdout.write(`listening on ${address}${demo ? ` (user ${DEFAULT_USER}, API key ${DEFAULT_APIKEY})` : ''}\n`);
 }
