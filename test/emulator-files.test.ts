@@ -2,6 +2,8 @@
 // file, the object and the field; a change that cannot be saved is undone and answered 500; temporary
 // files are cleaned up; the action history stays bounded in the file.
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess, tempDir, type EmulatorProcess } from './helpers/emulator-process.js';
@@ -235,7 +237,7 @@ describe('a change that cannot be saved', () => {
     }
     expect(failed?.status).toBe(500);
     expect(acknowledged.length).toBeGreaterThan(0);
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['state.json', 'state.json.lock']);
     expect(emu.stderr()).toMatch(/^dockercloud-emulator: cannot save .*state\.json: EFBIG; the change was undone\n$/);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(saved.services.flatMap((s: { triggers: { uuid: string }[] }) => s.triggers.map((t) => t.uuid))).toEqual(acknowledged);
@@ -247,12 +249,69 @@ describe('a change that cannot be saved', () => {
   it('temporary files an earlier run left behind (killed while saving) are removed at start; other files stay', async () => {
     const dir = tempDir();
     const file = join(dir, 'state.json');
-    const left = ['state.json.4242.0.tmp', 'state.json.1.17.tmp'];
-    const others = ['state.json.bak', 'other.json.4242.0.tmp', 'state.json.tmp'];
+    const gone = await deadPid();
+    const left = [`state.json.${gone}.0.tmp`, `state.json.${gone}.17.tmp`];
+    // Those of a process that still runs (this one) may be a save in progress: they stay too.
+    const others = ['state.json.bak', `other.json.${gone}.0.tmp`, 'state.json.tmp', `state.json.${process.pid}.3.tmp`];
     for (const name of [...left, ...others]) writeFileSync(join(dir, name), '{"version": 2, "serv');
     const emu = await startEmulatorProcess(['--data', file]);
-    expect(readdirSync(dir).sort()).toEqual([...others, 'state.json'].sort());
+    expect(readdirSync(dir).sort()).toEqual([...others, 'state.json', 'state.json.lock'].sort());
     expect(existsSync(file)).toBe(true);
     await emu.stop();
+  });
+});
+
+/** The id of a process that has ended. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+describe('one emulator per data file', () => {
+  it('a second emulator on the same data file refuses to start, naming the file and its holder; the first loses nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    const first = await startEmulatorProcess(['--data', file]);
+    const pid = first.child.pid!;
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${pid}\n`);
+    // A save of the first one, under way.
+    const saving = join(dir, `state.json.${pid}.7.tmp`);
+    writeFileSync(saving, '{"version"');
+
+    const line = await stopsWith(['--data', file]);
+    expect(line).toBe(`Error: ${file} is in use by another dockercloud-emulator (process ${pid}, which holds ${file}.lock)`);
+    expect(existsSync(saving)).toBe(true);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${pid}\n`);
+
+    const web = (await api(first, 'GET', '/api/app/v1/service/?name=web')).json.objects[0].uuid as string;
+    const created = await api(first, 'POST', `/api/app/v1/service/${web}/trigger/`, { name: 'kept' });
+    expect(created.status).toBe(201);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.services.flatMap((s: { triggers: { uuid: string }[] }) => s.triggers.map((t) => t.uuid))).toEqual([created.json.uuid]);
+    expect(await first.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('a lock left by a process that is gone is taken over; it goes when its emulator stops', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    writeFileSync(`${file}.lock`, `${await deadPid()}\n`);
+    const emu = await startEmulatorProcess(['--data', file]);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${emu.child.pid}\n`);
+    expect(await emu.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(readdirSync(dir)).toEqual(['state.json']);
+
+    // A lock that is not a process id (cut short, say) holds nothing either.
+    writeFileSync(`${file}.lock`, '');
+    const again = await startEmulatorProcess(['--data', file]);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${again.child.pid}\n`);
+    await again.stop();
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('an emulator that stops at start (a malformed data file) leaves no lock behind', async () => {
+    const file = dataFile((s) => (s.services[0].current_num_containers = '2'));
+    await stopsWith(['--data', file]);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import { VERSION } from '../version.js';
 import { HINT, OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen } from './server.js';
-import { defaultSeed, loadState, removeLeftovers, saveState, stateFromSeed, stateFromSeedFile, StateFileError, Store } from './store.js';
+import { defaultSeed, loadState, lockDataFile, removeLeftovers, saveState, stateFromSeed, stateFromSeedFile, StateFileError, Store } from './store.js';
 
 function fail(message: string, code: number, hint?: string): never {
   process.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`);
@@ -13,7 +13,10 @@ function fail(message: string, code: number, hint?: string): never {
 function openStore(options: Options): Store {
   const { data, seed } = options;
   try {
-    if (data) removeLeftovers(data);
+    if (data) {
+      process.once('exit', lockDataFile(data));
+      removeLeftovers(data);
+    }
     const existing = data ? loadState(data) : undefined;
     const state = existing ?? (seed ? stateFromSeedFile(seed) : stateFromSeed(defaultSeed()));
     if (data && !existing) {

@@ -2,7 +2,7 @@
 // the request is answered; a change that cannot be saved is undone, so memory never holds more than
 // the file.
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Operation, ServiceState } from '../api/types.js';
 import {
@@ -90,7 +90,79 @@ export function saveState(file: string, state: State): void {
   }
 }
 
-/** Removes the temporary files that saves of `file` left behind (a process killed while saving). */
+/** Whether `pid` is the id of a process other than this one that still runs (or that this one may not signal). */
+function otherProcessRuns(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process id a lock file names, if it names one. */
+function lockHolder(lock: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lock, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return /^[1-9][0-9]{0,9}\n$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * Makes this process the one owner of `file`: its lock, `FILE.lock`, names the process that holds it.
+ * A lock whose process is gone is taken over; one whose process runs stops the start. Returns what
+ * gives the lock up.
+ */
+export function lockDataFile(file: string): () => void {
+  const lock = `${file}.lock`;
+  const cannot = (err: unknown): StateFileError =>
+    new StateFileError(`cannot lock ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  // The lock appears whole or not at all: written aside, then linked to its name, which fails if it exists.
+  const mine = tmpName(file);
+  try {
+    writeFileSync(mine, `${process.pid}\n`);
+  } catch (err) {
+    throw cannot(err);
+  }
+  const link = (): boolean => {
+    try {
+      linkSync(mine, lock);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw cannot(err);
+    }
+  };
+  try {
+    for (let attempt = 1; !link(); attempt++) {
+      const holder = lockHolder(lock);
+      if (holder !== undefined && otherProcessRuns(holder)) {
+        throw new StateFileError(`${file} is in use by another dockercloud-emulator (process ${holder}, which holds ${lock})`);
+      }
+      if (attempt === 10) throw cannot(new Error(`${lock} keeps coming back`));
+      // Taken over by moving it aside first: a lock that another emulator took over meanwhile is put back.
+      const stale = tmpName(file);
+      try {
+        renameSync(lock, stale);
+        if (lockHolder(stale) !== holder) linkSync(stale, lock);
+      } catch {
+        // Gone already, or taken again: the next attempt sees.
+      }
+      rmSync(stale, { force: true });
+    }
+  } finally {
+    rmSync(mine, { force: true });
+  }
+  return () => {
+    if (lockHolder(lock) === process.pid) rmSync(lock, { force: true });
+  };
+}
+
+/** Removes the temporary files that saves of `file` left behind: this process's, and those of processes that are gone. */
 export function removeLeftovers(file: string): void {
   const prefix = `${basename(file)}.`;
   let names: string[];
@@ -100,7 +172,8 @@ export function removeLeftovers(file: string): void {
     return; // no folder yet: the first save will say what is wrong
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !/^[0-9]+\.[0-9]+\.tmp$/.test(name.slice(prefix.length))) continue;
+    const pid = /^([0-9]+)\.[0-9]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!name.startsWith(prefix) || pid === undefined || otherProcessRuns(Number(pid))) continue;
     try {
       rmSync(join(dirname(file), name), { force: true });
     } catch {
