@@ -73,11 +73,12 @@ describe('malformed seed files', () => {
 /** A data file of the current version around one service with one trigger; `patch` changes it. */
 function dataFile(patch: (state: any) => void = () => {}): string {
   const state: any = {
-    version: 2,
+    version: 3,
     services: [
       {
         uuid: SVC, name: 'web', image_name: 'web:latest', state: 'Running', stack: { uuid: '7c7c7c7c-0000-4000-8000-000000000003', name: 'demo' },
-        target_num_containers: 2, current_num_containers: 2, running_num_containers: 2, last_trigger_body: null, deployed_ms: 1_700_000_000_000,
+        target_num_containers: 2, current_num_containers: 2, running_num_containers: 2, last_trigger_body: null,
+        deployed_ms: 1_700_000_000_000, started_ms: 1_690_000_000_000, stopped_ms: null, destroyed_ms: null,
         action_duration_ms: 0, action_result: 'Success', triggers: [{ uuid: TRG, name: 'hook', operation: 'REDEPLOY' }],
       },
     ],
@@ -118,7 +119,17 @@ describe('malformed data files', () => {
     {
       label: 'a deploy time after the year 9999',
       patch: (s: any) => (s.services[0].deployed_ms = Date.UTC(10000, 0, 1)),
-      says: 'service #1 (web): deployed_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not 253402300800000',
+      says: 'service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not 253402300800000',
+    },
+    {
+      label: 'a start time that is text',
+      patch: (s: any) => (s.services[0].started_ms = 'yesterday'),
+      says: 'service #1 (web): started_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not "yesterday"',
+    },
+    {
+      label: 'no stop time',
+      patch: (s: any) => delete s.services[0].stopped_ms,
+      says: 'service #1 (web): stopped_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not nothing',
     },
     {
       label: 'an action in the year 275760',
@@ -135,7 +146,7 @@ describe('malformed data files', () => {
       patch: (s: any) => s.actions.push({ ...action(1), service_uuid: TRG }),
       says: 'action #1: service_uuid must be the UUID of a service of the file',
     },
-    { label: 'a version from the future', patch: (s: any) => (s.version = 3), says: 'is not an emulator data file' },
+    { label: 'a version from the future', patch: (s: any) => (s.version = 4), says: 'is not an emulator data file' },
   ])('$label: one line naming the file, the object and the field; exit 1; the file is left as it was', async ({ patch, says }) => {
     const file = dataFile(patch);
     const before = readFileSync(file, 'utf8');
@@ -149,7 +160,7 @@ describe('malformed data files', () => {
     const file = dataFile();
     writeFileSync(file, readFileSync(file, 'utf8').replace('"deployed_ms":1700000000000', '"deployed_ms":1e400'));
     const line = await stopsWith(['--data', file]);
-    expect(line).toBe(`Error: ${file}: service #1 (web): deployed_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`);
+    expect(line).toBe(`Error: ${file}: service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`);
     const seed = join(tempDir(), 'seed.json');
     writeFileSync(seed, '[{"name": "api", "target_num_containers": -1e400}]');
     expect(await stopsWith(['--seed', seed])).toBe(
@@ -157,10 +168,10 @@ describe('malformed data files', () => {
     );
   });
 
-  it('a data file of version 1 is read, and written as version 2 at the next change', async () => {
+  it('a data file of version 1 is read, and written as version 3 at the next change', async () => {
     const file = dataFile((s) => {
       s.version = 1;
-      delete s.services[0].deployed_ms;
+      for (const field of ['deployed_ms', 'started_ms', 'stopped_ms', 'destroyed_ms']) delete s.services[0][field];
       s.actions.push({ uuid: '0000aaaa-0000-4000-8000-000000000000', action: 'Service Scale', service_uuid: SVC, start_ms: 1, end_ms: 2, result: 'Failed' });
     });
     const emu = await startEmulatorProcess(['--data', file]);
@@ -169,7 +180,24 @@ describe('malformed data files', () => {
     const old = await api(emu, 'GET', '/api/audit/v1/action/0000aaaa-0000-4000-8000-000000000000/');
     expect(old.json).toMatchObject({ state: 'Failed', path: `/api/app/v1/service/${SVC}/scale/`, user: '', ip: '' });
     expect((await api(emu, 'POST', `/api/app/v1/service/${SVC}/trigger/`, { name: 'new' })).status).toBe(201);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(3);
+  });
+
+  it('a data file of version 2, which kept the deploy time alone, shows the dates it showed, and is written as version 3', async () => {
+    const deployed = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const file = dataFile((s) => {
+      s.version = 2;
+      for (const field of ['started_ms', 'stopped_ms', 'destroyed_ms']) delete s.services[0][field];
+      Object.assign(s.services[0], { state: 'Stopped', running_num_containers: 0, deployed_ms: deployed });
+    });
+    const emu = await startEmulatorProcess(['--data', file]);
+    const date = 'Fri, 02 Jan 2026 03:04:05 +0000';
+    const dates = { deployed_datetime: date, started_datetime: date, stopped_datetime: date, destroyed_datetime: null };
+    expect((await api(emu, 'GET', `/api/app/v1/service/${SVC}/`)).json).toMatchObject(dates);
+    expect((await api(emu, 'POST', `/api/app/v1/service/${SVC}/trigger/`, { name: 'new' })).status).toBe(201);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.version).toBe(3);
+    expect(saved.services[0]).toMatchObject({ deployed_ms: deployed, started_ms: deployed, stopped_ms: deployed, destroyed_ms: null });
   });
 });
 

@@ -654,6 +654,82 @@ describe('trigger calls', () => {
     expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Running');
   });
 
+  describe('the state of the service decides whether a call is allowed (service.md, "Service states")', () => {
+    const stateSeed = (state: string): SeedService[] => [
+      { uuid: WEB, name: 'web', state: state as SeedService['state'], target_num_containers: 2, triggers: [
+        { uuid: T_REDEPLOY, operation: 'REDEPLOY' },
+        { uuid: T_SCALE, operation: 'SCALEUP' },
+      ] },
+    ];
+
+    it.each([
+      { state: 'Not running', allowed: 'only start and terminate are allowed in this state' },
+      { state: 'Starting', allowed: 'no actions are allowed in this state' },
+      { state: 'Scaling', allowed: 'no actions are allowed in this state' },
+      { state: 'Redeploying', allowed: 'no actions are allowed in this state' },
+      { state: 'Stopping', allowed: 'no actions are allowed in this state' },
+      { state: 'Terminating', allowed: 'no actions are allowed in this state' },
+      { state: 'Terminated', allowed: 'no actions are allowed in this state' },
+    ])('$state: a call is a 400 that names the state, and changes nothing', async ({ state, allowed }) => {
+      const api = await start({ seed: stateSeed(state) });
+      const before = (await api.get(`/api/app/v1/service/${WEB}/`)).json;
+      const cases = [
+        [call(T_REDEPLOY), `Cannot redeploy a service in state "${state}": ${allowed}`],
+        [call(T_SCALE), `Cannot scale a service in state "${state}": ${allowed}`],
+        [call(T_SCALE, '3/'), `Cannot scale a service in state "${state}": ${allowed}`],
+      ];
+      for (const [path, error] of cases) {
+        const res = await api.req('POST', path!, { auth: null, body: '{"ref":"main"}', type: 'application/json' });
+        expect({ path, status: res.status, json: res.json, action: res.headers.get('x-dockercloud-action-uri') }).toEqual({
+          path, status: 400, json: { error }, action: null,
+        });
+      }
+      expect((await api.get(`/api/app/v1/service/${WEB}/`)).json).toEqual(before);
+      expect((await api.get('/api/audit/v1/action/')).json.meta.total_count).toBe(0);
+    });
+
+    it.each(['Running', 'Partly running', 'Stopped'])('%s: REDEPLOY and SCALEUP are answered 202', async (state) => {
+      const api = await start({ seed: stateSeed(state) });
+      expect((await api.post(call(T_REDEPLOY), undefined, null)).status).toBe(202);
+      expect((await api.post(call(T_SCALE, '2/'), undefined, null)).status).toBe(202);
+      expect((await api.get(`/api/app/v1/service/${WEB}/`)).json).toMatchObject({ state, target_num_containers: 4 });
+    });
+  });
+
+  it('each *_datetime says what service.md says: the last deploy, start and stop, and the termination', async () => {
+    const api = await start({
+      seed: ['Not running', 'Running', 'Stopped', 'Terminated'].map((state, i) => ({
+        uuid: `${i}0000000-0000-4000-8000-000000000000`, name: `s${i}`, state: state as SeedService['state'],
+      })),
+    });
+    const dates = async (i: number): Promise<(string | null)[]> => {
+      const s = (await api.get(`/api/app/v1/service/${i}0000000-0000-4000-8000-000000000000/`)).json;
+      return [s.deployed_datetime, s.started_datetime, s.stopped_datetime, s.destroyed_datetime].map((d) => (d === null ? null : 'date'));
+    };
+    expect(await dates(0)).toEqual([null, null, null, null]);
+    expect(await dates(1)).toEqual(['date', 'date', null, null]);
+    expect(await dates(2)).toEqual(['date', 'date', 'date', null]);
+    expect(await dates(3)).toEqual(['date', 'date', null, 'date']);
+  });
+
+  it('a REDEPLOY of a stopped service moves deployed_datetime alone: not when it was started or stopped', async () => {
+    const api = await start({ seed: [{ uuid: DB, name: 'db', state: 'Stopped', triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+    const db = api.emu.store.service(DB)!;
+    Object.assign(db, { deployed_ms: Date.UTC(2020, 0, 1), started_ms: Date.UTC(2020, 0, 2), stopped_ms: Date.UTC(2020, 0, 3) });
+    const before = (await api.get(`/api/app/v1/service/${DB}/`)).json;
+    expect(before).toMatchObject({
+      deployed_datetime: 'Wed, 01 Jan 2020 00:00:00 +0000',
+      started_datetime: 'Thu, 02 Jan 2020 00:00:00 +0000',
+      stopped_datetime: 'Fri, 03 Jan 2020 00:00:00 +0000',
+      destroyed_datetime: null,
+    });
+    const res = await api.req('POST', `/api/app/v1/service/${DB}/trigger/${T_REDEPLOY}/call/`, { auth: null });
+    expect(res.status).toBe(202);
+    const after = (await api.get(`/api/app/v1/service/${DB}/`)).json;
+    expect(after.deployed_datetime).toBe(res.json.start_date);
+    expect(after).toMatchObject({ state: 'Stopped', started_datetime: before.started_datetime, stopped_datetime: before.stopped_datetime, destroyed_datetime: null });
+  });
+
   it('calls of unknown services or triggers answer 404', async () => {
     const api = await start();
     expectError(await api.post(`/api/app/v1/service/${MISSING}/trigger/${T_REDEPLOY}/call/`, undefined, null), 404);

@@ -11,8 +11,8 @@ export const MAX_CONTAINERS = 10_000;
 export const NAME_MAX = 256;
 /** Longest time a seeded service's actions may stay in progress: a day. */
 export const MAX_ACTION_DURATION_MS = 86_400_000;
-/** Version of the data file format written; version 1 files are read too. */
-export const DATA_VERSION = 2;
+/** Version of the data file format written; files of versions 1 and 2 are read too. */
+export const DATA_VERSION = 3;
 
 export const ACTION_RESULTS = ['Success', 'Failed'] as const;
 export type ActionResult = (typeof ACTION_RESULTS)[number];
@@ -37,8 +37,12 @@ export interface StoredService {
   current_num_containers: number;
   running_num_containers: number;
   last_trigger_body: string | null;
-  /** When the service was last deployed: at its seeding, then at each REDEPLOY call (ms since the epoch). */
-  deployed_ms: number;
+  // When (ms since the epoch) the service was last deployed (at its seeding, then at each REDEPLOY
+  // call), last started and last stopped, and when it was terminated; null when it never was.
+  deployed_ms: number | null;
+  started_ms: number | null;
+  stopped_ms: number | null;
+  destroyed_ms: number | null;
   /** How long the actions of this service's trigger calls stay in progress, in milliseconds. */
   action_duration_ms: number;
   /** The state those actions end in. */
@@ -100,6 +104,42 @@ export function containerCounts(state: ServiceState, target: number): { current:
     default:
       return { current: target, running: target };
   }
+}
+
+/** The times of a service's lifecycle a service seeded in `state` at `now` has had. */
+export function lifecycleTimes(state: ServiceState, now: number): Pick<StoredService, 'deployed_ms' | 'started_ms' | 'stopped_ms' | 'destroyed_ms'> {
+  const deployed = state === 'Not running' ? null : now;
+  return {
+    deployed_ms: deployed,
+    started_ms: deployed,
+    stopped_ms: state === 'Stopping' || state === 'Stopped' ? now : null,
+    destroyed_ms: state === 'Terminated' ? now : null,
+  };
+}
+
+// The operations each state allows, as service.md's table of service states has them.
+const ALLOWED: Record<ServiceState, readonly string[]> = {
+  'Not running': ['start', 'terminate'],
+  Starting: [],
+  Running: ['stop', 'redeploy', 'terminate'],
+  'Partly running': ['stop', 'redeploy', 'terminate'],
+  Scaling: [],
+  Redeploying: [],
+  Stopping: [],
+  Stopped: ['start', 'redeploy', 'terminate'],
+  Terminating: [],
+  Terminated: [],
+};
+
+/**
+ * Why a trigger's operation is refused on a service resting in `state`, or undefined when it is allowed.
+ * The table names no scale: a scale is allowed where a redeploy is.
+ */
+export function refusal(state: ServiceState, operation: Operation): string | undefined {
+  const allowed = ALLOWED[state];
+  if (allowed.includes('redeploy')) return undefined;
+  const only = allowed.length === 0 ? 'no actions are allowed' : `only ${allowed.join(' and ')} are allowed`;
+  return `Cannot ${operation === 'SCALEUP' ? 'scale' : 'redeploy'} a service in state "${state}": ${only} in this state`;
 }
 
 const RUNNING: ReadonlySet<ServiceState> = new Set(['Running', 'Partly running', 'Scaling', 'Redeploying', 'Terminating']);

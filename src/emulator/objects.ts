@@ -43,7 +43,7 @@ export interface View {
   origin: string;
 }
 
-const dateOrNull = (ms: number, when: boolean): string | null => (when ? apiDate(ms) : null);
+const dateOrNull = (ms: number | null): string | null => (ms === null ? null : apiDate(ms));
 
 const containerIds = new Map<string, string[]>();
 
@@ -67,14 +67,10 @@ export function serviceOfContainer(services: StoredService[], containerUuid: str
 /** An environment variable name made of a service name: `web-2` gives `WEB_2`. */
 const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
-const NEVER_STARTED: ReadonlySet<ServiceState> = new Set(['Not running']);
-const STOPPED: ReadonlySet<ServiceState> = new Set(['Stopping', 'Stopped', 'Terminating', 'Terminated']);
-
 export function serviceJson(store: Store, s: StoredService, view: View): Service {
   const ns = view.namespace;
   const state = store.serviceState(s);
   const uri = servicePath(s.uuid, ns);
-  const deployed = !NEVER_STARTED.has(s.state);
   return {
     uuid: s.uuid,
     resource_uri: uri,
@@ -85,10 +81,10 @@ export function serviceJson(store: Store, s: StoredService, view: View): Service
     state,
     synchronized: true,
     stack: s.stack ? stackPath(s.stack.uuid, ns) : null,
-    deployed_datetime: dateOrNull(s.deployed_ms, deployed),
-    started_datetime: dateOrNull(s.deployed_ms, deployed),
-    stopped_datetime: dateOrNull(s.deployed_ms, STOPPED.has(s.state)),
-    destroyed_datetime: dateOrNull(s.deployed_ms, s.state === 'Terminated'),
+    deployed_datetime: dateOrNull(s.deployed_ms),
+    started_datetime: dateOrNull(s.started_ms),
+    stopped_datetime: dateOrNull(s.stopped_ms),
+    destroyed_datetime: dateOrNull(s.destroyed_ms),
     target_num_containers: s.target_num_containers,
     current_num_containers: s.current_num_containers,
     running_num_containers: s.running_num_containers,
@@ -151,7 +147,10 @@ export function stackState(states: ServiceState[]): string {
 export function stackJson(store: Store, stack: StoredStack, view: View): Stack {
   const ns = view.namespace;
   const states = stack.services.map((s) => store.serviceState(s));
-  const deployed = stack.services.filter((s) => !NEVER_STARTED.has(s.state)).map((s) => s.deployed_ms);
+  const latest = (times: (number | null)[]): string | null => {
+    const known = times.filter((t) => t !== null);
+    return known.length > 0 ? apiDate(Math.max(...known)) : null;
+  };
   const state = stackState(states);
   return {
     uuid: stack.uuid,
@@ -161,8 +160,8 @@ export function stackJson(store: Store, stack: StoredStack, view: View): Stack {
     state,
     synchronized: true,
     services: stack.services.map((s) => servicePath(s.uuid, ns)),
-    deployed_datetime: deployed.length > 0 ? apiDate(Math.max(...deployed)) : null,
-    destroyed_datetime: state === 'Terminated' ? apiDate(Math.max(...stack.services.map((s) => s.deployed_ms))) : null,
+    deployed_datetime: latest(stack.services.map((s) => s.deployed_ms)),
+    destroyed_datetime: state === 'Terminated' ? latest(stack.services.map((s) => s.destroyed_ms)) : null,
   };
 }
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
-import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
+import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, refusal, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import { parseDate } from './dates.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
@@ -115,6 +115,8 @@ export function routes(store: Store, options: RouteOptions) {
     const body = await readBody(req, options.limits);
     // Looked up again: a trigger removed (rm, rotate) while the body was arriving is revoked at once.
     const current = findTrigger(serviceUuid, triggerUuid);
+    const refused = refusal(current.s.state, current.t.operation);
+    if (refused) throw new HttpError(400, refused);
     if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
       throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
     }

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Operation, ServiceState } from '../api/types.js';
 import {
   ACTION_NAMES,
+  DATA_VERSION,
   MAX_ACTIONS,
   operationPath,
   runsNewContainers,
@@ -32,12 +33,12 @@ export function defaultSeed(): SeedService[] {
 }
 
 export function stateFromSeed(seed: SeedService[], source = 'the seed'): State {
-  return { version: 2, services: servicesFromSeed(seed, source, Date.now()), actions: [] };
+  return { version: DATA_VERSION, services: servicesFromSeed(seed, source, Date.now()), actions: [] };
 }
 
 /** The state a seed file describes: a list of services, or {"services": [...]}. */
 export function stateFromSeedFile(file: string): State {
-  return { version: 2, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
+  return { version: DATA_VERSION, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
 }
 
 /** The parsed JSON of `file`; with `missingOk`, undefined when there is no such file. */
