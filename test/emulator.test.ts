@@ -202,6 +202,50 @@ describe.each([
     expect(after.json.meta.total_count).toBe(0);
   });
 
+  it('creating and deleting a trigger each record a finished action, named in X-DockerCloud-Action-URI (action.md)', async () => {
+    const api = await start();
+    const actionOf = async (res: Res): Promise<any> => {
+      const uri = res.headers.get('x-dockercloud-action-uri');
+      expect(uri).toMatch(new RegExp(`^/api/audit/v1/${ns ? `${ns}/` : ''}action/[0-9a-f-]{36}/$`));
+      const action = await api.get(uri!);
+      expect(action.status).toBe(200);
+      expect(action.json.resource_uri).toBe(uri);
+      return action.json;
+    };
+    const created = await api.req('POST', `${b}service/${WORKER}/trigger/`, { body: '{"name":"ci"}', headers: { 'user-agent': 'python-dockercloud/1.0.12' } });
+    expect(created.status).toBe(201);
+    const create = await actionOf(created);
+    expect(create).toMatchObject({
+      action: 'Trigger Create', method: 'POST', path: `${b}service/${WORKER}/trigger/`, object: `${b}service/${WORKER}/`, user: USER,
+      user_agent: 'python-dockercloud/1.0.12', ip: '127.0.0.1', state: 'Success', is_user_action: true, can_be_canceled: false,
+      can_be_retried: false,
+    });
+    expect(create.end_date).toBe(create.start_date);
+
+    const deleted = await api.req('DELETE', `${b}service/${WORKER}/trigger/${created.json.uuid}/`);
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    const del = await actionOf(deleted);
+    expect(del).toMatchObject({
+      action: 'Trigger Delete', method: 'DELETE', path: `${b}service/${WORKER}/trigger/${created.json.uuid}/`, object: `${b}service/${WORKER}/`,
+      state: 'Success',
+    });
+    const listed = await api.get(`/api/audit/v1/action/?object=${encodeURIComponent(`${b}service/${WORKER}/`)}`);
+    expect(listed.json.objects.map((a: { action: string }) => a.action)).toEqual(['Trigger Create', 'Trigger Delete']);
+    // A service's state follows its operations alone.
+    expect((await api.get(`${b}service/${WORKER}/`)).json.state).toBe('Running');
+
+    // Requests refused record nothing, and name no action.
+    for (const res of [
+      await api.post(`${b}service/${WORKER}/trigger/`, { operation: 'RESTART' }),
+      await api.req('DELETE', `${b}service/${WORKER}/trigger/${created.json.uuid}/`),
+    ]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('x-dockercloud-action-uri')).toBeNull();
+    }
+    expect((await api.get('/api/audit/v1/action/')).json.meta.total_count).toBe(2);
+  });
+
   it('POST .../call/ (no credentials) answers 202 with the action URI, which GET returns', async () => {
     const api = await start();
     const call = await api.post(`${b}service/${WEB}/trigger/${T_REDEPLOY}/call/`, undefined, null);
@@ -639,6 +683,16 @@ describe('trigger calls', () => {
     expect(svc.json.state).toBe('Redeploying');
     const filtered = await api.get('/api/app/v1/service/?state=Redeploying');
     expect(filtered.json.objects.map((s: { uuid: string }) => s.uuid)).toEqual([WEB]);
+  });
+
+  it('a trigger created or deleted while a call\'s action runs leaves the service Redeploying', async () => {
+    const api = await start({ seed: [{ uuid: WEB, name: 'web', action_duration_ms: 60_000, triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+    expect((await api.post(call(T_REDEPLOY), undefined, null)).status).toBe(202);
+    const created = await api.post(`/api/app/v1/service/${WEB}/trigger/`, { name: 'more' });
+    expect(created.status).toBe(201);
+    expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Redeploying');
+    expect((await api.req('DELETE', `/api/app/v1/service/${WEB}/trigger/${created.json.uuid}/`)).status).toBe(204);
+    expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Redeploying');
   });
 
   it('with a seeded action_result Failed the action ends Failed', async () => {

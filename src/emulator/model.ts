@@ -17,8 +17,21 @@ export const DATA_VERSION = 3;
 export const ACTION_RESULTS = ['Success', 'Failed'] as const;
 export type ActionResult = (typeof ACTION_RESULTS)[number];
 
+/** The actions of trigger calls: the service operations they perform. */
 export const ACTION_NAMES = { REDEPLOY: 'Service Redeploy', SCALEUP: 'Service Scale' } as const;
-export type ActionName = (typeof ACTION_NAMES)[Operation];
+export type OperationName = (typeof ACTION_NAMES)[Operation];
+/** The actions of the calls that create and delete triggers, which are done as they are answered. */
+export const TRIGGER_ACTIONS = { create: 'Trigger Create', delete: 'Trigger Delete' } as const;
+export type ActionName = OperationName | (typeof TRIGGER_ACTIONS)[keyof typeof TRIGGER_ACTIONS];
+export const ALL_ACTION_NAMES: readonly ActionName[] = [...Object.values(ACTION_NAMES), ...Object.values(TRIGGER_ACTIONS)];
+
+/** Whether an action is a service operation: one that keeps the service Redeploying or Scaling while it runs. */
+export function isOperationName(name: ActionName): name is OperationName {
+  return name === ACTION_NAMES.REDEPLOY || name === ACTION_NAMES.SCALEUP;
+}
+
+/** The method of the request an action records. */
+export const actionMethod = (name: ActionName): string => (name === TRIGGER_ACTIONS.delete ? 'DELETE' : 'POST');
 
 export interface StoredTrigger {
   uuid: string;
@@ -53,13 +66,17 @@ export interface StoredService {
 export interface StoredAction {
   uuid: string;
   action: ActionName;
+  /** The service the action is about: the one a call operates on, or whose trigger was created or deleted. */
   service_uuid: string;
   start_ms: number;
   end_ms: number;
   result: ActionResult;
-  /** The API path of the operation the call performed (the service's redeploy/ or scale/). */
+  /**
+   * The API path of the request: for a trigger call, that of the operation it performed (the
+   * service's redeploy/ or scale/), never the call URL, which is a secret.
+   */
   path: string;
-  /** The namespace the call was made in, or the emulator's user. */
+  /** The user who made the request; for a trigger call, which has no credentials, its namespace or the emulator's user. */
   user: string;
   ip: string;
   user_agent: string;
@@ -85,7 +102,7 @@ export interface SeedService {
 }
 
 /** The path of the service operation an action performed: what a trigger call does, in the API's terms. */
-export function operationPath(serviceUuid: string, action: ActionName, namespace?: string): string {
+export function operationPath(serviceUuid: string, action: OperationName, namespace?: string): string {
   return `${servicePath(serviceUuid, namespace)}${action === ACTION_NAMES.SCALEUP ? 'scale' : 'redeploy'}/`;
 }
 

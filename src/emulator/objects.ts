@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { actionPath, containerPath, servicePath, stackPath, triggerCallPath, triggerPath } from '../api/paths.js';
 import type { Action, ActionState, Service, ServiceState, Stack, Trigger } from '../api/types.js';
 import { apiDate } from './dates.js';
-import type { StoredAction, StoredService, StoredTrigger } from './model.js';
+import { actionMethod, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import type { Store, StoredStack } from './store.js';
 
 /** The names of an object's attributes, from a record the compiler holds to the object's type. */
@@ -186,7 +186,7 @@ export function actionJson(a: StoredAction, view: View): Action {
     uuid: a.uuid,
     resource_uri: actionPath(a.uuid, view.namespace),
     action: a.action,
-    method: 'POST',
+    method: actionMethod(a.action),
     path: a.path,
     object: servicePath(a.service_uuid, view.namespace),
     user: a.user,

@@ -8,7 +8,7 @@ import { parseDate } from './dates.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
 import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
-import type { Store } from './store.js';
+import type { Origin, Store } from './store.js';
 
 const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
 
@@ -79,6 +79,15 @@ function dateFilter(field: 'start_date' | 'end_date'): FieldFilter<StoredAction>
 const STACK_FILTERING: Filtering<{ uuid: string; name: string }> = { fields: FIELDS.stack, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
 const TRIGGER_FILTERING: Filtering<StoredTrigger> = { fields: FIELDS.trigger, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
 
+/** Where a request came from, for the action it records; `user` is the user that action names. */
+function originOf(req: IncomingMessage, view: View, user: string): Origin {
+  const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return { namespace: view.namespace, user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
+}
+
+/** The header that names the action a request recorded (action.md: every call that creates one has it). */
+const actionHeader = (action: StoredAction, view: View): Record<string, string> => ({ [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
+
 export interface RouteOptions {
   pageSize: number;
   limits: BodyLimits;
@@ -120,10 +129,9 @@ export function routes(store: Store, options: RouteOptions) {
     if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
       throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
     }
-    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const origin = { namespace: view.namespace, user: view.user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
-    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
-    send(res, 202, actionJson(action, view), { [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
+    // A call has no credentials: its namespace stands for the user.
+    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, originOf(req, view, view.namespace ?? view.user));
+    send(res, 202, actionJson(action, view), actionHeader(action, view));
   }
 
   /** service/, service/(uuid)/, service/(uuid)/trigger/, service/(uuid)/trigger/(uuid)/ */
@@ -149,12 +157,13 @@ export function routes(store: Store, options: RouteOptions) {
       }
       const name = body.name ?? defaultTriggerName(operation);
       if (!isName(name)) throw new HttpError(400, `name must be a non-empty string of at most ${NAME_MAX} characters`);
-      return send(res, 201, triggerJson(s, store.addTrigger(s, name, operation), view));
+      const { trigger, action } = store.addTrigger(s, name, operation, originOf(req, view, view.user));
+      return send(res, 201, triggerJson(s, trigger, view), actionHeader(action, view));
     }
     const { s, t } = findTrigger(segments[0], segments[2]);
     if (method === 'GET') return send(res, 200, triggerJson(s, t, view));
-    store.removeTrigger(s, t);
-    res.writeHead(204).end();
+    const action = store.removeTrigger(s, t, originOf(req, view, view.user));
+    res.writeHead(204, actionHeader(action, view)).end();
   }
 
   /** stack/, stack/(uuid)/ */

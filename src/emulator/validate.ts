@@ -7,10 +7,12 @@ import { OPERATIONS, SERVICE_STATES, type ServiceState } from '../api/types.js';
 import {
   ACTION_NAMES,
   ACTION_RESULTS,
+  ALL_ACTION_NAMES,
   containerCounts,
   DATA_VERSION,
   defaultTriggerName,
   isName,
+  isOperationName,
   lifecycleTimes,
   MAX_ACTION_DURATION_MS,
   MAX_ACTIONS,
@@ -278,7 +280,8 @@ function storedService(f: Fields, uuids: Unique, version: number, now: number): 
 function storedAction(f: Fields, v1: boolean): StoredAction {
   const start = f.int('start_ms', 0, MAX_TIME, A_TIME);
   const serviceUuid = f.uuid('service_uuid');
-  const action = f.oneOf('action', Object.values(ACTION_NAMES));
+  // Version 1 files knew the actions of trigger calls alone.
+  const action = f.oneOf('action', v1 ? Object.values(ACTION_NAMES) : ALL_ACTION_NAMES);
   const origin = (field: 'path' | 'user' | 'ip' | 'user_agent', fallback: string): string => (v1 && !f.has(field) ? fallback : f.text(field));
   return {
     uuid: f.uuid('uuid'),
@@ -287,7 +290,7 @@ function storedAction(f: Fields, v1: boolean): StoredAction {
     start_ms: start,
     end_ms: f.int('end_ms', start, MAX_TIME, `${A_TIME}, not before start_ms (${start})`),
     result: f.oneOf('result', ACTION_RESULTS),
-    path: origin('path', operationPath(serviceUuid, action)),
+    path: origin('path', isOperationName(action) ? operationPath(serviceUuid, action) : ''),
     user: origin('user', ''),
     ip: origin('ip', ''),
     user_agent: origin('user_agent', ''),
