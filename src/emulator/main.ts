@@ -2,7 +2,17 @@
 import { VERSION } from '../version.js';
 import { HINT, OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen } from './server.js';
-import { defaultSeed, loadState, lockDataFile, removeLeftovers, saveState, stateFromSeed, stateFromSeedFile, StateFileError, Store } from './store.js';
+import {
+  defaultSeed,
+  loadState,
+  lockDataFile,
+  removeLeftovers,
+  saveState,
+  stateFromSeed,
+  stateFromSeedFile,
+  StateFileError,
+  Store,
+} from './store.js';
 
 function fail(message: string, code: number, hint?: string): never {
   process.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`);

@@ -123,8 +123,10 @@ export function containerCounts(state: ServiceState, target: number): { current:
   }
 }
 
-/** The times of a service's lifecycle a service seeded in `state` at `now` has had. */
-export function lifecycleTimes(state: ServiceState, now: number): Pick<StoredService, 'deployed_ms' | 'started_ms' | 'stopped_ms' | 'destroyed_ms'> {
+export type LifecycleTimes = Pick<StoredService, 'deployed_ms' | 'started_ms' | 'stopped_ms' | 'destroyed_ms'>;
+
+/** The times of its lifecycle that a service seeded in `state` at `now` has had. */
+export function lifecycleTimes(state: ServiceState, now: number): LifecycleTimes {
   const deployed = state === 'Not running' ? null : now;
   return {
     deployed_ms: deployed,

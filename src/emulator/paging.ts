@@ -29,9 +29,10 @@ export interface Filtering<T> {
 }
 
 /** Django's lookups: the last part of a parameter (`name__startswith`) that is one of these is the lookup. */
-const QUERY_TERMS = new Set(
-  'exact iexact contains icontains gt gte lt lte in startswith istartswith endswith iendswith range year month day week_day hour minute second isnull search regex iregex'.split(' '),
-);
+const QUERY_TERMS = new Set([
+  ...['exact', 'iexact', 'contains', 'icontains', 'gt', 'gte', 'lt', 'lte', 'in', 'startswith', 'istartswith', 'endswith', 'iendswith'],
+  ...['range', 'year', 'month', 'day', 'week_day', 'hour', 'minute', 'second', 'isnull', 'search', 'regex', 'iregex'],
+]);
 
 const invalid = (message: string): HttpError => new HttpError(400, message);
 

@@ -3,8 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
-import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, refusal, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import { parseDate } from './dates.js';
+import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, refusal, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
 import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
@@ -64,10 +64,12 @@ const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 /** The `gte` and `lte` lookups of an action's date; an action in progress has no end date yet. */
 function dateFilter(field: 'start_date' | 'end_date'): FieldFilter<StoredAction> {
-  const at = (a: StoredAction): number | undefined => (field === 'start_date' ? a.start_ms : actionState(a) === 'In progress' ? undefined : a.end_ms);
+  const at = (a: StoredAction): number | undefined =>
+    field === 'start_date' ? a.start_ms : actionState(a) === 'In progress' ? undefined : a.end_ms;
   const lookup = (name: 'gte' | 'lte') => (value: string) => {
     const limit = parseDate(value);
-    if (limit === undefined) throw new HttpError(400, `${field}__${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
+    const example = '"Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z';
+    if (limit === undefined) throw new HttpError(400, `${field}__${name} must be a date such as ${example}`);
     return (a: StoredAction): boolean => {
       const ms = at(a);
       return ms !== undefined && (name === 'gte' ? toSecond(ms) >= limit : toSecond(ms) <= limit);
@@ -76,7 +78,10 @@ function dateFilter(field: 'start_date' | 'end_date'): FieldFilter<StoredAction>
   return { lookups: { gte: lookup('gte'), lte: lookup('lte') } };
 }
 
-const STACK_FILTERING: Filtering<{ uuid: string; name: string }> = { fields: FIELDS.stack, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
+const STACK_FILTERING: Filtering<{ uuid: string; name: string }> = {
+  fields: FIELDS.stack,
+  filters: { uuid: UUID_FILTER, name: NAME_FILTER },
+};
 const TRIGGER_FILTERING: Filtering<StoredTrigger> = { fields: FIELDS.trigger, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
 
 /** Where a request came from, for the action it records; `user` is the user that action names. */
@@ -86,7 +91,9 @@ function originOf(req: IncomingMessage, view: View, user: string): Origin {
 }
 
 /** The header that names the action a request recorded (action.md: every call that creates one has it). */
-const actionHeader = (action: StoredAction, view: View): Record<string, string> => ({ [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
+const actionHeader = (action: StoredAction, view: View): Record<string, string> => ({
+  [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace),
+});
 
 export interface RouteOptions {
   pageSize: number;
@@ -112,6 +119,47 @@ export function routes(store: Store, options: RouteOptions) {
     return { s, t };
   };
 
+  const serviceFiltering: Filtering<StoredService> = {
+    fields: FIELDS.service,
+    filters: {
+      uuid: UUID_FILTER,
+      name: NAME_FILTER,
+      state: { lookups: { exact: (v) => (s) => store.serviceState(s) === v } },
+      stack: {
+        lookups: {
+          exact: (v) => {
+            const uuid = uriUuid(v, 'stack');
+            return (s) => s.stack !== null && s.stack.uuid === uuid;
+          },
+        },
+        related: relatedTo((s: StoredService) => s.stack, STACK_FILTERING),
+      },
+    },
+  };
+
+  /** The actions an `object` filter (with `include_related`) selects: those of a service, a stack's services or a container's service. */
+  function byObject(object: string, related: boolean): (a: StoredAction) => boolean {
+    let services: string[] = [];
+    const serviceUuid = uriUuid(object, 'service');
+    const stackUuid = uriUuid(object, 'stack');
+    const containerUuid = uriUuid(object, 'container');
+    if (serviceUuid) services = [serviceUuid];
+    else if (stackUuid && related) services = (store.stack(stackUuid)?.services ?? []).map((s) => s.uuid);
+    else if (containerUuid && related) services = [serviceOfContainer(store.state.services, containerUuid)?.uuid ?? ''];
+    return (a) => services.includes(a.service_uuid);
+  }
+
+  const actionFiltering = (related: boolean): Filtering<StoredAction> => ({
+    fields: FIELDS.action,
+    filters: {
+      uuid: UUID_FILTER,
+      state: { lookups: { exact: (v) => (a) => actionState(a) === v } },
+      start_date: dateFilter('start_date'),
+      end_date: dateFilter('end_date'),
+      object: { lookups: { exact: (v) => byObject(v, related) } },
+    },
+  });
+
   /** POST .../service/(uuid)/trigger/(uuid)/call/[n/], without credentials. */
   async function call(route: Route, req: IncomingMessage, res: ServerResponse, view: View): Promise<void> {
     const [serviceUuid, , triggerUuid, , countText] = route.segments;
@@ -130,7 +178,8 @@ export function routes(store: Store, options: RouteOptions) {
       throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
     }
     // A call has no credentials: its namespace stands for the user.
-    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, originOf(req, view, view.namespace ?? view.user));
+    const origin = originOf(req, view, view.namespace ?? view.user);
+    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
     send(res, 202, actionJson(action, view), actionHeader(action, view));
   }
 
@@ -177,47 +226,6 @@ export function routes(store: Store, options: RouteOptions) {
     if (!found) throw notFound();
     send(res, 200, stackJson(store, found, view));
   }
-
-  const serviceFiltering: Filtering<StoredService> = {
-    fields: FIELDS.service,
-    filters: {
-      uuid: UUID_FILTER,
-      name: NAME_FILTER,
-      state: { lookups: { exact: (v) => (s) => store.serviceState(s) === v } },
-      stack: {
-        lookups: {
-          exact: (v) => {
-            const uuid = uriUuid(v, 'stack');
-            return (s) => s.stack !== null && s.stack.uuid === uuid;
-          },
-        },
-        related: relatedTo((s: StoredService) => s.stack, STACK_FILTERING),
-      },
-    },
-  };
-
-  /** The actions an `object` filter (with `include_related`) selects: those of a service, a stack's services or a container's service. */
-  function byObject(object: string, related: boolean): (a: StoredAction) => boolean {
-    let services: string[] = [];
-    const serviceUuid = uriUuid(object, 'service');
-    const stackUuid = uriUuid(object, 'stack');
-    const containerUuid = uriUuid(object, 'container');
-    if (serviceUuid) services = [serviceUuid];
-    else if (stackUuid && related) services = (store.stack(stackUuid)?.services ?? []).map((s) => s.uuid);
-    else if (containerUuid && related) services = [serviceOfContainer(store.state.services, containerUuid)?.uuid ?? ''];
-    return (a) => services.includes(a.service_uuid);
-  }
-
-  const actionFiltering = (related: boolean): Filtering<StoredAction> => ({
-    fields: FIELDS.action,
-    filters: {
-      uuid: UUID_FILTER,
-      state: { lookups: { exact: (v) => (a) => actionState(a) === v } },
-      start_date: dateFilter('start_date'),
-      end_date: dateFilter('end_date'),
-      object: { lookups: { exact: (v) => byObject(v, related) } },
-    },
-  });
 
   /** action/, action/(uuid)/ */
   function action(route: Route, res: ServerResponse, url: URL, view: View): void {

@@ -205,7 +205,14 @@ export interface Origin {
 }
 
 /** A new action about `service`, from `origin`, that starts now and ends `duration` ms later in `result`. */
-function newAction(service: StoredService, name: ActionName, path: string, origin: Origin, duration = 0, result: ActionResult = 'Success'): StoredAction {
+function newAction(
+  service: StoredService,
+  name: ActionName,
+  path: string,
+  origin: Origin,
+  duration = 0,
+  result: ActionResult = 'Success',
+): StoredAction {
   const now = Date.now();
   return {
     uuid: randomUUID(),

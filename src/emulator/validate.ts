@@ -14,6 +14,7 @@ import {
   isName,
   isOperationName,
   lifecycleTimes,
+  type LifecycleTimes,
   MAX_ACTION_DURATION_MS,
   MAX_ACTIONS,
   MAX_CONTAINERS,
@@ -184,8 +185,9 @@ const STORED_ACTION = ['uuid', 'action', 'service_uuid', 'start_ms', 'end_ms', '
 const DATA_FORMAT = `{"version": ${DATA_VERSION}, "services": [...], "actions": [...]}`;
 
 /**
- * A data file's state, checked whole, its history cut to the newest actions. A file of version 1
- * (written before services kept their deploy time and actions their origin) gets those filled in.
+ * A data file's state, checked whole, its history cut to the newest actions. A file of an earlier
+ * version gets what it lacks filled in: version 1 the deploy time of services and the origin of
+ * actions, versions 1 and 2 the other times of services (see storedTimes).
  */
 export function stateFromData(value: unknown, file: string, now: number): State {
   const top = value as { version?: unknown; services?: unknown; actions?: unknown } | null;
@@ -194,8 +196,8 @@ export function stateFromData(value: unknown, file: string, now: number): State 
     throw new StateFileError(`${file} is not an emulator data file (expected ${DATA_FORMAT})`);
   }
   Fields.of(top, file, ['version', 'services', 'actions']).checkFields();
-  const v1 = top.version === 1;
   const version = top.version as number;
+  const v1 = version === 1;
   const uuids = new Unique();
   const stacks = new Map<string, string>();
   const services = top.services.map((value, i) => {
@@ -223,10 +225,15 @@ export function stateFromData(value: unknown, file: string, now: number): State 
  * The times of a service of a data file. Before version 3, a file kept the deploy time alone (version
  * 1 not even that: the time of the upgrade stands for it), and the others followed from it and the state.
  */
-function storedTimes(f: Fields, state: ServiceState, version: number, now: number): Pick<StoredService, (typeof TIMES)[number]> {
-  const time = (field: string): number | null => (f.raw(field) === null ? null : f.int(field, 0, MAX_TIME, `null or ${A_TIME}`));
+function storedTimes(f: Fields, state: ServiceState, version: number, now: number): LifecycleTimes {
   if (version === DATA_VERSION) {
-    return { deployed_ms: time('deployed_ms'), started_ms: time('started_ms'), stopped_ms: time('stopped_ms'), destroyed_ms: time('destroyed_ms') };
+    const time = (field: string): number | null => (f.raw(field) === null ? null : f.int(field, 0, MAX_TIME, `null or ${A_TIME}`));
+    return {
+      deployed_ms: time('deployed_ms'),
+      started_ms: time('started_ms'),
+      stopped_ms: time('stopped_ms'),
+      destroyed_ms: time('destroyed_ms'),
+    };
   }
   const deployed = version === 1 && !f.has('deployed_ms') ? now : f.int('deployed_ms', 0, MAX_TIME, A_TIME);
   const ever = state !== 'Not running';
