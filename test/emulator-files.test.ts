@@ -2,6 +2,8 @@
 // file, the object and the field; a change that cannot be saved is undone and answered 500; temporary
 // files are cleaned up; the action history stays bounded in the file.
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess, tempDir, type EmulatorProcess } from './helpers/emulator-process.js';
@@ -71,11 +73,12 @@ describe('malformed seed files', () => {
 /** A data file of the current version around one service with one trigger; `patch` changes it. */
 function dataFile(patch: (state: any) => void = () => {}): string {
   const state: any = {
-    version: 2,
+    version: 3,
     services: [
       {
         uuid: SVC, name: 'web', image_name: 'web:latest', state: 'Running', stack: { uuid: '7c7c7c7c-0000-4000-8000-000000000003', name: 'demo' },
-        target_num_containers: 2, current_num_containers: 2, running_num_containers: 2, last_trigger_body: null, deployed_ms: 1_700_000_000_000,
+        target_num_containers: 2, current_num_containers: 2, running_num_containers: 2, last_trigger_body: null,
+        deployed_ms: 1_700_000_000_000, started_ms: 1_690_000_000_000, stopped_ms: null, destroyed_ms: null,
         action_duration_ms: 0, action_result: 'Success', triggers: [{ uuid: TRG, name: 'hook', operation: 'REDEPLOY' }],
       },
     ],
@@ -111,14 +114,39 @@ describe('malformed data files', () => {
     {
       label: 'an action that ends before it starts',
       patch: (s: any) => s.actions.push({ ...action(1), end_ms: 0 }),
-      says: 'action #1: end_ms must be a time in milliseconds since 1970, not before start_ms',
+      says: 'action #1: end_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not before start_ms',
+    },
+    {
+      label: 'a deploy time after the year 9999',
+      patch: (s: any) => (s.services[0].deployed_ms = Date.UTC(10000, 0, 1)),
+      says: 'service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not 253402300800000',
+    },
+    {
+      label: 'a start time that is text',
+      patch: (s: any) => (s.services[0].started_ms = 'yesterday'),
+      says: 'service #1 (web): started_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not "yesterday"',
+    },
+    {
+      label: 'no stop time',
+      patch: (s: any) => delete s.services[0].stopped_ms,
+      says: 'service #1 (web): stopped_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not nothing',
+    },
+    {
+      label: 'an action in the year 275760',
+      patch: (s: any) => s.actions.push({ ...action(1), start_ms: 8.64e15, end_ms: 8.64e15 }),
+      says: 'action #1: start_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not 8640000000000000',
+    },
+    {
+      label: 'an action before 1970',
+      patch: (s: any) => s.actions.push({ ...action(1), start_ms: -1000 }),
+      says: 'action #1: start_ms must be a time in milliseconds since 1970 (years 1970 to 9999), not -1000',
     },
     {
       label: 'an action of no service',
       patch: (s: any) => s.actions.push({ ...action(1), service_uuid: TRG }),
       says: 'action #1: service_uuid must be the UUID of a service of the file',
     },
-    { label: 'a version from the future', patch: (s: any) => (s.version = 3), says: 'is not an emulator data file' },
+    { label: 'a version from the future', patch: (s: any) => (s.version = 4), says: 'is not an emulator data file' },
   ])('$label: one line naming the file, the object and the field; exit 1; the file is left as it was', async ({ patch, says }) => {
     const file = dataFile(patch);
     const before = readFileSync(file, 'utf8');
@@ -128,10 +156,22 @@ describe('malformed data files', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
-  it('a data file of version 1 is read, and written as version 2 at the next change', async () => {
+  it('a number too large to be finite (1e400) is named as such, not as the null JSON makes of it', async () => {
+    const file = dataFile();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"deployed_ms":1700000000000', '"deployed_ms":1e400'));
+    const line = await stopsWith(['--data', file]);
+    expect(line).toBe(`Error: ${file}: service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`);
+    const seed = join(tempDir(), 'seed.json');
+    writeFileSync(seed, '[{"name": "api", "target_num_containers": -1e400}]');
+    expect(await stopsWith(['--seed', seed])).toBe(
+      `Error: ${seed}: service #1 (api): target_num_containers must be a whole number from 0 to 10000, not a number too large to be finite`,
+    );
+  });
+
+  it('a data file of version 1 is read, and written as version 3 at the next change', async () => {
     const file = dataFile((s) => {
       s.version = 1;
-      delete s.services[0].deployed_ms;
+      for (const field of ['deployed_ms', 'started_ms', 'stopped_ms', 'destroyed_ms']) delete s.services[0][field];
       s.actions.push({ uuid: '0000aaaa-0000-4000-8000-000000000000', action: 'Service Scale', service_uuid: SVC, start_ms: 1, end_ms: 2, result: 'Failed' });
     });
     const emu = await startEmulatorProcess(['--data', file]);
@@ -140,7 +180,24 @@ describe('malformed data files', () => {
     const old = await api(emu, 'GET', '/api/audit/v1/action/0000aaaa-0000-4000-8000-000000000000/');
     expect(old.json).toMatchObject({ state: 'Failed', path: `/api/app/v1/service/${SVC}/scale/`, user: '', ip: '' });
     expect((await api(emu, 'POST', `/api/app/v1/service/${SVC}/trigger/`, { name: 'new' })).status).toBe(201);
-    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(3);
+  });
+
+  it('a data file of version 2, which kept the deploy time alone, shows the dates it showed, and is written as version 3', async () => {
+    const deployed = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const file = dataFile((s) => {
+      s.version = 2;
+      for (const field of ['started_ms', 'stopped_ms', 'destroyed_ms']) delete s.services[0][field];
+      Object.assign(s.services[0], { state: 'Stopped', running_num_containers: 0, deployed_ms: deployed });
+    });
+    const emu = await startEmulatorProcess(['--data', file]);
+    const date = 'Fri, 02 Jan 2026 03:04:05 +0000';
+    const dates = { deployed_datetime: date, started_datetime: date, stopped_datetime: date, destroyed_datetime: null };
+    expect((await api(emu, 'GET', `/api/app/v1/service/${SVC}/`)).json).toMatchObject(dates);
+    expect((await api(emu, 'POST', `/api/app/v1/service/${SVC}/trigger/`, { name: 'new' })).status).toBe(201);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.version).toBe(3);
+    expect(saved.services[0]).toMatchObject({ deployed_ms: deployed, started_ms: deployed, stopped_ms: deployed, destroyed_ms: null });
   });
 });
 
@@ -208,7 +265,7 @@ describe('a change that cannot be saved', () => {
     }
     expect(failed?.status).toBe(500);
     expect(acknowledged.length).toBeGreaterThan(0);
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['state.json', 'state.json.lock']);
     expect(emu.stderr()).toMatch(/^dockercloud-emulator: cannot save .*state\.json: EFBIG; the change was undone\n$/);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(saved.services.flatMap((s: { triggers: { uuid: string }[] }) => s.triggers.map((t) => t.uuid))).toEqual(acknowledged);
@@ -220,12 +277,69 @@ describe('a change that cannot be saved', () => {
   it('temporary files an earlier run left behind (killed while saving) are removed at start; other files stay', async () => {
     const dir = tempDir();
     const file = join(dir, 'state.json');
-    const left = ['state.json.4242.0.tmp', 'state.json.1.17.tmp'];
-    const others = ['state.json.bak', 'other.json.4242.0.tmp', 'state.json.tmp'];
+    const gone = await deadPid();
+    const left = [`state.json.${gone}.0.tmp`, `state.json.${gone}.17.tmp`];
+    // Those of a process that still runs (this one) may be a save in progress: they stay too.
+    const others = ['state.json.bak', `other.json.${gone}.0.tmp`, 'state.json.tmp', `state.json.${process.pid}.3.tmp`];
     for (const name of [...left, ...others]) writeFileSync(join(dir, name), '{"version": 2, "serv');
     const emu = await startEmulatorProcess(['--data', file]);
-    expect(readdirSync(dir).sort()).toEqual([...others, 'state.json'].sort());
+    expect(readdirSync(dir).sort()).toEqual([...others, 'state.json', 'state.json.lock'].sort());
     expect(existsSync(file)).toBe(true);
     await emu.stop();
+  });
+});
+
+/** The id of a process that has ended. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+describe('one emulator per data file', () => {
+  it('a second emulator on the same data file refuses to start, naming the file and its holder; the first loses nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    const first = await startEmulatorProcess(['--data', file]);
+    const pid = first.child.pid!;
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${pid}\n`);
+    // A save of the first one, under way.
+    const saving = join(dir, `state.json.${pid}.7.tmp`);
+    writeFileSync(saving, '{"version"');
+
+    const line = await stopsWith(['--data', file]);
+    expect(line).toBe(`Error: ${file} is in use by another dockercloud-emulator (process ${pid}, which holds ${file}.lock)`);
+    expect(existsSync(saving)).toBe(true);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${pid}\n`);
+
+    const web = (await api(first, 'GET', '/api/app/v1/service/?name=web')).json.objects[0].uuid as string;
+    const created = await api(first, 'POST', `/api/app/v1/service/${web}/trigger/`, { name: 'kept' });
+    expect(created.status).toBe(201);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.services.flatMap((s: { triggers: { uuid: string }[] }) => s.triggers.map((t) => t.uuid))).toEqual([created.json.uuid]);
+    expect(await first.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('a lock left by a process that is gone is taken over; it goes when its emulator stops', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    writeFileSync(`${file}.lock`, `${await deadPid()}\n`);
+    const emu = await startEmulatorProcess(['--data', file]);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${emu.child.pid}\n`);
+    expect(await emu.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(readdirSync(dir)).toEqual(['state.json']);
+
+    // A lock that is not a process id (cut short, say) holds nothing either.
+    writeFileSync(`${file}.lock`, '');
+    const again = await startEmulatorProcess(['--data', file]);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${again.child.pid}\n`);
+    await again.stop();
+    expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('an emulator that stops at start (a malformed data file) leaves no lock behind', async () => {
+    const file = dataFile((s) => (s.services[0].current_num_containers = '2'));
+    await stopsWith(['--data', file]);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });

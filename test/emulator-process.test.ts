@@ -112,6 +112,53 @@ describe('emulator process', () => {
     expect((await getJson(`${emu.url}/api/app/v1/service/${cron.uuid}/trigger/`)).json.objects).toEqual([]);
   });
 
+  describe('action date filters read a date without a zone as UTC, whatever the host\'s time zone', () => {
+    const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
+    const at = (hour: number): number => Date.UTC(2026, 11, 1, hour);
+    // Actions that started and ended at 12:00, 13:00 and 14:00 UTC on 1 December 2026.
+    const ACTIONS = [12, 13, 14].map((hour) => ({
+      uuid: `0000${hour}00-0000-4000-8000-000000000000`, action: 'Service Redeploy', service_uuid: SVC, start_ms: at(hour), end_ms: at(hour),
+      result: 'Success', path: `/api/app/v1/service/${SVC}/redeploy/`, user: 'demo', ip: '127.0.0.1', user_agent: 'curl/8',
+    }));
+    const hours = (uuids: string[]): number[] => uuids.map((u) => Number(u.slice(4, 6)));
+
+    it.each(['America/New_York', 'UTC', 'Asia/Kolkata'])('TZ=%s', async (tz) => {
+      const data = join(tempDir(), 'state.json');
+      writeFileSync(data, JSON.stringify({
+        version: 2,
+        services: [{
+          uuid: SVC, name: 'web', image_name: 'web:latest', state: 'Running', stack: null, target_num_containers: 1, current_num_containers: 1,
+          running_num_containers: 1, last_trigger_body: null, deployed_ms: at(11), action_duration_ms: 0, action_result: 'Success', triggers: [],
+        }],
+        actions: ACTIONS,
+      }));
+      const emu = await startProcess(['--data', data], { env: { TZ: tz } });
+      const found = async (query: string): Promise<number[]> => {
+        const res = await getJson(`${emu.url}/api/audit/v1/action/?${query}`);
+        expect({ query, status: res.status }).toEqual({ query, status: 200 });
+        return hours(res.json.objects.map((a: { uuid: string }) => a.uuid));
+      };
+      const q = (name: string, value: string): string => `${name}=${encodeURIComponent(value)}`;
+      expect(await found(q('start_date__gte', '2026-12-01 13:00:00'))).toEqual([13, 14]);
+      expect(await found(q('start_date__gte', '2026-12-01T13:00:00'))).toEqual([13, 14]);
+      expect(await found(q('start_date__gte', '2026-12-01T13:00'))).toEqual([13, 14]);
+      expect(await found(q('start_date__lte', '2026-12-01 13:00'))).toEqual([12, 13]);
+      expect(await found(q('start_date__lte', '2026-12-01 12:59:59.999999'))).toEqual([12]);
+      expect(await found(q('start_date__gte', 'Tue, 01 Dec 2026 13:00:00'))).toEqual([13, 14]);
+      expect(await found(q('start_date__gte', 'Tue, 01 Dec 2026 13:00:00 +0000'))).toEqual([13, 14]);
+      expect(await found(q('end_date__lte', '2026-12-01T08:00:00-05:00'))).toEqual([12, 13]);
+      expect(await found(q('end_date__gte', '2026-12-01T13:00:00Z'))).toEqual([13, 14]);
+      expect(await found(q('end_date__gte', '2026-12-01 18:30+05:30'))).toEqual([13, 14]);
+      expect(await found(q('end_date__lte', '2026-12-01'))).toEqual([]);
+      expect(await found(q('end_date__gte', '2026-12-02'))).toEqual([]);
+      expect(await found(q('end_date__gte', '2026-12-1 14:0'))).toEqual([14]);
+      for (const bad of ['2026-13-01', '2026-02-30 10:00', '2026-12-01 24:00', '2026-12-01 10:60', 'yesterday', '1764594000', '2026-12-01T10:00:00 GMT']) {
+        const res = await getJson(`${emu.url}/api/audit/v1/action/?${q('start_date__gte', bad)}`);
+        expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      }
+    });
+  });
+
   it('--data FILE keeps triggers across restarts, and the file is valid JSON at every point', async () => {
     const dir = tempDir();
     const data = join(dir, 'state.json');

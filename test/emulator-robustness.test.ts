@@ -80,7 +80,8 @@ describe('a call in flight when its trigger is removed', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
     expect(answer).not.toMatch(/x-dockercloud-action-uri/i);
     expect(emu.store.service(SVC)).toMatchObject({ target_num_containers: 2, last_trigger_body: null });
-    expect(emu.store.state.actions).toHaveLength(0);
+    // The removal's action alone: the call recorded none.
+    expect(emu.store.state.actions.map((a) => a.action)).toEqual(['Trigger Delete']);
   });
 
   it('trigger rotate revokes the old URL at once, even for a call already sending its body', async () => {
@@ -89,7 +90,7 @@ describe('a call in flight when its trigger is removed', () => {
     const rotated = await runCli(['rotate', 'web', 'deploy-hook', '-q'], emulatorEnv(emu.url));
     expect(rotated.code).toBe(0);
     expect(await call.finish()).toMatch(/^HTTP\/1\.1 404 /);
-    expect(emu.store.state.actions).toHaveLength(0);
+    expect(emu.store.state.actions.map((a) => a.action)).toEqual(['Trigger Create', 'Trigger Delete']);
     expect(emu.store.service(SVC)!.last_trigger_body).toBeNull();
   });
 });
@@ -168,6 +169,53 @@ describe('bodies far over the limit', () => {
     expect(result.sent).toBeLessThan(32 * 1024 * 1024);
     expect(emu.store.state.actions).toHaveLength(0);
     expect((await fetch(`${emu.url}${callPath(T_DEPLOY)}`, { method: 'POST' })).status).toBe(202);
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  /** Sends a request's headers alone, with Expect: 100-continue; resolves with the socket and the first answer's head. */
+  async function ask(emu: RunningEmulator, path: string, length: number, auth = false): Promise<{ socket: Socket; head: string; rest: () => string }> {
+    const url = new URL(emu.url);
+    const socket = connect(Number(url.port), url.hostname);
+    sockets.push(socket);
+    await once(socket, 'connect');
+    let data = '';
+    const head = new Promise<string>((resolve) => {
+      socket.on('data', (c: Buffer) => {
+        data += c.toString('latin1');
+        const end = data.indexOf('\r\n\r\n');
+        if (end >= 0) resolve(data.slice(0, end));
+      });
+    });
+    const authorization = auth ? `Authorization: ${emu.auth}\r\n` : '';
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${authorization}Content-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`);
+    return { socket, head: await head, rest: () => data };
+  }
+
+  it.each([
+    { label: 'a trigger call of 2 MiB', path: callPath(T_DEPLOY), length: 2 * 1024 * 1024, auth: false },
+    { label: 'a trigger call of 100 MiB', path: callPath(T_DEPLOY), length: 100 * 1024 * 1024, auth: false },
+    { label: 'a create of 1 MiB and a byte', path: `/api/app/v1/service/${SVC}/trigger/`, length: 1024 * 1024 + 1, auth: true },
+  ])('a declared length over the limit is answered 413 at once, without inviting the upload ($label)', async ({ path, length, auth }) => {
+    const emu = await start();
+    const { socket, head, rest } = await ask(emu, path, length, auth);
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(head.toLowerCase()).toContain('connection: close');
+    await once(socket, 'close');
+    expect(rest()).not.toContain('100 Continue');
+    expect(rest().slice(rest().indexOf('\r\n\r\n') + 4)).toBe(JSON.stringify({ error: 'Request body larger than 1048576 bytes' }));
+    expect(emu.store.state.actions).toHaveLength(0);
+    expect(emu.store.service(SVC)!.triggers).toHaveLength(2);
+  });
+
+  it('a body within the limit is invited with 100 Continue, then answered', async () => {
+    const emu = await start();
+    const { socket, head, rest } = await ask(emu, callPath(T_DEPLOY), 11);
+    expect(head).toBe('HTTP/1.1 100 Continue');
+    socket.end('{"ref":"x"}');
+    await once(socket, 'close');
+    expect(rest()).toMatch(/\r\n\r\nHTTP\/1\.1 202 Accepted\r\n/);
+    expect(emu.store.service(SVC)!.last_trigger_body).toBe('{"ref":"x"}');
   });
 });
 

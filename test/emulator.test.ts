@@ -202,6 +202,50 @@ describe.each([
     expect(after.json.meta.total_count).toBe(0);
   });
 
+  it('creating and deleting a trigger each record a finished action, named in X-DockerCloud-Action-URI (action.md)', async () => {
+    const api = await start();
+    const actionOf = async (res: Res): Promise<any> => {
+      const uri = res.headers.get('x-dockercloud-action-uri');
+      expect(uri).toMatch(new RegExp(`^/api/audit/v1/${ns ? `${ns}/` : ''}action/[0-9a-f-]{36}/$`));
+      const action = await api.get(uri!);
+      expect(action.status).toBe(200);
+      expect(action.json.resource_uri).toBe(uri);
+      return action.json;
+    };
+    const created = await api.req('POST', `${b}service/${WORKER}/trigger/`, { body: '{"name":"ci"}', headers: { 'user-agent': 'python-dockercloud/1.0.12' } });
+    expect(created.status).toBe(201);
+    const create = await actionOf(created);
+    expect(create).toMatchObject({
+      action: 'Trigger Create', method: 'POST', path: `${b}service/${WORKER}/trigger/`, object: `${b}service/${WORKER}/`, user: USER,
+      user_agent: 'python-dockercloud/1.0.12', ip: '127.0.0.1', state: 'Success', is_user_action: true, can_be_canceled: false,
+      can_be_retried: false,
+    });
+    expect(create.end_date).toBe(create.start_date);
+
+    const deleted = await api.req('DELETE', `${b}service/${WORKER}/trigger/${created.json.uuid}/`);
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    const del = await actionOf(deleted);
+    expect(del).toMatchObject({
+      action: 'Trigger Delete', method: 'DELETE', path: `${b}service/${WORKER}/trigger/${created.json.uuid}/`, object: `${b}service/${WORKER}/`,
+      state: 'Success',
+    });
+    const listed = await api.get(`/api/audit/v1/action/?object=${encodeURIComponent(`${b}service/${WORKER}/`)}`);
+    expect(listed.json.objects.map((a: { action: string }) => a.action)).toEqual(['Trigger Create', 'Trigger Delete']);
+    // A service's state follows its operations alone.
+    expect((await api.get(`${b}service/${WORKER}/`)).json.state).toBe('Running');
+
+    // Requests refused record nothing, and name no action.
+    for (const res of [
+      await api.post(`${b}service/${WORKER}/trigger/`, { operation: 'RESTART' }),
+      await api.req('DELETE', `${b}service/${WORKER}/trigger/${created.json.uuid}/`),
+    ]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('x-dockercloud-action-uri')).toBeNull();
+    }
+    expect((await api.get('/api/audit/v1/action/')).json.meta.total_count).toBe(2);
+  });
+
   it('POST .../call/ (no credentials) answers 202 with the action URI, which GET returns', async () => {
     const api = await start();
     const call = await api.post(`${b}service/${WEB}/trigger/${T_REDEPLOY}/call/`, undefined, null);
@@ -283,6 +327,67 @@ describe('service list filters', () => {
     expect(uuids(await api.get('/api/app/v1/service/?name=web&stack__name=demo'))).toEqual([WEB]);
     expect(uuids(await api.get('/api/app/v1/myorg/service/?name=web&stack__name=other'))).toEqual([WEB2]);
     expect(uuids(await api.get('/api/app/v1/service/?name=worker&stack__name=other'))).toEqual([]);
+  });
+});
+
+describe('query parameters as Tastypie reads them', () => {
+  const uuids = (res: Res): string[] => res.json.objects.map((s: { uuid: string }) => s.uuid);
+  const refused = async (api: Api, path: string, error: string): Promise<void> => {
+    const res = await api.get(path);
+    expect({ path, status: res.status, json: res.json }).toEqual({ path, status: 400, json: { error } });
+  };
+
+  it('a field of the objects that is not a filter, or a lookup the field does not allow, is a 400 naming it', async () => {
+    const api = await start();
+    const s = '/api/app/v1/service/';
+    await refused(api, `${s}?image_name=redis`, "The 'image_name' field does not allow filtering.");
+    await refused(api, `${s}?name__startswith=we`, "'startswith' is not an allowed filter on the 'name' field.");
+    await refused(api, `${s}?uuid__in=${WEB}`, "'in' is not an allowed filter on the 'uuid' field.");
+    await refused(api, `${s}?name__first=w`, "The 'name' field does not support relations.");
+    await refused(api, `${s}?stack__startswith=/api/`, "'startswith' is not an allowed filter on the 'stack' field.");
+    await refused(api, `${s}?stack__name__startswith=de`, "'startswith' is not an allowed filter on the 'name' field.");
+    await refused(api, `${s}?stack__state=Running`, "The 'state' field does not allow filtering.");
+    await refused(api, `/api/app/v1/myorg/service/?target_num_containers=2&name=web`, "The 'target_num_containers' field does not allow filtering.");
+    await refused(api, '/api/app/v1/stack/?state=Running', "The 'state' field does not allow filtering.");
+    await refused(api, '/api/app/v1/stack/?name__iexact=DEMO', "'iexact' is not an allowed filter on the 'name' field.");
+    await refused(api, `/api/app/v1/service/${WEB}/trigger/?operation=SCALEUP`, "The 'operation' field does not allow filtering.");
+    await refused(api, `/api/app/v1/service/${WEB}/trigger/?url__contains=call`, "The 'url' field does not allow filtering.");
+    const actions = '/api/audit/v1/action/';
+    await refused(api, `${actions}?action=Service%20Redeploy`, "The 'action' field does not allow filtering.");
+    await refused(api, `${actions}?start_date=2026-12-01`, "'exact' is not an allowed filter on the 'start_date' field.");
+    await refused(api, `${actions}?end_date__gt=2026-12-01`, "'gt' is not an allowed filter on the 'end_date' field.");
+    await refused(api, `${actions}?state__in=Success`, "'in' is not an allowed filter on the 'state' field.");
+  });
+
+  it('parameters that name no field (limit, offset, format, any other word) are left alone', async () => {
+    const api = await start();
+    const all = await api.get('/api/app/v1/service/?format=json&order_by=name&foo=bar&__x=1&callback=f');
+    expect(all.status).toBe(200);
+    expect(uuids(all)).toEqual([WEB, WORKER, DB, REDIS, WEB2]);
+    expect(uuids(await api.get('/api/app/v1/stack/?format=json&service=x&offset=0')).length).toBeGreaterThan(0);
+    expect((await api.get(`/api/app/v1/service/${WEB}/trigger/?format=json&service=x`)).json.meta.total_count).toBe(3);
+    await api.post(`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, undefined, null);
+    const object = `/api/app/v1/service/${WEB}/`;
+    const res = await api.get(`/api/audit/v1/action/?object=${encodeURIComponent(object)}&format=json&include_related=false&since=now`);
+    expect(res.status).toBe(200);
+    expect(res.json.meta.total_count).toBe(1);
+    // object combines with no other filter, a field of the actions.
+    await refused(api, `/api/audit/v1/action/?object=${encodeURIComponent(object)}&state=Success`, 'object can only be combined with include_related, not with state');
+  });
+
+  it('a filter of the stack is a filter of its services through stack__, as Tastypie follows relations', async () => {
+    const api = await start();
+    const demo = (await api.get('/api/app/v1/stack/?name=demo')).json.objects[0];
+    expect(uuids(await api.get(`/api/app/v1/service/?stack__uuid=${demo.uuid}`))).toEqual([WEB, WORKER]);
+    expect(uuids(await api.get(`/api/app/v1/service/?stack__uuid__startswith=${demo.uuid.slice(0, 6)}`))).toContain(WEB);
+    expect(uuids(await api.get('/api/app/v1/service/?stack__name=nope'))).toEqual([]);
+  });
+
+  it('a parameter given twice counts with its last value, as in Django\'s QueryDict', async () => {
+    const api = await start();
+    expect(uuids(await api.get('/api/app/v1/service/?name=redis&name=web'))).toEqual([WEB, WEB2]);
+    expect(uuids(await api.get('/api/app/v1/service/?name=web&stack__name=other&stack__name=demo'))).toEqual([WEB]);
+    expect((await api.get('/api/app/v1/stack/?name=demo&name=data')).json.objects.map((x: { name: string }) => x.name)).toEqual(['data']);
   });
 });
 
@@ -473,6 +578,29 @@ describe('pagination', () => {
     }
     expectError(await api.get('/api/app/v1/service/?limit=ten'), 400);
   });
+
+  it('answers 400 for an empty limit or offset, as int(\'\') fails in Tastypie, and for one past the largest safe integer', async () => {
+    const api = await start({ seed: many(), pageSize: 25 });
+    const path = `/api/app/v1/service/${WEB}/trigger/`;
+    for (const q of ['limit=', 'offset=', 'limit=5&offset=', 'offset=9007199254740992', 'limit=9007199254740992', `offset=1${'0'.repeat(21)}`]) {
+      const res = await api.get(`${path}?${q}`);
+      expect({ q, status: res.status }).toEqual({ q, status: 400 });
+      expectError(res, 400);
+    }
+    // The largest safe offset is still a page (an empty one), its numbers written whole.
+    const far = await api.get(`${path}?offset=9007199254740991&limit=10`);
+    expect(far.status).toBe(200);
+    expect(far.json.meta).toMatchObject({ offset: 9007199254740991, limit: 10, next: null, total_count: N });
+    expect(far.text).not.toMatch(/e\+/);
+    expect(new URL(far.json.meta.previous, 'http://x').searchParams.get('offset')).toBe('9007199254740981');
+  });
+
+  it('a repeated limit or offset takes its last value, as Django\'s QueryDict does', async () => {
+    const api = await start({ seed: many(), pageSize: 25 });
+    const res = await api.get(`/api/app/v1/service/${WEB}/trigger/?limit=5&offset=1&limit=3&offset=2`);
+    expect(res.json.meta).toMatchObject({ limit: 3, offset: 2 });
+    expect(res.json.objects.map((t: { name: string }) => t.name)).toEqual(['t02', 't03', 't04']);
+  });
 });
 
 describe('trigger calls', () => {
@@ -557,6 +685,16 @@ describe('trigger calls', () => {
     expect(filtered.json.objects.map((s: { uuid: string }) => s.uuid)).toEqual([WEB]);
   });
 
+  it('a trigger created or deleted while a call\'s action runs leaves the service Redeploying', async () => {
+    const api = await start({ seed: [{ uuid: WEB, name: 'web', action_duration_ms: 60_000, triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+    expect((await api.post(call(T_REDEPLOY), undefined, null)).status).toBe(202);
+    const created = await api.post(`/api/app/v1/service/${WEB}/trigger/`, { name: 'more' });
+    expect(created.status).toBe(201);
+    expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Redeploying');
+    expect((await api.req('DELETE', `/api/app/v1/service/${WEB}/trigger/${created.json.uuid}/`)).status).toBe(204);
+    expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Redeploying');
+  });
+
   it('with a seeded action_result Failed the action ends Failed', async () => {
     const api = await start({
       seed: [{ uuid: WEB, name: 'web', action_result: 'Failed', triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }],
@@ -568,6 +706,82 @@ describe('trigger calls', () => {
     expect(action.json.state).toBe('Failed');
     expect(action.json.end_date).not.toBeNull();
     expect((await api.get(`/api/app/v1/service/${WEB}/`)).json.state).toBe('Running');
+  });
+
+  describe('the state of the service decides whether a call is allowed (service.md, "Service states")', () => {
+    const stateSeed = (state: string): SeedService[] => [
+      { uuid: WEB, name: 'web', state: state as SeedService['state'], target_num_containers: 2, triggers: [
+        { uuid: T_REDEPLOY, operation: 'REDEPLOY' },
+        { uuid: T_SCALE, operation: 'SCALEUP' },
+      ] },
+    ];
+
+    it.each([
+      { state: 'Not running', allowed: 'only start and terminate are allowed in this state' },
+      { state: 'Starting', allowed: 'no actions are allowed in this state' },
+      { state: 'Scaling', allowed: 'no actions are allowed in this state' },
+      { state: 'Redeploying', allowed: 'no actions are allowed in this state' },
+      { state: 'Stopping', allowed: 'no actions are allowed in this state' },
+      { state: 'Terminating', allowed: 'no actions are allowed in this state' },
+      { state: 'Terminated', allowed: 'no actions are allowed in this state' },
+    ])('$state: a call is a 400 that names the state, and changes nothing', async ({ state, allowed }) => {
+      const api = await start({ seed: stateSeed(state) });
+      const before = (await api.get(`/api/app/v1/service/${WEB}/`)).json;
+      const cases = [
+        [call(T_REDEPLOY), `Cannot redeploy a service in state "${state}": ${allowed}`],
+        [call(T_SCALE), `Cannot scale a service in state "${state}": ${allowed}`],
+        [call(T_SCALE, '3/'), `Cannot scale a service in state "${state}": ${allowed}`],
+      ];
+      for (const [path, error] of cases) {
+        const res = await api.req('POST', path!, { auth: null, body: '{"ref":"main"}', type: 'application/json' });
+        expect({ path, status: res.status, json: res.json, action: res.headers.get('x-dockercloud-action-uri') }).toEqual({
+          path, status: 400, json: { error }, action: null,
+        });
+      }
+      expect((await api.get(`/api/app/v1/service/${WEB}/`)).json).toEqual(before);
+      expect((await api.get('/api/audit/v1/action/')).json.meta.total_count).toBe(0);
+    });
+
+    it.each(['Running', 'Partly running', 'Stopped'])('%s: REDEPLOY and SCALEUP are answered 202', async (state) => {
+      const api = await start({ seed: stateSeed(state) });
+      expect((await api.post(call(T_REDEPLOY), undefined, null)).status).toBe(202);
+      expect((await api.post(call(T_SCALE, '2/'), undefined, null)).status).toBe(202);
+      expect((await api.get(`/api/app/v1/service/${WEB}/`)).json).toMatchObject({ state, target_num_containers: 4 });
+    });
+  });
+
+  it('each *_datetime says what service.md says: the last deploy, start and stop, and the termination', async () => {
+    const api = await start({
+      seed: ['Not running', 'Running', 'Stopped', 'Terminated'].map((state, i) => ({
+        uuid: `${i}0000000-0000-4000-8000-000000000000`, name: `s${i}`, state: state as SeedService['state'],
+      })),
+    });
+    const dates = async (i: number): Promise<(string | null)[]> => {
+      const s = (await api.get(`/api/app/v1/service/${i}0000000-0000-4000-8000-000000000000/`)).json;
+      return [s.deployed_datetime, s.started_datetime, s.stopped_datetime, s.destroyed_datetime].map((d) => (d === null ? null : 'date'));
+    };
+    expect(await dates(0)).toEqual([null, null, null, null]);
+    expect(await dates(1)).toEqual(['date', 'date', null, null]);
+    expect(await dates(2)).toEqual(['date', 'date', 'date', null]);
+    expect(await dates(3)).toEqual(['date', 'date', null, 'date']);
+  });
+
+  it('a REDEPLOY of a stopped service moves deployed_datetime alone: not when it was started or stopped', async () => {
+    const api = await start({ seed: [{ uuid: DB, name: 'db', state: 'Stopped', triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+    const db = api.emu.store.service(DB)!;
+    Object.assign(db, { deployed_ms: Date.UTC(2020, 0, 1), started_ms: Date.UTC(2020, 0, 2), stopped_ms: Date.UTC(2020, 0, 3) });
+    const before = (await api.get(`/api/app/v1/service/${DB}/`)).json;
+    expect(before).toMatchObject({
+      deployed_datetime: 'Wed, 01 Jan 2020 00:00:00 +0000',
+      started_datetime: 'Thu, 02 Jan 2020 00:00:00 +0000',
+      stopped_datetime: 'Fri, 03 Jan 2020 00:00:00 +0000',
+      destroyed_datetime: null,
+    });
+    const res = await api.req('POST', `/api/app/v1/service/${DB}/trigger/${T_REDEPLOY}/call/`, { auth: null });
+    expect(res.status).toBe(202);
+    const after = (await api.get(`/api/app/v1/service/${DB}/`)).json;
+    expect(after.deployed_datetime).toBe(res.json.start_date);
+    expect(after).toMatchObject({ state: 'Stopped', started_datetime: before.started_datetime, stopped_datetime: before.stopped_datetime, destroyed_datetime: null });
   });
 
   it('calls of unknown services or triggers answer 404', async () => {
@@ -604,6 +818,17 @@ describe('errors', () => {
     expectError(await api.post(`/api/app/v1/service/${WEB}/trigger/`, { name: 'x' }, null), 401);
     expectError(await api.req('DELETE', `/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/`, { auth: basic(USER, 'nope') }), 401);
     expect((await api.get(`/api/app/v1/service/${WEB}/trigger/`)).json.meta.total_count).toBe(3);
+  });
+
+  it('the Basic scheme in any case, with any spaces or tabs before the credentials, as Tastypie splits the header', async () => {
+    const api = await start();
+    const token = Buffer.from(`${USER}:${APIKEY}`).toString('base64');
+    for (const auth of [`basic ${token}`, `BASIC ${token}`, `bAsIc ${token}`, `Basic   ${token}`, `Basic \t${token}`]) {
+      expect({ auth, status: (await api.get('/api/app/v1/service/', auth)).status }).toEqual({ auth, status: 200 });
+    }
+    for (const auth of [`Basic${token}`, `Basic ${token} extra`, `Bearer ${token}`, 'Basic', `Basic ${token.slice(0, -1)}`, `Basic ${token}=`]) {
+      expectError(await api.get('/api/app/v1/service/', auth), 401);
+    }
   });
 
   it('404 for an unknown route, an unknown service, a non-uuid service id and an unknown trigger', async () => {
@@ -655,6 +880,46 @@ describe('errors', () => {
       expect(allow).toEqual(allowed);
     }
     expect(api.emu.store.state.actions).toHaveLength(0);
+  });
+
+  it('OPTIONS answers 200 with Allow on every served path, without credentials, as Tastypie\'s method_check', async () => {
+    const api = await start();
+    const cases: [string, string][] = [
+      ['/api/app/v1/service/', 'GET'],
+      [`/api/app/v1/myorg/service/${WEB}/`, 'GET'],
+      [`/api/app/v1/service/${WEB}/trigger/`, 'GET,POST'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/`, 'GET,DELETE'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, 'POST'],
+      [`/api/app/v1/service/${WEB}/trigger/${T_SCALE}/call/3/`, 'POST'],
+      ['/api/app/v1/stack/', 'GET'],
+      ['/api/audit/v1/action/', 'GET'],
+      [`/api/audit/v1/myorg/action/${MISSING}/`, 'GET'],
+    ];
+    for (const [path, allow] of cases) {
+      for (const auth of [null, api.emu.auth]) {
+        const res = await api.req('OPTIONS', path, { auth });
+        expect({ path, status: res.status, allow: res.headers.get('allow') }).toEqual({ path, status: 200, allow });
+      }
+    }
+    expectError(await api.req('OPTIONS', '/api/app/v1/container/'), 404);
+    expect(api.emu.store.state.actions).toHaveLength(0);
+  });
+
+  it('a method not allowed is a 405 before the credentials are checked, as Tastypie checks the method first', async () => {
+    const api = await start();
+    for (const auth of [null, basic(USER, 'wrong')]) {
+      for (const [method, path] of [
+        ['PUT', `/api/app/v1/service/${WEB}/trigger/`],
+        ['DELETE', '/api/app/v1/service/'],
+        ['POST', `/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/`],
+        ['PATCH', '/api/audit/v1/action/'],
+        ['HEAD', '/api/app/v1/stack/'],
+      ] as const) {
+        const res = await api.req(method, path, { auth });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 405 });
+        expect(res.headers.get('allow')).toMatch(/^[A-Z,]+$/);
+      }
+    }
   });
 
   it('413 for a body over the limit (declared and streamed)', async () => {

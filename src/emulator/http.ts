@@ -30,26 +30,32 @@ export interface BodyLimits {
   maxDrain: number;
 }
 
+/** The refusal of a body over the limit; `close` when the rest of it will not be read. */
+export function tooLarge(limits: BodyLimits, close: boolean): HttpError {
+  return new HttpError(413, `Request body larger than ${limits.maxBody} bytes`, close ? { connection: 'close' } : {});
+}
+
+/** The length the request's headers declare for its body (0 when they declare none). */
+export const declaredLength = (req: IncomingMessage): number => Number(req.headers['content-length'] ?? 0);
+
 /** The request's body as text; a body over the limit is refused with 413. */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<string> {
   return new Promise((resolve, reject) => {
-    const tooLarge = (close: boolean): HttpError =>
-      new HttpError(413, `Request body larger than ${limits.maxBody} bytes`, close ? { connection: 'close' } : {});
-    if (Number(req.headers['content-length'] ?? 0) > limits.maxDrain) return reject(tooLarge(true));
+    if (declaredLength(req) > limits.maxDrain) return reject(tooLarge(limits, true));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limits.maxDrain) {
         req.removeAllListeners('data');
-        reject(tooLarge(true));
+        reject(tooLarge(limits, true));
       } else if (size > limits.maxBody) {
         chunks.length = 0;
       } else {
         chunks.push(chunk);
       }
     });
-    req.on('end', () => (size > limits.maxBody ? reject(tooLarge(false)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => (size > limits.maxBody ? reject(tooLarge(limits, false)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

@@ -2,7 +2,17 @@
 import { VERSION } from '../version.js';
 import { HINT, OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen } from './server.js';
-import { defaultSeed, loadState, removeLeftovers, saveState, stateFromSeed, stateFromSeedFile, StateFileError, Store } from './store.js';
+import {
+  defaultSeed,
+  loadState,
+  lockDataFile,
+  removeLeftovers,
+  saveState,
+  stateFromSeed,
+  stateFromSeedFile,
+  StateFileError,
+  Store,
+} from './store.js';
 
 function fail(message: string, code: number, hint?: string): never {
   process.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`);
@@ -13,7 +23,10 @@ function fail(message: string, code: number, hint?: string): never {
 function openStore(options: Options): Store {
   const { data, seed } = options;
   try {
-    if (data) removeLeftovers(data);
+    if (data) {
+      process.once('exit', lockDataFile(data));
+      removeLeftovers(data);
+    }
     const existing = data ? loadState(data) : undefined;
     const state = existing ?? (seed ? stateFromSeedFile(seed) : stateFromSeed(defaultSeed()));
     if (data && !existing) {
@@ -49,10 +62,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     fail(`cannot listen on ${options.host}:${options.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
   }
-  const demo = options.user === DEFAULT_USER && options.apikey === DEFAULT_APIKEY;
-  process.stdout.write(`listening on ${address}${demo ? ` (user ${DEFAULT_USER}, API key ${DEFAULT_APIKEY})` : ''}\n`);
-
-  // Every change is on disk before it is answered, so there is nothing to wait for.
+  // Every change is on disk before it is answered, so there is nothing to wait for. Set before the
+  // ready line, so that whoever reads it can stop the emulator at once.
   const stop = (): void => {
     server.close();
     server.closeAllConnections();
@@ -60,4 +71,6 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const demo = options.user === DEFAULT_USER && options.apikey === DEFAULT_APIKEY;
+  process.stdout.write(`listening on ${address}${demo ? ` (user ${DEFAULT_USER}, API key ${DEFAULT_APIKEY})` : ''}\n`);
 }

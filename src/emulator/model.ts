@@ -11,14 +11,27 @@ export const MAX_CONTAINERS = 10_000;
 export const NAME_MAX = 256;
 /** Longest time a seeded service's actions may stay in progress: a day. */
 export const MAX_ACTION_DURATION_MS = 86_400_000;
-/** Version of the data file format written; version 1 files are read too. */
-export const DATA_VERSION = 2;
+/** Version of the data file format written; files of versions 1 and 2 are read too. */
+export const DATA_VERSION = 3;
 
 export const ACTION_RESULTS = ['Success', 'Failed'] as const;
 export type ActionResult = (typeof ACTION_RESULTS)[number];
 
+/** The actions of trigger calls: the service operations they perform. */
 export const ACTION_NAMES = { REDEPLOY: 'Service Redeploy', SCALEUP: 'Service Scale' } as const;
-export type ActionName = (typeof ACTION_NAMES)[Operation];
+export type OperationName = (typeof ACTION_NAMES)[Operation];
+/** The actions of the calls that create and delete triggers, which are done as they are answered. */
+export const TRIGGER_ACTIONS = { create: 'Trigger Create', delete: 'Trigger Delete' } as const;
+export type ActionName = OperationName | (typeof TRIGGER_ACTIONS)[keyof typeof TRIGGER_ACTIONS];
+export const ALL_ACTION_NAMES: readonly ActionName[] = [...Object.values(ACTION_NAMES), ...Object.values(TRIGGER_ACTIONS)];
+
+/** Whether an action is a service operation: one that keeps the service Redeploying or Scaling while it runs. */
+export function isOperationName(name: ActionName): name is OperationName {
+  return name === ACTION_NAMES.REDEPLOY || name === ACTION_NAMES.SCALEUP;
+}
+
+/** The method of the request an action records. */
+export const actionMethod = (name: ActionName): string => (name === TRIGGER_ACTIONS.delete ? 'DELETE' : 'POST');
 
 export interface StoredTrigger {
   uuid: string;
@@ -37,8 +50,12 @@ export interface StoredService {
   current_num_containers: number;
   running_num_containers: number;
   last_trigger_body: string | null;
-  /** When the service was last deployed: at its seeding, then at each REDEPLOY call (ms since the epoch). */
-  deployed_ms: number;
+  // When (ms since the epoch) the service was last deployed (at its seeding, then at each REDEPLOY
+  // call), last started and last stopped, and when it was terminated; null when it never was.
+  deployed_ms: number | null;
+  started_ms: number | null;
+  stopped_ms: number | null;
+  destroyed_ms: number | null;
   /** How long the actions of this service's trigger calls stay in progress, in milliseconds. */
   action_duration_ms: number;
   /** The state those actions end in. */
@@ -49,13 +66,17 @@ export interface StoredService {
 export interface StoredAction {
   uuid: string;
   action: ActionName;
+  /** The service the action is about: the one a call operates on, or whose trigger was created or deleted. */
   service_uuid: string;
   start_ms: number;
   end_ms: number;
   result: ActionResult;
-  /** The API path of the operation the call performed (the service's redeploy/ or scale/). */
+  /**
+   * The API path of the request: for a trigger call, that of the operation it performed (the
+   * service's redeploy/ or scale/), never the call URL, which is a secret.
+   */
   path: string;
-  /** The namespace the call was made in, or the emulator's user. */
+  /** The user who made the request; for a trigger call, which has no credentials, its namespace or the emulator's user. */
   user: string;
   ip: string;
   user_agent: string;
@@ -81,7 +102,7 @@ export interface SeedService {
 }
 
 /** The path of the service operation an action performed: what a trigger call does, in the API's terms. */
-export function operationPath(serviceUuid: string, action: ActionName, namespace?: string): string {
+export function operationPath(serviceUuid: string, action: OperationName, namespace?: string): string {
   return `${servicePath(serviceUuid, namespace)}${action === ACTION_NAMES.SCALEUP ? 'scale' : 'redeploy'}/`;
 }
 
@@ -100,6 +121,44 @@ export function containerCounts(state: ServiceState, target: number): { current:
     default:
       return { current: target, running: target };
   }
+}
+
+export type LifecycleTimes = Pick<StoredService, 'deployed_ms' | 'started_ms' | 'stopped_ms' | 'destroyed_ms'>;
+
+/** The times of its lifecycle that a service seeded in `state` at `now` has had. */
+export function lifecycleTimes(state: ServiceState, now: number): LifecycleTimes {
+  const deployed = state === 'Not running' ? null : now;
+  return {
+    deployed_ms: deployed,
+    started_ms: deployed,
+    stopped_ms: state === 'Stopping' || state === 'Stopped' ? now : null,
+    destroyed_ms: state === 'Terminated' ? now : null,
+  };
+}
+
+// The operations each state allows, as service.md's table of service states has them.
+const ALLOWED: Record<ServiceState, readonly string[]> = {
+  'Not running': ['start', 'terminate'],
+  Starting: [],
+  Running: ['stop', 'redeploy', 'terminate'],
+  'Partly running': ['stop', 'redeploy', 'terminate'],
+  Scaling: [],
+  Redeploying: [],
+  Stopping: [],
+  Stopped: ['start', 'redeploy', 'terminate'],
+  Terminating: [],
+  Terminated: [],
+};
+
+/**
+ * Why a trigger's operation is refused on a service resting in `state`, or undefined when it is allowed.
+ * The table names no scale: a scale is allowed where a redeploy is.
+ */
+export function refusal(state: ServiceState, operation: Operation): string | undefined {
+  const allowed = ALLOWED[state];
+  if (allowed.includes('redeploy')) return undefined;
+  const only = allowed.length === 0 ? 'no actions are allowed' : `only ${allowed.join(' and ')} are allowed`;
+  return `Cannot ${operation === 'SCALEUP' ? 'scale' : 'redeploy'} a service in state "${state}": ${only} in this state`;
 }
 
 const RUNNING: ReadonlySet<ServiceState> = new Set(['Running', 'Partly running', 'Scaling', 'Redeploying', 'Terminating']);

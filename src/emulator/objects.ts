@@ -4,8 +4,36 @@
 import { createHash } from 'node:crypto';
 import { actionPath, containerPath, servicePath, stackPath, triggerCallPath, triggerPath } from '../api/paths.js';
 import type { Action, ActionState, Service, ServiceState, Stack, Trigger } from '../api/types.js';
-import type { StoredAction, StoredService, StoredTrigger } from './model.js';
+import { apiDate } from './dates.js';
+import { actionMethod, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import type { Store, StoredStack } from './store.js';
+
+/** The names of an object's attributes, from a record the compiler holds to the object's type. */
+const fieldNames = <T>(fields: Record<keyof T, true>): ReadonlySet<string> => new Set(Object.keys(fields));
+
+/** The attributes of the objects of each list, as the JSON below gives them. */
+export const FIELDS = {
+  service: fieldNames<Service>({
+    uuid: true, resource_uri: true, name: true, nickname: true, image_name: true, public_dns: true, state: true, synchronized: true,
+    stack: true, deployed_datetime: true, started_datetime: true, stopped_datetime: true, destroyed_datetime: true,
+    target_num_containers: true, current_num_containers: true, running_num_containers: true, stopped_num_containers: true,
+    containers: true, container_ports: true, container_envvars: true, labels: true, link_variables: true, linked_from_service: true,
+    linked_to_service: true, bindings: true, autorestart: true, autodestroy: true, autoredeploy: true, roles: true, tags: true,
+    deployment_strategy: true, sequential_deployment: true, net: true, pid: true, privileged: true, read_only: true, entrypoint: true,
+    run_command: true, working_dir: true, user: true, hostname: true, domainname: true, mac_address: true, cgroup_parent: true,
+    cgroup_name: true, tty: true, stdin_open: true, dns: true, dns_search: true, cap_add: true, cap_drop: true, devices: true,
+    extra_hosts: true, security_opt: true, cpu_shares: true, cpuset: true, memory: true, memory_swap: true, last_trigger_body: true,
+  }),
+  trigger: fieldNames<Trigger>({ uuid: true, name: true, operation: true, url: true, resource_uri: true }),
+  stack: fieldNames<Stack>({
+    uuid: true, resource_uri: true, name: true, nickname: true, state: true, synchronized: true, services: true,
+    deployed_datetime: true, destroyed_datetime: true,
+  }),
+  action: fieldNames<Action>({
+    uuid: true, resource_uri: true, action: true, method: true, path: true, object: true, user: true, user_agent: true, ip: true,
+    location: true, state: true, start_date: true, end_date: true, is_user_action: true, can_be_canceled: true, can_be_retried: true,
+  }),
+};
 
 /** Who is asking: the namespace of the request path, and the user it stands for when there is none. */
 export interface View {
@@ -15,12 +43,7 @@ export interface View {
   origin: string;
 }
 
-/** A date as the API writes it: RFC 1123 with a numeric zone, `Tue, 01 Dec 2026 13:48:39 +0000`. */
-export function apiDate(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
-}
-
-const dateOrNull = (ms: number, when: boolean): string | null => (when ? apiDate(ms) : null);
+const dateOrNull = (ms: number | null): string | null => (ms === null ? null : apiDate(ms));
 
 const containerIds = new Map<string, string[]>();
 
@@ -44,14 +67,10 @@ export function serviceOfContainer(services: StoredService[], containerUuid: str
 /** An environment variable name made of a service name: `web-2` gives `WEB_2`. */
 const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
-const NEVER_STARTED: ReadonlySet<ServiceState> = new Set(['Not running']);
-const STOPPED: ReadonlySet<ServiceState> = new Set(['Stopping', 'Stopped', 'Terminating', 'Terminated']);
-
 export function serviceJson(store: Store, s: StoredService, view: View): Service {
   const ns = view.namespace;
   const state = store.serviceState(s);
   const uri = servicePath(s.uuid, ns);
-  const deployed = !NEVER_STARTED.has(s.state);
   return {
     uuid: s.uuid,
     resource_uri: uri,
@@ -62,10 +81,10 @@ export function serviceJson(store: Store, s: StoredService, view: View): Service
     state,
     synchronized: true,
     stack: s.stack ? stackPath(s.stack.uuid, ns) : null,
-    deployed_datetime: dateOrNull(s.deployed_ms, deployed),
-    started_datetime: dateOrNull(s.deployed_ms, deployed),
-    stopped_datetime: dateOrNull(s.deployed_ms, STOPPED.has(s.state)),
-    destroyed_datetime: dateOrNull(s.deployed_ms, s.state === 'Terminated'),
+    deployed_datetime: dateOrNull(s.deployed_ms),
+    started_datetime: dateOrNull(s.started_ms),
+    stopped_datetime: dateOrNull(s.stopped_ms),
+    destroyed_datetime: dateOrNull(s.destroyed_ms),
     target_num_containers: s.target_num_containers,
     current_num_containers: s.current_num_containers,
     running_num_containers: s.running_num_containers,
@@ -128,7 +147,10 @@ export function stackState(states: ServiceState[]): string {
 export function stackJson(store: Store, stack: StoredStack, view: View): Stack {
   const ns = view.namespace;
   const states = stack.services.map((s) => store.serviceState(s));
-  const deployed = stack.services.filter((s) => !NEVER_STARTED.has(s.state)).map((s) => s.deployed_ms);
+  const latest = (times: (number | null)[]): string | null => {
+    const known = times.filter((t) => t !== null);
+    return known.length > 0 ? apiDate(Math.max(...known)) : null;
+  };
   const state = stackState(states);
   return {
     uuid: stack.uuid,
@@ -138,8 +160,8 @@ export function stackJson(store: Store, stack: StoredStack, view: View): Stack {
     state,
     synchronized: true,
     services: stack.services.map((s) => servicePath(s.uuid, ns)),
-    deployed_datetime: deployed.length > 0 ? apiDate(Math.max(...deployed)) : null,
-    destroyed_datetime: state === 'Terminated' ? apiDate(Math.max(...stack.services.map((s) => s.deployed_ms))) : null,
+    deployed_datetime: latest(stack.services.map((s) => s.deployed_ms)),
+    destroyed_datetime: state === 'Terminated' ? latest(stack.services.map((s) => s.destroyed_ms)) : null,
   };
 }
 
@@ -164,7 +186,7 @@ export function actionJson(a: StoredAction, view: View): Action {
     uuid: a.uuid,
     resource_uri: actionPath(a.uuid, view.namespace),
     action: a.action,
-    method: 'POST',
+    method: actionMethod(a.action),
     path: a.path,
     object: servicePath(a.service_uuid, view.namespace),
     user: a.user,

@@ -89,6 +89,28 @@ function parseMistake(err: Error & { code?: string }): string {
   }
 }
 
+/**
+ * `--port -1` as `--port=-1`. parseArgs takes no value that starts with '-' after a space; a negative
+ * number is then a value, and the option's own check says what is wrong with it.
+ */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2) : '';
+    const next = argv[i + 1];
+    const takesValue = Object.hasOwn(SPEC, name) && SPEC[name as keyof typeof SPEC].type === 'string';
+    if (arg === '--') return [...args, ...argv.slice(i)];
+    if (takesValue && next !== undefined && /^-[0-9.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
+}
+
 const quote = (value: string): string => `'${value.replace(/[\u0000-\u001f\u007f]/g, '?')}'`;
 const HOST_NAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
@@ -97,7 +119,7 @@ const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 export function parseOptions(argv: string[]): 'help' | 'version' | Options {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: SPEC, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: joinNegativeNumbers(argv), options: SPEC, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new OptionError(parseMistake(err as Error));
   }

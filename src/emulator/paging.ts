@@ -6,40 +6,105 @@ import { HttpError } from './http.js';
 /** The largest page; a larger `limit`, or `limit=0` (everything), gets this many. */
 export const MAX_LIMIT = 1000;
 
-/** The filters of a list endpoint, by query parameter; each makes a test from the parameter's value. */
-export type Filters<T> = Record<string, (value: string) => (item: T) => boolean>;
-
-export const UUID_FILTERS: Filters<{ uuid: string }> = {
-  uuid: (v) => {
-    const uuid = v.toLowerCase();
-    return (x) => x.uuid === uuid;
-  },
-  uuid__startswith: (v) => {
-    const prefix = v.toLowerCase();
-    return (x) => x.uuid.startsWith(prefix);
-  },
-};
-
-export const IDENTITY_FILTERS: Filters<{ uuid: string; name: string }> = {
-  ...UUID_FILTERS,
-  name: (v) => (x) => x.name === v,
-};
-
-/** The items that pass the test of every filter given in `q`; the list itself when none is. */
-export function filterBy<T>(items: T[], q: URLSearchParams, filters: Filters<T>): T[] {
-  const tests = Object.entries(filters)
-    .filter(([name]) => q.has(name))
-    .map(([name, make]) => make(q.get(name)!));
-  return tests.length === 0 ? items : items.filter((item) => tests.every((test) => test(item)));
+/** A query parameter's value; given more than once, its last, as Django's QueryDict gives it. */
+export function param(q: URLSearchParams, name: string): string | undefined {
+  return q.getAll(name).at(-1);
 }
+
+type Test<T> = (item: T) => boolean;
+
+/** How one field of the listed objects can be filtered. */
+export interface FieldFilter<T> {
+  /** Its lookups (`exact`, `startswith`, `gte`...), each making a test from the parameter's value. */
+  lookups: Record<string, (value: string) => Test<T>>;
+  /** For a field that names another object: the test of a filter on that object's fields (`stack__name`). */
+  related?: (bits: string[], value: string) => Test<T>;
+}
+
+/** What a list endpoint can filter on: every field of its objects, and the filters of some of them. */
+export interface Filtering<T> {
+  /** A query parameter that names none of these is no filter, and is left alone (`limit`, `format`). */
+  fields: ReadonlySet<string>;
+  filters: Record<string, FieldFilter<T>>;
+}
+
+/** Django's lookups: the last part of a parameter (`name__startswith`) that is one of these is the lookup. */
+const QUERY_TERMS = new Set([
+  ...['exact', 'iexact', 'contains', 'icontains', 'gt', 'gte', 'lt', 'lte', 'in', 'startswith', 'istartswith', 'endswith', 'iendswith'],
+  ...['range', 'year', 'month', 'day', 'week_day', 'hour', 'minute', 'second', 'isnull', 'search', 'regex', 'iregex'],
+]);
+
+const invalid = (message: string): HttpError => new HttpError(400, message);
+
+/** The test of the filter `bits` (a parameter split at `__`), or the 400 Tastypie gives for it. */
+function resolve<T>(filtering: Filtering<T>, bits: string[], value: string): Test<T> {
+  const [field, ...rest] = bits as [string, ...string[]];
+  const explicit = rest.length > 0 && QUERY_TERMS.has(rest.at(-1)!);
+  const lookup = explicit ? rest.pop()! : 'exact';
+  const filter = filtering.filters[field];
+  if (!filter) throw invalid(`The '${field}' field does not allow filtering.`);
+  if (rest.length > 0 && filter.related) return filter.related(explicit ? [...rest, lookup] : rest, value);
+  const make = filter.lookups[lookup];
+  if (!make) throw invalid(`'${lookup}' is not an allowed filter on the '${field}' field.`);
+  if (rest.length > 0) throw invalid(`The '${field}' field does not support relations.`);
+  return make(value);
+}
+
+/** The filters of a field that names another object, `of` each item (or null): those of that object's own list. */
+export function relatedTo<T, R>(of: (item: T) => R | null, filtering: Filtering<R>): FieldFilter<T>['related'] {
+  return (bits, value) => {
+    const test = resolve(filtering, bits, value);
+    return (item) => {
+      const other = of(item);
+      return other !== null && test(other);
+    };
+  };
+}
+
+/**
+ * The filters `q` gives, by parameter, as Tastypie reads them: a parameter that names a field of the
+ * objects is a filter, or a 400 when the field or its lookup cannot be filtered; any other is left
+ * alone. A parameter given twice counts with its last value.
+ */
+export function filtersOf<T>(q: URLSearchParams, filtering: Filtering<T>): Map<string, Test<T>> {
+  const tests = new Map<string, Test<T>>();
+  for (const name of new Set(q.keys())) {
+    const bits = name.split('__');
+    if (filtering.fields.has(bits[0]!)) tests.set(name, resolve(filtering, bits, param(q, name)!));
+  }
+  return tests;
+}
+
+/** The items that pass every test; the list itself when there is none. */
+export function filterBy<T>(items: T[], tests: Iterable<Test<T>>): T[] {
+  const all = [...tests];
+  return all.length === 0 ? items : items.filter((item) => all.every((test) => test(item)));
+}
+
+export const UUID_FILTER: FieldFilter<{ uuid: string }> = {
+  lookups: {
+    exact: (v) => {
+      const uuid = v.toLowerCase();
+      return (x) => x.uuid === uuid;
+    },
+    startswith: (v) => {
+      const prefix = v.toLowerCase();
+      return (x) => x.uuid.startsWith(prefix);
+    },
+  },
+};
+
+export const NAME_FILTER: FieldFilter<{ name: string }> = { lookups: { exact: (v) => (x) => x.name === v } };
 
 /** The page of `items` that the query of `url` asks for; `basePath` is where its links point. */
 export function page<T>(items: T[], url: URL, basePath: string, defaultLimit: number): ListPage<T> {
   const int = (name: string, fallback: number): number => {
-    const raw = url.searchParams.get(name);
-    if (raw === null || raw === '') return fallback;
-    if (!/^[0-9]+$/.test(raw)) throw new HttpError(400, `${name} must be a non-negative integer`);
-    return Number(raw);
+    const raw = param(url.searchParams, name);
+    if (raw === undefined) return fallback;
+    // An empty value is no number either (Tastypie's int('') fails); past 2^53, numbers are no longer exact.
+    const n = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n)) throw new HttpError(400, `${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+    return n;
   };
   const asked = int('limit', defaultLimit);
   const limit = asked === 0 || asked > MAX_LIMIT ? MAX_LIMIT : asked;

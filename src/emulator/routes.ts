@@ -3,11 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
-import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, type StoredAction, type StoredService } from './model.js';
+import { parseDate } from './dates.js';
+import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, refusal, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
-import { actionJson, actionState, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
-import { filterBy, IDENTITY_FILTERS, page, UUID_FILTERS, type Filters } from './paging.js';
-import type { Store } from './store.js';
+import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
+import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
+import type { Origin, Store } from './store.js';
 
 const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
 
@@ -44,36 +45,55 @@ function uriUuid(uri: string, resource: string): string | undefined {
   return m && isUuid(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }
 
-function allow(method: string, allowed: string[]): void {
-  if (!allowed.includes(method)) throw new HttpError(405, `Method "${method}" not allowed`, { allow: allowed.join(', ') });
-}
-
-/** A time given to a date filter: the API's own form or ISO 8601, UTC unless the text says otherwise. */
-function dateParam(name: string, value: string): number {
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(iso) || /^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} /.test(iso) ? Date.parse(iso) : NaN;
-  if (Number.isNaN(ms)) throw new HttpError(400, `${name} must be a date such as "Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z`);
-  return ms;
+/**
+ * The methods a path of this shape allows, whatever objects it names; undefined for a shape the API
+ * does not have. Known from the path alone, they are checked before the credentials, as Tastypie does.
+ */
+export function methodsOf(route: Route): string[] | undefined {
+  const s = route.segments;
+  if (s.length <= 1) return ['GET'];
+  if (route.resource !== 'service' || s[1] !== 'trigger') return undefined;
+  if (s.length === 2) return ['GET', 'POST'];
+  if (s.length === 3) return ['GET', 'DELETE'];
+  const count = s.length === 5 && /^[1-9][0-9]{0,5}$/.test(s[4]!);
+  return s[3] === 'call' && (s.length === 4 || count) ? ['POST'] : undefined;
 }
 
 /** Dates are shown to the second, so they are compared to the second. */
 const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-function dateFilter(name: string, field: 'start_ms' | 'end_ms', test: (ms: number, limit: number) => boolean) {
-  return (value: string): ((a: StoredAction) => boolean) => {
-    const limit = dateParam(name, value);
-    return (a) => (field === 'start_ms' || actionState(a) !== 'In progress') && test(toSecond(a[field]), limit);
+/** The `gte` and `lte` lookups of an action's date; an action in progress has no end date yet. */
+function dateFilter(field: 'start_date' | 'end_date'): FieldFilter<StoredAction> {
+  const at = (a: StoredAction): number | undefined =>
+    field === 'start_date' ? a.start_ms : actionState(a) === 'In progress' ? undefined : a.end_ms;
+  const lookup = (name: 'gte' | 'lte') => (value: string) => {
+    const limit = parseDate(value);
+    const example = '"Tue, 01 Dec 2026 13:48:39 +0000" or 2026-12-01T13:48:39Z';
+    if (limit === undefined) throw new HttpError(400, `${field}__${name} must be a date such as ${example}`);
+    return (a: StoredAction): boolean => {
+      const ms = at(a);
+      return ms !== undefined && (name === 'gte' ? toSecond(ms) >= limit : toSecond(ms) <= limit);
+    };
   };
+  return { lookups: { gte: lookup('gte'), lte: lookup('lte') } };
 }
 
-const ACTION_FILTERS: Filters<StoredAction> = {
-  ...UUID_FILTERS,
-  state: (v) => (a) => actionState(a) === v,
-  start_date__gte: dateFilter('start_date__gte', 'start_ms', (ms, limit) => ms >= limit),
-  start_date__lte: dateFilter('start_date__lte', 'start_ms', (ms, limit) => ms <= limit),
-  end_date__gte: dateFilter('end_date__gte', 'end_ms', (ms, limit) => ms >= limit),
-  end_date__lte: dateFilter('end_date__lte', 'end_ms', (ms, limit) => ms <= limit),
+const STACK_FILTERING: Filtering<{ uuid: string; name: string }> = {
+  fields: FIELDS.stack,
+  filters: { uuid: UUID_FILTER, name: NAME_FILTER },
 };
+const TRIGGER_FILTERING: Filtering<StoredTrigger> = { fields: FIELDS.trigger, filters: { uuid: UUID_FILTER, name: NAME_FILTER } };
+
+/** Where a request came from, for the action it records; `user` is the user that action names. */
+function originOf(req: IncomingMessage, view: View, user: string): Origin {
+  const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return { namespace: view.namespace, user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
+}
+
+/** The header that names the action a request recorded (action.md: every call that creates one has it). */
+const actionHeader = (action: StoredAction, view: View): Record<string, string> => ({
+  [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace),
+});
 
 export interface RouteOptions {
   pageSize: number;
@@ -99,95 +119,26 @@ export function routes(store: Store, options: RouteOptions) {
     return { s, t };
   };
 
-  /** POST .../service/(uuid)/trigger/(uuid)/call/[n/], without credentials. */
-  async function call(route: Route, req: IncomingMessage, res: ServerResponse, view: View): Promise<void> {
-    const [serviceUuid, , triggerUuid, , countText, ...rest] = route.segments;
-    if (rest.length > 0) throw notFound();
-    allow(req.method!, ['POST']);
-    const { t } = findTrigger(serviceUuid, triggerUuid);
-    let count = 1;
-    if (countText !== undefined) {
-      if (!/^[1-9][0-9]{0,5}$/.test(countText)) throw notFound();
-      if (t.operation !== 'SCALEUP') throw new HttpError(400, 'Only SCALEUP triggers take a number of containers');
-      count = Number(countText);
-    }
-    const body = await readBody(req, options.limits);
-    // Looked up again: a trigger removed (rm, rotate) while the body was arriving is revoked at once.
-    const current = findTrigger(serviceUuid, triggerUuid);
-    if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
-      throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
-    }
-    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const origin = { namespace: view.namespace, user: view.user, ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) };
-    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
-    send(res, 202, actionJson(action, view), { [ACTION_URI_HEADER]: actionPath(action.uuid, view.namespace) });
-  }
-
-  /** service/, service/(uuid)/, service/(uuid)/trigger/, service/(uuid)/trigger/(uuid)/ */
-  async function service(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): Promise<void> {
-    const { segments } = route;
-    const method = req.method!;
-    const ns = view.namespace;
-    if (segments.length === 0) {
-      allow(method, ['GET']);
-      const matching = filterBy(store.state.services, url.searchParams, {
-        ...IDENTITY_FILTERS,
-        state: (v) => (s) => store.serviceState(s) === v,
-        stack__name: (v) => (s) => s.stack?.name === v,
-        stack: (v) => {
-          const uuid = uriUuid(v, 'stack');
-          return (s) => s.stack !== null && s.stack.uuid === uuid;
+  const serviceFiltering: Filtering<StoredService> = {
+    fields: FIELDS.service,
+    filters: {
+      uuid: UUID_FILTER,
+      name: NAME_FILTER,
+      state: { lookups: { exact: (v) => (s) => store.serviceState(s) === v } },
+      stack: {
+        lookups: {
+          exact: (v) => {
+            const uuid = uriUuid(v, 'stack');
+            return (s) => s.stack !== null && s.stack.uuid === uuid;
+          },
         },
-      });
-      return list(res, url, matching, servicesPath(ns), (s) => serviceJson(store, s, view));
-    }
-    if (segments.length === 1) {
-      allow(method, ['GET']);
-      return send(res, 200, serviceJson(store, findService(segments[0]), view));
-    }
-    if (segments[1] !== 'trigger' || segments.length > 3) throw notFound();
-    if (segments.length === 2) {
-      allow(method, ['GET', 'POST']);
-      const s = findService(segments[0]);
-      if (method === 'GET') {
-        const matching = filterBy(s.triggers, url.searchParams, IDENTITY_FILTERS);
-        return list(res, url, matching, triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
-      }
-      const body = await readJsonBody(req, options.limits);
-      const operation = body.operation ?? 'REDEPLOY';
-      if (typeof operation !== 'string' || !isOperation(operation)) {
-        throw new HttpError(400, `Invalid operation ${JSON.stringify(operation)}: expected REDEPLOY or SCALEUP`);
-      }
-      const name = body.name ?? defaultTriggerName(operation);
-      if (!isName(name)) throw new HttpError(400, `name must be a non-empty string of at most ${NAME_MAX} characters`);
-      return send(res, 201, triggerJson(s, store.addTrigger(s, name, operation), view));
-    }
-    allow(method, ['GET', 'DELETE']);
-    const { s, t } = findTrigger(segments[0], segments[2]);
-    if (method === 'GET') return send(res, 200, triggerJson(s, t, view));
-    store.removeTrigger(s, t);
-    res.writeHead(204).end();
-  }
-
-  /** stack/, stack/(uuid)/ */
-  function stack(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
-    allow(req.method!, ['GET']);
-    const [uuid, ...rest] = route.segments;
-    if (uuid === undefined) {
-      const matching = filterBy(store.stacks, url.searchParams, IDENTITY_FILTERS);
-      return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
-    }
-    const found = rest.length === 0 && isUuid(uuid) ? store.stack(uuid) : undefined;
-    if (!found) throw notFound();
-    send(res, 200, stackJson(store, found, view));
-  }
+        related: relatedTo((s: StoredService) => s.stack, STACK_FILTERING),
+      },
+    },
+  };
 
   /** The actions an `object` filter (with `include_related`) selects: those of a service, a stack's services or a container's service. */
-  function byObject(q: URLSearchParams): (a: StoredAction) => boolean {
-    const others = [...q.keys()].filter((k) => !['object', 'include_related', 'limit', 'offset'].includes(k));
-    if (others.length > 0) throw new HttpError(400, `object can only be combined with include_related, not with ${others[0]}`);
-    const object = q.get('object')!;
-    const related = q.get('include_related') === 'true';
+  function byObject(object: string, related: boolean): (a: StoredAction) => boolean {
     let services: string[] = [];
     const serviceUuid = uriUuid(object, 'service');
     const stackUuid = uriUuid(object, 'stack');
@@ -198,19 +149,97 @@ export function routes(store: Store, options: RouteOptions) {
     return (a) => services.includes(a.service_uuid);
   }
 
-  /** action/, action/(uuid)/ */
-  function action(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): void {
-    allow(req.method!, ['GET']);
-    const [uuid, ...rest] = route.segments;
+  const actionFiltering = (related: boolean): Filtering<StoredAction> => ({
+    fields: FIELDS.action,
+    filters: {
+      uuid: UUID_FILTER,
+      state: { lookups: { exact: (v) => (a) => actionState(a) === v } },
+      start_date: dateFilter('start_date'),
+      end_date: dateFilter('end_date'),
+      object: { lookups: { exact: (v) => byObject(v, related) } },
+    },
+  });
+
+  /** POST .../service/(uuid)/trigger/(uuid)/call/[n/], without credentials. */
+  async function call(route: Route, req: IncomingMessage, res: ServerResponse, view: View): Promise<void> {
+    const [serviceUuid, , triggerUuid, , countText] = route.segments;
+    const { t } = findTrigger(serviceUuid, triggerUuid);
+    let count = 1;
+    if (countText !== undefined) {
+      if (t.operation !== 'SCALEUP') throw new HttpError(400, 'Only SCALEUP triggers take a number of containers');
+      count = Number(countText);
+    }
+    const body = await readBody(req, options.limits);
+    // Looked up again: a trigger removed (rm, rotate) while the body was arriving is revoked at once.
+    const current = findTrigger(serviceUuid, triggerUuid);
+    const refused = refusal(current.s.state, current.t.operation);
+    if (refused) throw new HttpError(400, refused);
+    if (current.t.operation === 'SCALEUP' && current.s.target_num_containers + count > MAX_CONTAINERS) {
+      throw new HttpError(400, `A service cannot have more than ${MAX_CONTAINERS} containers`);
+    }
+    // A call has no credentials: its namespace stands for the user.
+    const origin = originOf(req, view, view.namespace ?? view.user);
+    const action = store.callTrigger(current.s, current.t, count, body === '' ? null : body, origin);
+    send(res, 202, actionJson(action, view), actionHeader(action, view));
+  }
+
+  /** service/, service/(uuid)/, service/(uuid)/trigger/, service/(uuid)/trigger/(uuid)/ */
+  async function service(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, view: View): Promise<void> {
+    const { segments } = route;
+    const method = req.method!;
+    const ns = view.namespace;
+    if (segments.length === 0) {
+      const matching = filterBy(store.state.services, filtersOf(url.searchParams, serviceFiltering).values());
+      return list(res, url, matching, servicesPath(ns), (s) => serviceJson(store, s, view));
+    }
+    if (segments.length === 1) return send(res, 200, serviceJson(store, findService(segments[0]), view));
+    if (segments.length === 2) {
+      const s = findService(segments[0]);
+      if (method === 'GET') {
+        const matching = filterBy(s.triggers, filtersOf(url.searchParams, TRIGGER_FILTERING).values());
+        return list(res, url, matching, triggersPath(s.uuid, ns), (t) => triggerJson(s, t, view));
+      }
+      const body = await readJsonBody(req, options.limits);
+      const operation = body.operation ?? 'REDEPLOY';
+      if (typeof operation !== 'string' || !isOperation(operation)) {
+        throw new HttpError(400, `Invalid operation ${JSON.stringify(operation)}: expected REDEPLOY or SCALEUP`);
+      }
+      const name = body.name ?? defaultTriggerName(operation);
+      if (!isName(name)) throw new HttpError(400, `name must be a non-empty string of at most ${NAME_MAX} characters`);
+      const { trigger, action } = store.addTrigger(s, name, operation, originOf(req, view, view.user));
+      return send(res, 201, triggerJson(s, trigger, view), actionHeader(action, view));
+    }
+    const { s, t } = findTrigger(segments[0], segments[2]);
+    if (method === 'GET') return send(res, 200, triggerJson(s, t, view));
+    const action = store.removeTrigger(s, t, originOf(req, view, view.user));
+    res.writeHead(204, actionHeader(action, view)).end();
+  }
+
+  /** stack/, stack/(uuid)/ */
+  function stack(route: Route, res: ServerResponse, url: URL, view: View): void {
+    const [uuid] = route.segments;
     if (uuid === undefined) {
-      const q = url.searchParams;
-      const related = q.get('include_related');
-      if (related !== null && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
-      let matching = filterBy(store.state.actions, q, ACTION_FILTERS);
-      if (q.has('object')) matching = matching.filter(byObject(q));
+      const matching = filterBy(store.stacks, filtersOf(url.searchParams, STACK_FILTERING).values());
+      return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
+    }
+    const found = isUuid(uuid) ? store.stack(uuid) : undefined;
+    if (!found) throw notFound();
+    send(res, 200, stackJson(store, found, view));
+  }
+
+  /** action/, action/(uuid)/ */
+  function action(route: Route, res: ServerResponse, url: URL, view: View): void {
+    const [uuid] = route.segments;
+    if (uuid === undefined) {
+      const related = param(url.searchParams, 'include_related');
+      if (related !== undefined && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
+      const tests = filtersOf(url.searchParams, actionFiltering(related === 'true'));
+      const other = [...tests.keys()].find((name) => name !== 'object');
+      if (tests.has('object') && other) throw new HttpError(400, `object can only be combined with include_related, not with ${other}`);
+      const matching = filterBy(store.state.actions, tests.values());
       return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
     }
-    const found = rest.length === 0 && isUuid(uuid) ? store.action(uuid) : undefined;
+    const found = isUuid(uuid) ? store.action(uuid) : undefined;
     if (!found) throw notFound();
     send(res, 200, actionJson(found, view));
   }

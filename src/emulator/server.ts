@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { basic } from '../credentials.js';
-import { HttpError, notFound, send } from './http.js';
+import { declaredLength, HttpError, notFound, send, tooLarge } from './http.js';
 import type { View } from './objects.js';
-import { isCall, parseRoute, routes } from './routes.js';
+import { isCall, methodsOf, parseRoute, routes } from './routes.js';
 import { SaveError, type Store } from './store.js';
 
 export interface EmulatorOptions {
@@ -46,14 +46,17 @@ function requestUrl(target: string): URL {
 export function createEmulator(store: Store, options: EmulatorOptions): Server {
   const maxBody = options.maxBody ?? 1024 * 1024;
   const limits = { maxBody, maxDrain: options.maxDrain ?? 64 * 1024 * 1024 };
-  const expected = Buffer.from(basic(options.user, options.apikey));
+  const expected = Buffer.from(basic(options.user, options.apikey).slice('Basic '.length));
   const namespaces = options.namespaces && new Set([...options.namespaces, options.user]);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const endpoints = routes(store, { pageSize: options.pageSize, limits });
 
+  /** Basic credentials, read as Tastypie reads them: the scheme in any case, split from them by any whitespace. */
   function authorize(req: IncomingMessage): void {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const [scheme, credentials, ...rest] = (req.headers.authorization ?? '').trim().split(/\s+/);
+    const given = Buffer.from(credentials ?? '');
+    const ok = scheme?.toLowerCase() === 'basic' && rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected);
+    if (!ok) {
       throw new HttpError(401, req.headers.authorization ? 'Invalid credentials' : 'Authentication credentials were not provided', {
         'www-authenticate': 'Basic realm="Docker Cloud emulator"',
       });
@@ -63,7 +66,12 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url ?? '/');
     const route = parseRoute(url.pathname);
-    if (!route) throw notFound();
+    const methods = route && methodsOf(route);
+    if (!route || !methods) throw notFound();
+    // Tastypie's method_check: OPTIONS and a method not allowed are answered before anything else.
+    const allow = methods.join(',');
+    if (req.method === 'OPTIONS') return void res.writeHead(200, { allow, 'content-length': 0 }).end();
+    if (!methods.includes(req.method!)) throw new HttpError(405, `Method "${req.method}" not allowed`, { allow });
     const accept = req.headers.accept;
     if (accept && !/application\/json|application\/\*|\*\/\*/i.test(accept)) {
       throw new HttpError(415, 'Only application/json responses are available');
@@ -77,8 +85,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     authorize(req);
     if (!served) throw notFound();
     if (route.resource === 'service') return endpoints.service(route, req, res, url, view);
-    if (route.resource === 'stack') return endpoints.stack(route, req, res, url, view);
-    return endpoints.action(route, req, res, url, view);
+    if (route.resource === 'stack') return endpoints.stack(route, res, url, view);
+    return endpoints.action(route, res, url, view);
   }
 
   const clientTimeout = options.clientTimeoutMs ?? 30_000;
@@ -87,18 +95,25 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
     requestTimeout: clientTimeout,
     headersTimeout: Math.min(clientTimeout, 10_000),
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(clientTimeout / 4))),
-  }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      // A client that went away (or was cut off as too slow) has nobody left to answer.
-      if (res.headersSent || res.destroyed || req.socket.destroyed) return res.destroy();
-      if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
-      if (err instanceof SaveError) {
-        log(`dockercloud-emulator: ${err.message}; the change was undone`);
-        return send(res, 500, { error: 'Internal server error: the change could not be saved, and was not made' });
-      }
-      log(`dockercloud-emulator: ${(err as Error).stack ?? String(err)}`);
-      send(res, 500, { error: 'Internal server error' });
-    });
+  });
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    // A client that went away (or was cut off as too slow) has nobody left to answer.
+    if (res.headersSent || res.destroyed || req.socket.destroyed) return void res.destroy();
+    if (err instanceof HttpError) return send(res, err.status, { error: err.message }, err.headers);
+    if (err instanceof SaveError) {
+      log(`dockercloud-emulator: ${err.message}; the change was undone`);
+      return send(res, 500, { error: 'Internal server error: the change could not be saved, and was not made' });
+    }
+    log(`dockercloud-emulator: ${(err as Error).stack ?? String(err)}`);
+    send(res, 500, { error: 'Internal server error' });
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch((err: unknown) => fail(req, res, err)));
+  // A client that sends Expect: 100-continue waits to be invited before it sends the body: a body
+  // declared too large is refused at once, without inviting it (RFC 9110, 10.1.1).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredLength(req) > limits.maxBody) return fail(req, res, tooLarge(limits, true));
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   return server;
 }

@@ -2,11 +2,17 @@
 // the request is answered; a change that cannot be saved is undone, so memory never holds more than
 // the file.
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { triggerPath, triggersPath } from '../api/paths.js';
 import type { Operation, ServiceState } from '../api/types.js';
 import {
   ACTION_NAMES,
+  DATA_VERSION,
+  isOperationName,
+  TRIGGER_ACTIONS,
+  type ActionName,
+  type ActionResult,
   MAX_ACTIONS,
   operationPath,
   runsNewContainers,
@@ -32,12 +38,12 @@ export function defaultSeed(): SeedService[] {
 }
 
 export function stateFromSeed(seed: SeedService[], source = 'the seed'): State {
-  return { version: 2, services: servicesFromSeed(seed, source, Date.now()), actions: [] };
+  return { version: DATA_VERSION, services: servicesFromSeed(seed, source, Date.now()), actions: [] };
 }
 
 /** The state a seed file describes: a list of services, or {"services": [...]}. */
 export function stateFromSeedFile(file: string): State {
-  return { version: 2, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
+  return { version: DATA_VERSION, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
 }
 
 /** The parsed JSON of `file`; with `missingOk`, undefined when there is no such file. */
@@ -90,7 +96,79 @@ export function saveState(file: string, state: State): void {
   }
 }
 
-/** Removes the temporary files that saves of `file` left behind (a process killed while saving). */
+/** Whether `pid` is the id of a process other than this one that still runs (or that this one may not signal). */
+function otherProcessRuns(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process id a lock file names, if it names one. */
+function lockHolder(lock: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lock, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return /^[1-9][0-9]{0,9}\n$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * Makes this process the one owner of `file`: its lock, `FILE.lock`, names the process that holds it.
+ * A lock whose process is gone is taken over; one whose process runs stops the start. Returns what
+ * gives the lock up.
+ */
+export function lockDataFile(file: string): () => void {
+  const lock = `${file}.lock`;
+  const cannot = (err: unknown): StateFileError =>
+    new StateFileError(`cannot lock ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  // The lock appears whole or not at all: written aside, then linked to its name, which fails if it exists.
+  const mine = tmpName(file);
+  try {
+    writeFileSync(mine, `${process.pid}\n`);
+  } catch (err) {
+    throw cannot(err);
+  }
+  const link = (): boolean => {
+    try {
+      linkSync(mine, lock);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw cannot(err);
+    }
+  };
+  try {
+    for (let attempt = 1; !link(); attempt++) {
+      const holder = lockHolder(lock);
+      if (holder !== undefined && otherProcessRuns(holder)) {
+        throw new StateFileError(`${file} is in use by another dockercloud-emulator (process ${holder}, which holds ${lock})`);
+      }
+      if (attempt === 10) throw cannot(new Error(`${lock} keeps coming back`));
+      // Taken over by moving it aside first: a lock that another emulator took over meanwhile is put back.
+      const stale = tmpName(file);
+      try {
+        renameSync(lock, stale);
+        if (lockHolder(stale) !== holder) linkSync(stale, lock);
+      } catch {
+        // Gone already, or taken again: the next attempt sees.
+      }
+      rmSync(stale, { force: true });
+    }
+  } finally {
+    rmSync(mine, { force: true });
+  }
+  return () => {
+    if (lockHolder(lock) === process.pid) rmSync(lock, { force: true });
+  };
+}
+
+/** Removes the temporary files that saves of `file` left behind: this process's, and those of processes that are gone. */
 export function removeLeftovers(file: string): void {
   const prefix = `${basename(file)}.`;
   let names: string[];
@@ -100,7 +178,8 @@ export function removeLeftovers(file: string): void {
     return; // no folder yet: the first save will say what is wrong
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !/^[0-9]+\.[0-9]+\.tmp$/.test(name.slice(prefix.length))) continue;
+    const pid = /^([0-9]+)\.[0-9]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!name.startsWith(prefix) || pid === undefined || otherProcessRuns(Number(pid))) continue;
     try {
       rmSync(join(dirname(file), name), { force: true });
     } catch {
@@ -115,12 +194,38 @@ export interface StoredStack {
   services: StoredService[];
 }
 
-/** Where a trigger call came from, as its action records it. */
-export interface CallOrigin {
+/** Where a request came from, as its action records it. */
+export interface Origin {
+  /** The namespace of the request's path, which the action's path keeps. */
   namespace?: string;
+  /** The user the action names. */
   user: string;
   ip: string;
   userAgent: string;
+}
+
+/** A new action about `service`, from `origin`, that starts now and ends `duration` ms later in `result`. */
+function newAction(
+  service: StoredService,
+  name: ActionName,
+  path: string,
+  origin: Origin,
+  duration = 0,
+  result: ActionResult = 'Success',
+): StoredAction {
+  const now = Date.now();
+  return {
+    uuid: randomUUID(),
+    action: name,
+    service_uuid: service.uuid,
+    start_ms: now,
+    end_ms: now + duration,
+    result,
+    path,
+    user: origin.user,
+    ip: origin.ip,
+    user_agent: origin.userAgent,
+  };
 }
 
 export class Store {
@@ -129,7 +234,7 @@ export class Store {
   readonly stacks: StoredStack[] = [];
   private readonly byUuid = new Map<string, StoredService>();
   private readonly actionsByUuid = new Map<string, StoredAction>();
-  /** The newest action of each service, which decides whether it is Redeploying or Scaling. */
+  /** The newest operation (redeploy or scale) of each service, which decides whether it is Redeploying or Scaling. */
   private readonly latest = new Map<string, StoredAction>();
 
   constructor(
@@ -147,7 +252,7 @@ export class Store {
     }
     for (const a of state.actions) {
       this.actionsByUuid.set(a.uuid, a);
-      this.latest.set(a.service_uuid, a);
+      if (isOperationName(a.action)) this.latest.set(a.service_uuid, a);
     }
   }
 
@@ -187,61 +292,71 @@ export class Store {
     }
   }
 
-  addTrigger(service: StoredService, name: string, operation: Operation): StoredTrigger {
-    const trigger = { uuid: randomUUID(), name, operation };
-    service.triggers.push(trigger);
-    this.commit(() => service.triggers.splice(service.triggers.indexOf(trigger), 1));
-    return trigger;
+  /** Records an action, the oldest dropped past the most kept; returns what takes it back. */
+  private record(action: StoredAction): () => void {
+    const { actions } = this.state;
+    const previous = this.latest.get(action.service_uuid);
+    actions.push(action);
+    this.actionsByUuid.set(action.uuid, action);
+    if (isOperationName(action.action)) this.latest.set(action.service_uuid, action);
+    const dropped = actions.length > this.maxActions ? actions.shift() : undefined;
+    if (dropped) this.actionsByUuid.delete(dropped.uuid);
+    return () => {
+      actions.pop();
+      this.actionsByUuid.delete(action.uuid);
+      if (previous) this.latest.set(action.service_uuid, previous);
+      else this.latest.delete(action.service_uuid);
+      if (dropped) {
+        actions.unshift(dropped);
+        this.actionsByUuid.set(dropped.uuid, dropped);
+      }
+    };
   }
 
-  removeTrigger(service: StoredService, trigger: StoredTrigger): void {
+  /** Adds a trigger, and records the action that did it. */
+  addTrigger(service: StoredService, name: string, operation: Operation, origin: Origin): { trigger: StoredTrigger; action: StoredAction } {
+    const trigger = { uuid: randomUUID(), name, operation };
+    service.triggers.push(trigger);
+    const action = newAction(service, TRIGGER_ACTIONS.create, triggersPath(service.uuid, origin.namespace), origin);
+    const forget = this.record(action);
+    this.commit(() => {
+      forget();
+      service.triggers.splice(service.triggers.indexOf(trigger), 1);
+    });
+    return { trigger, action };
+  }
+
+  /** Removes a trigger, and records the action that did it. */
+  removeTrigger(service: StoredService, trigger: StoredTrigger, origin: Origin): StoredAction {
     const at = service.triggers.indexOf(trigger);
     service.triggers.splice(at, 1);
-    this.commit(() => service.triggers.splice(at, 0, trigger));
+    const action = newAction(service, TRIGGER_ACTIONS.delete, triggerPath(service.uuid, trigger.uuid, origin.namespace), origin);
+    const forget = this.record(action);
+    this.commit(() => {
+      forget();
+      service.triggers.splice(at, 0, trigger);
+    });
+    return action;
   }
 
   /** Runs a trigger: applies its effect on the service and records the action it starts. */
-  callTrigger(service: StoredService, trigger: StoredTrigger, count: number, body: string | null, origin: CallOrigin): StoredAction {
-    const now = Date.now();
+  callTrigger(service: StoredService, trigger: StoredTrigger, count: number, body: string | null, origin: Origin): StoredAction {
     const before = { ...service };
-    const previous = this.latest.get(service.uuid);
+    const name = ACTION_NAMES[trigger.operation];
+    const path = operationPath(service.uuid, name, origin.namespace);
+    const action = newAction(service, name, path, origin, service.action_duration_ms, service.action_result);
     if (trigger.operation === 'SCALEUP') {
       service.target_num_containers += count;
       service.current_num_containers += count;
       if (runsNewContainers(service.state)) service.running_num_containers += count;
     } else {
-      service.deployed_ms = now;
+      service.deployed_ms = action.start_ms;
     }
     service.last_trigger_body = body;
-    const name = ACTION_NAMES[trigger.operation];
-    const action: StoredAction = {
-      uuid: randomUUID(),
-      action: name,
-      service_uuid: service.uuid,
-      start_ms: now,
-      end_ms: now + service.action_duration_ms,
-      result: service.action_result,
-      path: operationPath(service.uuid, name, origin.namespace),
-      user: origin.namespace ?? origin.user,
-      ip: origin.ip,
-      user_agent: origin.userAgent,
-    };
-    const { actions } = this.state;
-    actions.push(action);
-    this.actionsByUuid.set(action.uuid, action);
-    this.latest.set(service.uuid, action);
-    const dropped = actions.length > this.maxActions ? actions.shift() : undefined;
-    if (dropped) this.actionsByUuid.delete(dropped.uuid);
+    const forget = this.record(action);
     this.commit(() => {
+      forget();
       Object.assign(service, before);
-      actions.pop();
-      this.actionsByUuid.delete(action.uuid);
-      if (previous) this.latest.set(service.uuid, previous);
-      else this.latest.delete(service.uuid);
-      if (dropped) {
-        actions.unshift(dropped);
-        this.actionsByUuid.set(dropped.uuid, dropped);
-      }
     });
     return action;
   }

@@ -3,14 +3,18 @@
 // or values that corrupt later answers (a count of "1" plus 3 makes "13").
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '../api/paths.js';
-import { OPERATIONS, SERVICE_STATES } from '../api/types.js';
+import { OPERATIONS, SERVICE_STATES, type ServiceState } from '../api/types.js';
 import {
   ACTION_NAMES,
   ACTION_RESULTS,
+  ALL_ACTION_NAMES,
   containerCounts,
   DATA_VERSION,
   defaultTriggerName,
   isName,
+  isOperationName,
+  lifecycleTimes,
+  type LifecycleTimes,
   MAX_ACTION_DURATION_MS,
   MAX_ACTIONS,
   MAX_CONTAINERS,
@@ -25,13 +29,16 @@ import {
 export class StateFileError extends Error {}
 
 function show(value: unknown): string {
+  // JSON reads a number such as 1e400 as Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to be finite';
   const text = value === undefined ? 'nothing' : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 const A_NAME = `a non-blank string of at most ${NAME_MAX} characters`;
-const A_TIME = 'a time in milliseconds since 1970';
-const MAX_TIME = 8.64e15;
+const A_TIME = 'a time in milliseconds since 1970 (years 1970 to 9999)';
+/** The last millisecond of the year 9999: later dates do not fit the four-digit years clients parse. */
+const MAX_TIME = Date.UTC(10000, 0, 1) - 1;
 
 /** The fields of one object of a file, read through checks whose errors name the object and the field. */
 class Fields {
@@ -164,7 +171,7 @@ export function servicesFromSeed(seed: unknown, source: string, now: number): St
       current_num_containers: current,
       running_num_containers: running,
       last_trigger_body: null,
-      deployed_ms: now,
+      ...lifecycleTimes(state, now),
       action_duration_ms: f.has('action_duration_ms') ? f.int('action_duration_ms', 0, MAX_ACTION_DURATION_MS) : 0,
       action_result: f.has('action_result') ? f.oneOf('action_result', ACTION_RESULTS) : 'Success',
       triggers,
@@ -172,28 +179,31 @@ export function servicesFromSeed(seed: unknown, source: string, now: number): St
   });
 }
 
-const STORED_SERVICE = [...SEED_SERVICE, 'current_num_containers', 'running_num_containers', 'last_trigger_body', 'deployed_ms'];
+const TIMES = ['deployed_ms', 'started_ms', 'stopped_ms', 'destroyed_ms'] as const;
+const STORED_SERVICE = [...SEED_SERVICE, 'current_num_containers', 'running_num_containers', 'last_trigger_body', ...TIMES];
 const STORED_ACTION = ['uuid', 'action', 'service_uuid', 'start_ms', 'end_ms', 'result', 'path', 'user', 'ip', 'user_agent'];
 const DATA_FORMAT = `{"version": ${DATA_VERSION}, "services": [...], "actions": [...]}`;
 
 /**
- * A data file's state, checked whole, its history cut to the newest actions. A file of version 1
- * (written before services kept their deploy time and actions their origin) gets those filled in.
+ * A data file's state, checked whole, its history cut to the newest actions. A file of an earlier
+ * version gets what it lacks filled in: version 1 the deploy time of services and the origin of
+ * actions, versions 1 and 2 the other times of services (see storedTimes).
  */
 export function stateFromData(value: unknown, file: string, now: number): State {
   const top = value as { version?: unknown; services?: unknown; actions?: unknown } | null;
-  const versioned = top && typeof top === 'object' && (top.version === 1 || top.version === DATA_VERSION);
+  const versioned = top && typeof top === 'object' && [1, 2, DATA_VERSION].includes(top.version as number);
   if (!versioned || !Array.isArray(top.services) || !Array.isArray(top.actions)) {
     throw new StateFileError(`${file} is not an emulator data file (expected ${DATA_FORMAT})`);
   }
   Fields.of(top, file, ['version', 'services', 'actions']).checkFields();
-  const v1 = top.version === 1;
+  const version = top.version as number;
+  const v1 = version === 1;
   const uuids = new Unique();
   const stacks = new Map<string, string>();
   const services = top.services.map((value, i) => {
     let f = Fields.of(value, `${file}: service #${i + 1}`, STORED_SERVICE);
     f = f.named(f.name('name')).checkFields();
-    const s = storedService(f, uuids, v1 ? now : undefined);
+    const s = storedService(f, uuids, version, now);
     const stackName = s.stack && (stacks.get(s.stack.uuid) ?? s.stack.name);
     if (s.stack && stackName !== s.stack.name) f.fail('stack', `named ${JSON.stringify(stackName)}, as elsewhere`);
     if (s.stack) stacks.set(s.stack.uuid, s.stack.name);
@@ -211,8 +221,33 @@ export function stateFromData(value: unknown, file: string, now: number): State 
   return { version: DATA_VERSION, services, actions };
 }
 
-/** A service of a data file; `upgradedAt` fills in what version 1 files lack. */
-function storedService(f: Fields, uuids: Unique, upgradedAt: number | undefined): StoredService {
+/**
+ * The times of a service of a data file. Before version 3, a file kept the deploy time alone (version
+ * 1 not even that: the time of the upgrade stands for it), and the others followed from it and the state.
+ */
+function storedTimes(f: Fields, state: ServiceState, version: number, now: number): LifecycleTimes {
+  if (version === DATA_VERSION) {
+    const time = (field: string): number | null => (f.raw(field) === null ? null : f.int(field, 0, MAX_TIME, `null or ${A_TIME}`));
+    return {
+      deployed_ms: time('deployed_ms'),
+      started_ms: time('started_ms'),
+      stopped_ms: time('stopped_ms'),
+      destroyed_ms: time('destroyed_ms'),
+    };
+  }
+  const deployed = version === 1 && !f.has('deployed_ms') ? now : f.int('deployed_ms', 0, MAX_TIME, A_TIME);
+  const ever = state !== 'Not running';
+  const stopped = ['Stopping', 'Stopped', 'Terminating', 'Terminated'].includes(state);
+  return {
+    deployed_ms: ever ? deployed : null,
+    started_ms: ever ? deployed : null,
+    stopped_ms: stopped ? deployed : null,
+    destroyed_ms: state === 'Terminated' ? deployed : null,
+  };
+}
+
+/** A service of a data file of `version`. */
+function storedService(f: Fields, uuids: Unique, version: number, now: number): StoredService {
   const name = f.name('name');
   const uuid = f.uuid('uuid');
   uuids.add(uuid, f, `service ${name}`);
@@ -225,17 +260,18 @@ function storedService(f: Fields, uuids: Unique, upgradedAt: number | undefined)
   const current = f.int('current_num_containers', 0, MAX_CONTAINERS);
   const body = f.raw('last_trigger_body');
   if (body !== null && typeof body !== 'string') f.fail('last_trigger_body', 'null or a string');
+  const state = f.oneOf('state', SERVICE_STATES);
   return {
     uuid,
     name,
     image_name: f.name('image_name'),
-    state: f.oneOf('state', SERVICE_STATES),
+    state,
     stack,
     target_num_containers: f.int('target_num_containers', 0, MAX_CONTAINERS),
     current_num_containers: current,
     running_num_containers: f.int('running_num_containers', 0, current, `a whole number from 0 to current_num_containers (${current})`),
     last_trigger_body: body as string | null,
-    deployed_ms: upgradedAt !== undefined && !f.has('deployed_ms') ? upgradedAt : f.int('deployed_ms', 0, MAX_TIME, A_TIME),
+    ...storedTimes(f, state, version, now),
     action_duration_ms: f.int('action_duration_ms', 0, MAX_ACTION_DURATION_MS),
     action_result: f.oneOf('action_result', ACTION_RESULTS),
     triggers: f.list('triggers').map((t, j) => {
@@ -251,16 +287,17 @@ function storedService(f: Fields, uuids: Unique, upgradedAt: number | undefined)
 function storedAction(f: Fields, v1: boolean): StoredAction {
   const start = f.int('start_ms', 0, MAX_TIME, A_TIME);
   const serviceUuid = f.uuid('service_uuid');
-  const action = f.oneOf('action', Object.values(ACTION_NAMES));
+  // Version 1 files knew the actions of trigger calls alone.
+  const action = f.oneOf('action', v1 ? Object.values(ACTION_NAMES) : ALL_ACTION_NAMES);
   const origin = (field: 'path' | 'user' | 'ip' | 'user_agent', fallback: string): string => (v1 && !f.has(field) ? fallback : f.text(field));
   return {
     uuid: f.uuid('uuid'),
     action,
     service_uuid: serviceUuid,
     start_ms: start,
-    end_ms: f.int('end_ms', start, MAX_TIME, `a time in milliseconds since 1970, not before start_ms (${start})`),
+    end_ms: f.int('end_ms', start, MAX_TIME, `${A_TIME}, not before start_ms (${start})`),
     result: f.oneOf('result', ACTION_RESULTS),
-    path: origin('path', operationPath(serviceUuid, action)),
+    path: origin('path', isOperationName(action) ? operationPath(serviceUuid, action) : ''),
     user: origin('user', ''),
     ip: origin('ip', ''),
     user_agent: origin('user_agent', ''),

@@ -1,6 +1,6 @@
 // The built emulator as a process (`node bin/dockercloud-emulator.js`; run `npm run build` first), for
 // tests of what only a process shows: options, start-up checks, exit codes, standard output and error.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,18 +55,20 @@ export function tempDir(): string {
   return dir;
 }
 
-/**
- * Spawns the emulator and collects its output; `exited` settles when the process ends. With
- * `fileSizeLimit` (in 512-byte blocks), no file it writes may grow larger, as on a full disk.
- */
-export function runEmulator(args: string[], opts: { fileSizeLimit?: number } = {}): EmulatorRun {
-  const child =
+export interface RunOptions {
+  /** In 512-byte blocks: no file the emulator writes may grow larger, as on a full disk. */
+  fileSizeLimit?: number;
+  /** Variables added to the environment (TZ, say). */
+  env?: Record<string, string>;
+}
+
+/** Spawns the emulator and collects its output; `exited` settles when the process ends. */
+export function runEmulator(args: string[], opts: RunOptions = {}): EmulatorRun {
+  const spawnOptions: SpawnOptions = { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } };
+  const child: ChildProcess =
     opts.fileSizeLimit === undefined
-      ? spawn(process.execPath, [EMULATOR_BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('/bin/sh', ['-c', `ulimit -f ${opts.fileSizeLimit} && exec "$0" "$@"`, process.execPath, EMULATOR_BIN, ...args], {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+      ? spawn(process.execPath, [EMULATOR_BIN, ...args], spawnOptions)
+      : spawn('/bin/sh', ['-c', `ulimit -f ${opts.fileSizeLimit} && exec "$0" "$@"`, process.execPath, EMULATOR_BIN, ...args], spawnOptions);
   children.push(child);
   let out = '';
   let err = '';
@@ -81,7 +83,7 @@ export function runEmulator(args: string[], opts: { fileSizeLimit?: number } = {
 }
 
 /** Spawns the emulator with `--port 0` and resolves once it prints its ready line. */
-export async function startEmulatorProcess(args: string[] = [], opts: { fileSizeLimit?: number } = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(args: string[] = [], opts: RunOptions = {}): Promise<EmulatorProcess> {
   const p = runEmulator(['--port', '0', ...args], opts);
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
