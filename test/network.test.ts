@@ -777,7 +777,7 @@ describe('a call body the server refuses (built binary)', () => {
     expect(h.requests[0]!.headers).toMatchObject({ expect: '100-continue', 'content-length': String(BODY.length) });
   });
 
-  it('the emulator, which says 100 Continue and then refuses: exit 1 with its limit', async () => {
+  it('the emulator, which refuses the body from its headers: exit 1 with its limit', async () => {
     const { emu } = await emulator();
     const r = await spawnCli(['call', `${emu.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(emu.url));
     expect(r.stderr).toBe(`Error: ${LIMIT_MESSAGE} (HTTP 413 from POST ${emu.url}${MASKED_TRIG_PATH}call/)\n`);
