@@ -1,6 +1,7 @@
 // What a run gets from its process: the streams a command writes to, the decisions that depend on the
 // terminal, the signals that interrupt it; and the neutraliser of text that others chose.
-import type { Readable, Writable } from 'node:stream';
+import { fstatSync, writeSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
 import { CliError, SIGNAL_EXIT, type Interrupt } from './errors.js';
 import { jsonText } from './output/json.js';
 
@@ -26,10 +27,55 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag: boolean
   return isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * The run's stdout. Node writes a terminal, a pipe or a socket in full; anything else (a file, a
+ * device) with one write each, dropping what a short write left out: that gets a stream that writes
+ * every byte instead.
+ */
+export function processStdout(): Writable {
+  const out = process.stdout;
+  if (out.isTTY) return out;
+  try {
+    const stat = fstatSync(1);
+    return stat.isFIFO() || stat.isSocket() ? out : new WholeWrites(1);
+  } catch {
+    return out;
+  }
+}
+
+/**
+ * Writes each chunk to the descriptor in full: a short write (a disk that fills up, a file size
+ * limit) is followed by the rest, which then fails and says why. EAGAIN (a descriptor another
+ * process made non-blocking) is waited out. The first error ends the stream, which emits it.
+ */
+export class WholeWrites extends Writable {
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.writeFrom(chunk, 0, done);
+  }
+
+  private writeFrom(chunk: Buffer, offset: number, done: (err?: Error | null) => void): void {
+    while (offset < chunk.length) {
+      try {
+        offset += writeSync(this.fd, chunk, offset);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EINTR') continue;
+        if (code === 'EAGAIN') return void setTimeout(() => this.writeFrom(chunk, offset, done), 1);
+        return done(err as Error);
+      }
+    }
+    done();
+  }
+}
+
 export function processIO(): IO {
   const out = process.stdout;
   return {
-    stdout: out,
+    stdout: processStdout(),
     stderr: process.stderr,
     // Made on first use: process.stdin builds a stream (for a file, one that loads fs/promises and
     // readline) that most commands never read.
