@@ -6,8 +6,8 @@ import type { Clock } from './commands/wait.js';
 import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
-import { AuthError, NetworkError } from './errors.js';
-import { wantsColor, withoutControlChars, type IO } from './io.js';
+import { AuthError, NetworkError, type CliError } from './errors.js';
+import { wantsColor, watchOutput, withoutControlChars, type IO } from './io.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { runtime, VERSION } from './version.js';
 
@@ -51,9 +51,15 @@ export class Context {
 
   /** The file of the built CLI's bundle, when running from it. */
   readonly bundle?: string;
+  /**
+   * Resolves once what was written to stdout so far is written, with the error to report for the
+   * first write that failed, if any: to the first caller that gets it, which reports it (see watchOutput).
+   */
+  readonly outputWritten: () => Promise<CliError | undefined>;
 
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
+    this.outputWritten = watchOutput(this.io.stdout);
     this.env = deps.env;
     this.clock = deps.clock;
     this.bundle = deps.bundle;

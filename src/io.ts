@@ -135,16 +135,21 @@ export function outputFailure(err: unknown): CliError | undefined {
 /**
  * Follows the writes to `stream` (a run's stdout). The function it returns resolves, once everything
  * written so far has been handed to the system, with the error to report for the first write that
- * failed, if any.
+ * failed, if any. That error goes to one caller alone, who reports it or has a reason not to.
  */
 export function watchOutput(stream: Writable): () => Promise<CliError | undefined> {
   let first: unknown;
+  let taken = false;
   stream.on('error', (err) => {
     first ??= err;
   });
   return () =>
     new Promise((resolve) => {
-      const settle = (err?: unknown): void => resolve(outputFailure(first ?? stream.errored ?? err));
+      const settle = (err?: unknown): void => {
+        const failure = taken ? undefined : outputFailure(first ?? stream.errored ?? err);
+        taken ||= !!failure;
+        resolve(failure);
+      };
       if (stream.destroyed) settle();
       else stream.write('', settle);
     });
