@@ -93,17 +93,29 @@ export function processIO(): IO {
 }
 
 /**
- * SIGINT and SIGTERM as an AbortSignal, whose reason is the signal's name. Nothing changes until a
- * command asks for it: until then a signal ends the run as it always did. From then on the first
- * signal aborts it, and a second one ends the run at once.
+ * Starts turning SIGINT and SIGTERM into the returned AbortSignal, whose reason is the signal's name.
+ * `lastWords`, when given (the latest one counts), runs before a second signal ends the run at once.
  */
-export function processInterrupts(): () => AbortSignal {
+export type Interrupts = (lastWords?: (signal: Interrupt) => void) => AbortSignal;
+
+/**
+ * The process's interrupts. Nothing changes until a command asks for them: until then a signal ends
+ * the run as it always did. From then on the first signal aborts the signal, and a second one ends
+ * the run at once, after the last words of the command, if it has any.
+ */
+export function processInterrupts(): Interrupts {
   let controller: AbortController | undefined;
-  return () => {
+  let last: ((signal: Interrupt) => void) | undefined;
+  return (lastWords) => {
+    last = lastWords ?? last;
     if (!controller) {
       const c = (controller = new AbortController());
       for (const name of Object.keys(SIGNAL_EXIT) as Interrupt[]) {
-        process.on(name, () => (c.signal.aborted ? process.exit(SIGNAL_EXIT[name]) : c.abort(name)));
+        process.on(name, () => {
+          if (!c.signal.aborted) return c.abort(name);
+          last?.(name);
+          process.exit(SIGNAL_EXIT[name]);
+        });
       }
     }
     return controller.signal;
