@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadBundle, type LoadedBundle } from './code-cache.js';
 import { helpRequest, type HelpIndex } from './help.js';
-import { outputFailure } from './io.js';
+import { processStdout, watchOutput } from './io.js';
 import { VERSION } from './version.js';
 
 declare const TRIGGER_HELP: HelpIndex | undefined;
@@ -35,8 +35,10 @@ const help = asked && !asked.parse ? baked!.texts[asked.path] : undefined;
 // --version and --help are asked for often (scripts, people); they skip loading the parser.
 const text = args.length === 1 && (args[0] === '--version' || args[0] === '-v') ? `${VERSION}\n` : help;
 if (text !== undefined) {
-  process.stdout.write(text, (err) => {
-    const failure = outputFailure(err);
+  const out = processStdout();
+  const written = watchOutput(out);
+  out.write(text);
+  void written().then((failure) => {
     if (failure) {
       process.stderr.write(`Error: ${failure.message}\n`);
       process.exitCode = 1;

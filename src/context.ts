@@ -6,8 +6,9 @@ import type { Clock } from './commands/wait.js';
 import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
-import { AuthError, NetworkError } from './errors.js';
-import { wantsColor, withoutControlChars, type IO } from './io.js';
+import { AuthError, NetworkError, type CliError, type Interrupt } from './errors.js';
+import { wantsColor, watchOutput, withoutControlChars, type Interrupts, type IO } from './io.js';
+import { reportError } from './report.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { runtime, VERSION } from './version.js';
 
@@ -28,7 +29,7 @@ export interface ContextDeps {
   /** How long a change of the config file waits for another run's lock, in ms (tests shorten it). */
   lockWaitMs?: number;
   /** Starts turning SIGINT and SIGTERM into the returned signal (the entry point's; tests fire their own). */
-  interrupts?: () => AbortSignal;
+  interrupts?: Interrupts;
   /** Time as `call --wait` sees it (tests substitute a clock of their own). */
   clock?: Clock;
 }
@@ -51,9 +52,15 @@ export class Context {
 
   /** The file of the built CLI's bundle, when running from it. */
   readonly bundle?: string;
+  /**
+   * Resolves once what was written to stdout so far is written, with the error to report for the
+   * first write that failed, if any: to the first caller that gets it, which reports it (see watchOutput).
+   */
+  readonly outputWritten: () => Promise<CliError | undefined>;
 
   constructor(private readonly deps: ContextDeps) {
     this.io = deps.io;
+    this.outputWritten = watchOutput(this.io.stdout);
     this.env = deps.env;
     this.clock = deps.clock;
     this.bundle = deps.bundle;
@@ -102,10 +109,13 @@ export class Context {
 
   /**
    * Aborted, with the signal's name as reason, when SIGINT or SIGTERM arrives after this call. A
-   * command that asks for it stops in its own way; in any other, a signal ends the run as usual.
+   * command that asks for it stops in its own way; in any other, a signal ends the run as usual. A
+   * second signal ends the run at once, reporting first the error `forcedStop` makes, if given: what
+   * the command leaves unfinished.
    */
-  interruption(): AbortSignal {
-    return this.deps.interrupts?.() ?? new AbortController().signal;
+  interruption(forcedStop?: (signal: Interrupt) => CliError): AbortSignal {
+    const lastWords = forcedStop && ((signal: Interrupt) => reportError(this, forcedStop(signal)));
+    return this.deps.interrupts?.(lastWords) ?? new AbortController().signal;
   }
 
   debug(line: string): void {

@@ -1,6 +1,7 @@
 // What a run gets from its process: the streams a command writes to, the decisions that depend on the
 // terminal, the signals that interrupt it; and the neutraliser of text that others chose.
-import type { Readable, Writable } from 'node:stream';
+import { fstatSync, writeSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
 import { CliError, SIGNAL_EXIT, type Interrupt } from './errors.js';
 import { jsonText } from './output/json.js';
 
@@ -26,10 +27,55 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean, flag: boolean
   return isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * The run's stdout. Node writes a terminal, a pipe or a socket in full; anything else (a file, a
+ * device) with one write each, dropping what a short write left out: that gets a stream that writes
+ * every byte instead.
+ */
+export function processStdout(): Writable {
+  const out = process.stdout;
+  if (out.isTTY) return out;
+  try {
+    const stat = fstatSync(1);
+    return stat.isFIFO() || stat.isSocket() ? out : new WholeWrites(1);
+  } catch {
+    return out;
+  }
+}
+
+/**
+ * Writes each chunk to the descriptor in full: a short write (a disk that fills up, a file size
+ * limit) is followed by the rest, which then fails and says why. EAGAIN (a descriptor another
+ * process made non-blocking) is waited out. The first error ends the stream, which emits it.
+ */
+export class WholeWrites extends Writable {
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.writeFrom(chunk, 0, done);
+  }
+
+  private writeFrom(chunk: Buffer, offset: number, done: (err?: Error | null) => void): void {
+    while (offset < chunk.length) {
+      try {
+        offset += writeSync(this.fd, chunk, offset);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EINTR') continue;
+        if (code === 'EAGAIN') return void setTimeout(() => this.writeFrom(chunk, offset, done), 1);
+        return done(err as Error);
+      }
+    }
+    done();
+  }
+}
+
 export function processIO(): IO {
   const out = process.stdout;
   return {
-    stdout: out,
+    stdout: processStdout(),
     stderr: process.stderr,
     // Made on first use: process.stdin builds a stream (for a file, one that loads fs/promises and
     // readline) that most commands never read.
@@ -47,17 +93,29 @@ export function processIO(): IO {
 }
 
 /**
- * SIGINT and SIGTERM as an AbortSignal, whose reason is the signal's name. Nothing changes until a
- * command asks for it: until then a signal ends the run as it always did. From then on the first
- * signal aborts it, and a second one ends the run at once.
+ * Starts turning SIGINT and SIGTERM into the returned AbortSignal, whose reason is the signal's name.
+ * `lastWords`, when given (the latest one counts), runs before a second signal ends the run at once.
  */
-export function processInterrupts(): () => AbortSignal {
+export type Interrupts = (lastWords?: (signal: Interrupt) => void) => AbortSignal;
+
+/**
+ * The process's interrupts. Nothing changes until a command asks for them: until then a signal ends
+ * the run as it always did. From then on the first signal aborts the signal, and a second one ends
+ * the run at once, after the last words of the command, if it has any.
+ */
+export function processInterrupts(): Interrupts {
   let controller: AbortController | undefined;
-  return () => {
+  let last: ((signal: Interrupt) => void) | undefined;
+  return (lastWords) => {
+    last = lastWords ?? last;
     if (!controller) {
       const c = (controller = new AbortController());
       for (const name of Object.keys(SIGNAL_EXIT) as Interrupt[]) {
-        process.on(name, () => (c.signal.aborted ? process.exit(SIGNAL_EXIT[name]) : c.abort(name)));
+        process.on(name, () => {
+          if (!c.signal.aborted) return c.abort(name);
+          last?.(name);
+          process.exit(SIGNAL_EXIT[name]);
+        });
       }
     }
     return controller.signal;
@@ -89,16 +147,21 @@ export function outputFailure(err: unknown): CliError | undefined {
 /**
  * Follows the writes to `stream` (a run's stdout). The function it returns resolves, once everything
  * written so far has been handed to the system, with the error to report for the first write that
- * failed, if any.
+ * failed, if any. That error goes to one caller alone, who reports it or has a reason not to.
  */
 export function watchOutput(stream: Writable): () => Promise<CliError | undefined> {
   let first: unknown;
+  let taken = false;
   stream.on('error', (err) => {
     first ??= err;
   });
   return () =>
     new Promise((resolve) => {
-      const settle = (err?: unknown): void => resolve(outputFailure(first ?? stream.errored ?? err));
+      const settle = (err?: unknown): void => {
+        const failure = taken ? undefined : outputFailure(first ?? stream.errored ?? err);
+        taken ||= !!failure;
+        resolve(failure);
+      };
       if (stream.destroyed) settle();
       else stream.write('', settle);
     });

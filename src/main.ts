@@ -6,7 +6,6 @@ import { exitCodeFor, EXIT, PartialFailure, UsageError } from './errors.js';
 import { commandWords, helpRequest } from './help.js';
 import { buildProgram, commandsOf, takesValueOf, usageError } from './program.js';
 import { reportError } from './report.js';
-import { watchOutput } from './io.js';
 
 export { processInterrupts, processIO } from './io.js';
 
@@ -14,10 +13,9 @@ const VERSION_FLAGS = ['-v', '--version'];
 
 export async function main(argv: string[], deps: ContextDeps): Promise<number> {
   const ctx = new Context(deps);
-  const outputFailure = watchOutput(ctx.io.stdout);
   const code = await run(argv, ctx);
   // Output that did not reach stdout is lost: a command that did its work still failed.
-  const failure = await outputFailure();
+  const failure = await ctx.outputWritten();
   if (!failure) return code;
   reportError(ctx, failure);
   return code === EXIT.ok ? exitCodeFor(failure) : code;

@@ -1,5 +1,5 @@
 // Asking at the terminal: a line of text, or a secret that is not echoed.
-import type { Readable, Writable } from 'node:stream';
+import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { Interrupted } from './errors.js';
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
@@ -45,14 +45,35 @@ export function ask(input: TtyIn, output: Writable, question: string, hidden = f
   });
 }
 
-/** Every byte of `input` (`call --data -`). */
-export async function readBytes(input: Readable): Promise<Buffer> {
+export interface ReadOptions {
+  /** The most bytes to read: past it, reading stops (`yes |` is not read on) and `error()` is thrown. */
+  max?: { bytes: number; error: () => Error };
+  /** Once aborted (SIGINT, SIGTERM), reading stops and rejects with Interrupted, as `ask` does. */
+  signal?: AbortSignal;
+}
+
+/** Every byte of `input` (`call --data -`, a file), within the limits of `options`. */
+export async function readBytes(input: Readable, { max, signal }: ReadOptions = {}): Promise<Buffer> {
+  // An abort destroys the stream, which ends the loop below with an error.
+  if (signal) addAbortSignal(signal, input);
   const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
+  let size = 0;
+  try {
+    for await (const chunk of input) {
+      const bytes = Buffer.from(chunk as Buffer);
+      size += bytes.length;
+      // Leaving the loop closes the stream.
+      if (max && size > max.bytes) throw max.error();
+      chunks.push(bytes);
+    }
+  } catch (err) {
+    if (signal?.aborted) throw new Interrupted('cancelled', signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    throw err;
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** Everything on standard input, without the final line break (`--password-stdin`). */
-export async function readAll(input: Readable): Promise<string> {
-  return (await readBytes(input)).toString('utf8').replace(/\r?\n$/, '');
+export async function readAll(input: Readable, options?: ReadOptions): Promise<string> {
+  return (await readBytes(input, options)).toString('utf8').replace(/\r?\n$/, '');
 }

@@ -2,7 +2,13 @@
 // (/dev/full), or on a descriptor open for reading only, says so on stderr and exits 1, even
 // when the command did its work. A reader that goes away (a closed pipe) stays a quiet exit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSync, openSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import { WholeWrites } from '../src/io.js';
 import { emulatorEnv, startCli, tempHome } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_OLD, WEB_DEMO, webDemo } from './helpers/fixture.js';
@@ -66,5 +72,69 @@ describe('a failed write to stdout', () => {
   it('stdout on /dev/null (written, then discarded) is no error, also opened read-write as stdio "ignore" opens it', async () => {
     expect(await withStdoutOn('/dev/null', 'w', ['list', 'web'])).toEqual({ code: 0, stderr: '' });
     expect(await withStdoutOn('/dev/null', 'r+', ['list', 'web'])).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+describe('a write the disk cuts short', () => {
+  // A file size limit (`ulimit -f`, in blocks of 1024 bytes) stops a write where a disk that fills up
+  // would: the write that reaches it is cut short, and the next one fails with EFBIG (Node ignores the
+  // SIGXFSZ that comes with it). The output is longer than the limit, so what was cut is never lost in silence.
+  const TOO_LARGE = 'Error: cannot write the output: the file is too large\n';
+  const many = Array.from({ length: 60 }, (_, i) => ({
+    uuid: `e${String(i).padStart(7, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    name: `a-rather-long-trigger-name-${i}`,
+    operation: 'REDEPLOY',
+  }));
+  let big: RunningEmulator;
+  beforeAll(async () => {
+    big = await startEmulator({ seed: [webDemo(...many)] });
+  });
+  afterAll(() => big.close());
+
+  /** Runs the built CLI under `ulimit -f blocks`, its stdout on a file; the exit, stderr, and how much of the output the file holds. */
+  async function limited(blocks: number, args: string[], env = emulatorEnv(big.url)): Promise<{ code: number; stderr: string; size: number }> {
+    const file = join(tempHome().HOME, 'out');
+    const { code, stderr } = await startCli(args, env, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      command: (argv) => ['bash', ['-c', `ulimit -f ${blocks} && exec "$@" > "$0"`, file, ...argv]],
+    }).done;
+    return { code, stderr, size: statSync(file).size };
+  }
+
+  it('list (table, --json, --format json) and inspect exit 1 and say why, the file cut at the limit', async () => {
+    const names = many.map((t) => t.name);
+    for (const args of [['list', 'web'], ['list', 'web', '--json'], ['list', 'web', '--format', 'json'], ['inspect', 'web', ...names]]) {
+      expect({ args, ...(await limited(4, args)) }).toEqual({ args, code: 1, stderr: TOO_LARGE, size: 4096 });
+    }
+  });
+
+  it('--help, answered before the rest loads, too', async () => {
+    expect(await limited(1, ['--help'], tempHome())).toEqual({ code: 1, stderr: TOO_LARGE, size: 1024 });
+  });
+
+  it('within the limit, all of it is written and the run exits 0', async () => {
+    const r = await limited(64, ['list', 'web', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.size).toBeGreaterThan(4096);
+  });
+});
+
+describe('the stream that writes every byte', () => {
+  it('waits out EAGAIN: a non-blocking pipe that is read more slowly than it is written gets every byte, in order', async () => {
+    const fifo = join(tempHome().HOME, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writeFd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const reader = new Socket({ fd: readFd, readable: true, writable: false });
+    const received: Buffer[] = [];
+    reader.on('data', (c: Buffer) => received.push(c));
+    const ended = once(reader, 'end');
+    // Far more than a pipe holds (64 KiB): writes are cut short, then refused with EAGAIN until the reader catches up.
+    const data = randomBytes(1 << 20);
+    const out = new WholeWrites(writeFd);
+    await new Promise<void>((resolve, reject) => out.end(data, (err?: Error | null) => (err ? reject(err) : resolve())));
+    closeSync(writeFd);
+    await ended;
+    expect(Buffer.concat(received).equals(data)).toBe(true);
   });
 });

@@ -56,31 +56,20 @@ export const MAX_CALL_BODY = 4 * 1024 * 1024;
 
 const tooLarge = (): UsageError => new UsageError(`the --data body is larger than ${MAX_CALL_BODY / 1024 / 1024} MiB, the most a call sends`);
 
-/** Every chunk of `input` (a file, standard input), reading no further once the body is over the limit. */
-async function readCapped(input: AsyncIterable<Buffer | string>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of input) {
-    const bytes = Buffer.from(chunk);
-    size += bytes.length;
-    // Leaving the loop closes the stream: /dev/zero or `yes |` is not read on.
-    if (size > MAX_CALL_BODY) throw tooLarge();
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks, size);
-}
+/** A body is read no further than the limit: /dev/zero or `yes |` end at once. */
+const CAPPED = { max: { bytes: MAX_CALL_BODY, error: tooLarge } };
 
 /** The body to send: literal text, @file, or - for standard input. */
 async function readData(value: string | undefined, ctx: Context): Promise<string | Buffer | undefined> {
   if (value === undefined) return undefined;
   if (value === '-') {
     if (ctx.io.stdinTTY) ctx.io.stderr.write('reading the body from standard input (Ctrl-D to end)\n');
-    return readCapped(ctx.io.stdin);
+    return readBytes(ctx.io.stdin, CAPPED);
   }
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {
-      return await readCapped(createReadStream(file));
+      return await readBytes(createReadStream(file), CAPPED);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       const code = (err as NodeJS.ErrnoException).code;

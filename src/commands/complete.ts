@@ -310,4 +310,6 @@ export async function runComplete(words: string[], program: AnyCommand, ctx: Con
     await lookups?.dispose().catch(() => {});
   }
   if (lines.length > 0) ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  // Output that cannot be written is one more failure to keep quiet about: taken here, it is not reported.
+  await ctx.outputWritten();
 }

@@ -24,6 +24,9 @@ export function register(program: Program, ctx: Context): void {
   define(program).action((opts) => runLogin(opts, ctx));
 }
 
+/** An API key is short: `--password-stdin` reads no further than this (`yes |` ends at once). */
+const MAX_KEY = { bytes: 4096, error: () => new UsageError('the API key on standard input is larger than 4 KiB, the most --password-stdin reads') };
+
 const USER_RE = /^[^\s:]{1,256}$/;
 const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlChars(user);
 
@@ -45,9 +48,10 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   }
   const profile = ctx.profileName();
   const settings = ctx.settings();
-  // At the prompts, Ctrl-C cancels the login, and it still does until the credentials are saved.
-  const interrupted = opts.passwordStdin ? undefined : ctx.interruption();
-  // After the prompts, the terminal echoed ^C where the cursor was: the error starts on a line of its own.
+  // At the prompts, or while the key is read from stdin, SIGINT (Ctrl-C) and SIGTERM cancel the login,
+  // and they still do until the credentials are saved.
+  const interrupted = ctx.interruption();
+  // Outside a prompt, the terminal echoed ^C where the cursor was: the error starts on a line of its own.
   const stopped = (signal: AbortSignal): Interrupted => {
     if (io.stderrTTY && signal.reason === 'SIGINT') io.stderr.write('\n');
     return cancelled(signal);
@@ -59,9 +63,17 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
       throw err instanceof Interrupted ? cancelled(err.signal) : err;
     }
   };
+  const keyFromStdin = async (): Promise<string> => {
+    ctx.debug('reading the API key from standard input');
+    try {
+      return await readAll(io.stdin, { max: MAX_KEY, signal: interrupted });
+    } catch (err) {
+      throw err instanceof Interrupted ? stopped(interrupted) : err;
+    }
+  };
   const user = opts.username ?? (await question('Username: '));
   if (!validUser(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
-  const apikey = opts.passwordStdin ? await readAll(io.stdin) : await question('API key: ', true);
+  const apikey = opts.passwordStdin ? await keyFromStdin() : await question('API key: ', true);
   if (apikey === '') throw new UsageError('the API key is empty');
 
   // Check the credentials with a small authenticated request before keeping them.
@@ -76,7 +88,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   }
 
   await ctx.updateConfig((data) => {
-    if (interrupted?.aborted) throw stopped(interrupted);
+    if (interrupted.aborted) throw stopped(interrupted);
     const p = profileToChange(data, profile);
     p.user = user;
     p.apikey = apikey;
@@ -96,8 +108,7 @@ function cancelled(signal: AbortSignal | Interrupt): Interrupted {
 }
 
 /** What `work` gives, unless `signal` aborts first: then the error `stopped` makes. */
-function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, stopped: (signal: AbortSignal) => Error): Promise<T> {
-  if (!signal) return work;
+function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal, stopped: (signal: AbortSignal) => Error): Promise<T> {
   return Promise.race([
     work,
     new Promise<never>((_, reject) => {

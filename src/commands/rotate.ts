@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, CliError } from '../errors.js';
 import { safeText } from '../io.js';
 import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
 import { resolveTrigger, triggerArgs, triggerTargets } from '../resolve.js';
@@ -31,8 +31,9 @@ export function register(program: Program, ctx: Context): void {
 const USAGE = "use 'trigger rotate <service> <trigger>' or 'trigger rotate <trigger-url>'";
 
 /**
- * Replaces a leaked trigger: creates one with the same name and operation, then removes the old one.
- * The new one exists before the old one goes, so the service is never left without a working trigger.
+ * Replaces a leaked trigger: creates one with the same name and operation, prints it, then removes the
+ * old one. The new one exists and was printed before the old one goes, so the service is never left
+ * without a working trigger, nor its user without the URL of one.
  */
 export async function runRotate(first: string, triggerId: string | undefined, opts: RotateOptions, ctx: Context): Promise<void> {
   const spec = outputSpec(opts);
@@ -44,15 +45,23 @@ export async function runRotate(first: string, triggerId: string | undefined, op
   const fresh = await at.createTrigger(service.uuid, { name: old.name, operation: old.operation });
   await printTriggers(ctx.io, spec, [fresh], api.host, { single: true });
   const short = old.uuid.slice(0, 8);
+  // The service as a hint can name it: as typed, or, from a URL, by UUID in the URL's namespace.
+  const [flags, named] = 'urls' in args ? [at.namespace && at !== api ? ` --namespace ${at.namespace}` : '', service.uuid] : ['', first];
+  // The old trigger is revoked only once the new one is printed: a new URL nobody saw replaces nothing.
+  const lost = await ctx.outputWritten();
+  if (lost) {
+    throw new CliError(
+      `created the new trigger, but ${lost.message}`,
+      `The old trigger ${short}… was left in place and still works; 'trigger${flags} list ${named}' shows both.`,
+    );
+  }
   try {
     await at.deleteTrigger(service.uuid, old.uuid);
   } catch (err) {
-    // The service as the hint can name it: as typed, or, from a URL, by UUID in the URL's namespace.
-    const named = 'urls' in args ? `${at.namespace && at !== api ? ` --namespace ${at.namespace}` : ''} rm ${service.uuid}` : ` rm ${first}`;
     throw new ApiError(
       `created the new trigger (printed above) but could not remove the old one ${short}…: ${(err as Error).message}`,
       undefined,
-      `Both triggers work now; remove the old one with 'trigger${named} ${short}'.`,
+      `Both triggers work now; remove the old one with 'trigger${flags} rm ${named} ${short}'.`,
     );
   }
   ctx.io.stderr.write(`Revoked the old URL of ${safeText(old.name)} (${short}…): whatever calls it needs the new URL now.\n`);

@@ -2,10 +2,10 @@
 // and options with their help, profiles from the config file, services and triggers from the API
 // (the emulator on loopback), and silence, exit 0, whenever something goes wrong.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from '../helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 import { startFaultServer, hang, status } from '../helpers/fault-server.js';
@@ -267,5 +267,19 @@ describe('trigger __complete: silent whatever goes wrong', () => {
     expect(help).toEqual({ code: 0, stdout: '-h\tshow help\n', stderr: '' });
     const version = await spawnCli(['__complete', '--', '--vers'], env);
     expect(version).toEqual({ code: 0, stdout: '--version\tprint the version\n', stderr: '' });
+  });
+});
+
+describe('trigger __complete: silent when its output cannot be written', () => {
+  it('the built CLI with stdout on a full device, or open for reading only: nothing on stderr, exit 0', async () => {
+    for (const [path, flags] of [['/dev/full', 'w'], ['/dev/null', 'r']] as const) {
+      const fd = openSync(path, flags);
+      try {
+        const { code, stderr } = await startCli(['__complete', '--', 'completion', ''], tempHome(), { stdio: ['ignore', fd, 'pipe'] }).done;
+        expect({ path, code, stderr }).toEqual({ path, code: 0, stderr: '' });
+      } finally {
+        closeSync(fd);
+      }
+    }
   });
 });

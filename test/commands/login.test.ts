@@ -2,10 +2,10 @@
 // input that is a terminal instead of waiting there, unprompted, for a key it would echo. The built
 // CLI against the emulator on loopback; a pseudo-terminal where the terminal is the point.
 // (The prompts themselves, Ctrl-C at them included, are in test/prompt.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnCli, tempHome } from '../helpers/cli.js';
+import { spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
 
@@ -57,6 +57,48 @@ describe.skipIf(!HAS_SCRIPT)(`login --password-stdin at a terminal${HAS_SCRIPT ?
     const r = await runInPty(['--host', host, 'login', '-u', USER, '--password-stdin'], { ...h }, [['', 'typed-key\r\u0004']]);
     expect(r.output).toMatch(/^(typed-key\r\n)?Error: stdin is a terminal; pipe the key in, or leave out --password-stdin to be asked\r\n/);
     expect(r.code).toBe(2);
+    expect(requests.length).toBe(before);
+    expect(existsSync(configFile(h))).toBe(false);
+  });
+});
+
+describe('login --password-stdin reads a key, not whatever comes', () => {
+  const runs: RunningCli[] = [];
+  afterEach(() => {
+    for (const r of runs.splice(0)) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  });
+  const login = (args: string[], h: Home): RunningCli => {
+    const run = startCli(['--host', host, 'login', '-u', USER, '--password-stdin', ...args], { ...h });
+    runs.push(run);
+    run.child.stdin!.on('error', () => {});
+    return run;
+  };
+
+  it('stops reading past 4 KiB: exit 2 naming the limit, without waiting for the end of the input, nothing sent or saved', async () => {
+    const h = home();
+    const before = requests.length;
+    const run = login([], h);
+    // `yes |`: the input never ends, and the run must not wait for it to.
+    run.child.stdin!.write('y\n'.repeat(4096));
+    const r = await run.done;
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'Error: the API key on standard input is larger than 4 KiB, the most --password-stdin reads']);
+    expect(requests.length).toBe(before);
+    expect(existsSync(configFile(h))).toBe(false);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while it reads cancels the login: exit %i, nothing sent or saved', async (signal, code) => {
+    const h = home();
+    const before = requests.length;
+    const run = login(['--debug'], h);
+    run.child.stdin!.write('half-a-key');
+    await run.waitForOutput(({ stderr }) => stderr.includes('[debug] reading the API key from standard input\n'));
+    run.child.kill(signal);
+    const r = await run.done;
+    expect(r.code).toBe(code);
+    expect(r.stderr.split('\n')).toContain('Error: login cancelled');
     expect(requests.length).toBe(before);
     expect(existsSync(configFile(h))).toBe(false);
   });

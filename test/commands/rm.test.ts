@@ -211,3 +211,26 @@ describe('trigger rm <trigger-url>...', () => {
     expect(remaining(emu)).toEqual(UUIDS.slice(0, 3));
   });
 });
+
+describe('trigger rm stopped at once', () => {
+  it('a second signal says how many removals were under way, their outcome unknown, and how many triggers were left untouched', async () => {
+    const g = await gate(isDelete);
+    const run = rm(g, UUIDS);
+    await g.heldCount(8);
+    for (const u of UUIDS.slice(0, 3)) g.held.find((h) => h.path.includes(u))!.release();
+    // Three removed and printed, three more started in their place: 8 under way, 9 never sent.
+    await g.heldCount(11);
+    await run.waitForOutput(({ stdout }) => lines(stdout).length === 3);
+    run.child.kill('SIGTERM');
+    await run.waitForOutput(({ stderr }) => NOTICE.test(stderr));
+    run.child.kill('SIGINT');
+    // The held removals are never answered: only the second signal can end the run.
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(lines(r.stdout)).toEqual(UUIDS.slice(0, 3));
+    expect(lines(r.stderr)).toEqual([
+      'Interrupted: no further trigger is removed; those under way finish first (interrupt again to stop at once)',
+      'Error: stopped at once by SIGINT: 8 removals were under way, their outcome unknown; 9 of 20 triggers left untouched',
+    ]);
+  });
+});

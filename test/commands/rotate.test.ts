@@ -2,8 +2,9 @@
 // as every message that names a trigger does, never more of its still-live UUID. `trigger rotate
 // <trigger-url>`: the URL a user holds when it leaks names the trigger, and the old URL is said to be revoked.
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeSync, openSync } from 'node:fs';
 import { triggerCallPath, triggerPath } from '../../src/api/paths.js';
-import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, startCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
 import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
@@ -79,5 +80,36 @@ describe('trigger rotate <trigger-url>', () => {
     expect(results[0]!.stderr.split('\n')[1]).toBe('Give --host http://127.0.0.1:9/ to act on a trigger there.');
     expect(seen).toEqual([]);
     expect(leakedHooks(emu).map((t) => t.uuid)).toEqual([LEAKED]);
+  });
+});
+
+describe('trigger rotate, its output lost', () => {
+  /** Runs the built CLI with stdout on a full device. */
+  async function onFullDevice(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const { code, stdout, stderr } = await startCli(args, env, { stdio: ['ignore', fd, 'pipe'] }).done;
+      return { code, stdout, stderr };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  it('leaves the old trigger in place when the new one cannot be printed, and says so: exit 1 (built CLI)', async () => {
+    const emu: RunningEmulator = await startEmulator({ seed: [webDemo()] });
+    cleanups.push(() => emu.close());
+    const deployHooks = (): string[] => emu.store.service(WEB_DEMO)!.triggers.filter((t) => t.name === 'deploy-hook').map((t) => t.uuid);
+    const lost = 'Error: created the new trigger, but cannot write the output: no space left on the device\n';
+    const kept = `The old trigger ${T_DEPLOY.slice(0, 8)}… was left in place and still works;`;
+
+    const byName = await onFullDevice(['rotate', 'web', 'deploy-hook', '-q'], emulatorEnv(emu.url));
+    expect(byName).toEqual({ code: 1, stdout: '', stderr: `${lost}${kept} 'trigger list web' shows both.\n` });
+    expect(deployHooks()).toHaveLength(2);
+    expect(deployHooks()).toContain(T_DEPLOY);
+
+    const byUrl = await onFullDevice(['rotate', `${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`, '--json'], emulatorEnv(emu.url));
+    expect(byUrl).toEqual({ code: 1, stdout: '', stderr: `${lost}${kept} 'trigger list ${WEB_DEMO}' shows both.\n` });
+    expect(deployHooks()).toHaveLength(3);
+    expect(deployHooks()).toContain(T_DEPLOY);
   });
 });
