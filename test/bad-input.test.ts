@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
-import { json, startHostileServer, type HostileServer } from './helpers/hostile-server.js';
+import { json, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const SVC = '5e5e5e5e-0000-4000-8000-000000000001';
@@ -276,14 +276,14 @@ describe('bad input is refused before any request (exit 2, one Error: line)', ()
 });
 
 describe('credentials over plain http', () => {
-  let proxy: HostileServer;
+  let proxy: FaultServer;
   afterEach(async () => {
     await proxy.close();
   });
   beforeEach(async () => {
     // A loopback HTTP proxy: the CLI sends requests for http://example.invalid/ to it, so no name is
     // ever resolved and nothing leaves the machine.
-    proxy = await startHostileServer();
+    proxy = await startFaultServer();
     proxy.route('GET', `/api/app/v1/service/${SVC}/trigger/`, json(200, { meta: { limit: 25, offset: 0, next: null, total_count: 0 }, objects: [] }));
   });
 

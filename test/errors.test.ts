@@ -1,8 +1,6 @@
 // The error classes and the one mapping to exit codes (src/errors.ts), and how main() reports
-// commander's usage errors and the API's error answers (in-process, against a tiny loopback server).
+// commander's usage errors and the API's error answers (in-process, against a scripted loopback server).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { VERSION } from '../src/context.js';
 import {
   ApiError,
@@ -18,6 +16,7 @@ import {
   UsageError,
 } from '../src/errors.js';
 import { runCli, tempHome, type Result } from './helpers/cli.js';
+import { hang, json, raw, startFaultServer, type Answer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
 
 describe('exitCodeFor', () => {
@@ -127,39 +126,19 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
   });
 });
 
-// --- API answers from a tiny loopback server ---
+// --- API answers from a scripted loopback server ---
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-let server: Server | undefined;
+const servers: FaultServer[] = [];
 afterEach(async () => {
-  if (!server) return;
-  const s = server;
-  server = undefined;
-  s.closeAllConnections();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; seen: Recorded[] }> {
-  const seen: Recorded[] = [];
-  server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, seen };
-}
-
-function answer(status: number, body: string, type = 'application/json'): (req: IncomingMessage, res: ServerResponse) => void {
-  return (_req, res) => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+/** A scripted API giving `answer` to every request (none at all without one); its URL with the trailing slash. */
+async function scripted(answer?: Answer): Promise<{ url: string; api: FaultServer }> {
+  const api = await startFaultServer();
+  servers.push(api);
+  api.fallback(answer);
+  return { url: `${api.url}/`, api };
 }
 
 const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
@@ -176,12 +155,12 @@ it('a proxy setting that is not an http(s) URL is a usage error naming the varia
 
 describe('API answers map to exit codes (in-process, tiny server)', () => {
   it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {
-    const { url, seen } = await tinyServer(answer(200, JSON.stringify({ meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] })));
+    const { url, api } = await scripted(json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }));
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
     expect(r.code).toBe(4);
     // The lookup of the name, then the list of services for the closest names.
-    expect(seen).toHaveLength(2);
-    for (const req of seen) {
+    expect(api.requests).toHaveLength(2);
+    for (const req of api.requests) {
       expect(req.headers['user-agent']).toBe(`trigger/${VERSION}`);
       expect(req.headers.accept).toBe('application/json');
       expect(req.headers.authorization).toBe(`Basic ${Buffer.from('demo:key').toString('base64')}`);
@@ -194,7 +173,7 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
     [500, 1],
     [400, 1],
   ])('HTTP %i exits %i with the API message on one Error line', async (status, code) => {
-    const { url } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
+    const { url } = await scripted(json(status, { error: `message for ${status}` }));
     const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
@@ -204,7 +183,7 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
   });
 
   it.each([401, 403])('a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint', async (status) => {
-    const { url, seen } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
+    const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
     const path = `api/app/v1/service/${CALL_SVC}/trigger/${CALL_TRIG}/call/`;
     const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
@@ -214,25 +193,25 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
       `Error: the API refused the trigger call: message for ${status} (HTTP ${status} from POST ${url}${masked})`,
       "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
     ]);
-    expect(seen.map((q) => q.headers.authorization)).toEqual([undefined]);
+    expect(api.requests.map((q) => q.headers.authorization)).toEqual([undefined]);
   });
 
   it('an error body that is not a string message never shows [object Object]', async () => {
-    const { url } = await tinyServer(answer(500, JSON.stringify({ error: { nested: true }, detail: ['x'] })));
+    const { url } = await scripted(json(500, { error: { nested: true }, detail: ['x'] }));
     const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toContain('500');
   });
 
   it('a 2xx answer that is not the API (HTML) is an API failure, exit 1', async () => {
-    const { url } = await tinyServer(answer(200, '<html>login portal</html>', 'text/html'));
+    const { url } = await scripted(raw(200, { 'content-type': 'text/html' }, '<html>login portal</html>'));
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toMatch(/unexpected answer|not JSON/);
   });
 
   it('a server that never answers times out: exit 5', async () => {
-    const { url } = await tinyServer(() => {});
+    const { url } = await scripted(hang());
     const r = await runCli(['list', 'web', '--host', url, '--timeout', '0.3', '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(5);
     expect(expectOneError(r)[0]).toMatch(/timed out/);
@@ -248,10 +227,11 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
   });
 
   it('no credentials: exit 3 and the server is not contacted', async () => {
-    const { url, seen } = await tinyServer(answer(200, '{}'));
+    // Nothing is scripted: a request would be unexpected.
+    const { url, api } = await scripted();
     const r = await runCli(['list', 'web', '--host', url], tempHome());
     expect(r.code).toBe(3);
     expectOneError(r);
-    expect(seen).toHaveLength(0);
+    expect(api.requests).toHaveLength(0);
   });
 });

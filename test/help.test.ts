@@ -2,7 +2,7 @@
 // mistyped commands, options and hosts, and help that fits the terminal it is shown on.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, spawnCli, tempHome, type Result } from './helpers/cli.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInTerminal } from './helpers/pty.js';
+import { describeInPty, runInPty } from './helpers/pty.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const home = tempHome();
@@ -198,11 +198,11 @@ describe('help fits the terminal', () => {
     });
   });
 
-  describe.skipIf(!HAS_SCRIPT)(`in a pseudo-terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+  describeInPty('in a pseudo-terminal', () => {
     it.each([40, 60, 80, 120, 200])('at %i columns: no line is wider, and words are wrapped whole', async (columns) => {
-      const shown = await Promise.all(HELP_SCREENS.map((screen) => runInTerminal([...screen, '--help'], { columns })));
+      const shown = await Promise.all(HELP_SCREENS.map((screen) => runInPty([...screen, '--help'], { columns })));
       HELP_SCREENS.forEach((screen, i) => {
-        const { code, output } = shown[i]!;
+        const { code, text: output } = shown[i]!;
         expect(code).toBe(0);
         const long = output.split('\n').filter((l) => l.length > columns);
         expect({ screen, long }).toEqual({ screen, long: [] });
@@ -212,10 +212,10 @@ describe('help fits the terminal', () => {
     });
 
     it('a wide terminal gets long lines; a narrow one puts each description under its option', async () => {
-      const [wide, narrow] = await Promise.all([runInTerminal(['--help'], { columns: 200 }), runInTerminal(['--help'], { columns: 40 })]);
-      expect(wide.output).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
-      expect(narrow.output).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
-      expect(narrow.output).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
+      const [wide, narrow] = await Promise.all([runInPty(['--help'], { columns: 200 }), runInPty(['--help'], { columns: 40 })]);
+      expect(wide.text).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
+      expect(narrow.text).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
+      expect(narrow.text).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
     });
   });
 });

@@ -17,12 +17,12 @@ import {
   raw,
   redirect,
   resetMidBody,
-  silence,
-  startHostileServer,
+  hang,
+  startFaultServer,
   truncated,
-  type HostileOptions,
-  type HostileServer,
-} from './helpers/hostile-server.js';
+  type FaultServerOptions,
+  type FaultServer,
+} from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const SVC = '4d4d4d4d-0000-4000-8000-000000000001';
@@ -33,7 +33,7 @@ const SERVICES = '/api/app/v1/service/';
 const callPath = (svc: string, trig: string): string => `/api/app/v1/service/${svc}/trigger/${trig}/call/`;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-const servers: HostileServer[] = [];
+const servers: FaultServer[] = [];
 const emulators: RunningEmulator[] = [];
 const children: ChildProcess[] = [];
 const tmpDirs: string[] = [];
@@ -45,8 +45,8 @@ afterAll(() => {
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function hostile(opts: HostileOptions = {}): Promise<HostileServer> {
-  const s = await startHostileServer(opts);
+async function hostile(opts: FaultServerOptions = {}): Promise<FaultServer> {
+  const s = await startFaultServer(opts);
   servers.push(s);
   return s;
 }
@@ -238,7 +238,7 @@ describe('bad answers from a server', () => {
 
   it('a server that accepts and never answers, with --timeout 1: exit 5 naming the URL (built binary)', async () => {
     const h = await hostile();
-    h.route('GET', LIST, silence());
+    h.route('GET', LIST, hang());
     const r = await spawnCli(['list', SVC, '--timeout', '1'], env(h));
     expectFailure(r, [5], `timed out after 1 s waiting for GET ${h.url}${LIST}`);
     expect(r.stderr).toMatch(/--timeout/);
@@ -334,7 +334,7 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
     return Buffer.concat([Buffer.from(before!), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(after!)]);
   }
 
-  async function server(): Promise<HostileServer> {
+  async function server(): Promise<FaultServer> {
     const h = await hostile();
     h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, hostilePage()));
     h.route('GET', SERVICES, json(200, page([{ uuid: SVC, name: 'svc\u001b]2;owned\u0007', resource_uri: `${SERVICES}${SVC}/` }])));
@@ -414,7 +414,7 @@ describe('secrets stay out of errors and debug lines', () => {
     const h = await hostile();
     const answers = [json(500, { error: 'x' }), html(502), resetMidBody('{"uu')];
     let current = answers[0]!;
-    h.route('POST', callPath(SVC, SECRET_T2), (req, res) => current(req, res));
+    h.route('POST', callPath(SVC, SECRET_T2), (req, res, seen) => current(req, res, seen));
     for (const answer of answers) {
       current = answer;
       const r = await runCli(['call', `${h.url}${callPath(SVC, SECRET_T2)}`], env(h));

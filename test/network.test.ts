@@ -18,17 +18,17 @@ import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import {
   hang,
   json,
+  onHeaders,
   redirect,
   reset,
   slowBody,
   startFaultServer,
   startProxy,
   status,
+  type Answer,
   type FaultServer,
-  type Handler,
   type TestProxy,
 } from './helpers/fault-server.js';
-import { json as jsonAnswer, startHostileServer } from './helpers/hostile-server.js';
 import { deadPort } from './helpers/net.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -50,8 +50,8 @@ function page(objects: unknown[], meta: Record<string, unknown> = {}): unknown {
   return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
 }
 
-const onePage = (): Handler => json(200, page([trigger()]));
-const accepted = (): Handler =>
+const onePage = (): Answer => json(200, page([trigger()]));
+const accepted = (): Answer =>
   json(202, { uuid: '0a0a0a0a-0000-4000-8000-000000000001', state: 'Pending' }, { 'x-dockercloud-action-uri': ACTION_URI });
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -331,7 +331,7 @@ describe('timeouts', () => {
 });
 
 describe('call --wait against a scripted API', () => {
-  const action = (state: string): Handler => json(200, { uuid: '0a0a0a0a-0000-4000-8000-000000000001', action: 'Service Redeploy', state });
+  const action = (state: string): Answer => json(200, { uuid: '0a0a0a0a-0000-4000-8000-000000000001', action: 'Service Redeploy', state });
 
   it('Canceling then Canceled exits 1; the call has no Authorization, the polls have it', async () => {
     const f = await fault();
@@ -396,11 +396,11 @@ describe('call --wait against a scripted API', () => {
 
   it('through a proxy too: the held poll is cancelled at the deadline, exit 5 (built binary)', async () => {
     // The hostile server is the proxy and answers for the made-up host itself: nothing leaves the machine.
-    const h = await startHostileServer();
+    const h = await startFaultServer();
     cleanups.push(() => h.close());
     let closed!: () => void;
     const heldClosed = new Promise<void>((resolve) => (closed = resolve));
-    h.route('POST', CALL_PATH, jsonAnswer(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
+    h.route('POST', CALL_PATH, json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
     h.route('GET', ACTION_URI, (_req, res) => {
       res.on('close', closed);
     });
@@ -759,16 +759,20 @@ describe('a call body the server refuses (built binary)', () => {
   }
 
   it('refused from its headers (413) while the body would still be on its way: exit 1 with the limit; no byte of it was sent', async () => {
-    const h = await startHostileServer();
+    const h = await startFaultServer();
     cleanups.push(() => h.close());
     let received = 0;
-    h.route('POST', CALL_PATH, (req, res) => {
-      req.on('data', (chunk: Buffer) => (received += chunk.length));
-      const text = JSON.stringify({ error: LIMIT_MESSAGE });
-      res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
-      // Closed as soon as the answer is out, whatever of the body is still on its way.
-      res.end(text, () => res.socket?.destroy());
-    });
+    h.route(
+      'POST',
+      CALL_PATH,
+      onHeaders((req, res) => {
+        req.on('data', (chunk: Buffer) => (received += chunk.length));
+        const text = JSON.stringify({ error: LIMIT_MESSAGE });
+        res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+        // Closed as soon as the answer is out, whatever of the body is still on its way.
+        res.end(text, () => res.socket?.destroy());
+      }),
+    );
     const r = await spawnCli(['call', `${h.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(h.url));
     expect(r.stderr).toBe(`Error: ${LIMIT_MESSAGE} (HTTP 413 from POST ${h.url}${MASKED_TRIG_PATH}call/)\n`);
     expect(r.code).toBe(1);
@@ -785,17 +789,20 @@ describe('a call body the server refuses (built binary)', () => {
   });
 
   it('a server that never says 100 Continue still gets the whole body, after a short wait', async () => {
-    const h = await startHostileServer();
+    const h = await startFaultServer();
     cleanups.push(() => h.close());
-    let received = 0;
-    h.route('POST', CALL_PATH, (req, res) => {
-      req.on('data', (chunk: Buffer) => (received += chunk.length));
-      req.on('end', () => jsonAnswer(202, {}, { 'x-dockercloud-action-uri': ACTION_URI })(req, res));
-    });
+    // Answered once the body is in, which the client sends only when it has waited for the go-ahead in vain.
+    h.route(
+      'POST',
+      CALL_PATH,
+      onHeaders((req, res, seen) => {
+        req.on('end', () => json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI })(req, res, seen));
+      }),
+    );
     const r = await runCli(['call', `${h.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(h.url));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(received).toBe(BODY.length);
+    expect(h.requests[0]!.body.length).toBe(BODY.length);
   });
 });
 

@@ -8,7 +8,7 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { Interrupted } from '../src/errors.js';
 import { ask, readAll } from '../src/prompt.js';
 import { tempHome } from './helpers/cli.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInPty, startInPty, type PtyResult } from './helpers/pty.js';
+import { describeInPty, runInPty, startInPty, type PtyResult } from './helpers/pty.js';
 import { hang, startFaultServer } from './helpers/fault-server.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 
@@ -180,7 +180,7 @@ describe('readAll', () => {
 });
 
 // A real terminal: `trigger login` under script(1), answering the prompts as they appear.
-describe.skipIf(!HAS_SCRIPT)(`login at a pseudo-terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+describeInPty('login at a pseudo-terminal', () => {
   let emu: RunningEmulator;
   const homes: string[] = [];
 
@@ -196,7 +196,7 @@ describe.skipIf(!HAS_SCRIPT)(`login at a pseudo-terminal${HAS_SCRIPT ? '' : ` ($
   async function ptyLogin(answers: [string, string][]): Promise<PtyResult & { home: ReturnType<typeof tempHome> }> {
     const home = tempHome();
     homes.push(home.HOME);
-    return { ...(await runInPty(['login', '--host', `${emu.url}/`], home, answers)), home };
+    return { ...(await runInPty(['login', '--host', `${emu.url}/`], { env: { ...home, TERM: 'dumb' }, answers })), home };
   }
 
   it('asks for the user name (echoed) and the API key (not echoed), checks them and saves them', async () => {
@@ -236,10 +236,13 @@ describe.skipIf(!HAS_SCRIPT)(`login at a pseudo-terminal${HAS_SCRIPT ? '' : ` ($
     const home = tempHome();
     homes.push(home.HOME);
     try {
-      const run = startInPty(['login', '--host', `${server.url}/`], home, [
-        ['Username: ', `${USER}\r`],
-        ['API key: ', `${APIKEY}\r`],
-      ]);
+      const run = startInPty(['login', '--host', `${server.url}/`], {
+        env: { ...home, TERM: 'dumb' },
+        answers: [
+          ['Username: ', `${USER}\r`],
+          ['API key: ', `${APIKEY}\r`],
+        ],
+      });
       // The check never gets an answer: only the interruption can end the run before its time limit.
       await server.waitForRequest(1);
       run.type('\u0003');

@@ -5,7 +5,7 @@ import type { SeedService } from '../src/emulator/store.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
 import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, type ServiceRef } from '../src/resolve.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
-import { forward, json, startHostileServer } from './helpers/hostile-server.js';
+import { forward, json, startFaultServer } from './helpers/fault-server.js';
 import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
 
 const CAFE = '12345678-0000-4000-8000-000000000005';
@@ -118,7 +118,7 @@ describe('resolveService', () => {
   });
 
   it('behind an API that serves no stacks (404), the candidates go by their names alone', async () => {
-    const proxy = await startHostileServer();
+    const proxy = await startFaultServer();
     try {
       proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
       proxy.fallback(forward(emu.url));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
-import { forward, json, startHostileServer, type HostileServer } from './helpers/hostile-server.js';
+import { forward, json, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 const WEB = '3c3c3c3c-0000-4000-8000-000000000001';
 const OTHER = '3d3d3d3d-0000-4000-8000-000000000002';
@@ -35,7 +35,7 @@ function seed(): SeedService[] {
 }
 
 const emulators: RunningEmulator[] = [];
-const proxies: HostileServer[] = [];
+const proxies: FaultServer[] = [];
 afterEach(async () => {
   await Promise.all([...proxies.splice(0).map((p) => p.close()), ...emulators.splice(0).map((e) => e.close())]);
 });
@@ -49,8 +49,8 @@ async function emulator(): Promise<{ emu: RunningEmulator; seen: { method: strin
 }
 
 /** A proxy-like loopback server in front of the emulator: forwards everything except what `fail` routes. */
-async function proxyFor(emu: RunningEmulator, fail: (p: HostileServer) => void): Promise<HostileServer> {
-  const p = await startHostileServer();
+async function proxyFor(emu: RunningEmulator, fail: (p: FaultServer) => void): Promise<FaultServer> {
+  const p = await startFaultServer();
   proxies.push(p);
   fail(p);
   p.fallback(forward(emu.url));

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/commands/wait.js';
 import { actionPath, triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, startCli, tempHome } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { json, startFaultServer, type FaultServer, type Handler } from '../helpers/fault-server.js';
+import { json, startFaultServer, type FaultServer, type Answer } from '../helpers/fault-server.js';
 import { API, T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
+import { describeInPty, runInPty, startInPty, type PtyRun } from '../helpers/pty.js';
 
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
 
@@ -104,10 +104,10 @@ describe('call --data is capped at 4 MiB', () => {
   });
 });
 
-describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+describeInPty('call --data - at a terminal', () => {
   it('says on stderr that it reads the body until Ctrl-D, then sends what was typed', async () => {
     const url = await callServer();
-    const r = await runInPty(['call', url, '--data', '-'], tempHome(), [['(Ctrl-D to end)\r\n', 'line one\r\u0004']]);
+    const r = await runInPty(['call', url, '--data', '-'], { env: { ...tempHome(), TERM: 'dumb' }, answers: [['(Ctrl-D to end)\r\n', 'line one\r\u0004']] });
     expect(r.output).toMatch(/^reading the body from standard input \(Ctrl-D to end\)\r\nline one\r\nTriggered /);
     expect(r.code).toBe(0);
     expect(server.requests.map((q) => q.body)).toEqual(['line one\n']);
@@ -117,7 +117,7 @@ describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (
 // --- call --wait ---
 
 const ACTION_URI = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
-const action = (state: string): Handler => json(200, { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', state });
+const action = (state: string): Answer => json(200, { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', state });
 const SGR = /\u001b\[[0-9;]*m/;
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -133,7 +133,7 @@ async function waitServer(): Promise<{ url: string; env: Record<string, string> 
 }
 
 /** A poll that is never answered; resolves `closed` once the CLI gives up on it. */
-function held(): { handler: Handler; closed: Promise<void> } {
+function held(): { handler: Answer; closed: Promise<void> } {
   let resolve!: () => void;
   const closed = new Promise<void>((r) => (resolve = r));
   return { handler: (_req, res) => void res.on('close', resolve), closed };
@@ -229,10 +229,9 @@ describe('call --wait interrupted (built CLI, piped)', () => {
 
 // --- in a pseudo-terminal ---
 
-const IN_PTY = HAS_SCRIPT ? 'in a pseudo-terminal' : `in a pseudo-terminal (${NO_SCRIPT})`;
 const FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 
-describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
+describeInPty('call --wait in a pseudo-terminal', () => {
   let emu: RunningEmulator;
   beforeEach(async () => {
     // Actions last until the test ends them.
@@ -240,12 +239,10 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
     cleanups.push(() => emu.close());
   });
 
-  /** `trigger ARGS` in a 80x30 terminal; its stdout and stderr both arrive as the run's stdout. */
-  function pty(args: string[], extra: Record<string, string>): RunningCli {
-    const run = startCli(args, { ...emulatorEnv(emu.url), SHELL: '/bin/sh', ...extra }, {
-      command: (argv) => ['script', ['-qec', `stty cols 80 rows 30; exec ${argv.map((a) => `'${a}'`).join(' ')}`, '/dev/null']],
-    });
-    cleanups.push(() => run.child.kill('SIGKILL'));
+  /** `trigger ARGS` in a 80x30 terminal. */
+  function pty(args: string[], extra: Record<string, string>): PtyRun {
+    const run = startInPty(args, { env: { ...emulatorEnv(emu.url), ...extra } });
+    cleanups.push(() => run.kill());
     return run;
   }
   /** Ends the action of the latest call: its next poll sees Success. */
@@ -256,50 +253,50 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
   it('a spinner shows the state, coloured, and the time waited; it is cleared before the State line', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
     // The elapsed time moves on between polls: wait for it to show a second or more.
-    await run.waitForOutput(({ stdout }) => /\u001b\[33mIn progress\u001b\[39m \([1-9]\d* s\)/.test(stdout));
+    await run.waitForOutput((shown) => /\u001b\[33mIn progress\u001b\[39m \([1-9]\d* s\)/.test(shown));
     endAction();
     const r = await run.done;
     expect(r.code).toBe(0);
     const uuid = emu.store.state.actions[0]!.uuid;
-    expect(r.stdout).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
-    expect(r.stdout).toContain(`Action: ${actionPath(uuid)}\r\n`);
-    expect(r.stdout).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
+    expect(r.output).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
+    expect(r.output).toContain(`Action: ${actionPath(uuid)}\r\n`);
+    expect(r.output).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
   });
 
   it('NO_COLOR and --no-color: the spinner and the State line are not coloured', async () => {
     for (const [args, extra] of [[[], { NO_COLOR: '1' }], [['--no-color'], {}]] as const) {
       const run = pty(['call', 'web', 'deploy-hook', '--wait', ...args], { TERM: 'xterm', ...extra });
-      await run.waitForOutput(({ stdout }) => /Service Redeploy: In progress \(\d+ s\)/.test(stdout));
+      await run.waitForOutput((shown) => /Service Redeploy: In progress \(\d+ s\)/.test(shown));
       endAction();
       const r = await run.done;
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(FRAME);
-      expect(r.stdout).not.toMatch(SGR);
-      expect(r.stdout).toMatch(/State: Success\r\n$/);
+      expect(r.output).toMatch(FRAME);
+      expect(r.output).not.toMatch(SGR);
+      expect(r.output).toMatch(/State: Success\r\n$/);
     }
   });
 
   it('TERM=dumb gets the lines, no spinner and no colour', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'dumb' });
-    await run.waitForOutput(({ stdout }) => stdout.includes('Service Redeploy: In progress\r\n'));
+    await run.waitForOutput((shown) => shown.includes('Service Redeploy: In progress\r\n'));
     endAction();
     const r = await run.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\r\nService Redeploy: In progress\r\nService Redeploy: Success\r\nState: Success\r\n$/);
-    expect(r.stdout).not.toMatch(FRAME);
-    expect(r.stdout).not.toMatch(/\u001b/);
-    expect(r.stdout).not.toMatch(/\r(?!\n)/);
+    expect(r.output).toMatch(/\r\nService Redeploy: In progress\r\nService Redeploy: Success\r\nState: Success\r\n$/);
+    expect(r.output).not.toMatch(FRAME);
+    expect(r.output).not.toMatch(/\u001b/);
+    expect(r.output).not.toMatch(/\r(?!\n)/);
   });
 
   it('Ctrl-C clears the spinner line and says the action goes on, exit 130', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
-    await run.waitForOutput(({ stdout }) => /Service Redeploy: .*In progress/.test(stdout));
-    run.child.stdin!.write('\u0003');
+    await run.waitForOutput((shown) => /Service Redeploy: .*In progress/.test(shown));
+    run.type('\u0003');
     const r = await run.done;
     expect(r.code).toBe(130);
     const uuid = emu.store.state.actions[0]!.uuid;
     // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
-    const tail = r.stdout.slice(r.stdout.lastIndexOf('\r\u001b[K'));
+    const tail = r.output.slice(r.output.lastIndexOf('\r\u001b[K'));
     expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
     expect(tail).not.toMatch(FRAME);
     expect(emu.store.state.actions).toHaveLength(1);

@@ -1,14 +1,13 @@
 // `trigger __complete`, what the shell completion scripts ask at each TAB: option values, commands
 // and options with their help, profiles from the config file, services and triggers from the API
-// (the emulator on loopback), and silence, exit 0, whenever something goes wrong.
+// (the emulator on loopback), and hang, exit 0, whenever something goes wrong.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
-import { startFaultServer, hang, status } from '../helpers/fault-server.js';
+import { forward, hang, json, startFaultServer, status, type FaultServer } from '../helpers/fault-server.js';
 import { deadPort } from '../helpers/net.js';
 import { registerSecret } from '../helpers/secrets.js';
 import type { SeedService } from '../../src/emulator/store.js';
@@ -51,8 +50,8 @@ async function emulator(services = seed()): Promise<RunningEmulator> {
 }
 
 /** The emulator behind a server that answers 404 for stacks, as an API without them would. */
-async function withoutStacks(emu: RunningEmulator): Promise<HostileServer> {
-  const api = await startHostileServer();
+async function withoutStacks(emu: RunningEmulator): Promise<FaultServer> {
+  const api = await startFaultServer();
   cleanups.push(() => api.close());
   api.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
   api.fallback(forward(emu.url));

@@ -2,16 +2,15 @@
 // screens at 60 and 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns), colour,
 // --json with a list of fields, and what an empty result says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, ROOT, runCli, spawnCli, TRIGGER_BIN } from '../helpers/cli.js';
+import { emulatorEnv, ROOT, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
-import { forward, json, startHostileServer } from '../helpers/hostile-server.js';
-import { recordOutput } from '../helpers/secrets.js';
+import { forward, json, startFaultServer } from '../helpers/fault-server.js';
+import { describeInPty, runInPty } from '../helpers/pty.js';
 
 const T_LONG = 'e5e5e5e5-0000-4000-8000-00000000000e';
 const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
@@ -61,27 +60,11 @@ describe('golden screens of a fitted table', () => {
   }
 });
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-describe.skipIf(!hasScript)(`the built CLI in a pseudo-terminal${hasScript ? '' : ' (skipped: script(1) of util-linux is not installed)'}`, () => {
+describeInPty('the built CLI in a pseudo-terminal', () => {
   /** The screen of `trigger ARGS` on a terminal `columns` wide, colour allowed unless `env` says otherwise. */
-  function pty(columns: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
-    const quoted = [process.execPath, TRIGGER_BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', `stty cols ${columns} rows 50; ${quoted}`, '/dev/null'], {
-      env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...emulatorEnv(emu.url), ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => out.push(c));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        const screen = Buffer.concat(out).toString('utf8').replaceAll('\r\n', '\n');
-        recordOutput(args, screen, '');
-        resolve({ code: code ?? -1, screen });
-      });
-    });
+  async function pty(columns: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
+    const { code, text } = await runInPty(args, { columns, rows: 50, env: { ...emulatorEnv(emu.url), ...env } });
+    return { code, screen: text };
   }
 
   const lines = (screen: string): string[] => stripAnsi(screen).trimEnd().split('\n');
@@ -252,7 +235,7 @@ describe('services named as name.stack', () => {
   });
 
   it('behind an API without stacks (404 for them), services go by their names alone and stack is null; nothing fails', async () => {
-    const proxy = await startHostileServer();
+    const proxy = await startFaultServer();
     try {
       proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
       proxy.fallback(forward(emu.url));

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnCli, tempHome } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
+import { describeInPty, runInPty } from '../helpers/pty.js';
 
 type Home = ReturnType<typeof tempHome>;
 const homes: string[] = [];
@@ -49,12 +49,12 @@ describe('login makes the profile it logs in to', () => {
   });
 });
 
-describe.skipIf(!HAS_SCRIPT)(`login --password-stdin at a terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+describeInPty('login --password-stdin at a terminal', () => {
   it('refuses at once (exit 2), reads nothing, sends nothing, saves nothing', async () => {
     const h = home();
     const before = requests.length;
     // Typed at once: a run that waited for the key would read it up to Ctrl-D and try it.
-    const r = await runInPty(['--host', host, 'login', '-u', USER, '--password-stdin'], { ...h }, [['', 'typed-key\r\u0004']]);
+    const r = await runInPty(['--host', host, 'login', '-u', USER, '--password-stdin'], { env: { ...h, TERM: 'dumb' }, answers: [['', 'typed-key\r\u0004']] });
     expect(r.output).toMatch(/^(typed-key\r\n)?Error: stdin is a terminal; pipe the key in, or leave out --password-stdin to be asked\r\n/);
     expect(r.code).toBe(2);
     expect(requests.length).toBe(before);

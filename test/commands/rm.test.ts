@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { forward, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { forward, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 
 const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const COUNT = 20;
@@ -22,7 +22,7 @@ interface Held {
 
 interface Gate {
   emu: RunningEmulator;
-  proxy: HostileServer;
+  proxy: FaultServer;
   /** Requests held so far, in order of arrival. */
   held: Held[];
   /** Resolves once `n` requests have been held. */
@@ -39,14 +39,14 @@ async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
   const emu = await startEmulator({
     seed: [{ uuid: SVC, name: 'web', stack: null, triggers: UUIDS.map((uuid, i) => ({ uuid, name: `hook-${i}`, operation: 'REDEPLOY' })) }],
   });
-  const proxy = await startHostileServer();
+  const proxy = await startFaultServer();
   cleanups.push(() => proxy.close(), () => emu.close());
   const held: Held[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const pass = forward(emu.url);
-  proxy.fallback((req: IncomingMessage, res: ServerResponse) => {
-    if (!hold(req)) return pass(req, res);
-    held.push({ path: new URL(req.url!, 'http://x').pathname, release: () => void pass(req, res) });
+  proxy.fallback((req: IncomingMessage, res: ServerResponse, seen) => {
+    if (!hold(req)) return pass(req, res, seen);
+    held.push({ path: seen.path, release: () => void pass(req, res, seen) });
     for (const w of waiters.filter((w) => held.length >= w.n)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();

@@ -6,7 +6,7 @@ import { triggerCallPath, triggerPath } from '../../src/api/paths.js';
 import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
-import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { forward, json, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { registerSecret } from '../helpers/secrets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -17,7 +17,7 @@ afterEach(async () => {
 describe('trigger rotate, the old trigger left in place', () => {
   it('the hint to remove it shows 8 characters of its UUID', async () => {
     const emu: RunningEmulator = await startEmulator({ seed: [webDemo()] });
-    const proxy: HostileServer = await startHostileServer();
+    const proxy: FaultServer = await startFaultServer();
     cleanups.push(() => proxy.close(), () => emu.close());
     proxy.route('DELETE', triggerPath(WEB_DEMO, T_DEPLOY), json(500, { error: 'database is locked' }));
     proxy.fallback(forward(emu.url));
