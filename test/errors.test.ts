@@ -1,6 +1,10 @@
-// The error classes and the one mapping to exit codes (src/errors.ts), and how main() reports
-// commander's usage errors and the API's error answers (in-process, against a scripted loopback server).
-import { afterEach, describe, expect, it } from 'vitest';
+// The error classes and the one mapping to exit codes (src/errors.ts); how main() reports commander's
+// usage errors and the API's error answers (in-process, against a scripted loopback server); the same
+// contract through the built CLI (one `Error:` line, nothing on stdout, the documented exit code); and
+// the hint after an error, which names only commands that exist and says where the host came from.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VERSION } from '../src/context.js';
 import {
   ApiError,
@@ -15,7 +19,11 @@ import {
   PartialFailure,
   UsageError,
 } from '../src/errors.js';
-import { runCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
+import { expectErrorLine } from './helpers/expect.js';
+import { standardSeed } from './helpers/fixture.js';
+import { deadPort } from './helpers/net.js';
 import { hang, json, raw, startFaultServer, type Answer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
 
@@ -153,7 +161,7 @@ it('a proxy setting that is not an http(s) URL is a usage error naming the varia
   }
 });
 
-describe('API answers map to exit codes (in-process, tiny server)', () => {
+describe('API answers map to exit codes (in-process, scripted server)', () => {
   it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {
     const { url, api } = await scripted(json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }));
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
@@ -233,5 +241,149 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
     expect(r.code).toBe(3);
     expectOneError(r);
     expect(api.requests).toHaveLength(0);
+  });
+});
+
+// --- the contract of the built CLI: one Error line, the documented exit code ---
+
+const emulators: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+/** An emulator of the standard seed, and every request it was sent. */
+async function recording(): Promise<{ emu: RunningEmulator; seen: string[] }> {
+  const emu = await startEmulator({ seed: standardSeed() });
+  emulators.push(emu);
+  const seen: string[] = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+  return { emu, seen };
+}
+
+describe('exit codes of the built CLI', () => {
+  it('unknown command, unknown option and missing argument: one Error line, exit 2, nothing on stdout', async () => {
+    const env = tempHome();
+    const [command, option, missing] = await Promise.all([
+      spawnCli(['frobnicate'], env),
+      spawnCli(['list', 'web', '--frobnicate'], env),
+      spawnCli(['rm', 'web'], env),
+    ]);
+    for (const r of [command, option, missing]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expectErrorLine(command, 'frobnicate');
+    expectErrorLine(option, '--frobnicate');
+    expectErrorLine(missing, /missing/i);
+  });
+
+  it('a wrong API key (401) exits 3 with an Error line', async () => {
+    const { emu } = await recording();
+    const r = await spawnCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'wrong-key' }));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, '401');
+    expect(r.stderr).not.toContain('wrong-key');
+  });
+
+  it('no credentials at all exits 3 with a message saying how to log in, before any request', async () => {
+    const { emu, seen } = await recording();
+    const r = await spawnCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, /credentials/i);
+    expect(r.stderr).toContain('DOCKERCLOUD_USER');
+    expect(r.stderr).toContain('DOCKERCLOUD_APIKEY');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('a port with nothing listening exits 5', async () => {
+    const port = await deadPort();
+    const r = await spawnCli(['list', 'web.demo'], emulatorEnv(`http://127.0.0.1:${port}`));
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, /refused|reach/);
+  });
+});
+
+describe('errors say what to do next', () => {
+  it('every command named in an error hint exists (the no-credentials and 401 hints)', async () => {
+    const { emu } = await recording();
+    const none = await runCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    const wrong = await runCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'nope' }));
+    expect(none.code).toBe(3);
+    expect(wrong.code).toBe(3);
+    const named = new Set([...`${none.stderr}\n${wrong.stderr}`.matchAll(/'trigger ([a-z-]+)/g)].map((m) => m[1]!));
+    for (const command of named) {
+      // An unknown command followed by --help shows the root help, so look for the command's own usage line.
+      const help = await runCli([command, '--help'], tempHome());
+      expect({ command, code: help.code, usage: help.stdout.includes(`Usage: trigger ${command}`) }).toEqual({ command, code: 0, usage: true });
+    }
+  });
+});
+
+type Home = ReturnType<typeof tempHome>;
+const home = (): Home => tempHome();
+
+/** Writes the config file of home `h`. */
+function writeConfig(h: Home, content: unknown): void {
+  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+  writeFileSync(join(h.TRIGGER_CONFIG_DIR, 'config.json'), JSON.stringify(content), { mode: 0o600 });
+}
+
+describe('errors say what to do next, from where the host came from', () => {
+  let dead: string;
+  beforeAll(async () => {
+    dead = `http://127.0.0.1:${await deadPort()}/`;
+  });
+
+  const REFUSED = (host: string): string => `Error: cannot reach the API: connection refused (GET ${host}api/app/v1/service/?name=web&limit=10)`;
+  const envCredentials = () => ({ DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
+
+  /** Where the host comes from: what the run is given (in home `h`) to get `host` from there, and the hint that follows. */
+  const WAYS: { name: string; give: (host: string, h: Home) => { args: string[]; env: Record<string, string> }; hint: (host: string) => string }[] = [
+    {
+      name: '--host',
+      give: (host) => ({ args: ['--host', host], env: {} }),
+      hint: (host) => `The host ${host} was given with --host: check it, and that the API runs there.`,
+    },
+    {
+      name: 'DOCKERCLOUD_REST_HOST',
+      give: (host) => ({ args: [], env: { DOCKERCLOUD_REST_HOST: host } }),
+      hint: (host) => `The host ${host} comes from DOCKERCLOUD_REST_HOST: check it, or unset it.`,
+    },
+    {
+      name: 'a profile',
+      give: (host, h) => {
+        writeConfig(h, { profiles: { work: { host } } });
+        return { args: ['--profile', 'work'], env: {} };
+      },
+      hint: (host) => `The host ${host} comes from profile work: change it with 'trigger --profile work config set host URL'.`,
+    },
+  ];
+
+  it.each(WAYS)('a connection refused names the host from $name and how to change it (exit 5)', async ({ give, hint }) => {
+    const h = home();
+    const { args, env } = give(dead, h);
+    const r = await spawnCli(['list', 'web', '--no-retry', ...args], { ...h, ...envCredentials(), ...env });
+    expect(r.code).toBe(5);
+    expect(r.stderr.split('\n')).toEqual([REFUSED(dead), hint(dead), '']);
+  });
+
+  it('the default host: the hint names the three ways to give another', async () => {
+    const { Context } = await import('../src/context.js');
+    const { NetworkError } = await import('../src/errors.js');
+    const { processIO } = await import('../src/io.js');
+    const ctx = new Context({ io: processIO(), env: { ...home() } });
+    ctx.settings();
+    const refused = Object.assign(new NetworkError('cannot reach the API: host not found (GET https://cloud.docker.com/api/app/v1/service/)'), { code: 'ENOTFOUND' });
+    expect(ctx.nextStep(refused)).toBe(
+      "The host https://cloud.docker.com/ is the default: give another with --host, DOCKERCLOUD_REST_HOST or 'trigger config set host URL'.",
+    );
+    // A trigger URL given in full may name another host: no word about the REST host then.
+    const elsewhere = Object.assign(new NetworkError('cannot reach the API: connection refused (POST https://hooks.example/api/app/v1/service/x/trigger/y/call/)'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(ctx.nextStep(elsewhere)).toBeUndefined();
   });
 });

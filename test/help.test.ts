@@ -1,7 +1,8 @@
-// Help and typos, through the built CLI: `help [command]` and help flags anywhere, suggestions for
-// mistyped commands, options and hosts, and help that fits the terminal it is shown on.
+// Help and typos, through the built CLI: the help of the tool and of each command (usage, examples,
+// exit codes), `help [command]` and help flags anywhere, suggestions for mistyped commands, options
+// and hosts, and help that fits the terminal it is shown on.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { describeInPty, runInPty } from './helpers/pty.js';
 import { registerSecret } from './helpers/secrets.js';
 
@@ -14,6 +15,33 @@ async function expectUsage(args: string[], error: string, hint = "Run 'trigger -
   const r = await run(args);
   expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 2, stdout: '', stderr: `Error: ${error}\n${hint}\n` });
 }
+
+describe('--help of the tool and of each command', () => {
+  it('--help shows usage, the commands, examples and the exit codes on stdout', async () => {
+    const env = tempHome();
+    const [root, call] = await Promise.all([spawnCli(['--help'], env), spawnCli(['call', '-h'], env)]);
+    expect(root.code).toBe(0);
+    expect(root.stderr).toBe('');
+    expect(root.stdout).toContain('Usage: trigger');
+    for (const cmd of ['list', 'create', 'inspect', 'rm', 'call']) expect(root.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    expect(root.stdout).toMatch(/Examples:\n\s+\$ trigger /);
+    expect(root.stdout).toContain('Exit codes:');
+    for (const code of [0, 1, 2, 3, 4, 5]) expect(root.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    expect(call.code).toBe(0);
+    expect(call.stderr).toBe('');
+    expect(call.stdout).toContain('Usage: trigger call');
+    expect(call.stdout).toMatch(/Examples:\n\s+\$ trigger call /);
+  });
+
+  it('each subcommand --help shows its usage and examples, exit 0', async () => {
+    for (const cmd of ['list', 'ls', 'create', 'inspect', 'rm', 'call']) {
+      const r = await runCli([cmd, '--help'], tempHome());
+      expect({ cmd, code: r.code, stderr: r.stderr }).toEqual({ cmd, code: 0, stderr: '' });
+      expect(r.stdout).toContain('Usage: trigger ');
+      expect(r.stdout).toMatch(/Examples:\n\s+\$ trigger /);
+    }
+  });
+});
 
 describe('a mistyped command or option gets the closest one suggested', () => {
   it('commands, by their name rather than their alias when both are as close', async () => {

@@ -1,9 +1,11 @@
 // Output that cannot be written is never lost in silence: the built CLI with its stdout on a full device
 // (/dev/full), or on a descriptor open for reading only, says so on stderr and exits 1, even
-// when the command did its work. A reader that goes away (a closed pipe) stays a quiet exit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// when the command did its work. A reader that goes away (a closed pipe) stays a quiet exit, with the
+// exit code of the command.
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { emulatorEnv, startCli, tempHome } from './helpers/cli.js';
+import { emulatorEnv, startCli, tempHome, TRIGGER_BIN } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_OLD, WEB_DEMO, webDemo } from './helpers/fixture.js';
 
@@ -66,5 +68,36 @@ describe('a failed write to stdout', () => {
   it('stdout on /dev/null (written, then discarded) is no error, also opened read-write as stdio "ignore" opens it', async () => {
     expect(await withStdoutOn('/dev/null', 'w', ['list', 'web'])).toEqual({ code: 0, stderr: '' });
     expect(await withStdoutOn('/dev/null', 'r+', ['list', 'web'])).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('a closed stdout (reader gone) does not crash with a stack trace', async () => {
+    // Its own emulator: the tests above removed a trigger this one removes.
+    const emu = await startEmulator({ seed: [webDemo()] });
+    onTestFinished(() => emu.close());
+    const closedStdout = (args: string[], env: Record<string, string>): Promise<{ stderr: string; code: number | null }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [TRIGGER_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        child.stdout.destroy();
+        const err: Buffer[] = [];
+        child.stderr.on('data', (c: Buffer) => err.push(c));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ stderr: Buffer.concat(err).toString('utf8'), code }));
+        child.stdin.end();
+      });
+    const results = await Promise.all([
+      closedStdout(['--help'], tempHome()),
+      closedStdout(['list', 'web.demo'], emulatorEnv(emu.url)),
+      closedStdout(['rm', 'web.demo', 'old', 'nosuch'], emulatorEnv(emu.url)),
+    ]);
+    for (const result of results) {
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toContain('Unhandled');
+      expect(result.stderr).not.toContain('EPIPE');
+    }
+    // The exit code still says how the command went.
+    expect(results.map((r) => r.code)).toEqual([0, 0, 1]);
+    expect(results[2]!.stderr).toContain("cannot find a trigger with the identifier 'nosuch'");
   });
 });

@@ -1,18 +1,21 @@
 // Paging of lists (src/api/paging.ts): the first page, then the remaining pages concurrently (at most
 // 8 at a time) from total_count, limit and offset, in order; `next` followed when those are missing or
 // odd; a `next` that loops is detected; a list that ends short of its total_count is an error. Real
-// HTTP on loopback, in-process.
+// HTTP on loopback, against the emulator or a scripted server; in-process, and the built CLI where
+// the whole output matters.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
-import { emulatorEnv, runCli, spawnCli } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome } from './helpers/cli.js';
+import { expectErrorLine, parseTable } from './helpers/expect.js';
+import { WEB_DEMO } from './helpers/fixture.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { json, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { instrument } from './helpers/instrumented.js';
 
-const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const SVC = WEB_DEMO;
 const LIMIT = 8;
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -131,6 +134,27 @@ describe('listAll with total_count: concurrent pages, in order', () => {
 
     expect(triggers.map((t) => t.uuid)).toEqual(expected);
     expect(probe.requests.length).toBe(102);
+  });
+
+  it('follows every page: 130 triggers with page size 25 are all listed, in order', async () => {
+    const triggers = Array.from({ length: 130 }, (_, i) => ({
+      uuid: `${(0x10000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `hook-${String(i).padStart(3, '0')}`,
+      operation: i % 2 ? 'SCALEUP' : 'REDEPLOY',
+    }));
+    const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'big', triggers }], pageSize: 25 });
+    cleanups.push(() => emu.close());
+    const seen: string[] = [];
+    emu.server.on('request', (req) => seen.push(req.url ?? ''));
+    const r = await spawnCli(['list', 'big', '--no-trunc'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = parseTable(r.stdout);
+    expect(rows.map((row) => row[0])).toEqual(triggers.map((t) => t.uuid));
+    expect(rows.map((row) => row[1])).toEqual(triggers.map((t) => t.name));
+    expect(rows.map((row) => row[2])).toEqual(triggers.map((t) => t.operation));
+    const pages = seen.filter((url) => url.startsWith(`/api/app/v1/service/${SVC}/trigger/`));
+    expect(pages.length).toBeGreaterThanOrEqual(6);
   });
 });
 
@@ -254,6 +278,36 @@ describe('listAll without total_count: follows `next`', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/pages do not end/);
     expect(srv.requests.length).toBeLessThanOrEqual(5);
+  });
+
+  it('follows meta.next when the API gives no total_count; a looping next is an API failure (exit 1)', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => {
+      const uuid = `7000000${i}-0000-4000-8000-000000000000`;
+      return { uuid, name: `p${i}`, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: `/x/${uuid}/` };
+    });
+    /** Pages of three, by offset, with no total_count; a looping server's `next` always says offset 3. */
+    async function pagingServer(loop: boolean): Promise<string> {
+      const srv = await scripted();
+      srv.route('GET', triggersPath(SVC), (req, res, seen) => {
+        const url = new URL(seen.url, 'http://x');
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const nextOffset = loop ? 3 : offset + 3;
+        const next = nextOffset < all.length ? `${url.pathname}?offset=${nextOffset}` : null;
+        return json(200, { meta: { limit: 3, offset, next, previous: null }, objects: all.slice(offset, offset + 3) })(req, res, seen);
+      });
+      return `${srv.url}/`;
+    }
+    const good = await pagingServer(false);
+    const looping = await pagingServer(true);
+    const env = { ...tempHome(), DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'k' };
+    const r = await runCli(['list', SVC, '-q', '--host', good], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual(Array.from({ length: 7 }, (_, i) => `7000000${i}-0000-4000-8000-000000000000`));
+    const bad = await runCli(['list', SVC, '-q', '--host', looping], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expectErrorLine(bad);
   });
 });
 

@@ -1,6 +1,6 @@
 // How an error is printed at a terminal: `Error:` in red when stderr is a terminal with colour, never
 // when stderr is piped, under NO_COLOR, --no-color or TERM=dumb.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
