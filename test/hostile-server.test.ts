@@ -382,11 +382,15 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
     expect(r.stdout).not.toMatch(/[\u001b\u0007]/);
   });
 
-  it('-q on a terminal prints no escape sequence even when the server puts one in a uuid', async () => {
+  it('-q on a terminal prints no escape sequence even when the server puts one in a uuid: that answer is refused, exit 1', async () => {
     const h = await hostile();
     h.route('GET', LIST, json(200, page([{ ...trigger(T1, 'x'), uuid: `${T1}\u001b]0;pwned\u0007` }])));
     const r = await runCli(['list', SVC, '-q'], env(h), { tty: true });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
     expect(r.stdout).not.toMatch(CONTROL);
+    // The red of its own `Error:` is the only escape sequence on stderr.
+    expect(r.stderr.replace('\u001b[31mError:\u001b[39m', 'Error:')).toBe(`Error: unexpected answer from ${h.url}${LIST} (HTTP 200): an object's uuid is not a UUID\n`);
   });
 });
 
@@ -424,8 +428,8 @@ describe('secrets stay out of errors and debug lines', () => {
   });
 
   it('a call answered with a redirect (307, 308) is not followed: the other server gets nothing', async () => {
+    // The other server expects nothing: a request there would be unexpected, and fail the test.
     const other = await hostile();
-    other.fallback(json(202, {}));
     for (const status of [307, 308]) {
       const h = await hostile();
       h.route('GET', LIST, json(200, page([trigger(SECRET_T, 'my-hook')])));
