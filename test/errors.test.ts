@@ -22,7 +22,7 @@ import {
 import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { expectErrorLine } from './helpers/expect.js';
-import { standardSeed } from './helpers/fixture.js';
+import { standardSeed, WEB_DEMO } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
 import { hang, json, raw, startFaultServer, type Answer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
@@ -150,7 +150,6 @@ async function scripted(answer?: Answer): Promise<{ url: string; api: FaultServe
 }
 
 const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
-const CALL_SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const CALL_TRIG = registerSecret('5ec7e702-0000-4000-8000-0000000000cc');
 
 it('a proxy setting that is not an http(s) URL is a usage error naming the variable', async () => {
@@ -192,7 +191,7 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
 
   it.each([401, 403])('a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint', async (status) => {
     const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
-    const path = `api/app/v1/service/${CALL_SVC}/trigger/${CALL_TRIG}/call/`;
+    const path = `api/app/v1/service/${WEB_DEMO}/trigger/${CALL_TRIG}/call/`;
     const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

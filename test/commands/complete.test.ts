@@ -11,11 +11,11 @@ import { forward, hang, json, startFaultServer, status, type FaultServer } from 
 import { deadPort } from '../helpers/net.js';
 import { registerSecret } from '../helpers/secrets.js';
 import type { SeedService } from '../../src/emulator/store.js';
+import { WEB_DEMO } from '../helpers/fixture.js';
 
 // Trigger UUIDs are half of a secret URL: a completion offers names only. These are registered, so
 // the run-wide scan fails should any output show one.
 const T = Array.from({ length: 4 }, () => registerSecret(randomUUID()));
-const WEB_DEMO = 'a1b2c3d4-0000-4000-8000-0000000000c1';
 const WEB_STAGING = 'a1b2c3d4-0000-4000-8000-0000000000c2';
 const WEB_LONE = 'a1b2c3d4-0000-4000-8000-0000000000c3';
 

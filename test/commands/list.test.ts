@@ -11,13 +11,12 @@ import stringWidth from 'string-width';
 import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { API, DB, MISSING, standardSeed, T_API, T_DEPLOY, T_OLD, T_OTHER, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
+import { API, DB, MISSING, PAYMENTS, standardSeed, T_API, T_DEPLOY, T_OLD, T_OTHER, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
 import { expectErrorLine, parseTable } from '../helpers/expect.js';
 import { forward, json, startFaultServer } from '../helpers/fault-server.js';
 import { describeInPty, runInPty } from '../helpers/pty.js';
 
 const T_LONG = 'e5e5e5e5-0000-4000-8000-00000000000e';
-const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
 const T_NIGHTLY = '7b7b7b7b-0000-4000-8000-00000000000f';
 const REDIS = 'a9a9a9a9-0000-4000-8000-000000000009';
 const QUIET = 'a8a8a8a8-0000-4000-8000-000000000008';

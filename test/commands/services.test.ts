@@ -7,12 +7,10 @@ import stringWidth from 'string-width';
 import type { SeedService } from '../../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { API, DB, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
+import { API, DB, PAYMENTS, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
 import { forward, json, startFaultServer } from '../helpers/fault-server.js';
 import { instrument } from '../helpers/instrumented.js';
 import { describeInPty, runInPty } from '../helpers/pty.js';
-
-const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
 
 function seed(): SeedService[] {
   return [

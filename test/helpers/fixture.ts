@@ -11,6 +11,8 @@ export const API = 'c0ffee01-0000-4000-8000-000000000003';
 export const DB = 'c0ffee02-0000-4000-8000-000000000004';
 /** A service without triggers. */
 export const EMPTY = 'e0e0e0e0-0000-4000-8000-000000000005';
+/** A service with a long name, for tables that must shorten it. */
+export const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
 /** A UUID that no seeded service or trigger has. */
 export const MISSING = '99999999-0000-4000-8000-000000000009';
 // Triggers of web.demo (T_DEPLOY and T_SCALE share the prefix 'd').
