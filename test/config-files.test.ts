@@ -1,20 +1,27 @@
-// The edges of the config folder and files: what the folder is before anything is changed in it,
-// which files are read at all, profile names that every object has, hosts that carry a password,
-// and local text repeated in messages. Temporary homes, real files, the emulator on loopback.
+// The config folder and files: their modes (0700 and 0600, put back when loose, a warning when the
+// file is readable by others), what the folder is before anything is changed in it, which files are
+// read at all, files that cannot be read (not JSON, the wrong shape, a value out of range, docker's
+// config.json broken) reported as such and left untouched, profile names that every object has, hosts
+// that carry a password, and local text repeated in messages. Temporary homes, real files, the
+// emulator on loopback, which counts the requests it is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
+import { webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
 
 type Home = ReturnType<typeof tempHome>;
 const homes: string[] = [];
 let emu: RunningEmulator;
+let requests = 0;
+const INDEX = 'https://index.docker.io/v1/';
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ seed: [webDemo()] });
+  emu.server.on('request', () => requests++);
 });
 
 afterAll(async () => {
@@ -48,10 +55,76 @@ function writeDockerConfig(h: Home, content: string): string {
 }
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** An error printed the documented way: `Error: cannot read config file <path>: <reason>`, a hint, no stack. */
+function expectUnreadable(r: Result, path: string): void {
+  expect(r.code).toBe(1);
+  const lines = r.stderr.split('\n');
+  expect(lines[0]).toMatch(new RegExp(`^Error: cannot read config file ${escapeRe(path)}: \\S.*$`));
+  expect(lines[1]?.trim()).not.toBe('');
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stdout).toBe('');
+}
+
 const firstLine = (r: Result): string => r.stderr.split('\n')[0]!;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
+describe('the modes of the config folder and file', () => {
+  it('config set leaves the file 0600 in a 0700 folder, and puts loose modes back', async () => {
+    const home = emulatorEnv(emu.url);
+    const file = join(home.TRIGGER_CONFIG_DIR, 'config.json');
+    const set = await runCli(['config', 'set', 'host', `${emu.url}/`], home);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(home.TRIGGER_CONFIG_DIR)).toBe(0o700);
+    chmodSync(file, 0o644);
+    chmodSync(home.TRIGGER_CONFIG_DIR, 0o755);
+    const again = await runCli(['config', 'set', 'timeout', '7'], home);
+    expect(again.code).toBe(0);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(home.TRIGGER_CONFIG_DIR)).toBe(0o700);
+    const show = await runCli(['config', 'show', '--json'], home);
+    expect(JSON.parse(show.stdout)).toMatchObject({ timeout: 7 });
+  });
+
+  it('a config file other users can read gives a Warning line naming it; the command still works', async () => {
+    const home = emulatorEnv(emu.url);
+    const file = join(home.TRIGGER_CONFIG_DIR, 'config.json');
+    mkdirSync(home.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify({ profiles: { default: { timeout: 9 } } }), { mode: 0o600 });
+    const quiet = await runCli(['list', 'web'], home);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    chmodSync(file, 0o644);
+    const r = await runCli(['list', 'web'], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deploy-hook');
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('Warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(file);
+    expect(warnings[0]).toMatch(/can be read by other users.*chmod 600/);
+  });
+});
+
 describe('the config folder is checked before anything is changed in it', () => {
+  it('config folders are made level by level, each 0700; a folder that cannot be made is an error, not a hang', async () => {
+    const h = home();
+    const nested = join(h.HOME, 'a', 'b', 'c');
+    const ok = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: nested });
+    expect(ok.code, ok.stderr).toBe(0);
+    for (const d of [join(h.HOME, 'a'), join(h.HOME, 'a', 'b'), nested]) expect(mode(d)).toBe(0o700);
+    expect(mode(join(nested, 'config.json'))).toBe(0o600);
+    // /proc refuses new folders; Node's own recursive mkdir never returns there.
+    const bad = await runCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: '/proc/no-such-folder/x' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: cannot write config file \/proc\/no-such-folder\/x\/config.json: /);
+  });
+
   it('TRIGGER_CONFIG_DIR naming a file: exit 1, and the file keeps its mode and content', async () => {
     const h = home();
     const file = join(h.HOME, 'a-file');
@@ -91,6 +164,75 @@ describe('the config folder is checked before anything is changed in it', () => 
     expect(firstLine(r)).toBe(`Error: config folder ${join(h.XDG_CONFIG_HOME, 'trigger')} is a symlink`);
     expect(mode(target)).toBe(0o755);
     expect(readdirSync(target)).toEqual([]);
+  });
+});
+
+describe('unreadable files are reported and left untouched', () => {
+  const demoEnv = () => ({ DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY, DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+
+  it('a config file that is not JSON: a command exits 1 with the documented message', async () => {
+    const h = home();
+    const text = '{"profiles": {"default": {"user": "x",';
+    const path = writeConfig(h, text);
+    const before = requests;
+    const r = await spawnCli(['list', 'web'], { ...h, ...demoEnv() });
+    expectUnreadable(r, path);
+    expect(r.stderr).toContain('not valid JSON');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(requests).toBe(before);
+  });
+
+  it('a config file that is not JSON is not overwritten by config set', async () => {
+    const h = home();
+    const text = 'currentProfile = "work"\n';
+    const path = writeConfig(h, text);
+    const r = await spawnCli(['config', 'set', 'host', `${emu.url}/`], { ...h });
+    expectUnreadable(r, path);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(readdirSync(h.TRIGGER_CONFIG_DIR)).toEqual(['config.json']);
+  });
+
+  it('a config file of the wrong shape stops login before anything is sent or written', async () => {
+    const h = home();
+    const text = '{"profiles": {"default": {"apikey": 42}}}';
+    const path = writeConfig(h, text);
+    const before = requests;
+    const r = await spawnCli(['login', '--host', `${emu.url}/`, '--username', USER, '--password-stdin'], { ...h }, APIKEY);
+    expectUnreadable(r, path);
+    expect(r.stderr).toMatch(/"apikey" of profile "default"/);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(requests).toBe(before);
+  });
+
+  it('a broken ~/.docker/config.json, when it is needed: exit 1, the same message form, file untouched', async () => {
+    const h = home();
+    const text = '{"auths": {"https://index.docker.io/v1/": {"auth": ';
+    const path = writeDockerConfig(h, text);
+    const before = requests;
+    const r = await spawnCli(['list', 'web', '--host', `${emu.url}/`], { ...h });
+    expectUnreadable(r, path);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(requests).toBe(before);
+  });
+
+  it('a timeout out of range in the file is reported as an unreadable config file', async () => {
+    for (const timeout of [-5, 0, 1e12]) {
+      const h = home();
+      const path = writeConfig(h, { profiles: { default: { timeout } } });
+      const r = await runCli(['config', 'show'], h);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(
+        `Error: cannot read config file ${path}: "timeout" of profile "default" is not a number of seconds from 0 to 3600`,
+      );
+    }
+  });
+
+  it('an auth entry of docker config.json that is not base64 is reported as an unreadable file, not a network error', async () => {
+    const h = home();
+    const path = writeDockerConfig(h, JSON.stringify({ auths: { [INDEX]: { auth: 'not base64\nat all' } } }));
+    const r = await runCli(['list', 'web'], { ...h, DOCKERCLOUD_REST_HOST: 'http://127.0.0.1:9/' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: cannot read config file ${path}: the auth of ${INDEX} is not base64`);
   });
 });
 

@@ -1,8 +1,10 @@
-// The error classes and the one mapping to exit codes (src/errors.ts), and how main() reports
-// commander's usage errors and the API's error answers (in-process, against a tiny loopback server).
-import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The error classes and the one mapping to exit codes (src/errors.ts); how main() reports commander's
+// usage errors and the API's error answers (in-process, against a scripted loopback server); the same
+// contract through the built CLI (one `Error:` line, nothing on stdout, the documented exit code); and
+// the hint after an error, which names only commands that exist and says where the host came from.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VERSION } from '../src/context.js';
 import {
   ApiError,
@@ -17,7 +19,12 @@ import {
   PartialFailure,
   UsageError,
 } from '../src/errors.js';
-import { runCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
+import { expectErrorLine } from './helpers/expect.js';
+import { standardSeed, WEB_DEMO } from './helpers/fixture.js';
+import { deadPort } from './helpers/net.js';
+import { hang, json, raw, startFaultServer, type Answer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
 
 describe('exitCodeFor', () => {
@@ -127,43 +134,22 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
   });
 });
 
-// --- API answers from a tiny loopback server ---
+// --- API answers from a scripted loopback server ---
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-let server: Server | undefined;
+const servers: FaultServer[] = [];
 afterEach(async () => {
-  if (!server) return;
-  const s = server;
-  server = undefined;
-  s.closeAllConnections();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function tinyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; seen: Recorded[] }> {
-  const seen: Recorded[] = [];
-  server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, seen };
-}
-
-function answer(status: number, body: string, type = 'application/json'): (req: IncomingMessage, res: ServerResponse) => void {
-  return (_req, res) => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+/** A scripted API giving `answer` to every request (none at all without one); its URL with the trailing slash. */
+async function scripted(answer?: Answer): Promise<{ url: string; api: FaultServer }> {
+  const api = await startFaultServer();
+  servers.push(api);
+  api.fallback(answer);
+  return { url: `${api.url}/`, api };
 }
 
 const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
-const CALL_SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
 const CALL_TRIG = registerSecret('5ec7e702-0000-4000-8000-0000000000cc');
 
 it('a proxy setting that is not an http(s) URL is a usage error naming the variable', async () => {
@@ -174,14 +160,14 @@ it('a proxy setting that is not an http(s) URL is a usage error naming the varia
   }
 });
 
-describe('API answers map to exit codes (in-process, tiny server)', () => {
+describe('API answers map to exit codes (in-process, scripted server)', () => {
   it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {
-    const { url, seen } = await tinyServer(answer(200, JSON.stringify({ meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] })));
+    const { url, api } = await scripted(json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }));
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
     expect(r.code).toBe(4);
     // The lookup of the name, then the list of services for the closest names.
-    expect(seen).toHaveLength(2);
-    for (const req of seen) {
+    expect(api.requests).toHaveLength(2);
+    for (const req of api.requests) {
       expect(req.headers['user-agent']).toBe(`trigger/${VERSION}`);
       expect(req.headers.accept).toBe('application/json');
       expect(req.headers.authorization).toBe(`Basic ${Buffer.from('demo:key').toString('base64')}`);
@@ -194,7 +180,7 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
     [500, 1],
     [400, 1],
   ])('HTTP %i exits %i with the API message on one Error line', async (status, code) => {
-    const { url } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
+    const { url } = await scripted(json(status, { error: `message for ${status}` }));
     const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
@@ -204,8 +190,8 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
   });
 
   it.each([401, 403])('a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint', async (status) => {
-    const { url, seen } = await tinyServer(answer(status, JSON.stringify({ error: `message for ${status}` })));
-    const path = `api/app/v1/service/${CALL_SVC}/trigger/${CALL_TRIG}/call/`;
+    const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
+    const path = `api/app/v1/service/${WEB_DEMO}/trigger/${CALL_TRIG}/call/`;
     const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -214,25 +200,25 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
       `Error: the API refused the trigger call: message for ${status} (HTTP ${status} from POST ${url}${masked})`,
       "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
     ]);
-    expect(seen.map((q) => q.headers.authorization)).toEqual([undefined]);
+    expect(api.requests.map((q) => q.headers.authorization)).toEqual([undefined]);
   });
 
   it('an error body that is not a string message never shows [object Object]', async () => {
-    const { url } = await tinyServer(answer(500, JSON.stringify({ error: { nested: true }, detail: ['x'] })));
+    const { url } = await scripted(json(500, { error: { nested: true }, detail: ['x'] }));
     const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toContain('500');
   });
 
   it('a 2xx answer that is not the API (HTML) is an API failure, exit 1', async () => {
-    const { url } = await tinyServer(answer(200, '<html>login portal</html>', 'text/html'));
+    const { url } = await scripted(raw(200, { 'content-type': 'text/html' }, '<html>login portal</html>'));
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toMatch(/unexpected answer|not JSON/);
   });
 
   it('a server that never answers times out: exit 5', async () => {
-    const { url } = await tinyServer(() => {});
+    const { url } = await scripted(hang());
     const r = await runCli(['list', 'web', '--host', url, '--timeout', '0.3', '--no-retry'], { ...tempHome(), ...creds });
     expect(r.code).toBe(5);
     expect(expectOneError(r)[0]).toMatch(/timed out/);
@@ -248,10 +234,155 @@ describe('API answers map to exit codes (in-process, tiny server)', () => {
   });
 
   it('no credentials: exit 3 and the server is not contacted', async () => {
-    const { url, seen } = await tinyServer(answer(200, '{}'));
+    // Nothing is scripted: a request would be unexpected.
+    const { url, api } = await scripted();
     const r = await runCli(['list', 'web', '--host', url], tempHome());
     expect(r.code).toBe(3);
     expectOneError(r);
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+// --- the contract of the built CLI: one Error line, the documented exit code ---
+
+const emulators: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+/** An emulator of the standard seed, and every request it was sent. */
+async function recording(): Promise<{ emu: RunningEmulator; seen: string[] }> {
+  const emu = await startEmulator({ seed: standardSeed() });
+  emulators.push(emu);
+  const seen: string[] = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+  return { emu, seen };
+}
+
+describe('exit codes of the built CLI', () => {
+  it('unknown command, unknown option and missing argument: one Error line, exit 2, nothing on stdout', async () => {
+    const env = tempHome();
+    const [command, option, missing] = await Promise.all([
+      spawnCli(['frobnicate'], env),
+      spawnCli(['list', 'web', '--frobnicate'], env),
+      spawnCli(['rm', 'web'], env),
+    ]);
+    for (const r of [command, option, missing]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expectErrorLine(command, 'frobnicate');
+    expectErrorLine(option, '--frobnicate');
+    expectErrorLine(missing, /missing/i);
+  });
+
+  it('a wrong API key (401) exits 3 with an Error line', async () => {
+    const { emu } = await recording();
+    const r = await spawnCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'wrong-key' }));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, '401');
+    expect(r.stderr).not.toContain('wrong-key');
+  });
+
+  it('no credentials at all exits 3 with a message saying how to log in, before any request', async () => {
+    const { emu, seen } = await recording();
+    const r = await spawnCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, /credentials/i);
+    expect(r.stderr).toContain('DOCKERCLOUD_USER');
+    expect(r.stderr).toContain('DOCKERCLOUD_APIKEY');
     expect(seen).toHaveLength(0);
+  });
+
+  it('a port with nothing listening exits 5', async () => {
+    const port = await deadPort();
+    const r = await spawnCli(['list', 'web.demo'], emulatorEnv(`http://127.0.0.1:${port}`));
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, /refused|reach/);
+  });
+});
+
+describe('errors say what to do next', () => {
+  it('every command named in an error hint exists (the no-credentials and 401 hints)', async () => {
+    const { emu } = await recording();
+    const none = await runCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    const wrong = await runCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'nope' }));
+    expect(none.code).toBe(3);
+    expect(wrong.code).toBe(3);
+    const named = new Set([...`${none.stderr}\n${wrong.stderr}`.matchAll(/'trigger ([a-z-]+)/g)].map((m) => m[1]!));
+    for (const command of named) {
+      // An unknown command followed by --help shows the root help, so look for the command's own usage line.
+      const help = await runCli([command, '--help'], tempHome());
+      expect({ command, code: help.code, usage: help.stdout.includes(`Usage: trigger ${command}`) }).toEqual({ command, code: 0, usage: true });
+    }
+  });
+});
+
+type Home = ReturnType<typeof tempHome>;
+const home = (): Home => tempHome();
+
+/** Writes the config file of home `h`. */
+function writeConfig(h: Home, content: unknown): void {
+  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+  writeFileSync(join(h.TRIGGER_CONFIG_DIR, 'config.json'), JSON.stringify(content), { mode: 0o600 });
+}
+
+describe('errors say what to do next, from where the host came from', () => {
+  let dead: string;
+  beforeAll(async () => {
+    dead = `http://127.0.0.1:${await deadPort()}/`;
+  });
+
+  const REFUSED = (host: string): string => `Error: cannot reach the API: connection refused (GET ${host}api/app/v1/service/?name=web&limit=10)`;
+  const envCredentials = () => ({ DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
+
+  /** Where the host comes from: what the run is given (in home `h`) to get `host` from there, and the hint that follows. */
+  const WAYS: { name: string; give: (host: string, h: Home) => { args: string[]; env: Record<string, string> }; hint: (host: string) => string }[] = [
+    {
+      name: '--host',
+      give: (host) => ({ args: ['--host', host], env: {} }),
+      hint: (host) => `The host ${host} was given with --host: check it, and that the API runs there.`,
+    },
+    {
+      name: 'DOCKERCLOUD_REST_HOST',
+      give: (host) => ({ args: [], env: { DOCKERCLOUD_REST_HOST: host } }),
+      hint: (host) => `The host ${host} comes from DOCKERCLOUD_REST_HOST: check it, or unset it.`,
+    },
+    {
+      name: 'a profile',
+      give: (host, h) => {
+        writeConfig(h, { profiles: { work: { host } } });
+        return { args: ['--profile', 'work'], env: {} };
+      },
+      hint: (host) => `The host ${host} comes from profile work: change it with 'trigger --profile work config set host URL'.`,
+    },
+  ];
+
+  it.each(WAYS)('a connection refused names the host from $name and how to change it (exit 5)', async ({ give, hint }) => {
+    const h = home();
+    const { args, env } = give(dead, h);
+    const r = await spawnCli(['list', 'web', '--no-retry', ...args], { ...h, ...envCredentials(), ...env });
+    expect(r.code).toBe(5);
+    expect(r.stderr.split('\n')).toEqual([REFUSED(dead), hint(dead), '']);
+  });
+
+  it('the default host: the hint names the three ways to give another', async () => {
+    const { Context } = await import('../src/context.js');
+    const { NetworkError } = await import('../src/errors.js');
+    const { processIO } = await import('../src/io.js');
+    const ctx = new Context({ io: processIO(), env: { ...home() } });
+    ctx.settings();
+    const refused = Object.assign(new NetworkError('cannot reach the API: host not found (GET https://cloud.docker.com/api/app/v1/service/)'), { code: 'ENOTFOUND' });
+    expect(ctx.nextStep(refused)).toBe(
+      "The host https://cloud.docker.com/ is the default: give another with --host, DOCKERCLOUD_REST_HOST or 'trigger config set host URL'.",
+    );
+    // A trigger URL given in full may name another host: no word about the REST host then.
+    const elsewhere = Object.assign(new NetworkError('cannot reach the API: connection refused (POST https://hooks.example/api/app/v1/service/x/trigger/y/call/)'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(ctx.nextStep(elsewhere)).toBeUndefined();
   });
 });

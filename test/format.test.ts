@@ -9,12 +9,9 @@ import { triggerCallPath, triggerPath } from '../src/api/paths.js';
 import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import type { SeedService } from '../src/emulator/store.js';
+import { api, API, T_API, T_DEPLOY, T_SCALE, WEB_DEMO, webDemo } from './helpers/fixture.js';
 
-const WEB = 'a1b2c3d4-0000-4000-8000-000000000001';
-const API = 'c0ffee01-0000-4000-8000-000000000003';
-const T_DEPLOY = 'd1d1d1d1-0000-4000-8000-00000000000a';
-const T_SCALE = 'd2d2d2d2-0000-4000-8000-00000000000b';
-const T_API = '3a3a3a3a-0000-4000-8000-00000000000d';
+const WEB = WEB_DEMO;
 
 const OBJECT = {
   uuid: T_DEPLOY,
@@ -147,19 +144,8 @@ afterEach(async () => {
 
 async function start(extra: SeedService[] = []): Promise<void> {
   emu = await startEmulator({
-    seed: [
-      {
-        uuid: WEB,
-        name: 'web',
-        stack: 'demo',
-        triggers: [
-          { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY' },
-          { uuid: T_SCALE, name: 'scale-hook', operation: 'SCALEUP' },
-        ],
-      },
-      { uuid: API, name: 'api', triggers: [{ uuid: T_API, name: 'api-hook' }] },
-      ...extra,
-    ],
+    // web.demo with deploy-hook and scale-hook alone, and api.
+    seed: [{ ...webDemo(), triggers: webDemo().triggers!.slice(0, 2) }, api(), ...extra],
   });
   running.push(emu);
   seen = [];

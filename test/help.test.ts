@@ -1,8 +1,9 @@
-// Help and typos, through the built CLI: `help [command]` and help flags anywhere, suggestions for
-// mistyped commands, options and hosts, and help that fits the terminal it is shown on.
+// Help and typos, through the built CLI: the help of the tool and of each command (usage, examples,
+// exit codes), `help [command]` and help flags anywhere, suggestions for mistyped commands, options
+// and hosts, and help that fits the terminal it is shown on.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, spawnCli, tempHome, type Result } from './helpers/cli.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInTerminal } from './helpers/pty.js';
+import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { describeInPty, runInPty } from './helpers/pty.js';
 import { registerSecret } from './helpers/secrets.js';
 
 const home = tempHome();
@@ -14,6 +15,33 @@ async function expectUsage(args: string[], error: string, hint = "Run 'trigger -
   const r = await run(args);
   expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 2, stdout: '', stderr: `Error: ${error}\n${hint}\n` });
 }
+
+describe('--help of the tool and of each command', () => {
+  it('--help shows usage, the commands, examples and the exit codes on stdout', async () => {
+    const env = tempHome();
+    const [root, call] = await Promise.all([spawnCli(['--help'], env), spawnCli(['call', '-h'], env)]);
+    expect(root.code).toBe(0);
+    expect(root.stderr).toBe('');
+    expect(root.stdout).toContain('Usage: trigger');
+    for (const cmd of ['list', 'create', 'inspect', 'rm', 'call']) expect(root.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    expect(root.stdout).toMatch(/Examples:\n\s+\$ trigger /);
+    expect(root.stdout).toContain('Exit codes:');
+    for (const code of [0, 1, 2, 3, 4, 5]) expect(root.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    expect(call.code).toBe(0);
+    expect(call.stderr).toBe('');
+    expect(call.stdout).toContain('Usage: trigger call');
+    expect(call.stdout).toMatch(/Examples:\n\s+\$ trigger call /);
+  });
+
+  it('each subcommand --help shows its usage and examples, exit 0', async () => {
+    for (const cmd of ['list', 'ls', 'create', 'inspect', 'rm', 'call']) {
+      const r = await runCli([cmd, '--help'], tempHome());
+      expect({ cmd, code: r.code, stderr: r.stderr }).toEqual({ cmd, code: 0, stderr: '' });
+      expect(r.stdout).toContain('Usage: trigger ');
+      expect(r.stdout).toMatch(/Examples:\n\s+\$ trigger /);
+    }
+  });
+});
 
 describe('a mistyped command or option gets the closest one suggested', () => {
   it('commands, by their name rather than their alias when both are as close', async () => {
@@ -198,11 +226,11 @@ describe('help fits the terminal', () => {
     });
   });
 
-  describe.skipIf(!HAS_SCRIPT)(`in a pseudo-terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+  describeInPty('in a pseudo-terminal', () => {
     it.each([40, 60, 80, 120, 200])('at %i columns: no line is wider, and words are wrapped whole', async (columns) => {
-      const shown = await Promise.all(HELP_SCREENS.map((screen) => runInTerminal([...screen, '--help'], { columns })));
+      const shown = await Promise.all(HELP_SCREENS.map((screen) => runInPty([...screen, '--help'], { columns })));
       HELP_SCREENS.forEach((screen, i) => {
-        const { code, output } = shown[i]!;
+        const { code, text: output } = shown[i]!;
         expect(code).toBe(0);
         const long = output.split('\n').filter((l) => l.length > columns);
         expect({ screen, long }).toEqual({ screen, long: [] });
@@ -212,10 +240,10 @@ describe('help fits the terminal', () => {
     });
 
     it('a wide terminal gets long lines; a narrow one puts each description under its option', async () => {
-      const [wide, narrow] = await Promise.all([runInTerminal(['--help'], { columns: 200 }), runInTerminal(['--help'], { columns: 40 })]);
-      expect(wide.output).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
-      expect(narrow.output).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
-      expect(narrow.output).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
+      const [wide, narrow] = await Promise.all([runInPty(['--help'], { columns: 200 }), runInPty(['--help'], { columns: 40 })]);
+      expect(wide.text).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
+      expect(narrow.text).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
+      expect(narrow.text).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
     });
   });
 });

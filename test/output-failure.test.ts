@@ -1,15 +1,16 @@
 // Output that cannot be written is never lost in silence: the built CLI with its stdout on a full device
 // (/dev/full), or on a descriptor open for reading only, says so on stderr and exits 1, even
-// when the command did its work. A reader that goes away (a closed pipe) stays a quiet exit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+// when the command did its work. A reader that goes away (a closed pipe) stays a quiet exit, with the
+// exit code of the command.
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, constants, openSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { WholeWrites } from '../src/io.js';
-import { emulatorEnv, startCli, tempHome } from './helpers/cli.js';
+import { emulatorEnv, startCli, tempHome, TRIGGER_BIN } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_OLD, WEB_DEMO, webDemo } from './helpers/fixture.js';
 
@@ -136,5 +137,36 @@ describe('the stream that writes every byte', () => {
     closeSync(writeFd);
     await ended;
     expect(Buffer.concat(received).equals(data)).toBe(true);
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('a closed stdout (reader gone) does not crash with a stack trace', async () => {
+    // Its own emulator: the tests above removed a trigger this one removes.
+    const emu = await startEmulator({ seed: [webDemo()] });
+    onTestFinished(() => emu.close());
+    const closedStdout = (args: string[], env: Record<string, string>): Promise<{ stderr: string; code: number | null }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [TRIGGER_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        child.stdout.destroy();
+        const err: Buffer[] = [];
+        child.stderr.on('data', (c: Buffer) => err.push(c));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ stderr: Buffer.concat(err).toString('utf8'), code }));
+        child.stdin.end();
+      });
+    const results = await Promise.all([
+      closedStdout(['--help'], tempHome()),
+      closedStdout(['list', 'web.demo'], emulatorEnv(emu.url)),
+      closedStdout(['rm', 'web.demo', 'old', 'nosuch'], emulatorEnv(emu.url)),
+    ]);
+    for (const result of results) {
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toContain('Unhandled');
+      expect(result.stderr).not.toContain('EPIPE');
+    }
+    // The exit code still says how the command went.
+    expect(results.map((r) => r.code)).toEqual([0, 0, 1]);
+    expect(results[2]!.stderr).toContain("cannot find a trigger with the identifier 'nosuch'");
   });
 });

@@ -11,7 +11,7 @@ import type { IO } from '../src/io.js';
 import { jsonText } from '../src/output/json.js';
 import { outputSpec, printTriggers } from '../src/output/render.js';
 import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
-import { json, raw, startHostileServer, type HostileServer } from './helpers/hostile-server.js';
+import { json, raw, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 // Anything but a line break: C0, DEL, C1.
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -29,7 +29,7 @@ function trigger(uuid: string, fields: Record<string, unknown>): Record<string, 
   return { uuid, url: triggerCallPath(SVC, uuid), resource_uri: `${triggerPath(SVC, uuid)}\u007f\u0085`, ...fields };
 }
 
-const servers: HostileServer[] = [];
+const servers: FaultServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -37,29 +37,28 @@ afterEach(async () => {
 const page = (objects: unknown[]): Record<string, unknown> => ({ meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length }, objects });
 
 /** An API with one service whose triggers are `triggers`: lists filtered by name and UUID prefix, a call, an action. */
-async function api(triggers: Record<string, unknown>[], serviceFields: Record<string, unknown> = {}): Promise<HostileServer> {
-  const s = await startHostileServer();
+async function api(triggers: Record<string, unknown>[], serviceFields: Record<string, unknown> = {}): Promise<FaultServer> {
+  const s = await startFaultServer();
   servers.push(s);
   const svc = { ...service, ...serviceFields };
-  s.route('GET', SERVICES, (req, res) => {
+  s.route('GET', SERVICES, (req, res, seen) => {
     const q = new URL(req.url!, 'http://x').searchParams;
     // A content type with a C1 control in it, as a latin-1 header byte carries it.
-    if (q.get('name') === 'broken') return raw(200, { 'content-type': 'text/\u009b2Jhtml' }, '<html>')(req, res);
-    return json(200, page([svc]))(req, res);
+    if (q.get('name') === 'broken') return raw(200, { 'content-type': 'text/\u009b2Jhtml' }, '<html>')(req, res, seen);
+    return json(200, page([svc]))(req, res, seen);
   });
-  s.route('GET', triggersPath(SVC), (req, res) => {
+  s.route('GET', triggersPath(SVC), (req, res, seen) => {
     const q = new URL(req.url!, 'http://x').searchParams;
     const name = q.get('name');
     const prefix = q.get('uuid__startswith');
     const found = triggers.filter((t) => (name === null || t.name === name || name === 'deploy') && (prefix === null || (t.uuid as string).startsWith(prefix)));
-    return json(200, page(name === 'deploy' ? found.slice(0, 1) : found))(req, res);
+    return json(200, page(name === 'deploy' ? found.slice(0, 1) : found))(req, res, seen);
   });
   for (const t of triggers) {
     const uuid = t.uuid as string;
     s.route('GET', triggerPath(SVC, uuid), json(200, t));
     s.route('DELETE', triggerPath(SVC, uuid), json(500, { error: `database${EVIL} is locked` }));
-    s.route('POST', triggerCallPath(SVC, uuid), (req: IncomingMessage, res: ServerResponse) => {
-      req.resume();
+    s.route('POST', triggerCallPath(SVC, uuid), (_req: IncomingMessage, res: ServerResponse) => {
       const body = JSON.stringify({ detail: `queued${EVIL}` });
       res.writeHead(202, { 'content-type': 'application/json', 'x-dockercloud-action-uri': `${actionPath(ACTION)}\u009b2J` });
       res.end(body);
@@ -76,7 +75,7 @@ const hostileTriggers = [
   trigger(T_TWIN_B, { name: `twin${EVIL}b`, operation: 'SCALEUP' }),
 ];
 
-const run = (s: HostileServer, args: string[]): Promise<Result> => runCli(args, emulatorEnv(s.url));
+const run = (s: FaultServer, args: string[]): Promise<Result> => runCli(args, emulatorEnv(s.url));
 
 function expectClean(args: string[], r: Result): void {
   expect({ args, stdout: CONTROL.test(r.stdout), stderr: CONTROL.test(r.stderr) }).toEqual({ args, stdout: false, stderr: false });

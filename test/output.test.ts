@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
 import stringWidth from 'string-width';
+import { T_DEPLOY, T_SCALE, WEB_DEMO } from './helpers/fixture.js';
 import { absoluteUrl, printTriggers, TRIGGER_COLUMNS as TRIGGER_TABLE, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
 
 /** The trigger table as list (full = false) and create (full = true) print it. */
@@ -37,13 +38,13 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-const SERVICE = 'a1b2c3d4-0000-4000-8000-000000000001';
+const SERVICE = WEB_DEMO;
 function trigger(uuid: string, name: string, operation: 'REDEPLOY' | 'SCALEUP' = 'REDEPLOY', ns?: string): Trigger {
   const base = `/api/app/v1/${ns ? `${ns}/` : ''}service/${SERVICE}/trigger/${uuid}/`;
   return { uuid, name, operation, url: `${base}call/`, resource_uri: base };
 }
-const T1 = trigger('d1d1d1d1-0000-4000-8000-00000000000a', 'deploy-hook');
-const T2 = trigger('d2d2d2d2-0000-4000-8000-00000000000b', 'scale', 'SCALEUP');
+const T1 = trigger(T_DEPLOY, 'deploy-hook');
+const T2 = trigger(T_SCALE, 'scale', 'SCALEUP');
 const HOST = 'http://127.0.0.1:8080/';
 
 describe('renderTable', () => {
@@ -432,7 +433,7 @@ describe('absoluteUrl', () => {
 });
 
 describe('--no-trunc on a terminal', () => {
-  const long = trigger('d1d1d1d1-0000-4000-8000-00000000000a', 'deploy-hook');
+  const long = trigger(T_DEPLOY, 'deploy-hook');
   it('keeps the URL whole, where the default table shortens it to the width', async () => {
     const cut = makeIO({ isTTY: true, columns: 60 });
     await printTriggers(cut, { kind: 'table', header: true, trunc: true }, [long], HOST);

@@ -1,19 +1,21 @@
 // Paging of lists (src/api/paging.ts): the first page, then the remaining pages concurrently (at most
 // 8 at a time) from total_count, limit and offset, in order; `next` followed when those are missing or
 // odd; a `next` that loops is detected; a list that ends short of its total_count is an error. Real
-// HTTP on loopback, in-process.
+// HTTP on loopback, against the emulator or a scripted server; in-process, and the built CLI where
+// the whole output matters.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApiClient } from '../src/api/client.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
-import { emulatorEnv, runCli, spawnCli } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, tempHome } from './helpers/cli.js';
+import { expectErrorLine, parseTable } from './helpers/expect.js';
+import { WEB_DEMO } from './helpers/fixture.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
+import { json, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { instrument } from './helpers/instrumented.js';
 
-const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const SVC = WEB_DEMO;
 const LIMIT = 8;
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -38,7 +40,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   it('returns all 10,000 triggers of a service exactly once, in server order, at most 8 pages at a time', async () => {
     const emu = await emulatorWith(10_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server, { limit: LIMIT });
+    const probe = instrument(emu.server);
 
     const triggers = await client(emu.url).allTriggers(SVC);
 
@@ -51,7 +53,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     const offsets = probe.requests.slice(1).map((q) => Number(q.url.searchParams.get('offset')));
     expect(new Set(offsets).size).toBe(399);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
-    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
     // keep-alive: connections are reused, never one per page
     expect(probe.connections()).toBeGreaterThan(1);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
@@ -93,7 +95,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
     const emu = await emulatorWith(10_000, 25);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server, { limit: LIMIT });
+    const probe = instrument(emu.server);
 
     const r = await runCli(['list', 'web', '-q'], emulatorEnv(emu.url));
 
@@ -101,7 +103,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
-    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
 
@@ -114,7 +116,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     const emu = await startEmulator({ seed, pageSize: 10 });
     cleanups.push(() => emu.close());
     const expected = emu.store.state.services.flatMap((s) => s.triggers.map((t) => t.uuid));
-    const probe = instrument(emu.server, { limit: LIMIT });
+    const probe = instrument(emu.server);
 
     const r = await runCli(['list', '-q'], emulatorEnv(emu.url));
 
@@ -123,19 +125,40 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
     // the bound is on the requests to the API, not per service: 8 services × 8 pages would be 64 at once
     expect(probe.maxInFlight()).toBeGreaterThan(1);
-    expect(probe.maxInFlight(), 'requests in flight at once (a batch is let through as soon as more than 9 wait)').toBeLessThanOrEqual(LIMIT + 1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
 
   it('a count that is not a multiple of the page size: the short last page is read, nothing more', async () => {
     const emu = await emulatorWith(1_013, 10);
     const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
-    const probe = instrument(emu.server, { limit: LIMIT });
+    const probe = instrument(emu.server);
 
     const triggers = await client(emu.url).allTriggers(SVC);
 
     expect(triggers.map((t) => t.uuid)).toEqual(expected);
     expect(probe.requests.length).toBe(102);
+  });
+
+  it('follows every page: 130 triggers with page size 25 are all listed, in order', async () => {
+    const triggers = Array.from({ length: 130 }, (_, i) => ({
+      uuid: `${(0x10000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `hook-${String(i).padStart(3, '0')}`,
+      operation: i % 2 ? 'SCALEUP' : 'REDEPLOY',
+    }));
+    const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'big', triggers }], pageSize: 25 });
+    cleanups.push(() => emu.close());
+    const seen: string[] = [];
+    emu.server.on('request', (req) => seen.push(req.url ?? ''));
+    const r = await spawnCli(['list', 'big', '--no-trunc'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = parseTable(r.stdout);
+    expect(rows.map((row) => row[0])).toEqual(triggers.map((t) => t.uuid));
+    expect(rows.map((row) => row[1])).toEqual(triggers.map((t) => t.name));
+    expect(rows.map((row) => row[2])).toEqual(triggers.map((t) => t.operation));
+    const pages = seen.filter((url) => url.startsWith(`/api/app/v1/service/${SVC}/trigger/`));
+    expect(pages.length).toBeGreaterThanOrEqual(6);
   });
 });
 
@@ -146,9 +169,13 @@ function trigger(i: number): Trigger {
   return { uuid, name: `hook-${i}`, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };
 }
 
-interface PageServer {
-  url: string;
-  requests: string[];
+/** What a scripted server was sent, as `METHOD target` lines. */
+const sent = (srv: FaultServer): string[] => srv.requests.map((q) => `${q.method} ${q.url}`);
+
+async function scripted(): Promise<FaultServer> {
+  const srv = await startFaultServer();
+  cleanups.push(() => srv.close());
+  return srv;
 }
 
 /**
@@ -156,34 +183,20 @@ interface PageServer {
  * at `?cursor=c<n>`. Each page's `next` is `nextOf(n)` (a cursor number, or null). No total_count,
  * and any request by offset is refused, so only following `next` can work.
  */
-async function pageServer(pages: Trigger[][], nextOf: (n: number) => number | null): Promise<PageServer> {
+async function pageServer(pages: Trigger[][], nextOf: (n: number) => number | null): Promise<FaultServer> {
   const path = triggersPath(SVC);
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    const url = new URL(req.url ?? '/', 'http://x');
-    const reply = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
-    if (url.pathname !== path || url.searchParams.has('offset')) return reply(400, { error: `unexpected request ${req.url}` });
+  const srv = await scripted();
+  srv.route('GET', path, (req, res, seen) => {
+    const url = new URL(seen.url, 'http://x');
+    if (url.searchParams.has('offset')) return json(400, { error: `unexpected request ${seen.url}` })(req, res, seen);
     const cursor = url.searchParams.get('cursor');
     const n = cursor === null ? 0 : Number(cursor.slice(1));
-    if (!(n >= 0 && n < pages.length)) return reply(404, { error: 'Not found' });
+    if (!(n >= 0 && n < pages.length)) return json(404, { error: 'Not found' })(req, res, seen);
     const next = nextOf(n);
-    reply(200, {
-      meta: { limit: 25, offset: 0, next: next === null ? null : `${path}?cursor=c${next}`, previous: null },
-      objects: pages[n],
-    });
+    const meta = { limit: 25, offset: 0, next: next === null ? null : `${path}?cursor=c${next}`, previous: null };
+    return json(200, { meta, objects: pages[n] })(req, res, seen);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  return srv;
 }
 
 function pagesOf(count: number, size: number): Trigger[][] {
@@ -202,7 +215,7 @@ describe('listAll without total_count: follows `next`', () => {
 
     expect(triggers.map((t) => t.uuid)).toEqual(pages.flat().map((t) => t.uuid));
     const path = triggersPath(SVC);
-    expect(srv.requests).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
+    expect(sent(srv)).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
   });
 
   it('triggerPages hands over the pages as they come, in order, on this path too', async () => {
@@ -269,14 +282,39 @@ describe('listAll without total_count: follows `next`', () => {
     expect((err as Error).message).toMatch(/pages do not end/);
     expect(srv.requests.length).toBeLessThanOrEqual(5);
   });
+
+  it('follows meta.next when the API gives no total_count; a looping next is an API failure (exit 1)', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => {
+      const uuid = `7000000${i}-0000-4000-8000-000000000000`;
+      return { uuid, name: `p${i}`, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: `/x/${uuid}/` };
+    });
+    /** Pages of three, by offset, with no total_count; a looping server's `next` always says offset 3. */
+    async function pagingServer(loop: boolean): Promise<string> {
+      const srv = await scripted();
+      srv.route('GET', triggersPath(SVC), (req, res, seen) => {
+        const url = new URL(seen.url, 'http://x');
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const nextOffset = loop ? 3 : offset + 3;
+        const next = nextOffset < all.length ? `${url.pathname}?offset=${nextOffset}` : null;
+        return json(200, { meta: { limit: 3, offset, next, previous: null }, objects: all.slice(offset, offset + 3) })(req, res, seen);
+      });
+      return `${srv.url}/`;
+    }
+    const good = await pagingServer(false);
+    const looping = await pagingServer(true);
+    const env = { ...tempHome(), DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'k' };
+    const r = await runCli(['list', SVC, '-q', '--host', good], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual(Array.from({ length: 7 }, (_, i) => `7000000${i}-0000-4000-8000-000000000000`));
+    const bad = await runCli(['list', SVC, '-q', '--host', looping], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expectErrorLine(bad);
+  });
 });
 
 // --- a server whose paging metadata is odd ---
-
-interface OddServer extends PageServer {
-  /** The offset asked for by each request, as sent ('' when there is none). */
-  offsets: string[];
-}
 
 /**
  * Serves `count` triggers by limit (25 unless asked) and offset like the API, `next` included while
@@ -284,32 +322,24 @@ interface OddServer extends PageServer {
  */
 type Page = { meta: Record<string, unknown>; objects: Trigger[] };
 
-async function oddServer(count: number, odd: (page: Page, offset: number) => void): Promise<OddServer> {
+async function oddServer(count: number, odd: (page: Page, offset: number) => void): Promise<FaultServer> {
   const path = triggersPath(SVC);
   const all = Array.from({ length: count }, (_, i) => trigger(i));
-  const requests: string[] = [];
-  const offsets: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    const url = new URL(req.url ?? '/', 'http://x');
-    offsets.push(url.searchParams.get('offset') ?? '');
+  const srv = await scripted();
+  srv.route('GET', path, (req, res, seen) => {
+    const url = new URL(seen.url, 'http://x');
     const limit = Number(url.searchParams.get('limit') ?? 25);
     const offset = Number(url.searchParams.get('offset') ?? 0);
     const next = offset + limit < count ? `${path}?limit=${limit}&offset=${offset + limit}` : null;
     const page: Page = { meta: { limit, offset, next, previous: null, total_count: count }, objects: all.slice(offset, offset + limit) };
     odd(page, offset);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+    return json(200, page)(req, res, seen);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, offsets };
+  return srv;
 }
+
+/** The offset each request asked for, as sent ('' when there is none). */
+const offsets = (srv: FaultServer): string[] => srv.requests.map((q) => new URL(q.url, 'http://x').searchParams.get('offset') ?? '');
 
 const ALL_100 = Array.from({ length: 100 }, (_, i) => trigger(i).uuid);
 
@@ -336,7 +366,7 @@ describe('odd paging metadata: the whole list, or exit 1, never a short list wit
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(ALL_100);
     // Offsets the client builds are whole numbers it has checked, never text glued together.
-    expect(srv.offsets.filter((o) => !/^(|0|[1-9]\d*)$/.test(o))).toEqual([]);
+    expect(offsets(srv).filter((o) => !/^(|0|[1-9]\d*)$/.test(o))).toEqual([]);
   });
 
   it('meta.offset missing, with the built binary: 100 of 100 triggers, not the first page alone', async () => {

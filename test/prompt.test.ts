@@ -1,16 +1,10 @@
-// Asking at the terminal (src/prompt.ts): `ask` against a fake TTY made of PassThrough streams,
-// `readAll` on plain streams, and `trigger login` at a real pseudo-terminal driven through script(1):
-// answered, and cancelled with Ctrl-C at either prompt or while the key is checked (exit 130).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// Asking at the terminal (src/prompt.ts): `ask` against a fake TTY made of PassThrough streams, and
+// `readAll` on plain streams. The prompts of `trigger login` at a real pseudo-terminal are tested with
+// that command, in test/commands/login.test.ts.
+import { describe, expect, it } from 'vitest';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { Interrupted } from '../src/errors.js';
 import { ask, readAll } from '../src/prompt.js';
-import { tempHome } from './helpers/cli.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInPty, startInPty, type PtyResult } from './helpers/pty.js';
-import { hang, startFaultServer } from './helpers/fault-server.js';
-import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 
 type FakeTty = PassThrough & { isTTY: boolean; setRawMode: (raw: boolean) => FakeTty; rawCalls: boolean[] };
 
@@ -176,79 +170,5 @@ describe('readAll', () => {
     input.write(e.subarray(0, 1));
     input.end(e.subarray(1));
     await expect(all).resolves.toBe('ké');
-  });
-});
-
-// A real terminal: `trigger login` under script(1), answering the prompts as they appear.
-describe.skipIf(!HAS_SCRIPT)(`login at a pseudo-terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
-  let emu: RunningEmulator;
-  const homes: string[] = [];
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.close();
-    for (const h of homes) rmSync(h, { recursive: true, force: true });
-  });
-
-  /** Runs `trigger login` in a pty; `answers` maps each prompt to what is typed once it shows. */
-  async function ptyLogin(answers: [string, string][]): Promise<PtyResult & { home: ReturnType<typeof tempHome> }> {
-    const home = tempHome();
-    homes.push(home.HOME);
-    return { ...(await runInPty(['login', '--host', `${emu.url}/`], home, answers)), home };
-  }
-
-  it('asks for the user name (echoed) and the API key (not echoed), checks them and saves them', async () => {
-    const { code, output, home } = await ptyLogin([
-      ['Username: ', `${USER}\r`],
-      ['API key: ', `${APIKEY}\r`],
-    ]);
-    expect(output).toContain(`Username: ${USER}`);
-    expect(output).toContain(`Logged in as ${USER}`);
-    expect(output).not.toContain(APIKEY);
-    expect(code).toBe(0);
-    const saved = JSON.parse(readFileSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'), 'utf8'));
-    expect(saved.profiles.default).toMatchObject({ user: USER, apikey: APIKEY });
-  });
-
-  it('Ctrl-C at the API key prompt cancels: exit 130, one line, no usage hint, nothing saved, nothing echoed', async () => {
-    const { code, output, home } = await ptyLogin([
-      ['Username: ', `${USER}\r`],
-      ['API key: ', 'half-typed-key\u0003'],
-    ]);
-    expect(output).toBe(`Username: ${USER}\r\nAPI key: \r\nError: login cancelled\r\n`);
-    expect(code).toBe(130);
-    expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
-  });
-
-  it('Ctrl-C at the user name prompt cancels the same way: exit 130, one line on a line of its own, nothing saved', async () => {
-    const { code, output, home } = await ptyLogin([['Username: ', 'half-typed\u0003']]);
-    // The terminal echoes ^C itself, and what was typed unless the interrupt flushed that echo first.
-    expect(output).toMatch(/^Username: (half-typed)?\^C\r\nError: login cancelled\r\n$/);
-    expect(code).toBe(130);
-    expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
-  });
-
-  it('Ctrl-C after the prompts, while the API checks the key, cancels too: exit 130 at once, nothing saved', async () => {
-    const server = await startFaultServer();
-    server.fallback(hang());
-    const home = tempHome();
-    homes.push(home.HOME);
-    try {
-      const run = startInPty(['login', '--host', `${server.url}/`], home, [
-        ['Username: ', `${USER}\r`],
-        ['API key: ', `${APIKEY}\r`],
-      ]);
-      // The check never gets an answer: only the interruption can end the run before its time limit.
-      await server.waitForRequest(1);
-      run.type('\u0003');
-      const { code, output } = await run.done;
-      expect(output).toBe(`Username: ${USER}\r\nAPI key: \r\n^C\r\nError: login cancelled\r\n`);
-      expect(code).toBe(130);
-      expect(existsSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'))).toBe(false);
-    } finally {
-      await server.close();
-    }
   });
 });

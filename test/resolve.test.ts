@@ -1,12 +1,18 @@
-// Identifier resolution (src/resolve.ts) against the in-process emulator, through a real ApiClient.
+// Identifier resolution (src/resolve.ts): services and triggers by full UUID, UUID prefix, name and
+// name.stack; ambiguity and near misses; identifiers refused before any request. Against the
+// in-process emulator through a real ApiClient, then through the CLI, counting the requests a
+// command makes to resolve what it was given.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { servicesPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiClient } from '../src/api/client.js';
 import type { SeedService } from '../src/emulator/store.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
 import { checkIdentifier, MAX_IDENTIFIER, resolveService, resolveTrigger, resolveTriggerUuid, type ServiceRef } from '../src/resolve.js';
+import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
-import { forward, json, startHostileServer } from './helpers/hostile-server.js';
-import { API, DB, MISSING, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
+import { instrument, type Instrumented } from './helpers/instrumented.js';
+import { forward, json, startFaultServer } from './helpers/fault-server.js';
+import { API, DB, manyHooks, MISSING, numbered, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from './helpers/fixture.js';
 
 const CAFE = '12345678-0000-4000-8000-000000000005';
 const DOTTED = '0d0d0d0d-0000-4000-8000-000000000006';
@@ -118,7 +124,7 @@ describe('resolveService', () => {
   });
 
   it('behind an API that serves no stacks (404), the candidates go by their names alone', async () => {
-    const proxy = await startHostileServer();
+    const proxy = await startFaultServer();
     try {
       proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
       proxy.fallback(forward(emu.url));
@@ -262,5 +268,85 @@ describe('invalid identifiers', () => {
       expect(() => checkIdentifier('service', id)).not.toThrow();
     }
     expect(MAX_IDENTIFIER).toBe(256);
+  });
+});
+
+describe('through the CLI, identifiers resolve with as few requests as the API allows', () => {
+  const SVC = WEB_DEMO;
+  const triggerList = triggersPath(SVC);
+  const running: RunningEmulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((e) => e.close()));
+  });
+
+  /** Runs `trigger <args>` against an emulator of many triggers that records each request and answers it at once. */
+  async function runRecorded(args: string[]): Promise<{ probe: Instrumented; r: Result }> {
+    const many = await startEmulator({ seed: manyHooks(210), pageSize: 25 });
+    running.push(many);
+    const probe = instrument(many.server);
+    return { probe, r: await runCli(args, emulatorEnv(many.url)) };
+  }
+
+  it('rm <service-uuid> <trigger-uuid>: exactly one request, the DELETE', async () => {
+    const { probe, r } = await runRecorded(['rm', SVC, numbered(7)]);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${numbered(7)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`)).toEqual([`DELETE ${triggerPath(SVC, numbered(7))}`]);
+  });
+
+  it('upper-case full UUIDs need no lookup either', async () => {
+    const { probe, r } = await runRecorded(['rm', SVC.toUpperCase(), numbered(8).toUpperCase()]);
+
+    expect(r.code).toBe(0);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`DELETE ${triggerPath(SVC, numbered(8))}`]);
+  });
+
+  it('inspect <service-uuid> <trigger-uuid>: exactly one request, the GET of the trigger', async () => {
+    const { probe, r } = await runRecorded(['inspect', SVC, numbered(9)]);
+
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([numbered(9)]);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`)).toEqual([`GET ${triggerPath(SVC, numbered(9))}`]);
+  });
+
+  it('inspect <service-uuid> <name>: one filtered request, nothing else', async () => {
+    const { probe, r } = await runRecorded(['inspect', SVC, 'hook-11']);
+
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([numbered(11)]);
+    expect(probe.requests.length).toBe(1);
+    const [q] = probe.requests;
+    expect(q!.method).toBe('GET');
+    expect(q!.url.pathname).toBe(triggerList);
+    expect(q!.url.searchParams.get('name')).toBe('hook-11');
+    // filtered by the server, not a listing of every trigger
+    expect(Number(q!.url.searchParams.get('limit'))).toBeLessThan(210);
+  });
+
+  it('rm <service-uuid> <name>: one filtered lookup, then the DELETE', async () => {
+    const { probe, r } = await runRecorded(['rm', SVC, 'hook-12']);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${numbered(12)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, numbered(12))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('name')).toBe('hook-12');
+  });
+
+  it('rm <service-name> <trigger-uuid>: one filtered service lookup, then the DELETE', async () => {
+    const { probe, r } = await runRecorded(['rm', 'web', numbered(13)]);
+
+    expect(r.code).toBe(0);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${servicesPath()}`, `DELETE ${triggerPath(SVC, numbered(13))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('name')).toBe('web');
+  });
+
+  it('rm <service-uuid> <uuid-prefix>: one filtered lookup, then the DELETE', async () => {
+    const { probe, r } = await runRecorded(['rm', SVC, numbered(14).slice(0, 8)]);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${numbered(14)}\n`);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, numbered(14))}`]);
+    expect(probe.requests[0]!.url.searchParams.get('uuid__startswith')).toBe(numbered(14).slice(0, 8));
   });
 });

@@ -1,44 +1,255 @@
-// `trigger call --data`: the body is capped at 4 MiB, whether given as text, @file or on standard input;
-// reading stops once it is over the cap (an endless /dev/zero or `yes |` ends at once), the run exits 2
-// naming the limit, and nothing is sent. A body of exactly 4 MiB is sent whole. Built CLI where the
-// process matters (stdin, files), against a scripted loopback server. At a terminal, `--data -` first
-// says that it reads standard input until Ctrl-D.
-// `trigger call --wait`: how the wait shows its progress (a line per change of state without a
-// terminal, a spinner with the elapsed time on one), its colours, and SIGINT / SIGTERM during the wait;
-// through a pipe and in a pseudo-terminal (script(1)), against a scripted server or the emulator.
-// What a call says names its service as `name.stack`.
+// `trigger call`: a trigger called by service and trigger, by its full call URL, or by a path under the
+// REST host; the call carries no credentials (the lookups before it do), with --data as text, @file
+// or standard input, and --scale for a SCALEUP trigger. Bad input (--scale, --data @missing, a URL
+// that is not a call URL) is refused before anything is sent. --data is capped at 4 MiB, whether
+// given as text, @file or on standard input: reading stops once it is over the cap (an endless
+// /dev/zero or `yes |` ends at once), the run exits 2 naming the limit, and nothing is sent; exactly
+// 4 MiB is sent whole. At a terminal, `--data -` first says that it reads standard input until Ctrl-D.
+// `call --wait`: polling the action to its end (Success 0, Failed or Canceled 1, --wait-timeout 5),
+// how the wait shows its progress (a line per change of state without a terminal, a spinner with the
+// elapsed time on one), its colours, SIGINT / SIGTERM during the wait, and credentials kept from an
+// action URI on another host. What a call says names its service as `name.stack`.
+// The built CLI where the process matters, in-process runs elsewhere; against the emulator, a scripted
+// loopback server, or in a pseudo-terminal (script(1)).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/commands/wait.js';
 import { actionPath, triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { json, startFaultServer, type FaultServer, type Handler } from '../helpers/fault-server.js';
-import { API, T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
-import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
+import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome } from '../helpers/cli.js';
+import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
+import { expectErrorLine } from '../helpers/expect.js';
+import { json, startFaultServer, type Answer, type FaultServer } from '../helpers/fault-server.js';
+import { api, API, standardSeed, T_API, T_DEPLOY, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { describeInPty, runInPty, startInPty, type PtyRun } from '../helpers/pty.js';
 
+/** The version the built CLI reports. */
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
+const CALL_PATH = triggerCallPath(WEB_DEMO, T_DEPLOY);
+const ACTION_URI = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
+const SGR = /\u001b\[[0-9;]*m/;
 
-let server: FaultServer;
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'trigger-call-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
-  await server?.close();
+  await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function callServer(): Promise<string> {
-  server = await startFaultServer();
-  server.fallback(json(202, {}, { 'x-dockercloud-action-uri': '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/' }));
-  return `${server.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`;
+const firstLines = (stderr: string): string => `${stderr.split('\n')[0]}\n`;
+
+// --- against the emulator ---
+
+interface Heard {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
 }
 
-const firstLines = (stderr: string): string => `${stderr.split('\n')[0]}\n`;
+/** An emulator of `seed` (the standard one unless given), and every request it was sent. */
+async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise<{ emu: RunningEmulator; heard: Heard[] }> {
+  const emu = await startEmulator({ seed: standardSeed(), ...opts });
+  cleanups.push(() => emu.close());
+  const heard: Heard[] = [];
+  emu.server.on('request', (req) => heard.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers }));
+  return { emu, heard };
+}
+
+describe('trigger call (built CLI, the standard seed)', () => {
+  it('calls by service and trigger name: no Authorization on the call, prints what and the action URI', async () => {
+    const { emu, heard } = await emulator();
+    const r = await spawnCli(['call', 'web.demo', 'deploy-hook'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.store.state.actions).toHaveLength(1);
+    const actionUri = `/api/audit/v1/action/${emu.store.state.actions[0]!.uuid}/`;
+    expect(r.stdout).toContain('deploy-hook');
+    expect(r.stdout).toContain(actionUri);
+    const calls = heard.filter((s) => s.method === 'POST');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe(triggerCallPath(WEB_DEMO, T_DEPLOY));
+    expect(calls[0]!.headers.authorization).toBeUndefined();
+    expect(calls[0]!.headers['user-agent']).toBe(`trigger/${VERSION}`);
+    expect(calls[0]!.headers.accept).toBe('application/json');
+  });
+
+  it('--scale N on a SCALEUP trigger raises the target; --json gives status, action_uri and body', async () => {
+    const { emu, heard } = await emulator();
+    const before = emu.store.service(WEB_DEMO)!.target_num_containers;
+    const r = await spawnCli(['call', WEB_DEMO, 'scale-hook', '--scale', '2', '--json'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.store.service(WEB_DEMO)!.target_num_containers).toBe(before + 2);
+    const out = JSON.parse(r.stdout) as { status: number; action_uri: string; body: { uuid: string } };
+    const action = emu.store.state.actions[0]!;
+    expect(out.status).toBe(202);
+    expect(out.action_uri).toBe(`/api/audit/v1/action/${action.uuid}/`);
+    expect(out.body.uuid).toBe(action.uuid);
+    expect(heard.filter((s) => s.method === 'POST').map((s) => s.url)).toEqual([`${triggerCallPath(WEB_DEMO, T_SCALE)}2/`]);
+  });
+
+  it('calls a full URL without any credentials, sending --data literally', async () => {
+    const { emu, heard } = await emulator();
+    const env = { ...tempHome() };
+    const r = await spawnCli(['call', `${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`, '--data', '{"ref":"main"}'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.store.service(WEB_DEMO)!.last_trigger_body).toBe('{"ref":"main"}');
+    expect(r.stdout).toContain(`/api/audit/v1/action/${emu.store.state.actions[0]!.uuid}/`);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]!.method).toBe('POST');
+    expect(heard[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('calls a path under the REST host with --data @file, and a URL with --data - from stdin', async () => {
+    const { emu, heard } = await emulator();
+    const file = join(dir, 'body.json');
+    writeFileSync(file, '{"from":"file"}\n');
+    const env = emulatorEnv(emu.url);
+    const viaPath = await spawnCli(['call', triggerCallPath(API, T_API), '--data', `@${file}`], env);
+    expect(viaPath.stderr).toBe('');
+    expect(viaPath.code).toBe(0);
+    expect(emu.store.service(API)!.last_trigger_body).toBe('{"from":"file"}\n');
+    const viaStdin = await spawnCli(['call', `${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`, '--data', '-'], env, 'piped body');
+    expect(viaStdin.stderr).toBe('');
+    expect(viaStdin.code).toBe(0);
+    expect(emu.store.service(WEB_DEMO)!.last_trigger_body).toBe('piped body');
+    const posts = heard.filter((s) => s.method === 'POST');
+    expect(posts.map((s) => s.url)).toEqual([triggerCallPath(API, T_API), triggerCallPath(WEB_DEMO, T_DEPLOY)]);
+    for (const p of posts) expect(p.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('trigger call (in-process)', () => {
+  it('--data - reads standard input; the body reaches the service', async () => {
+    const { emu } = await emulator();
+    const r = await runCli(['call', 'web.demo', 'old', '--data', '-', '--json'], emulatorEnv(emu.url), { stdin: 'from stdin' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe(202);
+    expect(emu.store.service(WEB_DEMO)!.last_trigger_body).toBe('from stdin');
+  });
+
+  it('a SCALEUP call through a URL with --scale appends the count', async () => {
+    const { emu } = await emulator();
+    const r = await runCli(['call', `${emu.url}${triggerCallPath(WEB_DEMO, T_SCALE)}`, '--scale', '3'], { ...tempHome() });
+    expect(r.code).toBe(0);
+    expect(emu.store.service(WEB_DEMO)!.target_num_containers).toBe(4);
+  });
+
+  it('a valid --scale, --timeout and --data @file pass their checks (the call is made)', async () => {
+    const { emu } = await emulator({ seed: [webDemo()] });
+    const file = join(dir, 'ref.json');
+    writeFileSync(file, '{"ref":"main"}');
+    const before = emu.store.service(WEB_DEMO)!.target_num_containers;
+    const r = await runCli(['call', 'web', 'scale-hook', '--scale', '1000', '--timeout', '2.5', '--data', `@${file}`], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.store.service(WEB_DEMO)!.target_num_containers).toBe(before + 1000);
+    expect(emu.store.service(WEB_DEMO)!.last_trigger_body).toBe('{"ref":"main"}');
+  });
+
+  it('a call never carries the Authorization header, though the lookups before it do', async () => {
+    const { emu, heard } = await emulator({ seed: [webDemo()] });
+    const withKey = await runCli(['call', 'web', 'deploy-hook'], emulatorEnv(emu.url));
+    expect(withKey.code).toBe(0);
+    const withAuth = await runCli(['call', 'web', 'deploy-hook', '--wait'], emulatorEnv(emu.url, { DOCKERCLOUD_AUTH: emu.auth }));
+    expect(withAuth.code).toBe(0);
+    const calls = heard.filter((q) => q.url.endsWith('/call/'));
+    const others = heard.filter((q) => !q.url.endsWith('/call/'));
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(c.headers.authorization).toBeUndefined();
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    for (const o of others) expect(o.headers.authorization).toBe(emu.auth);
+  });
+});
+
+describe('bad call input is refused before anything is sent', () => {
+  it('--data @missing is a usage error (exit 2) and nothing is sent (built CLI)', async () => {
+    const { emu, heard } = await emulator();
+    const missing = join(dir, 'missing.json');
+    const r = await spawnCli(['call', 'web.demo', 'deploy-hook', '--data', `@${missing}`], emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, 'missing.json');
+    expect(heard).toHaveLength(0);
+    expect(emu.store.state.actions).toHaveLength(0);
+  });
+
+  it('--scale on a REDEPLOY trigger is a usage error and nothing is called', async () => {
+    const { emu } = await emulator();
+    const r = await runCli(['call', 'web.demo', 'deploy-hook', '--scale', '2'], emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expectErrorLine(r, /scale/i);
+    expect(emu.store.state.actions).toHaveLength(0);
+  });
+
+  it('--scale must be a positive integer: usage error before any request', async () => {
+    const { emu, heard } = await emulator();
+    const env = emulatorEnv(emu.url);
+    for (const value of ['0', '-1', '1.5', 'two', '']) {
+      const r = await runCli(['call', 'web.demo', 'scale-hook', '--scale', value], env);
+      expect({ value, code: r.code }).toEqual({ value, code: 2 });
+      expectErrorLine(r, /scale/);
+    }
+    expect(heard).toHaveLength(0);
+  });
+
+  it('a call with one argument that is not a URL, or a URL that is not a call URL, is a usage error', async () => {
+    const { emu, heard } = await emulator();
+    const env = emulatorEnv(emu.url);
+    const one = await runCli(['call', 'web.demo'], env);
+    const notCall = await runCli(['call', `${emu.url}/api/app/v1/service/${WEB_DEMO}/`], env);
+    for (const r of [one, notCall]) {
+      expect(r.code).toBe(2);
+      expectErrorLine(r);
+    }
+    expect(heard).toHaveLength(0);
+  });
+});
+
+// --- against a scripted API ---
+
+let server: FaultServer;
+
+/** The answer that accepts a call and names its action. */
+const accepted = (): Answer => json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI });
+const action = (state: string): Answer => json(200, { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', state });
+
+async function scripted(): Promise<FaultServer> {
+  const f = await startFaultServer();
+  cleanups.push(() => f.close());
+  return f;
+}
+const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(url, extra);
+const callUrl = (f: { url: string }): string => `${f.url}${CALL_PATH}`;
+
+/** A scripted server (`server`) that gives `answers`, in order, and expects nothing more; the call URL on it. */
+async function callServer(...answers: Answer[]): Promise<string> {
+  server = await scripted();
+  server.enqueue(...answers);
+  return callUrl(server);
+}
+
+/** A scripted server whose first answer accepts the call; the rest are up to the test. */
+async function waitServer(): Promise<{ url: string; env: Record<string, string> }> {
+  const url = await callServer(accepted());
+  return { url, env: env(server.url) };
+}
+
+/** A poll that is never answered; resolves `closed` once the CLI gives up on it. */
+function held(): { handler: Answer; closed: Promise<void> } {
+  let resolve!: () => void;
+  const closed = new Promise<void>((r) => (resolve = r));
+  return { handler: (_req, res) => void res.on('close', resolve), closed };
+}
 
 describe('call --data is capped at 4 MiB', () => {
   it('is 4 MiB', () => {
@@ -46,7 +257,7 @@ describe('call --data is capped at 4 MiB', () => {
   });
 
   it('@file of exactly 4 MiB is sent whole; one byte more is refused before anything is sent (exit 2)', async () => {
-    const url = await callServer();
+    const url = await callServer(accepted());
     const exact = join(dir, 'exact');
     writeFileSync(exact, Buffer.alloc(MAX_CALL_BODY, 'a'));
     const sent = await startCli(['call', url, '--data', `@${exact}`], tempHome()).done;
@@ -104,10 +315,10 @@ describe('call --data is capped at 4 MiB', () => {
   });
 });
 
-describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (${NO_SCRIPT})`}`, () => {
+describeInPty('call --data - at a terminal', () => {
   it('says on stderr that it reads the body until Ctrl-D, then sends what was typed', async () => {
-    const url = await callServer();
-    const r = await runInPty(['call', url, '--data', '-'], tempHome(), [['(Ctrl-D to end)\r\n', 'line one\r\u0004']]);
+    const url = await callServer(accepted());
+    const r = await runInPty(['call', url, '--data', '-'], { env: { ...tempHome(), TERM: 'dumb' }, answers: [['(Ctrl-D to end)\r\n', 'line one\r\u0004']] });
     expect(r.output).toMatch(/^reading the body from standard input \(Ctrl-D to end\)\r\nline one\r\nTriggered /);
     expect(r.code).toBe(0);
     expect(server.requests.map((q) => q.body)).toEqual(['line one\n']);
@@ -116,30 +327,148 @@ describe.skipIf(!HAS_SCRIPT)(`call --data - at a terminal${HAS_SCRIPT ? '' : ` (
 
 // --- call --wait ---
 
-const ACTION_URI = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
-const action = (state: string): Handler => json(200, { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', state });
-const SGR = /\u001b\[[0-9;]*m/;
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((c) => c()));
+describe('call --wait against the emulator (built CLI)', () => {
+  // web.demo's actions last until a test ends them; api's end Failed.
+  const waiting = () => emulator({ seed: [{ ...webDemo(), action_duration_ms: 3_600_000 }, { ...api(), action_result: 'Failed' }] });
+
+  it('polls the action until it ends, with a line on stderr per change of state; Success exits 0', async () => {
+    const { emu, heard } = await waiting();
+    const polls = (): number => heard.filter((s) => s.method === 'GET' && s.url.startsWith('/api/audit/v1/action/')).length;
+    // The action stays in progress until the server has been polled twice, then ends.
+    const polledTwice = new Promise<void>((resolve) => emu.server.on('request', () => polls() >= 2 && resolve()));
+    const run = startCli(['call', 'web', 'deploy-hook', '--wait'], emulatorEnv(emu.url));
+    cleanups.push(() => run.child.kill('SIGKILL'));
+    await polledTwice;
+    emu.store.state.actions[0]!.end_ms = 0;
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    const action = emu.store.state.actions[0]!;
+    expect(emu.store.state.actions).toHaveLength(1);
+    expect(r.stdout).toContain(`Action: ${actionPath(action.uuid)}`);
+    expect(r.stdout).toMatch(/State: Success\n$/);
+    expect(r.stderr).toBe('Service Redeploy: In progress\nService Redeploy: Success\n');
+    // Polled while it ran (the In progress line) and once it had ended: the state was followed, not guessed.
+    expect(polls()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an action that ends Failed exits 1; --json carries the final action', async () => {
+    const { emu } = await waiting();
+    const r = await spawnCli(['call', 'api', 'api-hook', '--wait', '--json'], emulatorEnv(emu.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Service Redeploy: Failed\nError: .*Failed/);
+    const out = JSON.parse(r.stdout) as { status: number; action_uri: string; action: { state: string } };
+    expect(out.status).toBe(202);
+    expect(out.action.state).toBe('Failed');
+    expect(emu.store.state.actions).toHaveLength(1);
+  });
+
+  it('an action still running after --wait-timeout exits 5; the trigger was called once', async () => {
+    const { emu } = await waiting();
+    const r = await spawnCli(['call', WEB_DEMO, T_DEPLOY, '--wait', '--wait-timeout', '0.5'], emulatorEnv(emu.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^(Service Redeploy: In progress\n)?Error: gave up waiting for the action after 0.5 s; /);
+    expect(r.stdout).toContain('Triggered');
+    expect(emu.store.state.actions).toHaveLength(1);
+  });
 });
 
-/** A scripted server whose first answer accepts the call; the rest are up to the test. */
-async function waitServer(): Promise<{ url: string; env: Record<string, string> }> {
-  const url = await callServer();
-  server.enqueue(json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
-  server.fallback(undefined);
-  return { url, env: { ...tempHome(), DOCKERCLOUD_REST_HOST: `${server.url}/`, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey' } };
-}
+describe('call --wait against a scripted API: the end of the wait', () => {
+  it('Canceling then Canceled exits 1; the call has no Authorization, the polls have it', async () => {
+    const f = await scripted();
+    f.enqueue(accepted(), action('In progress'), action('Canceling'), action('Canceled'));
+    const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'Service Redeploy: In progress\nService Redeploy: Canceling\nService Redeploy: Canceled\n' +
+        `Error: the action Service Redeploy ended Canceled (${ACTION_URI})\n`,
+    );
+    expect(r.stdout).toMatch(/\nState: Canceled\n$/);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([
+      `POST ${CALL_PATH}`,
+      `GET ${ACTION_URI}`,
+      `GET ${ACTION_URI}`,
+      `GET ${ACTION_URI}`,
+    ]);
+    expect(f.requests.map((q) => q.headers.authorization)).toEqual([undefined, AUTH, AUTH, AUTH]);
+  });
 
-/** A poll that is never answered; resolves `closed` once the CLI gives up on it. */
-function held(): { handler: Handler; closed: Promise<void> } {
-  let resolve!: () => void;
-  const closed = new Promise<void>((r) => (resolve = r));
-  return { handler: (_req, res) => void res.on('close', resolve), closed };
-}
+  it('Pending then Success exits 0', async () => {
+    const f = await scripted();
+    f.enqueue(accepted(), action('Pending'), action('Success'));
+    const r = await runCli(['call', callUrl(f), '--wait'], env(f.url));
+    expect(r.stderr).toBe('Service Redeploy: Pending\nService Redeploy: Success\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('State: Success');
+    expect(f.requests).toHaveLength(3);
+  });
 
-describe('call --wait without a terminal: a line per change of state on stderr', () => {
+  it('an action URI on another origin than the REST host never gets the credentials', async () => {
+    // The call URL may be on any host (it is given by the user, or listed by the API) and needs no
+    // credentials; the action URI its answer names must not make the CLI send them there.
+    const rest = await scripted();
+    const other = await scripted();
+    // Neither expects more than the call: anything else would be unexpected, and fail the test.
+    other.enqueue(json(202, {}, { 'x-dockercloud-action-uri': `${other.url}${ACTION_URI}` }));
+    const r = await runCli(['call', callUrl(other), '--wait', '--wait-timeout', '5'], env(rest.url));
+    // The call itself went out, without credentials; waiting on the action stops before any request.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^Error: refusing to send credentials to ${other.url}, which is not the REST host ${rest.url}\\n`));
+    expect(other.requests.map((q) => `${q.method} ${q.headers.authorization ?? 'no credentials'}`)).toEqual(['POST no credentials']);
+    expect(rest.requests).toEqual([]);
+  });
+
+  it('--wait-timeout ends the wait at its deadline: the poll the server holds open is cancelled, exit 5 (built binary)', async () => {
+    // The default --timeout (30 s) would keep the poll waiting far longer than the test may run.
+    const f = await scripted();
+    let closed!: () => void;
+    const heldClosed = new Promise<void>((resolve) => (closed = resolve));
+    f.enqueue(accepted(), (_req, res) => {
+      res.on('close', closed);
+    });
+    const r = await spawnCli(['call', callUrl(f), '--wait', '--wait-timeout', '1'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`Error: gave up waiting for the action after 1 s; no answer about it came in that time (${ACTION_URI})\n`);
+    await heldClosed;
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${CALL_PATH}`, `GET ${ACTION_URI}`]);
+  });
+
+  it('through a proxy too: the held poll is cancelled at the deadline, exit 5 (built binary)', async () => {
+    // The scripted server is the proxy and answers for the made-up host itself: nothing leaves the machine.
+    const h = await scripted();
+    let closed!: () => void;
+    const heldClosed = new Promise<void>((resolve) => (closed = resolve));
+    h.route('POST', CALL_PATH, json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }));
+    h.route('GET', ACTION_URI, (_req, res) => {
+      res.on('close', closed);
+    });
+    const host = 'http://api.test.invalid';
+    const proxied = env(host, { HTTP_PROXY: h.url, DOCKERCLOUD_INSECURE: '1' });
+    const r = await spawnCli(['call', `${host}${CALL_PATH}`, '--wait', '--wait-timeout', '1'], proxied);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^Error: gave up waiting for the action after 1 s/);
+    await heldClosed;
+    expect(h.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`POST ${host}${CALL_PATH}`, `GET ${host}${ACTION_URI}`]);
+  });
+
+  it('a poll that answers "In progress" until the deadline: exit 5 naming the last state', async () => {
+    const f = await scripted();
+    f.enqueue(accepted());
+    f.fallback(action('In progress'));
+    const r = await runCli(['call', callUrl(f), '--wait', '--wait-timeout', '0.5'], env(f.url));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`Service Redeploy: In progress\nError: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`);
+  });
+
+  it('--wait without credentials fails (exit 3) before the trigger is called', async () => {
+    const f = await scripted();
+    const { DOCKERCLOUD_USER: _u, DOCKERCLOUD_APIKEY: _k, ...noCredentials } = env(f.url);
+    const r = await runCli(['call', callUrl(f), '--wait'], noCredentials);
+    expect(r.code).toBe(3);
+    expect(f.requests).toEqual([]);
+  });
+});
+
+describe('call --wait without a terminal: a line per change of state on stderr (scripted API)', () => {
   it('prints Pending, In progress, Success once each on stderr, uncoloured; stdout ends with the State line (built CLI, piped)', async () => {
     const { url, env } = await waitServer();
     server.enqueue(action('Pending'), action('In progress'), action('Success'));
@@ -161,7 +490,7 @@ describe('call --wait without a terminal: a line per change of state on stderr',
       },
     };
     const { url, env } = await waitServer();
-    server.fallback((req, res, info) => action(now < 1000 ? 'Pending' : now < 150_000 ? 'In progress' : 'Success')(req, res, info));
+    server.fallback((req, res, seen) => action(now < 1000 ? 'Pending' : now < 150_000 ? 'In progress' : 'Success')(req, res, seen));
     const r = await runCli(['call', url, '--wait'], env, { deps: { clock } });
     expect(r.code).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
@@ -187,14 +516,14 @@ describe('call --wait without a terminal: a line per change of state on stderr',
     expect(ok.stderr).toBe('Service Redeploy: \u001b[33mIn progress\u001b[39m\nService Redeploy: \u001b[32mSuccess\u001b[39m\n');
     expect(ok.stdout).toMatch(/\nState: \u001b\[32mSuccess\u001b\[39m\n$/);
 
-    server.enqueue(json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI }), action('Failed'));
+    server.enqueue(accepted(), action('Failed'));
     const failed = await startCli(['call', url, '--wait'], { ...env, FORCE_COLOR: '1' }).done;
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/\nState: \u001b\[31mFailed\u001b\[39m\n$/);
   });
 });
 
-describe('call --wait interrupted (built CLI, piped)', () => {
+describe('call --wait interrupted (built CLI, piped, scripted API)', () => {
   it('SIGTERM cancels the poll in flight, says the action goes on, exit 143', async () => {
     const { url, env } = await waitServer();
     const poll = held();
@@ -227,12 +556,9 @@ describe('call --wait interrupted (built CLI, piped)', () => {
   });
 });
 
-// --- in a pseudo-terminal ---
-
-const IN_PTY = HAS_SCRIPT ? 'in a pseudo-terminal' : `in a pseudo-terminal (${NO_SCRIPT})`;
 const FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 
-describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
+describeInPty('call --wait in a pseudo-terminal', () => {
   let emu: RunningEmulator;
   beforeEach(async () => {
     // Actions last until the test ends them.
@@ -240,12 +566,10 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
     cleanups.push(() => emu.close());
   });
 
-  /** `trigger ARGS` in a 80x30 terminal; its stdout and stderr both arrive as the run's stdout. */
-  function pty(args: string[], extra: Record<string, string>): RunningCli {
-    const run = startCli(args, { ...emulatorEnv(emu.url), SHELL: '/bin/sh', ...extra }, {
-      command: (argv) => ['script', ['-qec', `stty cols 80 rows 30; exec ${argv.map((a) => `'${a}'`).join(' ')}`, '/dev/null']],
-    });
-    cleanups.push(() => run.child.kill('SIGKILL'));
+  /** `trigger ARGS` in a 80x30 terminal. */
+  function pty(args: string[], extra: Record<string, string>): PtyRun {
+    const run = startInPty(args, { env: { ...emulatorEnv(emu.url), ...extra } });
+    cleanups.push(() => run.kill());
     return run;
   }
   /** Ends the action of the latest call: its next poll sees Success. */
@@ -256,50 +580,50 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
   it('a spinner shows the state, coloured, and the time waited; it is cleared before the State line', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
     // The elapsed time moves on between polls: wait for it to show a second or more.
-    await run.waitForOutput(({ stdout }) => /\u001b\[33mIn progress\u001b\[39m \([1-9]\d* s\)/.test(stdout));
+    await run.waitForOutput((shown) => /\u001b\[33mIn progress\u001b\[39m \([1-9]\d* s\)/.test(shown));
     endAction();
     const r = await run.done;
     expect(r.code).toBe(0);
     const uuid = emu.store.state.actions[0]!.uuid;
-    expect(r.stdout).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
-    expect(r.stdout).toContain(`Action: ${actionPath(uuid)}\r\n`);
-    expect(r.stdout).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
+    expect(r.output).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
+    expect(r.output).toContain(`Action: ${actionPath(uuid)}\r\n`);
+    expect(r.output).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
   });
 
   it('NO_COLOR and --no-color: the spinner and the State line are not coloured', async () => {
     for (const [args, extra] of [[[], { NO_COLOR: '1' }], [['--no-color'], {}]] as const) {
       const run = pty(['call', 'web', 'deploy-hook', '--wait', ...args], { TERM: 'xterm', ...extra });
-      await run.waitForOutput(({ stdout }) => /Service Redeploy: In progress \(\d+ s\)/.test(stdout));
+      await run.waitForOutput((shown) => /Service Redeploy: In progress \(\d+ s\)/.test(shown));
       endAction();
       const r = await run.done;
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(FRAME);
-      expect(r.stdout).not.toMatch(SGR);
-      expect(r.stdout).toMatch(/State: Success\r\n$/);
+      expect(r.output).toMatch(FRAME);
+      expect(r.output).not.toMatch(SGR);
+      expect(r.output).toMatch(/State: Success\r\n$/);
     }
   });
 
   it('TERM=dumb gets the lines, no spinner and no colour', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'dumb' });
-    await run.waitForOutput(({ stdout }) => stdout.includes('Service Redeploy: In progress\r\n'));
+    await run.waitForOutput((shown) => shown.includes('Service Redeploy: In progress\r\n'));
     endAction();
     const r = await run.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\r\nService Redeploy: In progress\r\nService Redeploy: Success\r\nState: Success\r\n$/);
-    expect(r.stdout).not.toMatch(FRAME);
-    expect(r.stdout).not.toMatch(/\u001b/);
-    expect(r.stdout).not.toMatch(/\r(?!\n)/);
+    expect(r.output).toMatch(/\r\nService Redeploy: In progress\r\nService Redeploy: Success\r\nState: Success\r\n$/);
+    expect(r.output).not.toMatch(FRAME);
+    expect(r.output).not.toMatch(/\u001b/);
+    expect(r.output).not.toMatch(/\r(?!\n)/);
   });
 
   it('Ctrl-C clears the spinner line and says the action goes on, exit 130', async () => {
     const run = pty(['call', 'web', 'deploy-hook', '--wait'], { TERM: 'xterm' });
-    await run.waitForOutput(({ stdout }) => /Service Redeploy: .*In progress/.test(stdout));
-    run.child.stdin!.write('\u0003');
+    await run.waitForOutput((shown) => /Service Redeploy: .*In progress/.test(shown));
+    run.type('\u0003');
     const r = await run.done;
     expect(r.code).toBe(130);
     const uuid = emu.store.state.actions[0]!.uuid;
     // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
-    const tail = r.stdout.slice(r.stdout.lastIndexOf('\r\u001b[K'));
+    const tail = r.output.slice(r.output.lastIndexOf('\r\u001b[K'));
     expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
     expect(tail).not.toMatch(FRAME);
     expect(emu.store.state.actions).toHaveLength(1);
@@ -308,7 +632,7 @@ describe.skipIf(!HAS_SCRIPT)(`call --wait ${IN_PTY}`, () => {
 
 describe('call names the service as a person reads it', () => {
   it('Triggered … on web.demo in a stack, on api outside any (built CLI)', async () => {
-    const emu = await startEmulator({ seed: [webDemo(), { uuid: API, name: 'api', stack: null, triggers: [{ name: 'api-hook' }] }] });
+    const emu = await startEmulator({ seed: [webDemo(), api()] });
     try {
       const env = emulatorEnv(emu.url);
       const inStack = await spawnCli(['call', 'web', 'deploy-hook'], env);

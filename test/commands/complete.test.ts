@@ -1,22 +1,21 @@
 // `trigger __complete`, what the shell completion scripts ask at each TAB: option values, commands
 // and options with their help, profiles from the config file, services and triggers from the API
-// (the emulator on loopback), and silence, exit 0, whenever something goes wrong.
+// (the emulator on loopback), and hang, exit 0, whenever something goes wrong.
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
-import { startFaultServer, hang, status } from '../helpers/fault-server.js';
+import { forward, hang, json, startFaultServer, status, type FaultServer } from '../helpers/fault-server.js';
 import { deadPort } from '../helpers/net.js';
 import { registerSecret } from '../helpers/secrets.js';
 import type { SeedService } from '../../src/emulator/store.js';
+import { WEB_DEMO } from '../helpers/fixture.js';
 
 // Trigger UUIDs are half of a secret URL: a completion offers names only. These are registered, so
 // the run-wide scan fails should any output show one.
 const T = Array.from({ length: 4 }, () => registerSecret(randomUUID()));
-const WEB_DEMO = 'a1b2c3d4-0000-4000-8000-0000000000c1';
 const WEB_STAGING = 'a1b2c3d4-0000-4000-8000-0000000000c2';
 const WEB_LONE = 'a1b2c3d4-0000-4000-8000-0000000000c3';
 
@@ -51,8 +50,8 @@ async function emulator(services = seed()): Promise<RunningEmulator> {
 }
 
 /** The emulator behind a server that answers 404 for stacks, as an API without them would. */
-async function withoutStacks(emu: RunningEmulator): Promise<HostileServer> {
-  const api = await startHostileServer();
+async function withoutStacks(emu: RunningEmulator): Promise<FaultServer> {
+  const api = await startFaultServer();
   cleanups.push(() => api.close());
   api.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
   api.fallback(forward(emu.url));
@@ -204,9 +203,9 @@ describe('trigger __complete: services and triggers from the API', () => {
     configFile(home, { profiles: { work: { host: `${emu.url}/`, loginHost: `${emu.url}/`, user: 'demo', apikey: 'demo-apikey' } } });
     expect(values(await complete(['--profile', 'work', 'call', 'w'], home))).toEqual(['web', 'worker']);
     seen.length = 0;
+    // The other host expects nothing: a request there would be unexpected, and fail the test.
     const other = await startFaultServer();
     cleanups.push(() => other.close());
-    other.fallback(status(200));
     expectSilent(await complete(['--profile', 'work', '--host', `${other.url}/`, 'list', ''], home));
     expect(other.requests).toEqual([]);
   });

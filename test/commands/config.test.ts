@@ -1,9 +1,11 @@
-// Profiles and `trigger config`: a profile that does not exist is an error naming those that do
-// (exit 2), wherever its name came from, except for `login` and `config set`, which make it; and
-// `config show` tells where each setting came from. The built CLI, with a temporary config folder,
-// against the emulator on loopback, which records every request it is sent.
+// `trigger config` and profiles: `config set` and `unset` change one setting of the profile (the file
+// kept 0600 in a 0700 folder), and refuse an unknown key or a bad value without changing anything; a
+// profile that does not exist is an error naming those that do (exit 2), wherever its name came from,
+// except for `login` and `config set`, which make it; and `config show` tells where each setting came
+// from. The built CLI, with a temporary config folder, against the emulator on loopback, which records
+// every request it is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnCli, tempHome, type Result } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
@@ -45,6 +47,56 @@ function withConfig(content: unknown): { h: Home; text: string } {
 const SAVED = () => ({ profiles: { work: { user: USER, apikey: APIKEY, host, loginHost: host }, ci: { timeout: 9 } } });
 
 const lines = (r: Result): string[] => r.stderr.split('\n');
+const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+describe('config set and unset', () => {
+  const h = home();
+
+  it('set stores host, timeout, insecure and namespace in the profile, file 0600 in a folder made 0700', async () => {
+    mkdirSync(h.TRIGGER_CONFIG_DIR, { mode: 0o755 });
+    chmodSync(h.TRIGGER_CONFIG_DIR, 0o755);
+    const host = await spawnCli(['config', 'set', 'host', 'http://127.0.0.1:9/'], { ...h });
+    expect(host.code).toBe(0);
+    expect(mode(configFile(h))).toBe(0o600);
+    expect(mode(h.TRIGGER_CONFIG_DIR)).toBe(0o700);
+
+    expect((await spawnCli(['config', 'set', 'timeout', '12.5'], { ...h })).code).toBe(0);
+    expect((await spawnCli(['config', 'set', 'insecure', 'yes'], { ...h })).code).toBe(0);
+    expect((await spawnCli(['--profile', 'work', 'config', 'set', 'namespace', 'acme'], { ...h })).code).toBe(0);
+
+    const saved = readConfig(h);
+    expect(saved.profiles?.default).toEqual({ host: 'http://127.0.0.1:9/', timeout: 12.5, insecure: true });
+    expect(saved.profiles?.work).toEqual({ namespace: 'acme' });
+    expect(mode(configFile(h))).toBe(0o600);
+    expect(readdirSync(h.TRIGGER_CONFIG_DIR)).toEqual(['config.json']);
+  });
+
+  it('unset removes one setting and keeps the others', async () => {
+    const r = await spawnCli(['config', 'unset', 'host'], { ...h });
+    expect(r.code).toBe(0);
+    expect(readConfig(h).profiles?.default).toEqual({ timeout: 12.5, insecure: true });
+    expect(mode(configFile(h))).toBe(0o600);
+  });
+
+  it.each([
+    { name: 'set of an unknown key', args: ['config', 'set', 'color', 'true'], message: /unknown setting 'color'/ },
+    { name: 'set host to a URL that is not http(s)', args: ['config', 'set', 'host', 'ftp://127.0.0.1/'], message: /host must be an http\(s\) URL/ },
+    { name: 'set timeout to a word', args: ['config', 'set', 'timeout', 'soon'], message: /timeout must be a number/ },
+    { name: 'unset of an unknown key', args: ['config', 'unset', 'apikey'], message: /unknown setting 'apikey'/ },
+    { name: 'set of a name every object has', args: ['config', 'set', 'toString', 'x'], message: /unknown setting 'toString'/ },
+    { name: 'set of __proto__', args: ['config', 'set', '__proto__', 'x'], message: /unknown setting '__proto__'/ },
+  ])('$name is a usage error (exit 2) that changes nothing', async ({ args, message }) => {
+    const before = readFileSync(configFile(h), 'utf8');
+    const r = await spawnCli(args, { ...h });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Error: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(configFile(h), 'utf8')).toBe(before);
+  });
+});
+
 
 describe('a profile that does not exist', () => {
   const MISTYPED = [

@@ -1,12 +1,14 @@
-// The output of `trigger create` (and of `rotate`, which prints the new trigger as create does):
-// --no-header as on list, --json with a list of fields, and the table kept whole on a terminal.
+// `trigger create`: a trigger of the operation asked for (REDEPLOY unless told), printed as list prints
+// it but whole; its output (and that of `rotate`, which prints the new trigger as create does):
+// --no-header as on list, -q, --json with a list of fields, and the table kept whole on a terminal.
 // The names it gives: those every other command takes as identifiers, and no second one of a name
-// in a service unless --allow-duplicate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// in a service unless --allow-duplicate. The built CLI and in-process runs against the emulator.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { expectErrorLine, parseTable } from '../helpers/expect.js';
+import { API, DB, EMPTY, standardSeed, WEB_DEMO, webDemo } from '../helpers/fixture.js';
 
 let emu: RunningEmulator;
 let seen: string[];
@@ -19,6 +21,62 @@ afterAll(() => emu.close());
 
 const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}) => runCli(args, emulatorEnv(emu.url), opts);
 const made = (name: string) => emu.store.service(WEB_DEMO)!.triggers.find((t) => t.name === name)!;
+
+describe('trigger create (built CLI, the standard seed)', () => {
+  const fresh: RunningEmulator[] = [];
+  afterEach(async () => {
+    await Promise.all(fresh.splice(0).map((e) => e.close()));
+  });
+  /** A fresh emulator of the standard seed, and the requests it was sent. */
+  async function standard(): Promise<{ api: RunningEmulator; sent: string[] }> {
+    const api = await startEmulator({ seed: standardSeed() });
+    fresh.push(api);
+    const sent: string[] = [];
+    api.server.on('request', (req) => sent.push(`${req.method} ${req.url}`));
+    return { api, sent };
+  }
+
+  it('creates a REDEPLOY trigger by default and prints it with full UUID and URL', async () => {
+    const { api } = await standard();
+    const r = await spawnCli(['create', 'empty', '-n', 'my-hook'], emulatorEnv(api.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const stored = api.store.service(EMPTY)!.triggers;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ name: 'my-hook', operation: 'REDEPLOY' });
+    expect(parseTable(r.stdout)).toEqual([[stored[0]!.uuid, 'my-hook', 'REDEPLOY', `${api.url}${triggerCallPath(EMPTY, stored[0]!.uuid)}`]]);
+  });
+
+  it('takes the operation in any case; -q prints the UUID only, --json the object', async () => {
+    const { api } = await standard();
+    const env = emulatorEnv(api.url);
+    const [quiet, json] = await Promise.all([
+      spawnCli(['create', 'db', '-o', 'scaleup', '-q'], env),
+      spawnCli(['create', 'api', '--operation', 'ScaleUp', '-n', 'grow', '--json'], env),
+    ]);
+    for (const r of [quiet, json]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const dbTriggers = api.store.service(DB)!.triggers;
+    expect(dbTriggers).toHaveLength(1);
+    expect(dbTriggers[0]!.operation).toBe('SCALEUP');
+    expect(quiet.stdout).toBe(`${dbTriggers[0]!.uuid}\n`);
+    const created = JSON.parse(json.stdout) as { uuid: string; name: string; operation: string; url: string };
+    expect(created).toMatchObject({ name: 'grow', operation: 'SCALEUP', url: triggerCallPath(API, created.uuid) });
+    expect(api.store.service(API)!.triggers.map((t) => t.uuid)).toContain(created.uuid);
+  });
+
+  it('an unknown operation is a usage error (exit 2) before any request', async () => {
+    const { api, sent } = await standard();
+    const r = await spawnCli(['create', 'api', '-o', 'explode'], emulatorEnv(api.url));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, 'explode');
+    expect(sent).toHaveLength(0);
+    expect(api.store.service(API)!.triggers).toHaveLength(1);
+  });
+});
 
 describe('trigger create --no-header', () => {
   it('prints the row of the new trigger alone, as list does (built CLI)', async () => {

@@ -1,25 +1,29 @@
-// `trigger list` for a person at a terminal and for scripts: the table fitted to the width (golden
-// screens at 60 and 80 columns; the built CLI in a pseudo-terminal from 20 to 200 columns), colour,
-// --json with a list of fields, and what an empty result says.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+// `trigger list` (alias ls): the triggers of one service, named by any form of identifier, or of every
+// service; the table (golden screens piped, and fitted to the width: at 60 and 80 columns in-process,
+// the built CLI in a pseudo-terminal from 20 to 200 columns), colour, -q, --json with a list of
+// fields, and what an empty result or an identifier that matches nothing or too much says. The built
+// CLI and in-process runs against the emulator on loopback.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, ROOT, runCli, spawnCli, TRIGGER_BIN } from '../helpers/cli.js';
+import { emulatorEnv, ROOT, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
-import { forward, json, startHostileServer } from '../helpers/hostile-server.js';
-import { recordOutput } from '../helpers/secrets.js';
+import { API, DB, MISSING, PAYMENTS, standardSeed, T_API, T_DEPLOY, T_OLD, T_OTHER, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
+import { expectErrorLine, parseTable } from '../helpers/expect.js';
+import { forward, json, startFaultServer } from '../helpers/fault-server.js';
+import { describeInPty, runInPty } from '../helpers/pty.js';
 
 const T_LONG = 'e5e5e5e5-0000-4000-8000-00000000000e';
-const PAYMENTS = 'a7a7a7a7-0000-4000-8000-000000000007';
 const T_NIGHTLY = '7b7b7b7b-0000-4000-8000-00000000000f';
 const REDIS = 'a9a9a9a9-0000-4000-8000-000000000009';
 const QUIET = 'a8a8a8a8-0000-4000-8000-000000000008';
 const WEB_TRIGGERS = [T_DEPLOY, T_SCALE, T_OLD, T_LONG];
 
+/** The version the built CLI reports. */
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 // eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -41,6 +45,189 @@ afterAll(() => emu.close());
 
 const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}, extra: Record<string, string> = {}) => runCli(args, emulatorEnv(emu.url, extra), opts);
 
+// --- against the standard seed: a fresh emulator per test, recording what it is sent ---
+
+const standard: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(standard.splice(0).map((e) => e.close()));
+});
+
+interface Heard {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+async function standardEmulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise<{ api: RunningEmulator; heard: Heard[] }> {
+  const api = await startEmulator({ seed: standardSeed(), ...opts });
+  standard.push(api);
+  const heard: Heard[] = [];
+  api.server.on('request', (req) => heard.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers }));
+  return { api, heard };
+}
+
+describe('trigger list <service> (built CLI)', () => {
+  it('prints the golden table: header, short UUIDs, absolute URLs; headers of the requests', async () => {
+    const { api, heard } = await standardEmulator();
+    const r = await spawnCli(['list', 'web.demo'], emulatorEnv(api.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const port = new URL(api.url).port;
+    expect(r.stdout.replaceAll(`127.0.0.1:${port}/`, '127.0.0.1:PORT/')).toBe(readFileSync(join(ROOT, 'test/golden/list.txt'), 'utf8'));
+    expect(r.stdout).not.toContain('\x1b[');
+    const rows = parseTable(r.stdout);
+    expect(rows).toEqual([
+      [T_DEPLOY.slice(0, 8), 'deploy-hook', 'REDEPLOY', `${api.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`],
+      [T_SCALE.slice(0, 8), 'scale-hook', 'SCALEUP', `${api.url}${triggerCallPath(WEB_DEMO, T_SCALE)}`],
+      [T_OLD.slice(0, 8), 'old', 'REDEPLOY', `${api.url}${triggerCallPath(WEB_DEMO, T_OLD)}`],
+    ]);
+    expect(heard.length).toBeGreaterThan(0);
+    for (const req of heard) {
+      expect(req.headers['user-agent']).toBe(`trigger/${VERSION}`);
+      expect(req.headers.accept).toBe('application/json');
+      expect(req.headers.authorization).toBe(api.auth);
+    }
+  });
+
+  it('accepts every form of service identifier: full UUID, prefix (ls), name.stack and a unique name', async () => {
+    const { api } = await standardEmulator();
+    const env = emulatorEnv(api.url);
+    const [byName, byUuid, byPrefix, byUpper, apiHooks] = await Promise.all([
+      spawnCli(['list', 'web.demo'], env),
+      spawnCli(['list', WEB_DEMO], env),
+      spawnCli(['ls', 'a1b2'], env),
+      spawnCli(['list', WEB_DEMO.toUpperCase()], env),
+      spawnCli(['list', 'api'], env),
+    ]);
+    for (const r of [byName, byUuid, byPrefix, byUpper, apiHooks]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect(byName.stdout).toContain('deploy-hook');
+    expect(byUuid.stdout).toBe(byName.stdout);
+    expect(byPrefix.stdout).toBe(byName.stdout);
+    expect(byUpper.stdout).toBe(byName.stdout);
+    expect(parseTable(apiHooks.stdout)).toEqual([[T_API.slice(0, 8), 'api-hook', 'REDEPLOY', `${api.url}${triggerCallPath(API, T_API)}`]]);
+  });
+
+  it('--no-trunc shows full UUIDs, -q prints full UUIDs one per line, --json prints the array', async () => {
+    const { api } = await standardEmulator();
+    const env = emulatorEnv(api.url);
+    const [full, quiet, json] = await Promise.all([
+      spawnCli(['list', 'web.demo', '--no-trunc'], env),
+      spawnCli(['list', 'web.demo', '-q'], env),
+      spawnCli(['list', 'web.demo', '--json'], env),
+    ]);
+    for (const r of [full, quiet, json]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect(parseTable(full.stdout).map((row) => row[0])).toEqual([T_DEPLOY, T_SCALE, T_OLD]);
+    expect(quiet.stdout).toBe(`${T_DEPLOY}\n${T_SCALE}\n${T_OLD}\n`);
+    const parsed = JSON.parse(json.stdout) as { uuid: string; name: string; operation: string; url: string }[];
+    expect(parsed.map((t) => [t.uuid, t.name, t.operation, t.url])).toEqual([
+      [T_DEPLOY, 'deploy-hook', 'REDEPLOY', triggerCallPath(WEB_DEMO, T_DEPLOY)],
+      [T_SCALE, 'scale-hook', 'SCALEUP', triggerCallPath(WEB_DEMO, T_SCALE)],
+      [T_OLD, 'old', 'REDEPLOY', triggerCallPath(WEB_DEMO, T_OLD)],
+    ]);
+  });
+
+  it('a service without triggers prints the header alone, and says so on stderr', async () => {
+    const { api } = await standardEmulator();
+    const r = await spawnCli(['list', 'empty'], emulatorEnv(api.url));
+    expect(r).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service empty\n' });
+  });
+
+  it('list -q of a service without triggers prints nothing', async () => {
+    const { api } = await standardEmulator();
+    const r = await runCli(['list', 'empty', '-q'], emulatorEnv(api.url));
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('ambiguous service identifiers (same name in two stacks, shared UUID prefix) list the candidates, exit 4', async () => {
+    const { api } = await standardEmulator();
+    const env = emulatorEnv(api.url);
+    const [byName, byPrefix] = await Promise.all([spawnCli(['list', 'web'], env), spawnCli(['list', 'c0ffee0'], env)]);
+    for (const r of [byName, byPrefix]) {
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe('');
+    }
+    expect(byName.stderr).toBe(
+      `Error: more than one service matches 'web'; use name.stack or its UUID prefix:\n  ${WEB_DEMO.slice(0, 8)}  web.demo\n  ${WEB_OTHER.slice(0, 8)}  web.other\n`,
+    );
+    expect(byPrefix.stderr).toBe(`Error: more than one service matches 'c0ffee0'; use its UUID prefix:\n  ${API.slice(0, 8)}  api\n  ${DB.slice(0, 8)}  db\n`);
+  });
+
+  it('an unknown service (name or full UUID) is a not-found error naming it, exit 4', async () => {
+    const { api } = await standardEmulator();
+    const env = emulatorEnv(api.url);
+    const [byName, byUuid] = await Promise.all([spawnCli(['list', 'nosuch'], env), spawnCli(['list', MISSING], env)]);
+    for (const r of [byName, byUuid]) {
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe('');
+    }
+    expectErrorLine(byName, "'nosuch'");
+    expectErrorLine(byUuid, MISSING);
+  });
+
+  it('piped output has no escapes; FORCE_COLOR=1 adds them; NO_COLOR and --no-color win over it', async () => {
+    const { api } = await standardEmulator();
+    const env = emulatorEnv(api.url);
+    const [plain, forced, noColorEnv, noColorFlag] = await Promise.all([
+      spawnCli(['list', 'web.demo'], env),
+      spawnCli(['list', 'web.demo'], { ...env, FORCE_COLOR: '1' }),
+      spawnCli(['list', 'web.demo'], { ...env, FORCE_COLOR: '1', NO_COLOR: '1' }),
+      spawnCli(['--no-color', 'list', 'web.demo'], { ...env, FORCE_COLOR: '1' }),
+    ]);
+    for (const r of [plain, forced, noColorEnv, noColorFlag]) expect(r.code).toBe(0);
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect(forced.stdout).toContain('\x1b[');
+    expect(stripAnsi(forced.stdout)).toBe(plain.stdout);
+    expect(noColorEnv.stdout).toBe(plain.stdout);
+    expect(noColorFlag.stdout).toBe(plain.stdout);
+  });
+});
+
+describe('trigger list of every service (built CLI)', () => {
+  it('lists the triggers of every service across pages, with a SERVICE column (name.stack); --json adds service, service_uuid and stack', async () => {
+    // Pages of two: services and triggers both span several pages.
+    const { api, heard } = await standardEmulator({ pageSize: 2 });
+    const seenNow = (): string[] => heard.map((q) => `${q.method} ${q.url}`);
+    const table = await spawnCli(['list', '--no-trunc'], emulatorEnv(api.url));
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^SERVICE\s+UUID\s+NAME\s+OPERATION\s+URL$/);
+    const rows = lines.slice(1).map((l) => l.split(/ {3,}/));
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
+      ['web.demo', T_DEPLOY, 'deploy-hook', 'REDEPLOY'],
+      ['web.demo', T_SCALE, 'scale-hook', 'SCALEUP'],
+      ['web.demo', T_OLD, 'old', 'REDEPLOY'],
+      ['web.other', T_OTHER, 'other-hook', 'REDEPLOY'],
+      ['api', T_API, 'api-hook', 'REDEPLOY'],
+    ]);
+    expect(rows[0]![4]).toBe(`${api.url}/api/app/v1/service/${WEB_DEMO}/trigger/${T_DEPLOY}/call/`);
+    // Five services in pages of two: all three pages were read; web's three triggers took two pages.
+    expect(seenNow().filter((s) => s.startsWith('GET /api/app/v1/service/?') || s === 'GET /api/app/v1/service/').length).toBe(3);
+    expect(seenNow().filter((s) => s.startsWith(`GET /api/app/v1/service/${WEB_DEMO}/trigger/`)).length).toBe(2);
+
+    const json = await spawnCli(['list', '--json'], emulatorEnv(api.url));
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    const objects = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(objects.map((o) => [o.service, o.service_uuid, o.stack, o.uuid, o.name])).toEqual([
+      ['web', WEB_DEMO, 'demo', T_DEPLOY, 'deploy-hook'],
+      ['web', WEB_DEMO, 'demo', T_SCALE, 'scale-hook'],
+      ['web', WEB_DEMO, 'demo', T_OLD, 'old'],
+      ['web', WEB_OTHER, 'other', T_OTHER, 'other-hook'],
+      ['api', API, null, T_API, 'api-hook'],
+    ]);
+    expect(objects[4]).toMatchObject({ operation: 'REDEPLOY', url: `/api/app/v1/service/${API}/trigger/${T_API}/call/` });
+  });
+});
+
+// --- against a seed with long names, stacks and services without triggers ---
+
 describe('golden screens of a fitted table', () => {
   for (const columns of [60, 80]) {
     it(`at ${columns} columns, as test/golden/list-${columns}.txt shows them`, async () => {
@@ -61,27 +248,11 @@ describe('golden screens of a fitted table', () => {
   }
 });
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-describe.skipIf(!hasScript)(`the built CLI in a pseudo-terminal${hasScript ? '' : ' (skipped: script(1) of util-linux is not installed)'}`, () => {
+describeInPty('the built CLI in a pseudo-terminal', () => {
   /** The screen of `trigger ARGS` on a terminal `columns` wide, colour allowed unless `env` says otherwise. */
-  function pty(columns: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
-    const quoted = [process.execPath, TRIGGER_BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', `stty cols ${columns} rows 50; ${quoted}`, '/dev/null'], {
-      env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...emulatorEnv(emu.url), ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => out.push(c));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        const screen = Buffer.concat(out).toString('utf8').replaceAll('\r\n', '\n');
-        recordOutput(args, screen, '');
-        resolve({ code: code ?? -1, screen });
-      });
-    });
+  async function pty(columns: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number; screen: string }> {
+    const { code, text } = await runInPty(args, { columns, rows: 50, env: { ...emulatorEnv(emu.url), ...env } });
+    return { code, screen: text };
   }
 
   const lines = (screen: string): string[] => stripAnsi(screen).trimEnd().split('\n');
@@ -252,7 +423,7 @@ describe('services named as name.stack', () => {
   });
 
   it('behind an API without stacks (404 for them), services go by their names alone and stack is null; nothing fails', async () => {
-    const proxy = await startHostileServer();
+    const proxy = await startFaultServer();
     try {
       proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
       proxy.fallback(forward(emu.url));

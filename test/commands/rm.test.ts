@@ -1,19 +1,161 @@
-// `trigger rm`, built CLI against the emulator behind a loopback gate that holds each DELETE until the
+// `trigger rm` (alias remove): the triggers named, by service and identifier or by their call URLs, are
+// removed and their UUIDs printed in argument order; those that fail are reported, the others still
+// removed. Many at once go at most 8 at a time. Behind a loopback gate that holds each DELETE until the
 // test lets it through: removed UUIDs are printed as soon as they and those before them are done, and
 // SIGINT or SIGTERM stops further removals, lets those under way finish, prints every one that was
-// removed, says how many were left untouched and exits 130 or 143. Triggers named by their call URLs.
+// removed, says how many were left untouched and exits 130 or 143. The built CLI and in-process runs
+// against the emulator.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { triggerCallPath } from '../../src/api/paths.js';
-import { emulatorEnv, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { isUuid, triggerCallPath } from '../../src/api/paths.js';
+import { emulatorEnv, runCli, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { forward, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { expectErrorLine } from '../helpers/expect.js';
+import { forward, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { api, API, manyHooks, numbered, standardSeed, T_API, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO } from '../helpers/fixture.js';
+import { instrument } from '../helpers/instrumented.js';
 
-const SVC = 'a1b2c3d4-0000-4000-8000-000000000001';
+const SVC = WEB_DEMO;
 const COUNT = 20;
-const uuidOf = (i: number): string => `${(0x70000000 + i * 0x100).toString(16)}-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`;
-const UUIDS = Array.from({ length: COUNT }, (_, i) => uuidOf(i));
+const UUIDS = Array.from({ length: COUNT }, (_, i) => numbered(i));
 const NOTICE = /^Interrupted: no further trigger is removed/m;
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function emulator(opts: Parameters<typeof startEmulator>[0]): Promise<{ emu: RunningEmulator; seen: string[] }> {
+  const emu = await startEmulator(opts);
+  cleanups.push(() => emu.close());
+  const seen: string[] = [];
+  emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
+  return { emu, seen };
+}
+
+const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
+
+describe('trigger rm <service> <trigger>...', () => {
+  it('removes the good identifiers, reports the bad one on stderr, exits 1 (built CLI)', async () => {
+    const { emu } = await emulator({ seed: standardSeed() });
+    const r = await spawnCli(['rm', 'web.demo', 'deploy-hook', 'nosuch', 'd2d2'], emulatorEnv(emu.url));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`${T_DEPLOY}\n${T_SCALE}\n`);
+    expectErrorLine(r, "'nosuch'");
+    expect(emu.store.service(WEB_DEMO)!.triggers.map((t) => t.uuid)).toEqual([T_OLD]);
+  });
+
+  it('removes by full UUID with --json (service by prefix) (built CLI)', async () => {
+    const { emu } = await emulator({ seed: standardSeed() });
+    const r = await spawnCli(['rm', 'a1b2c3', T_OLD, '--json'], emulatorEnv(emu.url));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([T_OLD]);
+    expect(emu.store.service(WEB_DEMO)!.triggers.map((t) => t.uuid)).toEqual([T_DEPLOY, T_SCALE]);
+  });
+
+  it('an ambiguous trigger prefix lists both candidates, exit 4, nothing removed', async () => {
+    const { emu } = await emulator({ seed: standardSeed() });
+    const r = await runCli(['rm', 'web.demo', 'd'], emulatorEnv(emu.url));
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expectErrorLine(r, "'d'");
+    expect(r.stderr).toBe(
+      `Error: more than one trigger matches 'd' in service web.demo; use its UUID prefix:\n  ${T_DEPLOY.slice(0, 8)}  deploy-hook\n  ${T_SCALE.slice(0, 8)}  scale-hook\n`,
+    );
+    expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(3);
+  });
+
+  it('rm where every identifier fails exits 4 and reports each one', async () => {
+    const { emu } = await emulator({ seed: standardSeed() });
+    const r = await runCli(['rm', 'web.demo', 'nope-1', 'nope-2'], emulatorEnv(emu.url));
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error: '));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("'nope-1'");
+    expect(errors[1]).toContain("'nope-2'");
+    expect(emu.store.service(WEB_DEMO)!.triggers).toHaveLength(3);
+  });
+
+  it('rm of a trigger in an unknown service exits 4', async () => {
+    const { emu } = await emulator({ seed: standardSeed() });
+    const r = await runCli(['rm', 'nosuch', 'deploy-hook'], emulatorEnv(emu.url));
+    expect(r.code).toBe(4);
+    expectErrorLine(r, "'nosuch'");
+  });
+});
+
+describe('rm of many triggers', () => {
+  const TOTAL = 210;
+  const LIMIT = 8;
+  /** The triggers numbered by `order`, every third by full UUID, by UUID prefix, by name. */
+  const identifiers = (order: number[]): string[] => order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]!);
+  /** n of the TOTAL triggers, neither in server order nor in its reverse. */
+  const scrambled = (n: number): number[] => Array.from({ length: n }, (_, k) => (k * 83 + 17) % TOTAL);
+  const kept = (order: number[]): string[] => Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !order.includes(i)).map(numbered);
+
+  async function instrumented(args: string[]) {
+    const { emu } = await emulator({ seed: manyHooks(TOTAL), pageSize: 25 });
+    const probe = instrument(emu.server);
+    const r = await runCli(args, emulatorEnv(emu.url));
+    return { emu, probe, r, remaining: () => emu.store.service(SVC)!.triggers.map((t) => t.uuid) };
+  }
+
+  it('removes 200 triggers named at once (UUIDs, prefixes, names) and prints their UUIDs in argument order', async () => {
+    const order = scrambled(200);
+
+    const { emu, probe, r, remaining } = await instrumented(['rm', 'web', ...identifiers(order)]);
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual(order.map(numbered));
+    expect(remaining()).toEqual(kept(order));
+    // the other service's triggers of the same names are untouched
+    expect(emu.store.service(API)!.triggers.length).toBe(2);
+    expect(probe.requests.filter((q) => q.method === 'DELETE').length).toBe(200);
+    expect(probe.maxInFlight()).toBeGreaterThan(1);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
+    // keep-alive: a few connections, reused, not one per trigger
+    expect(probe.connections()).toBeGreaterThanOrEqual(1);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('with bad identifiers mixed in: the good ones are removed, errors come in argument order, exit 1', async () => {
+    const order = scrambled(200);
+    const ids = identifiers(order);
+    const bad = ['no-such-hook', 'ffffffff', 'eeeeeeee-0000-4000-8000-000000000000', 'hook-9999'];
+    // spread through the arguments, in this order
+    ids.splice(190, 0, bad[3]!);
+    ids.splice(120, 0, bad[2]!);
+    ids.splice(60, 0, bad[1]!);
+    ids.splice(5, 0, bad[0]!);
+
+    const { probe, r, remaining } = await instrumented(['rm', 'web', ...ids]);
+
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)).toEqual(order.map(numbered));
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
+    expect(errors.length).toBe(4);
+    // Full trigger UUIDs are named by their first 8 characters only.
+    bad.forEach((id, k) => expect(errors[k]).toContain(isUuid(id) ? `'${id.slice(0, 8)}…'` : `'${id}'`));
+    expect(remaining()).toEqual(kept(order));
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
+    expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
+  });
+
+  it('--json prints the removed UUIDs as a JSON array in argument order', async () => {
+    const order = scrambled(40);
+
+    const { r } = await instrumented(['rm', SVC, ...identifiers(order), '--json']);
+
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(order.map(numbered));
+  });
+});
+
+// --- behind a gate that holds requests until the test lets them through ---
 
 interface Held {
   path: string;
@@ -22,31 +164,24 @@ interface Held {
 
 interface Gate {
   emu: RunningEmulator;
-  proxy: HostileServer;
+  proxy: FaultServer;
   /** Requests held so far, in order of arrival. */
   held: Held[];
   /** Resolves once `n` requests have been held. */
   heldCount(n: number): Promise<void>;
 }
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((c) => c()));
-});
-
 /** The emulator with COUNT triggers of web, behind a proxy that holds the requests `hold` picks. */
 async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
-  const emu = await startEmulator({
-    seed: [{ uuid: SVC, name: 'web', stack: null, triggers: UUIDS.map((uuid, i) => ({ uuid, name: `hook-${i}`, operation: 'REDEPLOY' })) }],
-  });
-  const proxy = await startHostileServer();
+  const emu = await startEmulator({ seed: manyHooks(COUNT) });
+  const proxy = await startFaultServer();
   cleanups.push(() => proxy.close(), () => emu.close());
   const held: Held[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const pass = forward(emu.url);
-  proxy.fallback((req: IncomingMessage, res: ServerResponse) => {
-    if (!hold(req)) return pass(req, res);
-    held.push({ path: new URL(req.url!, 'http://x').pathname, release: () => void pass(req, res) });
+  proxy.fallback((req: IncomingMessage, res: ServerResponse, seen) => {
+    if (!hold(req)) return pass(req, res, seen);
+    held.push({ path: seen.path, release: () => void pass(req, res, seen) });
     for (const w of waiters.filter((w) => held.length >= w.n)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
@@ -65,8 +200,6 @@ function rm(g: Gate, args: string[]): RunningCli {
   cleanups.push(() => run.child.kill('SIGKILL'));
   return run;
 }
-
-const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
 
 describe('trigger rm prints as it goes', () => {
   it('prints each removed UUID once it and every one before it are done, in argument order', async () => {
@@ -161,28 +294,14 @@ describe('trigger rm interrupted', () => {
 });
 
 describe('trigger rm <trigger-url>...', () => {
-  const OTHER = 'b1b2c3d4-0000-4000-8000-000000000002';
-  const T_OTHER = '7e7e7e7e-0000-4000-8000-0000000000b1';
-
-  async function twoServices(): Promise<{ emu: RunningEmulator; seen: string[] }> {
-    const emu = await startEmulator({
-      seed: [
-        { uuid: SVC, name: 'web', stack: null, triggers: UUIDS.slice(0, 3).map((uuid, i) => ({ uuid, name: `hook-${i}` })) },
-        { uuid: OTHER, name: 'api', stack: null, triggers: [{ uuid: T_OTHER, name: 'api-hook' }] },
-      ],
-    });
-    cleanups.push(() => emu.close());
-    const seen: string[] = [];
-    emu.server.on('request', (req) => seen.push(`${req.method} ${req.url}`));
-    return { emu, seen };
-  }
+  const twoServices = (): ReturnType<typeof emulator> => emulator({ seed: [manyHooks(3)[0]!, api()] });
 
   it('removes the triggers the URLs name, of any service, absolute or under the REST host, and prints their UUIDs (built CLI)', async () => {
     const { emu } = await twoServices();
-    const r = await spawnCli(['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(OTHER, T_OTHER), '--json'], emulatorEnv(emu.url));
-    expect(r).toEqual({ code: 0, stdout: `[\n  "${UUIDS[1]}",\n  "${T_OTHER}"\n]\n`, stderr: '' });
+    const r = await spawnCli(['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(API, T_API), '--json'], emulatorEnv(emu.url));
+    expect(r).toEqual({ code: 0, stdout: `[\n  "${UUIDS[1]}",\n  "${T_API}"\n]\n`, stderr: '' });
     expect(remaining(emu)).toEqual([UUIDS[0], UUIDS[2]]);
-    expect(emu.store.service(OTHER)!.triggers).toEqual([]);
+    expect(emu.store.service(API)!.triggers).toEqual([]);
   });
 
   it('a URL whose trigger is gone is reported at its place, by 8 characters of its UUID; the others are removed (exit 4 when all fail alike)', async () => {

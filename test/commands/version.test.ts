@@ -19,6 +19,10 @@ describe('trigger version', () => {
     expect(short).toEqual(long);
   });
 
+  it('-v after a command prints the version too', async () => {
+    expect(await spawnCli(['list', 'web', '-v'], tempHome())).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it('takes no arguments, and has help of its own', async () => {
     const [extra, help] = await Promise.all([spawnCli(['version', 'x'], tempHome()), spawnCli(['help', 'version'], tempHome())]);
     expect(extra.code).toBe(2);

@@ -2,7 +2,9 @@
 // concurrency over the run's keep-alive connections): it records the requests, counts TCP
 // connections and the requests in flight, and holds requests so that those sent together overlap
 // on the server.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface Instrumented {
   /** Most requests the server held or was answering at one moment. */
@@ -14,31 +16,48 @@ export interface Instrumented {
 }
 
 /**
- * Counts requests in flight (from the 'request' event to the response's end) and TCP connections.
- * The emulator answers synchronously, so without help two requests would never overlap on the
- * server even when the client sends them together. Requests are therefore held: a batch is
- * released (newest first, so answers complete out of request order) by a short timer, or at once
- * when more than `limit` + 1 are waiting, which only a client over its bound of `limit` requests
- * at once can cause. A client that sends one request at a time thus fails the assertions (max 1)
- * instead of hanging. With `hold: false` every request is answered at once, only recorded and counted.
+ * Counts requests in flight (from the 'request' event to the end of the response) and TCP connections.
+ * The emulator answers synchronously, so without help two requests would never overlap on the server
+ * even when the client sends them together. Requests are therefore held until the client has nothing
+ * more on its way: every request that node:http in this process has put on a connection to this
+ * server ('http.client.request.start') has arrived. The batch is then answered, newest first, so that
+ * answers complete out of request order. The client must run in this process. A client that sends one
+ * request at a time shows a maximum of 1; one that sends more at once than it should shows them all.
+ * With `hold: false` every request is answered at once, only recorded and counted.
  */
-export function instrument(server: Server, { limit, hold = true }: { limit: number; hold?: boolean }): Instrumented {
+export function instrument(server: Server, { hold = true }: { hold?: boolean } = {}): Instrumented {
   const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let started = 0;
   let inFlight = 0;
   let max = 0;
   let connections = 0;
   const requests: Instrumented['requests'] = [];
   let held: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const release = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    // last come, first served: answers complete out of request order, as they may on a real network
-    const batch = held.reverse();
-    held = [];
-    for (const run of batch) run();
+  let checking = false;
+
+  const onStart = (message: unknown): void => {
+    if ((message as { request: ClientRequest }).request.getHeader('host') === host) started++;
   };
+  subscribe('http.client.request.start', onStart);
+  server.once('close', () => unsubscribe('http.client.request.start', onStart));
+
+  // Runs once the event loop has taken in what arrived with this request: the client's reactions to
+  // it (its next requests, started on a connection) come first.
+  const releaseWhenAllArrived = (): void => {
+    if (checking) return;
+    checking = true;
+    setImmediate(() => {
+      checking = false;
+      if (held.length === 0 || requests.length < started) return;
+      // last come, first served: answers complete out of request order, as they may on a real network
+      const batch = held.reverse();
+      held = [];
+      for (const run of batch) run();
+    });
+  };
+
   server.on('connection', () => connections++);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: new URL(req.url ?? '/', 'http://emulator') });
@@ -56,8 +75,7 @@ export function instrument(server: Server, { limit, hold = true }: { limit: numb
     };
     if (!hold) return run();
     held.push(run);
-    if (held.length > limit + 1) release();
-    else timer ??= setTimeout(release, 10);
+    releaseWhenAllArrived();
   });
   return { maxInFlight: () => max, connections: () => connections, requests };
 }
