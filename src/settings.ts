@@ -20,7 +20,7 @@ export interface Settings {
 /** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
 export function parseHost(value: string, from = '--host'): string {
   const meant = meantUrl(value);
-  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${meant}?`);
+  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${clip(meant)}?`);
   let url: URL;
   try {
     url = new URL(value);
@@ -79,14 +79,26 @@ export function parseBoolean(value: string, from: string): boolean {
   throw new UsageError(`${from} must be true or false, not '${safe(value)}'`);
 }
 
+/** The most of a value a message repeats. */
+const MAX_REPEATED = 80;
+
 /**
- * A value fit to repeat in an error: no control characters, and nothing of what may be a URL's user
- * and password, parsable or not: all between the scheme and the last '@' is left out.
+ * A value given to the CLI (an argument, a variable, a field of a file), fit to repeat in a message:
+ * control characters neutralised, and cut to 80 characters, with '…' where it was cut.
+ */
+export function clip(value: string): string {
+  const chars = Array.from(value);
+  const shown = chars.length > MAX_REPEATED ? `${chars.slice(0, MAX_REPEATED - 1).join('')}…` : value;
+  return withoutControlChars(shown);
+}
+
+/**
+ * A value fit to repeat in an error, as `clip` makes it, less what may be a URL's user and password,
+ * parsable or not: all between the scheme and the last '@' is left out.
  */
 function safe(value: string): string {
   const at = value.lastIndexOf('@');
-  const shown = at < 0 ? value : `${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
-  return withoutControlChars(shown, '?').slice(0, 100);
+  return clip(at < 0 ? value : `${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? ''}***${value.slice(at)}`);
 }
 
 /**

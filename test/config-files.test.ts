@@ -1,11 +1,23 @@
 // The edges of the config folder and files: what the folder is before anything is changed in it,
 // which files are read at all, profile names that every object has, hosts that carry a password,
 // and local text repeated in messages. Temporary homes, real files, the emulator on loopback.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './helpers/emulator-process.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
 import { registerSecret } from './helpers/secrets.js';
 
@@ -293,5 +305,39 @@ describe('local text is neutralised before it reaches the terminal', () => {
     const r = await runCli(['--profile', 'x\u001b[2J', 'config', 'show'], { ...home() });
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(CONTROL);
+  });
+});
+
+describe('a value repeated in a message is cut', () => {
+  const LONG = 'a'.repeat(100_000);
+  const CUT = `${'a'.repeat(79)}…`;
+
+  it.each([
+    {
+      name: '--host',
+      args: ['--host', LONG, 'list', 'web'],
+      env: {},
+      line: `Error: --host must be an http(s) URL, not '${CUT}'; did you mean https://${'a'.repeat(71)}…?`,
+    },
+    {
+      name: 'DOCKERCLOUD_REST_HOST',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_REST_HOST: `${LONG} x` },
+      line: `Error: DOCKERCLOUD_REST_HOST must be an http(s) URL such as https://cloud.docker.com/, not '${CUT}'`,
+    },
+    {
+      name: 'DOCKERCLOUD_NAMESPACE',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_NAMESPACE: `/${LONG}` },
+      line: `Error: DOCKERCLOUD_NAMESPACE must be a user or organisation name, not '/${CUT.slice(1)}'`,
+    },
+    { name: 'an unknown command', args: [LONG], env: {}, line: `Error: unknown command '${CUT}'` },
+    { name: 'an unknown option', args: ['list', `--${LONG}`], env: {}, line: `Error: unknown option '--${CUT.slice(2)}'` },
+    { name: '--profile', args: ['--profile', LONG, 'list'], env: {}, line: `Error: invalid profile name '${CUT}': use letters, digits, '.', '_' or '-'` },
+  ])('$name: at most 80 characters of it, ending with …', async ({ args, env, line }) => {
+    const r = await spawnCli(args, { ...home(), ...env });
+    expect(r.code).toBe(2);
+    expect(firstLine(r)).toBe(line);
+    expect(r.stderr.length).toBeLessThan(400);
   });
 });
