@@ -356,17 +356,10 @@ async function takeLock(lockPath: string, configFile: string, waitMs: number): P
   const text = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
   const deadline = Date.now() + waitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
-    try {
-      writeFileSync(lockPath, text, { flag: 'wx', mode: 0o600 });
-      return heldLock(lockPath, configFile, text);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
-      }
-    }
-    const seen = lookAtLock(lockPath);
+    if (makeLock(lockPath, configFile, text)) return heldLock(lockPath, configFile, text);
+    const seen = lookAtLock(lockPath, configFile);
     if (seen !== undefined && isStale(seen)) {
-      takeOver(lockPath, seen);
+      takeOver(lockPath, configFile, seen);
       continue;
     }
     const left = deadline - Date.now();
@@ -383,8 +376,39 @@ async function takeLock(lockPath: string, configFile: string, waitMs: number): P
   }
 }
 
+/**
+ * Makes the lock file, holding `text`; false when there is one already. A lock file this run made but
+ * could not write (a full disk) is removed: left empty, it would look like another run's.
+ */
+function makeLock(lockPath: string, configFile: string, text: string): boolean {
+  const failed = (err: unknown): FileError =>
+    new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw failed(err);
+  }
+  try {
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // it was made by this run a moment ago, in a folder of this user's: nothing else removes it
+    }
+    throw failed(err);
+  }
+  return true;
+}
+
 function heldLock(lockPath: string, configFile: string, text: string): Lock {
-  const held = (): boolean => lookAtLock(lockPath)?.text === text;
+  const held = (): boolean => lookAtLock(lockPath, configFile)?.text === text;
   return {
     check() {
       if (!held()) throw new FileError(`cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`);
@@ -399,18 +423,31 @@ function heldLock(lockPath: string, configFile: string, text: string): Lock {
   };
 }
 
-function lookAtLock(path: string): SeenLock | undefined {
+/**
+ * What the lock file at `path` says; undefined when there is none. Only a regular file can be a lock
+ * of trigger's: anything else there (a folder, a link) is refused, and left as it is.
+ */
+function lookAtLock(path: string, configFile: string): SeenLock | undefined {
+  const notALock = (what: string): FileError =>
+    new FileError(
+      `cannot change config file ${safeText(configFile)}: its lock file ${safeText(path)} ${what}`,
+      `trigger makes its lock file itself, and removes it when done: remove ${safeText(path)}.`,
+    );
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw notALock('is a symlink');
     throw new FileError(`cannot read the lock file ${safeText(path)}: ${safeText(describe(err))}`);
   }
   try {
     const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw notALock('is a folder');
+    if (!stat.isFile()) throw notALock('is not a regular file');
     const buffer = Buffer.alloc(512);
-    const length = stat.isFile() ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
     return { text: buffer.toString('utf8', 0, length), ino: stat.ino, mtimeMs: stat.mtimeMs };
   } finally {
     closeSync(fd);
@@ -446,7 +483,7 @@ function processExists(pid: number): boolean {
  * Removes a stale lock. It is renamed aside first, then looked at: of several runs that found the
  * same stale lock, only one moves it, and a lock taken in the meantime is put back, not removed.
  */
-function takeOver(lockPath: string, seen: SeenLock): void {
+function takeOver(lockPath: string, configFile: string, seen: SeenLock): void {
   const aside = `${lockPath}.${process.pid}.stale`;
   try {
     renameSync(lockPath, aside);
@@ -454,7 +491,7 @@ function takeOver(lockPath: string, seen: SeenLock): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
   }
-  const moved = lookAtLock(aside);
+  const moved = lookAtLock(aside, configFile);
   if (moved && (moved.text !== seen.text || moved.ino !== seen.ino)) {
     try {
       linkSync(aside, lockPath);
