@@ -308,6 +308,49 @@ describe('local text is neutralised before it reaches the terminal', () => {
   });
 });
 
+describe('a config folder that other users can write to is refused, never changed', () => {
+  /** A folder owned by another user: made and given away as root, else one of the system's. */
+  function othersFolder(h: Home): string {
+    if (process.getuid?.() !== 0) return '/';
+    const dir = join(h.HOME, 'theirs');
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    return dir;
+  }
+
+  it.each([
+    { name: 'a folder of mode 1777, as /tmp', make: (h: Home) => folder(h, 0o1777) },
+    { name: 'a group-writable folder', make: (h: Home) => folder(h, 0o770) },
+    { name: 'a folder writable by others', make: (h: Home) => folder(h, 0o707) },
+    { name: "another user's folder", make: othersFolder },
+  ])('$name: exit 1, its mode and content kept', async ({ make }) => {
+    const h = home();
+    const dir = make(h);
+    const before = { mode: statSync(dir).mode, uid: statSync(dir).uid, files: readdirSync(dir) };
+    const r = await spawnCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: dir });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(`Error: config folder ${dir} can be written by other users; use a folder of your own`);
+    expect(r.stdout).toBe('');
+    expect({ mode: statSync(dir).mode, uid: statSync(dir).uid, files: readdirSync(dir) }).toEqual(before);
+  });
+
+  function folder(h: Home, perm: number): string {
+    const dir = join(h.HOME, `shared-${perm.toString(8)}`);
+    mkdirSync(dir);
+    chmodSync(dir, perm);
+    return dir;
+  }
+
+  it("a folder of the user's that only they can write to is kept 0700, and used", async () => {
+    const h = home();
+    const dir = folder(h, 0o755);
+    const r = await spawnCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'config.json'))).toBe(0o600);
+  });
+});
+
 describe('a value repeated in a message is cut', () => {
   const LONG = 'a'.repeat(100_000);
   const CUT = `${'a'.repeat(79)}…`;

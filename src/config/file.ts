@@ -302,7 +302,8 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
 
 /**
  * Makes the folder when it is missing and keeps it 0700. What is there already is looked at first
- * (lstat): a symlink or a file is refused, never changed, so no chmod reaches what a link points to.
+ * (lstat) and refused, never changed, unless it is a folder of this user's that no other user can
+ * write to: no chmod reaches what a link points to, nor a shared folder such as /tmp.
  */
 function prepareFolder(dir: string): void {
   makeDir(dir);
@@ -315,7 +316,11 @@ function prepareFolder(dir: string): void {
   };
   if (stat.isSymbolicLink()) refuse('is a symlink');
   if (!stat.isDirectory()) refuse('is not a folder');
-  chmodSync(dir, 0o700);
+  // A folder of another user's is theirs to change, whatever its mode.
+  const uid = process.getuid?.();
+  const othersWrite = (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0;
+  if (othersWrite) refuse('can be written by other users; use a folder of your own');
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
 /**
