@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Profile } from './config/file.js';
 import { readJsonFile, unreadable } from './config/file.js';
 import { AuthError } from './errors.js';
-import { DEFAULT_HOST, parseHost } from './settings.js';
+import { clip, DEFAULT_HOST } from './settings.js';
 
 export interface Credentials {
   /** Value of the Authorization header. */
@@ -80,7 +80,8 @@ export function authorizationFor(found: Credentials | undefined, host: string): 
  * file written before login kept it, the profile's host, else the default host.
  */
 export function boundHost(profile: Profile): string {
-  return parseHost(profile.loginHost ?? profile.host ?? DEFAULT_HOST, 'the configured host');
+  // Both were normalised by parseHost when the file was read, or when `login` or `config set` set them.
+  return profile.loginHost ?? profile.host ?? DEFAULT_HOST;
 }
 
 /** Called before the profile's host changes: its saved credentials stay with the host they belong to. */

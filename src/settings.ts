@@ -1,7 +1,7 @@
 // Host, namespace, timeout and insecure: flag, then environment, then profile, then default, each told where it came from.
 import { NAMESPACE_RE } from './api/paths.js';
 import { isLoopback } from './api/transport.js';
-import { withoutControlChars } from './io.js';
+import { hasControlChars, withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://cloud.docker.com/';
@@ -73,6 +73,16 @@ export function parseTimeout(value: string, from = '--timeout'): number {
   return n;
 }
 
+/** A user name as Basic authentication carries it (no colon), without white space or control characters. */
+export function isUserName(value: string): boolean {
+  return /^[^\s:]{1,256}$/.test(value) && !hasControlChars(value);
+}
+
+export function parseUser(value: string, from = 'the user name'): string {
+  if (!isUserName(value)) throw new UsageError(`${from} must be 1 to 256 characters without spaces, colons or control characters`);
+  return value;
+}
+
 export function parseBoolean(value: string, from: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off|)$/i.test(value)) return false;
@@ -115,7 +125,7 @@ export type Sources = Record<'host' | 'namespace' | 'timeout' | 'insecure', Sour
 interface SettingInputs {
   flags: { host?: string; namespace?: string; timeout?: string; insecure?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Values from the configuration (profile); validated when set. */
+  /** Values from the configuration (profile), checked by these parsers when the file was read. */
   config?: { host?: string; namespace?: string; timeout?: number; insecure?: boolean };
   /** The profile the configuration values come from. */
   profile?: string;
@@ -130,12 +140,12 @@ export function resolveSettings({ flags, env, config = {}, profile = 'default' }
   const [host, hostFrom]: [string, Source] =
     flags.host !== undefined ? [parseHost(flags.host), flag('--host')]
     : env.DOCKERCLOUD_REST_HOST ? [parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST'), variable('DOCKERCLOUD_REST_HOST')]
-    : config.host ? [parseHost(config.host, 'the configured host'), fromProfile]
+    : config.host ? [config.host, fromProfile]
     : [DEFAULT_HOST, byDefault];
   const [namespace, namespaceFrom]: [string | undefined, Source] =
     flags.namespace !== undefined ? [parseNamespace(flags.namespace), flag('--namespace')]
     : env.DOCKERCLOUD_NAMESPACE ? [parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE'), variable('DOCKERCLOUD_NAMESPACE')]
-    : config.namespace ? [parseNamespace(config.namespace, 'the configured namespace'), fromProfile]
+    : config.namespace ? [config.namespace, fromProfile]
     : [undefined, byDefault];
   const [timeoutS, timeoutFrom]: [number, Source] =
     flags.timeout !== undefined ? [parseTimeout(flags.timeout), flag('--timeout')]

@@ -784,7 +784,7 @@ describe('login and unreadable settings, in-process', () => {
       const r = await runCli(['config', 'show'], h);
       expect(r.code).toBe(1);
       expect(r.stderr.split('\n')[0]).toBe(
-        `Error: cannot read config file ${path}: "timeout" of profile "default" is not a number of seconds from 0 to 3600`,
+        `Error: cannot read config file ${path}: "timeout" of profile "default" must be a number of seconds greater than 0 (at most 3600), not '${timeout}'`,
       );
     }
   });

@@ -146,7 +146,7 @@ function offerable(name: unknown): name is string {
   }
 }
 
-const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).map((value) => ({ value })) };
+const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).filter(offerable).map((value) => ({ value })) };
 
 /**
  * Services by name; by `name.stack` where names repeat (or where the word has a dot), by UUID where a

@@ -3,8 +3,7 @@ import type { Context } from '../context.js';
 import { AuthError, Interrupted, UsageError, type Interrupt } from '../errors.js';
 import { profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
-import { hasControlChars } from '../io.js';
-import { DEFAULT_HOST } from '../settings.js';
+import { DEFAULT_HOST, isUserName as validUser } from '../settings.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
@@ -23,9 +22,6 @@ export type LoginOptions = ReturnType<ReturnType<typeof define>['opts']>;
 export function register(program: Program, ctx: Context): void {
   define(program).action((opts) => runLogin(opts, ctx));
 }
-
-const USER_RE = /^[^\s:]{1,256}$/;
-const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlChars(user);
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;

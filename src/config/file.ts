@@ -1,14 +1,14 @@
 // The config file: where it lives, its rules (its shape, profile names, the current profile), reading
 // it (plain JSON, fast, regular files only), and changing it: one run at a time, under a lock file
-// next to it, each change written through conf (atomic: a temporary file renamed over the old one;
-// file 0600 in a 0700 folder).
+// next to it, each change written through conf (atomic: a temporary file renamed over the old one,
+// never through a link; file 0600 in a 0700 folder that no other user can write to).
 import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
 import { FileError, UsageError } from '../errors.js';
 import { safeText } from '../io.js';
-import { MAX_TIMEOUT_S, parseHost } from '../settings.js';
+import { clip, parseBoolean, parseHost, parseNamespace, parseTimeout, parseUser } from '../settings.js';
 
 export interface Profile {
   host?: string;
@@ -35,7 +35,7 @@ function isProfileName(name: string): boolean {
 }
 
 export function checkProfileName(name: string): string {
-  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${safeText(name.slice(0, 64))}': use letters, digits, '.', '_' or '-'`);
+  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${clip(name)}': use letters, digits, '.', '_' or '-'`);
   return name;
 }
 
@@ -75,7 +75,7 @@ export function profileNames(data: ConfigData): string[] {
 export function checkProfileExists(data: () => ConfigData, name: string, source: ProfileSource = '--profile'): void {
   if (name === DEFAULT_PROFILE || Object.hasOwn(data().profiles ?? {}, name)) return;
   const names = profileNames(data());
-  const shown = names.slice(0, 10).map((n) => safeText(n.slice(0, 64))).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
   const from = source === 'TRIGGER_PROFILE' ? ' (from TRIGGER_PROFILE)' : source === 'config use' ? " (the current one, chosen with 'trigger config use')" : '';
   throw new UsageError(
     `unknown profile '${name}'${from}: the profiles are ${shown}`,
@@ -183,13 +183,21 @@ export function readJsonFile(path: string): unknown {
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
+/** What a file of ours holds: conf, which writes it, adds nothing of its own without migrations, which are not used. */
+const FILE_KEYS: readonly string[] = ['currentProfile', 'profiles'];
+
+type Fail = (why: string) => never;
+const unknownKey = (obj: object, known: readonly string[]): string | undefined => Object.keys(obj).find((k) => !known.includes(k));
+
 /** Checks what was read, and takes the prototype off the objects whose keys are names given by users. */
 function checkShape(path: string, value: unknown): ConfigData {
-  const fail = (why: string): never => {
+  const fail: Fail = (why) => {
     throw unreadable(path, why);
   };
   if (!isObject(value)) return fail('expected a JSON object');
   const data = Object.setPrototypeOf(value, null) as ConfigData;
+  const extra = unknownKey(data, FILE_KEYS);
+  if (extra !== undefined) fail(`unknown key "${clip(extra)}"`);
   if (data.currentProfile !== undefined) {
     if (typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
     if (!isProfileName(data.currentProfile!)) fail('"currentProfile" is not a profile name');
@@ -198,28 +206,48 @@ function checkShape(path: string, value: unknown): ConfigData {
     if (!isObject(data.profiles)) fail('"profiles" is not an object');
     Object.setPrototypeOf(data.profiles, null);
     for (const [key, value] of Object.entries(data.profiles!)) {
-      const name = key.slice(0, 64);
-      if (!isObject(value)) return fail(`profile "${name}" is not an object`);
-      const p = Object.setPrototypeOf(value, null) as Profile;
-      for (const field of ['host', 'namespace', 'user', 'apikey', 'loginHost'] as const) {
-        if (p[field] !== undefined && typeof p[field] !== 'string') fail(`"${field}" of profile "${name}" is not a string`);
-      }
-      if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
-        fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
-      }
-      if (p.insecure !== undefined && typeof p.insecure !== 'boolean') fail(`"insecure" of profile "${name}" is not true or false`);
-      if (p.loginHost !== undefined && !isHost(p.loginHost)) fail(`"loginHost" of profile "${name}" is not the URL of an http(s) host`);
+      // A name that breaks the rule would be offered by completion, or land in a hint to run.
+      if (!isProfileName(key)) fail(`"${clip(key)}" in "profiles" is not a profile name (letters, digits, '.', '_' or '-')`);
+      if (!isObject(value)) return fail(`profile "${key}" is not an object`);
+      checkProfile(Object.setPrototypeOf(value, null) as Record<string, unknown>, key, fail);
     }
   }
   return data;
 }
 
-function isHost(value: string): boolean {
-  try {
-    parseHost(value);
-    return true;
-  } catch {
-    return false;
+/** An API key is any text but none, as `login` takes it. */
+function nonEmpty(text: string, from: string): string {
+  if (text === '') throw new UsageError(`${from} is empty`);
+  return text;
+}
+
+/** The text each field of a profile is given to the parser of its flag as: strings as they are; numbers and booleans as JSON. */
+const PROFILE_FIELDS: Record<keyof Profile, { parse: (text: string, from: string) => unknown; json?: boolean }> = {
+  host: { parse: parseHost },
+  loginHost: { parse: parseHost },
+  namespace: { parse: parseNamespace },
+  // "5" or "true" in the file is not a number or a boolean: as JSON, it reaches the parser quoted, which refuses it.
+  timeout: { parse: parseTimeout, json: true },
+  insecure: { parse: parseBoolean, json: true },
+  user: { parse: parseUser },
+  apikey: { parse: nonEmpty },
+};
+
+/** Checks each field of a profile with the parser of its flag, and keeps the value the parser gives back. */
+function checkProfile(p: Record<string, unknown>, name: string, fail: Fail): void {
+  const extra = unknownKey(p, Object.keys(PROFILE_FIELDS));
+  if (extra !== undefined) fail(`unknown key "${clip(extra)}" in profile "${name}"`);
+  for (const [field, { parse, json }] of Object.entries(PROFILE_FIELDS)) {
+    const value = p[field];
+    if (value === undefined) continue;
+    const from = `"${field}" of profile "${name}"`;
+    if (!json && typeof value !== 'string') fail(`${from} is not a string`);
+    try {
+      p[field] = parse(json ? JSON.stringify(value) : (value as string), from);
+    } catch (err) {
+      if (err instanceof UsageError) fail(err.message);
+      throw err;
+    }
   }
 }
 
@@ -278,6 +306,7 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
   const { default: Conf } = await import('conf');
   const lock = await takeLock(`${path}.lock`, path, opts.lockWaitMs ?? LOCK_WAIT_MS);
   try {
+    refuseLink(path);
     const { data } = readConfig(path);
     change(data);
     try {
@@ -297,6 +326,26 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
     return data;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * The config file is written in place, never through a link: the write would land in the file the
+ * link points to, made 0600 and given the profiles (`ln -s ../package.json config.json`).
+ */
+function refuseLink(path: string): void {
+  let link: boolean;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    // missing (it is made), or not to be read: reading it says why
+    return;
+  }
+  if (link) {
+    throw new FileError(
+      `cannot write config file ${safeText(path)}: it is a symlink, and trigger does not write through one`,
+      'Replace the link with the file itself, or set TRIGGER_CONFIG_DIR to a folder of its own.',
+    );
   }
 }
 

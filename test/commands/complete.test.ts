@@ -269,3 +269,16 @@ describe('trigger __complete: silent whatever goes wrong', () => {
     expect(version).toEqual({ code: 0, stdout: '--version\tprint the version\n', stderr: '' });
   });
 });
+
+describe('trigger __complete: profile names from the config file', () => {
+  it('profile names that would need quoting make the file unreadable: none is ever offered', async () => {
+    const home = tempHome();
+    configFile(home, { profiles: { good: {}, 'x`touch${IFS}/tmp/PWNED`': {}, 'y;id': {} } });
+    for (const words of [['--profile', ''], ['config', 'use', ''], ['list', '--profile=']]) {
+      const r = await spawnCli(['__complete', '--', ...words], home);
+      expect(r, words.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+    configFile(home, { profiles: { good: {}, 'also.good_1': {} } });
+    expect(values(await complete(['config', 'use', ''], home))).toEqual(['good', 'also.good_1']);
+  });
+});
