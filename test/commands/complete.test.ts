@@ -1,11 +1,12 @@
 // `trigger __complete`, what the shell completion scripts ask at each TAB: option values, commands
 // and options with their help, profiles from the config file, services and triggers from the API
 // (the emulator on loopback), and silence, exit 0, whenever something goes wrong.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from '../helpers/cli.js';
+import { emulatorEnv, ROOT, runCli, spawnCli, tempHome, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, json, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 import { startFaultServer, hang, status } from '../helpers/fault-server.js';
@@ -280,5 +281,30 @@ describe('trigger __complete: profile names from the config file', () => {
     }
     configFile(home, { profiles: { good: {}, 'also.good_1': {} } });
     expect(values(await complete(['config', 'use', ''], home))).toEqual(['good', 'also.good_1']);
+  });
+});
+
+describe('trigger __complete: credentials from a docker credential helper that hangs', () => {
+  it("a docker credential helper that hangs is stopped within the completion's time limit: silent, exit 0", async () => {
+    const emu = await emulator();
+    const home = tempHome();
+    const bin = join(home.HOME, 'bin');
+    mkdirSync(bin);
+    copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
+    chmodSync(join(bin, 'docker-credential-fake'), 0o755);
+    mkdirSync(join(home.HOME, '.docker'));
+    writeFileSync(join(home.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    // Nothing ever opens it for writing: the helper waits for good.
+    const hang = join(home.HOME, 'hang');
+    execFileSync('mkfifo', [hang]);
+    const env = {
+      ...home,
+      PATH: `${bin}:${process.env.PATH}`,
+      DOCKERCLOUD_REST_HOST: `${emu.url}/`,
+      FAKE_CRED_HANG: hang,
+      FAKE_CRED_USER: 'demo',
+      FAKE_CRED_SECRET: 'demo-apikey',
+    };
+    expect(await spawnCli(['__complete', '--', 'list', ''], env)).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });
