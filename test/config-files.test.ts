@@ -545,3 +545,42 @@ describe('a value repeated in a message is cut', () => {
     expect(r.stderr.length).toBeLessThan(400);
   });
 });
+
+describe("the emulator's seed and data files: what it repeats of them reaches the terminal without control characters", () => {
+  afterEach(cleanUpProcesses);
+  const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
+  const ANY_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  async function stopsWith(args: string[]): Promise<string> {
+    const p = runEmulator(['--port', '0', ...args]);
+    expect(await p.exited).toEqual({ code: 1, signal: null });
+    expect(p.stderr()).not.toMatch(ANY_CONTROL);
+    return p.stderr().split('\n')[0]!;
+  }
+
+  it.each([
+    { name: 'an unknown field (C1 OSC)', seed: [{ name: 'web', 'bogus\u009d0;pwned\u0007': 1 }], says: 'service #1 (web): unknown field "bogus\\u009d0;pwned\\u0007"' },
+    { name: 'an unknown field (CSI)', seed: [{ name: 'web', 'x\u009b2J': 1 }], says: 'service #1 (web): unknown field "x\\u009b2J"' },
+    { name: 'a service name', seed: [{ name: 'web\u009b31m\u001b[2J', state: 'Asleep' }], says: 'service #1 (web\\u009b31m\\u001b[2J): state must be one of' },
+    { name: 'a value', seed: [{ name: 'web', state: 'up\u0085\u2028' }], says: '"up\\u0085\\u2028"' },
+    {
+      name: 'a repeated UUID',
+      seed: [{ name: 'w\u009bb', uuid: SVC }, { name: 'x', uuid: SVC }],
+      says: `service #2 (x): uuid ${SVC} is already the UUID of service w\\u009bb`,
+    },
+  ])('$name', async ({ seed, says }) => {
+    const file = join(emulatorTempDir(), 'seed.json');
+    writeFileSync(file, JSON.stringify(seed));
+    const line = await stopsWith(['--seed', file]);
+    expect(line.startsWith(`Error: ${file}: `)).toBe(true);
+    expect(line).toContain(says);
+  });
+
+  it('a data file that is not JSON', async () => {
+    const file = join(emulatorTempDir(), 'data.json');
+    writeFileSync(file, '\u009b[31m\u009d0;pwned\u0007');
+    const line = await stopsWith(['--data', file]);
+    expect(line).toMatch(new RegExp(`^Error: ${file} is not valid JSON: `));
+    expect(line).toContain('\\u009b');
+  });
+});
