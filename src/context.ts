@@ -32,6 +32,8 @@ export interface ContextDeps {
   interrupts?: Interrupts;
   /** Time as `call --wait` sees it (tests substitute a clock of their own). */
   clock?: Clock;
+  /** When the run must be done by (Date.now() time), if it has a budget of its own, as completion has. */
+  deadline?: number;
 }
 
 export class Context {
@@ -169,9 +171,18 @@ export class Context {
   findCredentials(): Credentials | undefined {
     if (this.cachedCredentials === undefined) {
       const saved = () => ({ name: this.profileName(), profile: this.profile(), file: this.config().path });
-      this.cachedCredentials = findCredentials(this.env, saved) ?? null;
+      this.cachedCredentials = findCredentials(this.env, saved, () => this.helperLimitMs()) ?? null;
     }
     return this.cachedCredentials ?? undefined;
+  }
+
+  /**
+   * How long a docker credential helper may take: as long as a request may (--timeout, 30 s by
+   * default), and no longer than what is left of the run's budget.
+   */
+  private helperLimitMs(): number {
+    const limit = this.settings().timeoutS * 1000;
+    return this.deps.deadline === undefined ? limit : Math.min(limit, this.deps.deadline - Date.now());
   }
 
   /** The run's API client, with the credentials of the lookup order, for the host they may go to. */

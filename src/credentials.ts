@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Profile } from './config/file.js';
 import { readJsonFile, unreadable } from './config/file.js';
 import { AuthError } from './errors.js';
-import { DEFAULT_HOST, parseHost } from './settings.js';
+import { clip, DEFAULT_HOST } from './settings.js';
 
 export interface Credentials {
   /** Value of the Authorization header. */
@@ -48,10 +48,11 @@ export function userOf(authorization: string): string | undefined {
 
 /**
  * Finds credentials in order: the environment, the active profile (read only when the environment
- * has none), then docker's config.json.
+ * has none), then docker's config.json. `helperLimitMs` is how long its credential helper may take,
+ * asked for only when one is run.
  */
-export function findCredentials(env: NodeJS.ProcessEnv, saved: () => SavedProfile): Credentials | undefined {
-  return fromEnvironment(env) ?? fromProfile(saved()) ?? fromDockerConfig(env);
+export function findCredentials(env: NodeJS.ProcessEnv, saved: () => SavedProfile, helperLimitMs: () => number): Credentials | undefined {
+  return fromEnvironment(env) ?? fromProfile(saved()) ?? fromDockerConfig(env, helperLimitMs);
 }
 
 /**
@@ -80,7 +81,8 @@ export function authorizationFor(found: Credentials | undefined, host: string): 
  * file written before login kept it, the profile's host, else the default host.
  */
 export function boundHost(profile: Profile): string {
-  return parseHost(profile.loginHost ?? profile.host ?? DEFAULT_HOST, 'the configured host');
+  // Both were normalised by parseHost when the file was read, or when `login` or `config set` set them.
+  return profile.loginHost ?? profile.host ?? DEFAULT_HOST;
 }
 
 /** Called before the profile's host changes: its saved credentials stay with the host they belong to. */
@@ -149,7 +151,7 @@ interface DockerConfig {
   credsStore?: string;
 }
 
-function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefined {
+function fromDockerConfig(env: NodeJS.ProcessEnv, helperLimitMs: () => number): Credentials | undefined {
   const path = dockerConfigPath(env);
   const value = readJsonFile(path) as DockerConfig | undefined;
   if (value === undefined) return undefined;
@@ -161,18 +163,28 @@ function fromDockerConfig(env: NodeJS.ProcessEnv): Credentials | undefined {
     return { authorization, user: userOf(authorization), source: `${path} (auths)`, refused: `Check the docker login in ${path}, or run 'trigger login'.` };
   }
   if (typeof value.credsStore === 'string' && /^[A-Za-z0-9_.-]+$/.test(value.credsStore)) {
-    return fromHelper(value.credsStore, env);
+    return fromHelper(value.credsStore, env, helperLimitMs());
   }
   return undefined;
 }
 
-function fromHelper(store: string, env: NodeJS.ProcessEnv): Credentials | undefined {
-  const helper = `docker-credential-${store}`;
+/** Runs the helper for at most `limitMs`: it blocks the run (a keychain that waits for a password), so it is killed then. */
+function fromHelper(store: string, env: NodeJS.ProcessEnv, limitMs: number): Credentials | undefined {
+  const helper = `docker-credential-${clip(store)}`;
   // Loaded here, not at start-up: most runs never reach a credential helper.
   const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-  const run = spawnSync(helper, ['get'], { input: DOCKER_INDEX, env, encoding: 'utf8', timeout: 30_000 });
+  const timeout = Math.max(1, Math.round(limitMs));
+  const run = spawnSync(`docker-credential-${store}`, ['get'], {
+    input: DOCKER_INDEX,
+    env,
+    encoding: 'utf8',
+    timeout,
+    // A helper that ignores SIGTERM would hold the run on.
+    killSignal: 'SIGKILL',
+  });
   if (run.error) {
     const code = (run.error as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEDOUT') throw new AuthError(`the docker credential helper ${helper} did not answer within ${timeout / 1000} s`);
     throw new AuthError(`cannot run the docker credential helper ${helper}: ${code === 'ENOENT' ? 'not found on PATH' : code}`);
   }
   // Helpers answer "credentials not found in native keychain" with a non-zero status.

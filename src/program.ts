@@ -4,6 +4,7 @@ import { Command, Help, Option, type CommanderError, type HelpConfiguration, typ
 import type { Context } from './context.js';
 import { EXIT_CODE_MEANINGS, UsageError } from './errors.js';
 import { examples, formatItem, formatSection, HELP_WIDTH, wrap } from './help.js';
+import { clip } from './settings.js';
 import { didYouMean } from './suggest.js';
 import * as call from './commands/call.js';
 import * as complete from './commands/complete.js';
@@ -97,7 +98,7 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
   const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0]!)?.[1];
   if (err.code === 'commander.unknownCommand' && word !== undefined) {
     const commands = cmd.createHelp().visibleCommands(cmd).map((c) => [c.name(), ...c.aliases()]);
-    return new UsageError(`unknown command '${word}'${didYouMean(word, commands)}`);
+    return new UsageError(`unknown command '${clip(word)}'${didYouMean(word, commands)}`);
   }
   if (err.code === 'commander.unknownOption' && word !== undefined) {
     const flag = word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2);
@@ -105,7 +106,7 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
     for (let c: AnyCommand | null = cmd; c; c = c.parent as AnyCommand | null) {
       for (const o of c.createHelp().visibleOptions(c)) options.push([o.short, o.long].filter((f): f is string => !!f));
     }
-    return new UsageError(`unknown option '${flag}'${didYouMean(flag, options)}`);
+    return new UsageError(`unknown option '${clip(flag)}'${didYouMean(flag, options)}`);
   }
   return new UsageError(message);
 }

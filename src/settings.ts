@@ -1,7 +1,7 @@
 // Host, namespace, timeout and insecure: flag, then environment, then profile, then default, each told where it came from.
 import { NAMESPACE_RE } from './api/paths.js';
 import { isLoopback } from './api/transport.js';
-import { withoutControlChars } from './io.js';
+import { hasControlChars, withoutControlChars } from './io.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_HOST = 'https://cloud.docker.com/';
@@ -20,7 +20,7 @@ export interface Settings {
 /** Checks a REST host: an http(s) URL with no credentials, query or path beyond '/'. Returns it normalised. */
 export function parseHost(value: string, from = '--host'): string {
   const meant = meantUrl(value);
-  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${meant}?`);
+  if (meant) throw new UsageError(`${from} must be an http(s) URL, not '${safe(value)}'; did you mean ${clip(meant)}?`);
   let url: URL;
   try {
     url = new URL(value);
@@ -73,20 +73,42 @@ export function parseTimeout(value: string, from = '--timeout'): number {
   return n;
 }
 
+/** A user name as Basic authentication carries it (no colon), without white space or control characters. */
+export function isUserName(value: string): boolean {
+  return /^[^\s:]{1,256}$/.test(value) && !hasControlChars(value);
+}
+
+export function parseUser(value: string, from = 'the user name'): string {
+  if (!isUserName(value)) throw new UsageError(`${from} must be 1 to 256 characters without spaces, colons or control characters`);
+  return value;
+}
+
 export function parseBoolean(value: string, from: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off|)$/i.test(value)) return false;
   throw new UsageError(`${from} must be true or false, not '${safe(value)}'`);
 }
 
+/** The most of a value a message repeats. */
+const MAX_REPEATED = 80;
+
 /**
- * A value fit to repeat in an error: no control characters, and nothing of what may be a URL's user
- * and password, parsable or not: all between the scheme and the last '@' is left out.
+ * A value given to the CLI (an argument, a variable, a field of a file), fit to repeat in a message:
+ * control characters neutralised, and cut to 80 characters, with '…' where it was cut.
+ */
+export function clip(value: string): string {
+  const chars = Array.from(value);
+  const shown = chars.length > MAX_REPEATED ? `${chars.slice(0, MAX_REPEATED - 1).join('')}…` : value;
+  return withoutControlChars(shown);
+}
+
+/**
+ * A value fit to repeat in an error, as `clip` makes it, less what may be a URL's user and password,
+ * parsable or not: all between the scheme and the last '@' is left out.
  */
 function safe(value: string): string {
   const at = value.lastIndexOf('@');
-  const shown = at < 0 ? value : `${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
-  return withoutControlChars(shown, '?').slice(0, 100);
+  return clip(at < 0 ? value : `${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? ''}***${value.slice(at)}`);
 }
 
 /**
@@ -103,7 +125,7 @@ export type Sources = Record<'host' | 'namespace' | 'timeout' | 'insecure', Sour
 interface SettingInputs {
   flags: { host?: string; namespace?: string; timeout?: string; insecure?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Values from the configuration (profile); validated when set. */
+  /** Values from the configuration (profile), checked by these parsers when the file was read. */
   config?: { host?: string; namespace?: string; timeout?: number; insecure?: boolean };
   /** The profile the configuration values come from. */
   profile?: string;
@@ -118,12 +140,12 @@ export function resolveSettings({ flags, env, config = {}, profile = 'default' }
   const [host, hostFrom]: [string, Source] =
     flags.host !== undefined ? [parseHost(flags.host), flag('--host')]
     : env.DOCKERCLOUD_REST_HOST ? [parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST'), variable('DOCKERCLOUD_REST_HOST')]
-    : config.host ? [parseHost(config.host, 'the configured host'), fromProfile]
+    : config.host ? [config.host, fromProfile]
     : [DEFAULT_HOST, byDefault];
   const [namespace, namespaceFrom]: [string | undefined, Source] =
     flags.namespace !== undefined ? [parseNamespace(flags.namespace), flag('--namespace')]
     : env.DOCKERCLOUD_NAMESPACE ? [parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE'), variable('DOCKERCLOUD_NAMESPACE')]
-    : config.namespace ? [parseNamespace(config.namespace, 'the configured namespace'), fromProfile]
+    : config.namespace ? [config.namespace, fromProfile]
     : [undefined, byDefault];
   const [timeoutS, timeoutFrom]: [number, Source] =
     flags.timeout !== undefined ? [parseTimeout(flags.timeout), flag('--timeout')]

@@ -4,11 +4,12 @@
 // config.json broken) reported as such and left untouched, profile names that every object has, hosts
 // that carry a password, and local text repeated in messages. Temporary homes, real files, the
 // emulator on loopback, which counts the requests it is sent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './helpers/emulator-process.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
 import { webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
@@ -222,7 +223,7 @@ describe('unreadable files are reported and left untouched', () => {
       const r = await runCli(['config', 'show'], h);
       expect(r.code).toBe(1);
       expect(r.stderr.split('\n')[0]).toBe(
-        `Error: cannot read config file ${path}: "timeout" of profile "default" is not a number of seconds from 0 to 3600`,
+        `Error: cannot read config file ${path}: "timeout" of profile "default" must be a number of seconds greater than 0 (at most 3600), not '${timeout}'`,
       );
     }
   });
@@ -352,13 +353,14 @@ describe('a host that carries a password is never repeated with it', () => {
     `alice:${PASSWORD.replace('/', '')}@cloud.docker.com`,
   ];
 
-  /** Every way a host reaches the CLI. */
-  const WAYS: { name: string; run: (host: string, h: Home) => Promise<Result> }[] = [
-    { name: '--host', run: (host, h) => runCli(['list', 'web', '--host', host], { ...h }) },
-    { name: 'DOCKERCLOUD_REST_HOST', run: (host, h) => runCli(['list', 'web'], { ...h, DOCKERCLOUD_REST_HOST: host }) },
-    { name: 'config set host', run: (host, h) => runCli(['config', 'set', 'host', host], { ...h }) },
+  /** Every way a host reaches the CLI, and the exit code of a bad one: a usage error, or a config file that cannot be read. */
+  const WAYS: { name: string; code: number; run: (host: string, h: Home) => Promise<Result> }[] = [
+    { name: '--host', code: 2, run: (host, h) => runCli(['list', 'web', '--host', host], { ...h }) },
+    { name: 'DOCKERCLOUD_REST_HOST', code: 2, run: (host, h) => runCli(['list', 'web'], { ...h, DOCKERCLOUD_REST_HOST: host }) },
+    { name: 'config set host', code: 2, run: (host, h) => runCli(['config', 'set', 'host', host], { ...h }) },
     {
       name: 'the configured host',
+      code: 1,
       run: (host, h) => {
         writeConfig(h, { profiles: { default: { host } } });
         return runCli(['config', 'show'], { ...h });
@@ -366,10 +368,10 @@ describe('a host that carries a password is never repeated with it', () => {
     },
   ];
 
-  it.each(WAYS)('through $name: a clear error that holds no part of the password', async ({ run }) => {
+  it.each(WAYS)('through $name: a clear error that holds no part of the password', async ({ run, code }) => {
     for (const host of HOSTS) {
       const r = await run(host, home());
-      expect(r.code, host).toBe(2);
+      expect(r.code, host).toBe(code);
       expect(firstLine(r)).toMatch(/^Error: \S/);
       for (const part of ['s3cr', 'et-Hq7', PASSWORD.replace('/', '')]) expect(r.stderr, host).not.toContain(part);
     }
@@ -397,20 +399,22 @@ describe('local text is neutralised before it reaches the terminal', () => {
     expect(r.stderr).not.toContain('sk-live');
   });
 
-  it('a profile name from the file, in an error and in config show', async () => {
+  it('a profile name or a user name from the file, in the error that refuses it', async () => {
     const h = home();
     writeConfig(h, { profiles: { 'evil\u001b[31m': 5 } });
     const bad = await runCli(['config', 'show'], { ...h });
     expect(bad.code).toBe(1);
-    expect(firstLine(bad)).toMatch(/^Error: cannot read config file .*: profile "evil.\[31m" is not an object$/);
+    expect(firstLine(bad)).toMatch(/^Error: cannot read config file .*: "evil\uFFFD\[31m" in "profiles" is not a profile name/);
     expect(bad.stderr).not.toMatch(CONTROL);
 
-    writeConfig(h, { profiles: { 'evil\u001b]0;x\u0007': {}, default: { user: 'eve\u001b[2J', apikey: registerSecret('eve-key-3Rt') } } });
-    const shown = await runCli(['config', 'show'], { ...h });
-    expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).not.toMatch(CONTROL);
-    expect(shown.stdout).toMatch(/^User:\s+eve\uFFFD\[2J$/m);
-    expect(shown.stdout).toMatch(/^Profiles:\s+evil\uFFFD\]0;x\uFFFD, default$/m);
+    writeConfig(h, { profiles: { default: { user: 'eve\u001b[2J', apikey: registerSecret('eve-key-3Rt') } } });
+    const user = await runCli(['config', 'show'], { ...h });
+    expect(user.code).toBe(1);
+    expect(firstLine(user)).toMatch(
+      /^Error: cannot read config file .*: "user" of profile "default" must be 1 to 256 characters without spaces, colons or control characters$/,
+    );
+    expect(user.stdout).toBe('');
+    expect(user.stderr).not.toMatch(CONTROL);
   });
 
   it('a user name from DOCKERCLOUD_AUTH in config show', async () => {
@@ -435,5 +439,279 @@ describe('local text is neutralised before it reaches the terminal', () => {
     const r = await runCli(['--profile', 'x\u001b[2J', 'config', 'show'], { ...home() });
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(CONTROL);
+  });
+});
+
+describe('a config file that is a symlink is never written through', () => {
+  /** A home whose config.json links to `target` (made with `text`, mode 0644). */
+  function linkedHome(target: (h: Home) => string, text: string): { h: Home; file: string } {
+    const h = home();
+    mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+    const file = target(h);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    chmodSync(file, 0o644);
+    symlinkSync(relative(h.TRIGGER_CONFIG_DIR, file), configFile(h));
+    return { h, file };
+  }
+
+  it('a link to package.json: config set exits 1, and package.json keeps its content and mode', async () => {
+    const text = `${JSON.stringify({ name: 'app', version: '1.0.0', scripts: { test: 'vitest' } }, null, 2)}\n`;
+    const { h, file } = linkedHome((h) => join(h.HOME, 'package.json'), text);
+    const r = await spawnCli(['config', 'set', 'namespace', 'acme'], { ...h });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toMatch(new RegExp(`^Error: cannot (read|write) config file ${configFile(h)}: `));
+    expect(r.stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(mode(file)).toBe(0o644);
+  });
+
+  const CHANGES: { name: string; args: string[]; stdin?: string }[] = [
+    { name: 'config set', args: ['config', 'set', 'namespace', 'acme'] },
+    { name: 'login', args: ['login', '-u', USER, '--password-stdin'], stdin: APIKEY },
+    { name: 'config use', args: ['config', 'use', 'default'] },
+  ];
+
+  it.each(CHANGES)('a link to a config file of its shape: $name exits 1 naming the link; the file is left as it is', async ({ args, stdin }) => {
+    const text = JSON.stringify({ profiles: { default: { timeout: 5 } } });
+    const { h, file } = linkedHome((h) => join(h.HOME, 'dotfiles', 'trigger.json'), text);
+    const r = await spawnCli(args, { ...h, DOCKERCLOUD_REST_HOST: `${emu.url}/` }, stdin);
+    expect(r.code).toBe(1);
+    // The file it points to is 0644: reading it through the link warns of that first.
+    expect(r.stderr.split('\n').filter((line) => !line.startsWith('Warning: config file'))).toEqual([
+      `Error: cannot write config file ${configFile(h)}: it is a symlink, and trigger does not write through one`,
+      'Replace the link with the file itself, or set TRIGGER_CONFIG_DIR to a folder of its own.',
+      '',
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(mode(file)).toBe(0o644);
+    expect(lstatSync(configFile(h)).isSymbolicLink()).toBe(true);
+  });
+
+  it('read through, as any command that only reads it does', async () => {
+    const { h } = linkedHome((h) => join(h.HOME, 'dotfiles', 'trigger.json'), JSON.stringify({ profiles: { default: { timeout: 5 } } }));
+    const r = await spawnCli(['config', 'show', '--json'], { ...h });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ timeout: 5, sources: { timeout: 'profile default' } });
+  });
+});
+
+describe('a config file holds currentProfile and profiles, and nothing else', () => {
+  it.each([
+    { name: 'an unknown key', content: { profiles: {}, name: 'app' }, says: 'unknown key "name"' },
+    {
+      name: "conf's __internal__, which it writes for migrations alone",
+      content: { __internal__: { migrations: { version: '1.0.0' } } },
+      says: 'unknown key "__internal__"',
+    },
+    {
+      name: 'an unknown key of a profile',
+      content: { profiles: { work: { timeout: 5, token: 'x' } } },
+      says: 'unknown key "token" in profile "work"',
+    },
+    {
+      name: 'a key with escapes',
+      content: { profiles: { work: { 'x\u001b]0;t\u0007': 1 } } },
+      says: 'unknown key "x\uFFFD]0;t\uFFFD" in profile "work"',
+    },
+  ])('$name: exit 1 naming the file and the key, and config set leaves the file alone', async ({ content, says }) => {
+    const h = home();
+    const path = writeConfig(h, content);
+    const text = readFileSync(path, 'utf8');
+    const shown = await spawnCli(['config', 'show'], { ...h });
+    expect(shown.code).toBe(1);
+    expect(shown.stderr.split('\n')).toEqual([
+      `Error: cannot read config file ${path}: ${says}`,
+      'Fix the file or remove it; it is left as it is.',
+      '',
+    ]);
+    const set = await spawnCli(['config', 'set', 'timeout', '9'], { ...h });
+    expect(set.code).toBe(1);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});
+
+describe('each field of a profile is checked by the parser of its flag', () => {
+  it.each([
+    {
+      field: 'host',
+      value: 'https://alice:pw@cloud.docker.com/',
+      says: "must not carry credentials; use 'trigger login' or DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY",
+    },
+    { field: 'host', value: 'localhost:8080', says: "must be an http(s) URL, not 'localhost:8080'; did you mean http://localhost:8080/?" },
+    { field: 'host', value: 5, says: 'is not a string' },
+    {
+      field: 'loginHost',
+      value: 'https://cloud.docker.com/api/',
+      says: 'must be the root of the API host (like https://cloud.docker.com/), without a path, query or fragment',
+    },
+    { field: 'namespace', value: 'acme/../x', says: "must be a user or organisation name, not 'acme/../x'" },
+    { field: 'timeout', value: '5', says: `must be a number of seconds greater than 0 (at most 3600), not '"5"'` },
+    { field: 'timeout', value: 0, says: "must be a number of seconds greater than 0 (at most 3600), not '0'" },
+    { field: 'insecure', value: 'yes', says: `must be true or false, not '"yes"'` },
+    { field: 'user', value: 'al ice', says: 'must be 1 to 256 characters without spaces, colons or control characters' },
+    { field: 'apikey', value: '', says: 'is empty' },
+    { field: 'apikey', value: 5, says: 'is not a string' },
+  ])('$field: $value is exit 1 naming the file and the field, for config show too', async ({ field, value, says }) => {
+    const h = home();
+    const path = writeConfig(h, { profiles: { default: { [field]: value } } });
+    for (const args of [['config', 'show'], ['list', 'web', '--host', `${emu.url}/`]]) {
+      const r = await spawnCli(args, { ...h, DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(firstLine(r)).toBe(`Error: cannot read config file ${path}: "${field}" of profile "default" ${says}`);
+      expect(r.stderr).not.toContain('pw@');
+    }
+  });
+
+  it('a long value is repeated cut to 80 characters', async () => {
+    const h = home();
+    const path = writeConfig(h, { profiles: { default: { namespace: 'n'.repeat(100_000) } } });
+    const r = await spawnCli(['config', 'show'], { ...h });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(
+      `Error: cannot read config file ${path}: "namespace" of profile "default" must be a user or organisation name, not '${'n'.repeat(79)}…'`,
+    );
+  });
+
+  it('values are taken as the parsers give them back: a host without its slash is the same host', async () => {
+    const h = home();
+    writeConfig(h, { profiles: { default: { host: emu.url, loginHost: emu.url, user: USER, apikey: APIKEY, insecure: false } } });
+    const r = await spawnCli(['config', 'show', '--json'], { ...h });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ host: `${emu.url}/`, credentials_host: `${emu.url}/` });
+    const list = await spawnCli(['list', 'web', '-q'], { ...h });
+    expect(list.code, list.stderr).toBe(0);
+  });
+});
+
+describe('profile names in the file follow the profile-name rule', () => {
+  it.each(['x`touch${IFS}/tmp/PWNED`', 'y;id', 'has space', '-dash', 'é'.repeat(3), 'n'.repeat(65), '__proto__'])(
+    '%s: exit 1 naming the file and the name',
+    async (name) => {
+      const h = home();
+      const path = writeConfig(h, `{"profiles": {"good": {}, ${JSON.stringify(name)}: {}}}`);
+      const r = await spawnCli(['config', 'show'], { ...h });
+      expect(r.code).toBe(1);
+      const shown = name.length > 80 ? `${name.slice(0, 79)}…` : name;
+      expect(firstLine(r)).toBe(
+        `Error: cannot read config file ${path}: "${shown}" in "profiles" is not a profile name (letters, digits, '.', '_' or '-')`,
+      );
+    },
+  );
+});
+
+describe('a config folder that other users can write to is refused, never changed', () => {
+  /** A folder owned by another user: made and given away as root, else one of the system's. */
+  function othersFolder(h: Home): string {
+    if (process.getuid?.() !== 0) return '/';
+    const dir = join(h.HOME, 'theirs');
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    return dir;
+  }
+
+  it.each([
+    { name: 'a folder of mode 1777, as /tmp', make: (h: Home) => folder(h, 0o1777) },
+    { name: 'a group-writable folder', make: (h: Home) => folder(h, 0o770) },
+    { name: 'a folder writable by others', make: (h: Home) => folder(h, 0o707) },
+    { name: "another user's folder", make: othersFolder },
+  ])('$name: exit 1, its mode and content kept', async ({ make }) => {
+    const h = home();
+    const dir = make(h);
+    const before = { mode: statSync(dir).mode, uid: statSync(dir).uid, files: readdirSync(dir) };
+    const r = await spawnCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: dir });
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toBe(`Error: config folder ${dir} can be written by other users; use a folder of your own`);
+    expect(r.stdout).toBe('');
+    expect({ mode: statSync(dir).mode, uid: statSync(dir).uid, files: readdirSync(dir) }).toEqual(before);
+  });
+
+  function folder(h: Home, perm: number): string {
+    const dir = join(h.HOME, `shared-${perm.toString(8)}`);
+    mkdirSync(dir);
+    chmodSync(dir, perm);
+    return dir;
+  }
+
+  it("a folder of the user's that only they can write to is kept 0700, and used", async () => {
+    const h = home();
+    const dir = folder(h, 0o755);
+    const r = await spawnCli(['config', 'set', 'timeout', '5'], { ...h, TRIGGER_CONFIG_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'config.json'))).toBe(0o600);
+  });
+});
+
+describe('a value repeated in a message is cut', () => {
+  const LONG = 'a'.repeat(100_000);
+  const CUT = `${'a'.repeat(79)}…`;
+
+  it.each([
+    {
+      name: '--host',
+      args: ['--host', LONG, 'list', 'web'],
+      env: {},
+      line: `Error: --host must be an http(s) URL, not '${CUT}'; did you mean https://${'a'.repeat(71)}…?`,
+    },
+    {
+      name: 'DOCKERCLOUD_REST_HOST',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_REST_HOST: `${LONG} x` },
+      line: `Error: DOCKERCLOUD_REST_HOST must be an http(s) URL such as https://cloud.docker.com/, not '${CUT}'`,
+    },
+    {
+      name: 'DOCKERCLOUD_NAMESPACE',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_NAMESPACE: `/${LONG}` },
+      line: `Error: DOCKERCLOUD_NAMESPACE must be a user or organisation name, not '/${CUT.slice(1)}'`,
+    },
+    { name: 'an unknown command', args: [LONG], env: {}, line: `Error: unknown command '${CUT}'` },
+    { name: 'an unknown option', args: ['list', `--${LONG}`], env: {}, line: `Error: unknown option '--${CUT.slice(2)}'` },
+    { name: '--profile', args: ['--profile', LONG, 'list'], env: {}, line: `Error: invalid profile name '${CUT}': use letters, digits, '.', '_' or '-'` },
+  ])('$name: at most 80 characters of it, ending with …', async ({ args, env, line }) => {
+    const r = await spawnCli(args, { ...home(), ...env });
+    expect(r.code).toBe(2);
+    expect(firstLine(r)).toBe(line);
+    expect(r.stderr.length).toBeLessThan(400);
+  });
+});
+
+describe("the emulator's seed and data files: what it repeats of them reaches the terminal without control characters", () => {
+  afterEach(cleanUpProcesses);
+  const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
+  const ANY_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  async function stopsWith(args: string[]): Promise<string> {
+    const p = runEmulator(['--port', '0', ...args]);
+    expect(await p.exited).toEqual({ code: 1, signal: null });
+    expect(p.stderr()).not.toMatch(ANY_CONTROL);
+    return p.stderr().split('\n')[0]!;
+  }
+
+  it.each([
+    { name: 'an unknown field (C1 OSC)', seed: [{ name: 'web', 'bogus\u009d0;pwned\u0007': 1 }], says: 'service #1 (web): unknown field "bogus\\u009d0;pwned\\u0007"' },
+    { name: 'an unknown field (CSI)', seed: [{ name: 'web', 'x\u009b2J': 1 }], says: 'service #1 (web): unknown field "x\\u009b2J"' },
+    { name: 'a service name', seed: [{ name: 'web\u009b31m\u001b[2J', state: 'Asleep' }], says: 'service #1 (web\\u009b31m\\u001b[2J): state must be one of' },
+    { name: 'a value', seed: [{ name: 'web', state: 'up\u0085\u2028' }], says: '"up\\u0085\\u2028"' },
+    {
+      name: 'a repeated UUID',
+      seed: [{ name: 'w\u009bb', uuid: SVC }, { name: 'x', uuid: SVC }],
+      says: `service #2 (x): uuid ${SVC} is already the UUID of service w\\u009bb`,
+    },
+  ])('$name', async ({ seed, says }) => {
+    const file = join(emulatorTempDir(), 'seed.json');
+    writeFileSync(file, JSON.stringify(seed));
+    const line = await stopsWith(['--seed', file]);
+    expect(line.startsWith(`Error: ${file}: `)).toBe(true);
+    expect(line).toContain(says);
+  });
+
+  it('a data file that is not JSON', async () => {
+    const file = join(emulatorTempDir(), 'data.json');
+    writeFileSync(file, '\u009b[31m\u009d0;pwned\u0007');
+    const line = await stopsWith(['--data', file]);
+    expect(line).toMatch(new RegExp(`^Error: ${file} is not valid JSON: `));
+    expect(line).toContain('\\u009b');
   });
 });

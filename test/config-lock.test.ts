@@ -3,10 +3,10 @@
 // gone is taken over. The built CLI spawned in parallel, the emulator on loopback, real files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, tempHome, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 
 type Home = ReturnType<typeof tempHome>;
@@ -138,5 +138,41 @@ describe('the lock file', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readConfig(h).profiles).toEqual({ default: { timeout: 5 } });
     expect(readdirSync(h.TRIGGER_CONFIG_DIR)).toEqual(['config.json']);
+  });
+});
+
+describe('a lock file that cannot be written, or is not a file', () => {
+  it('one this run made but could not write (a full disk) is removed: the next run is not kept waiting', async () => {
+    const h = home();
+    // A file size limit of 0 makes every write fail as a full disk does, after the file is made.
+    const full = startCli(['config', 'set', 'timeout', '5'], { ...h }, { command: ([node, ...args]) => ['bash', ['-c', 'ulimit -f 0; exec "$@"', 'bash', node!, ...args]] });
+    const r = await full.done;
+    expect(r.code).toBe(1);
+    expect(firstLine(r)).toMatch(new RegExp(`^Error: cannot write config file ${configFile(h)}: cannot make its lock file \\(.+\\)$`));
+    expect(readdirSync(h.TRIGGER_CONFIG_DIR)).toEqual([]);
+    const next = await runCli(['config', 'set', 'timeout', '5'], { ...h }, { deps: { lockWaitMs: 50 } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(readConfig(h).profiles).toEqual({ default: { timeout: 5 } });
+  });
+
+  it.each([
+    { name: 'a folder', make: (path: string) => mkdirSync(path), says: 'is a folder' },
+    { name: 'a folder older than any lock', make: (path: string) => (mkdirSync(path), utimesSync(path, new Date(0), new Date(0))), says: 'is a folder' },
+    { name: 'a symlink', make: (path: string) => symlinkSync('/nowhere', path), says: 'is a symlink' },
+  ])('$name: refused with a clear message, and left where it is; the config file unchanged', async ({ make, says }) => {
+    const h = home();
+    mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+    const text = JSON.stringify({ profiles: { default: { timeout: 9 } } });
+    writeFileSync(configFile(h), text, { mode: 0o600 });
+    make(lockFile(h));
+    const r = await runCli(['config', 'set', 'timeout', '5'], { ...h }, { deps: { lockWaitMs: 50 } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual([
+      `Error: cannot change config file ${configFile(h)}: its lock file ${lockFile(h)} ${says}`,
+      `trigger makes its lock file itself, and removes it when done: remove ${lockFile(h)}.`,
+      '',
+    ]);
+    expect(readFileSync(configFile(h), 'utf8')).toBe(text);
+    expect(readdirSync(h.TRIGGER_CONFIG_DIR).sort()).toEqual(['config.json', 'config.json.lock']);
   });
 });

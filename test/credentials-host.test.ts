@@ -2,9 +2,10 @@
 // one, whatever --host, DOCKERCLOUD_REST_HOST or `config set host` say. Two emulators on loopback
 // that accept the same account, each recording what it was sent; the built CLI spawned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { ROOT, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
 
@@ -162,5 +163,25 @@ describe('saved credentials go to the host they were checked against, and no oth
     await loginAt(a, h);
     expect((await spawnCli(['logout'], { ...h })).code).toBe(0);
     expect(readConfig(h).profiles.default).toEqual({ host: a.url });
+  });
+});
+
+describe("the credential helper of docker's config.json is given the run's time limit", () => {
+  it('a helper that hangs is stopped after the request time limit (--timeout): exit 3 saying so, nothing sent', async () => {
+    const h = home();
+    const bin = join(h.HOME, 'bin');
+    mkdirSync(bin);
+    copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
+    chmodSync(join(bin, 'docker-credential-fake'), 0o755);
+    mkdirSync(join(h.HOME, '.docker'));
+    writeFileSync(join(h.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    // Nothing ever opens it for writing: the helper waits for good.
+    const hang = join(h.HOME, 'hang');
+    execFileSync('mkfifo', [hang]);
+    const before = a.seen.length;
+    const r = await spawnCli(['list', 'web', '--timeout', '1', '--host', a.url], { ...h, PATH: `${bin}:${process.env.PATH}`, FAKE_CRED_HANG: hang });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('Error: the docker credential helper docker-credential-fake did not answer within 1 s\n');
+    expect(a.seen.length).toBe(before);
   });
 });

@@ -3,7 +3,7 @@ import { triggerCallPath } from '../api/paths.js';
 import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
-import { parseTimeout } from '../settings.js';
+import { clip, parseTimeout } from '../settings.js';
 import { stateText, waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
@@ -46,7 +46,7 @@ const MAX_SCALE = 1000;
 function parseScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_SCALE) {
-    throw new UsageError(`--scale must be a whole number from 1 to ${MAX_SCALE}, not '${safeText(value).slice(0, 40)}'`);
+    throw new UsageError(`--scale must be a whole number from 1 to ${MAX_SCALE}, not '${clip(value)}'`);
   }
   return Number(value);
 }
@@ -74,7 +74,7 @@ async function readData(value: string | undefined, ctx: Context): Promise<string
       if (err instanceof UsageError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
-      throw new UsageError(`cannot read the --data file '${safeText(file)}': ${why}`);
+      throw new UsageError(`cannot read the --data file '${clip(file)}': ${why}`);
     }
   }
   if (Buffer.byteLength(value) > MAX_CALL_BODY) throw tooLarge();

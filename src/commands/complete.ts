@@ -146,7 +146,7 @@ function offerable(name: unknown): name is string {
   }
 }
 
-const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).map((value) => ({ value })) };
+const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).filter(offerable).map((value) => ({ value })) };
 
 /**
  * Services by name; by `name.stack` where names repeat (or where the word has a dot), by UUID where a
@@ -267,11 +267,14 @@ async function answer(p: Position, from: Sources): Promise<Answer> {
   return { candidates: candidates.map((c) => ({ ...c, value: p.prefix + c.value })), files: false };
 }
 
-/** A context of its own for the lookups: it writes nothing, never asks, and does not retry. */
-function quietContext(ctx: Context, given: Map<string, string | boolean>): Context {
+/**
+ * A context of its own for the lookups: it writes nothing, never asks, does not retry, and is done by
+ * `deadline` (a credential helper, which blocks the run, is given no longer).
+ */
+function quietContext(ctx: Context, given: Map<string, string | boolean>, deadline: number): Context {
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
   const io: IO = { stdout: nowhere, stderr: nowhere, stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
-  const quiet = new Context({ io, env: ctx.env });
+  const quiet = new Context({ io, env: ctx.env, deadline });
   const global = (name: string): string | undefined => {
     const v = given.get(name);
     return typeof v === 'string' ? v : undefined;
@@ -297,7 +300,7 @@ export async function runComplete(words: string[], program: AnyCommand, ctx: Con
   let lookups: Context | undefined;
   try {
     const p = positionOf(program, words);
-    const quiet = (lookups = quietContext(ctx, p.given));
+    const quiet = (lookups = quietContext(ctx, p.given, Date.now() + COMPLETION_LIMIT_MS));
     const from: Sources = { config: () => quiet.config().data, api: () => quiet.api() };
     const found = await within(COMPLETION_LIMIT_MS, () => answer(p, from));
     if (found) {

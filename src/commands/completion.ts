@@ -5,7 +5,7 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples } from '../help.js';
-import { safeText } from '../io.js';
+import { clip } from '../settings.js';
 import type { Program } from '../program.js';
 
 export function register(program: Program, ctx: Context): void {
@@ -123,6 +123,6 @@ complete -c trigger -f -a '(__trigger_complete)'
 export const SHELLS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH };
 
 export function runCompletion(shell: string, ctx: Context): void {
-  if (!Object.hasOwn(SHELLS, shell)) throw new UsageError(`unknown shell '${safeText(shell)}': use bash, zsh or fish`);
+  if (!Object.hasOwn(SHELLS, shell)) throw new UsageError(`unknown shell '${clip(shell)}': use bash, zsh or fish`);
   ctx.io.stdout.write(SHELLS[shell]!);
 }

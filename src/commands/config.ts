@@ -4,7 +4,7 @@ import { checkProfileExists, checkProfileName, profileNames, profileToChange, ty
 import { keepBinding } from '../credentials.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
-import { parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
+import { clip, parseBoolean, parseHost, parseNamespace, parseTimeout } from '../settings.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
@@ -50,7 +50,7 @@ export const KEYS: Record<string, (value: string) => Partial<Profile>> = {
 };
 
 function checkKey(key: string): void {
-  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${safeText(key)}': use one of ${Object.keys(KEYS).join(', ')}`);
+  if (!Object.hasOwn(KEYS, key)) throw new UsageError(`unknown setting '${clip(key)}': use one of ${Object.keys(KEYS).join(', ')}`);
 }
 
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {

@@ -1,5 +1,6 @@
 import { isOperation, type Operation } from '../api/types.js';
 import { safeText } from '../io.js';
+import { clip } from '../settings.js';
 import type { Context } from '../context.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
@@ -32,7 +33,7 @@ export function register(program: Program, ctx: Context): void {
 
 function parseOperation(value: string | undefined): Operation {
   const op = (value ?? 'REDEPLOY').toUpperCase();
-  if (!isOperation(op)) throw new UsageError(`unknown operation '${value}': use REDEPLOY or SCALEUP`);
+  if (!isOperation(op)) throw new UsageError(`unknown operation '${clip(value ?? '')}': use REDEPLOY or SCALEUP`);
   return op;
 }
 

@@ -3,8 +3,7 @@ import type { Context } from '../context.js';
 import { AuthError, Interrupted, UsageError, type Interrupt } from '../errors.js';
 import { profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
-import { hasControlChars } from '../io.js';
-import { DEFAULT_HOST } from '../settings.js';
+import { DEFAULT_HOST, isUserName as validUser } from '../settings.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
@@ -26,9 +25,6 @@ export function register(program: Program, ctx: Context): void {
 
 /** An API key is short: `--password-stdin` reads no further than this (`yes |` ends at once). */
 const MAX_KEY = { bytes: 4096, error: () => new UsageError('the API key on standard input is larger than 4 KiB, the most --password-stdin reads') };
-
-const USER_RE = /^[^\s:]{1,256}$/;
-const validUser = (user: string): boolean => USER_RE.test(user) && !hasControlChars(user);
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;

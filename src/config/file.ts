@@ -1,14 +1,14 @@
 // The config file: where it lives, its rules (its shape, profile names, the current profile), reading
 // it (plain JSON, fast, regular files only), and changing it: one run at a time, under a lock file
-// next to it, each change written through conf (atomic: a temporary file renamed over the old one;
-// file 0600 in a 0700 folder).
+// next to it, each change written through conf (atomic: a temporary file renamed over the old one,
+// never through a link; file 0600 in a 0700 folder that no other user can write to).
 import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
 import { FileError, UsageError } from '../errors.js';
 import { safeText } from '../io.js';
-import { MAX_TIMEOUT_S, parseHost } from '../settings.js';
+import { clip, parseBoolean, parseHost, parseNamespace, parseTimeout, parseUser } from '../settings.js';
 
 export interface Profile {
   host?: string;
@@ -35,7 +35,7 @@ function isProfileName(name: string): boolean {
 }
 
 export function checkProfileName(name: string): string {
-  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${safeText(name.slice(0, 64))}': use letters, digits, '.', '_' or '-'`);
+  if (!isProfileName(name)) throw new UsageError(`invalid profile name '${clip(name)}': use letters, digits, '.', '_' or '-'`);
   return name;
 }
 
@@ -75,7 +75,7 @@ export function profileNames(data: ConfigData): string[] {
 export function checkProfileExists(data: () => ConfigData, name: string, source: ProfileSource = '--profile'): void {
   if (name === DEFAULT_PROFILE || Object.hasOwn(data().profiles ?? {}, name)) return;
   const names = profileNames(data());
-  const shown = names.slice(0, 10).map((n) => safeText(n.slice(0, 64))).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
   const from = source === 'TRIGGER_PROFILE' ? ' (from TRIGGER_PROFILE)' : source === 'config use' ? " (the current one, chosen with 'trigger config use')" : '';
   throw new UsageError(
     `unknown profile '${name}'${from}: the profiles are ${shown}`,
@@ -183,13 +183,21 @@ export function readJsonFile(path: string): unknown {
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
+/** What a file of ours holds: conf, which writes it, adds nothing of its own without migrations, which are not used. */
+const FILE_KEYS: readonly string[] = ['currentProfile', 'profiles'];
+
+type Fail = (why: string) => never;
+const unknownKey = (obj: object, known: readonly string[]): string | undefined => Object.keys(obj).find((k) => !known.includes(k));
+
 /** Checks what was read, and takes the prototype off the objects whose keys are names given by users. */
 function checkShape(path: string, value: unknown): ConfigData {
-  const fail = (why: string): never => {
+  const fail: Fail = (why) => {
     throw unreadable(path, why);
   };
   if (!isObject(value)) return fail('expected a JSON object');
   const data = Object.setPrototypeOf(value, null) as ConfigData;
+  const extra = unknownKey(data, FILE_KEYS);
+  if (extra !== undefined) fail(`unknown key "${clip(extra)}"`);
   if (data.currentProfile !== undefined) {
     if (typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
     if (!isProfileName(data.currentProfile!)) fail('"currentProfile" is not a profile name');
@@ -198,28 +206,48 @@ function checkShape(path: string, value: unknown): ConfigData {
     if (!isObject(data.profiles)) fail('"profiles" is not an object');
     Object.setPrototypeOf(data.profiles, null);
     for (const [key, value] of Object.entries(data.profiles!)) {
-      const name = key.slice(0, 64);
-      if (!isObject(value)) return fail(`profile "${name}" is not an object`);
-      const p = Object.setPrototypeOf(value, null) as Profile;
-      for (const field of ['host', 'namespace', 'user', 'apikey', 'loginHost'] as const) {
-        if (p[field] !== undefined && typeof p[field] !== 'string') fail(`"${field}" of profile "${name}" is not a string`);
-      }
-      if (p.timeout !== undefined && !(typeof p.timeout === 'number' && p.timeout > 0 && p.timeout <= MAX_TIMEOUT_S)) {
-        fail(`"timeout" of profile "${name}" is not a number of seconds from 0 to ${MAX_TIMEOUT_S}`);
-      }
-      if (p.insecure !== undefined && typeof p.insecure !== 'boolean') fail(`"insecure" of profile "${name}" is not true or false`);
-      if (p.loginHost !== undefined && !isHost(p.loginHost)) fail(`"loginHost" of profile "${name}" is not the URL of an http(s) host`);
+      // A name that breaks the rule would be offered by completion, or land in a hint to run.
+      if (!isProfileName(key)) fail(`"${clip(key)}" in "profiles" is not a profile name (letters, digits, '.', '_' or '-')`);
+      if (!isObject(value)) return fail(`profile "${key}" is not an object`);
+      checkProfile(Object.setPrototypeOf(value, null) as Record<string, unknown>, key, fail);
     }
   }
   return data;
 }
 
-function isHost(value: string): boolean {
-  try {
-    parseHost(value);
-    return true;
-  } catch {
-    return false;
+/** An API key is any text but none, as `login` takes it. */
+function nonEmpty(text: string, from: string): string {
+  if (text === '') throw new UsageError(`${from} is empty`);
+  return text;
+}
+
+/** The text each field of a profile is given to the parser of its flag as: strings as they are; numbers and booleans as JSON. */
+const PROFILE_FIELDS: Record<keyof Profile, { parse: (text: string, from: string) => unknown; json?: boolean }> = {
+  host: { parse: parseHost },
+  loginHost: { parse: parseHost },
+  namespace: { parse: parseNamespace },
+  // "5" or "true" in the file is not a number or a boolean: as JSON, it reaches the parser quoted, which refuses it.
+  timeout: { parse: parseTimeout, json: true },
+  insecure: { parse: parseBoolean, json: true },
+  user: { parse: parseUser },
+  apikey: { parse: nonEmpty },
+};
+
+/** Checks each field of a profile with the parser of its flag, and keeps the value the parser gives back. */
+function checkProfile(p: Record<string, unknown>, name: string, fail: Fail): void {
+  const extra = unknownKey(p, Object.keys(PROFILE_FIELDS));
+  if (extra !== undefined) fail(`unknown key "${clip(extra)}" in profile "${name}"`);
+  for (const [field, { parse, json }] of Object.entries(PROFILE_FIELDS)) {
+    const value = p[field];
+    if (value === undefined) continue;
+    const from = `"${field}" of profile "${name}"`;
+    if (!json && typeof value !== 'string') fail(`${from} is not a string`);
+    try {
+      p[field] = parse(json ? JSON.stringify(value) : (value as string), from);
+    } catch (err) {
+      if (err instanceof UsageError) fail(err.message);
+      throw err;
+    }
   }
 }
 
@@ -278,6 +306,7 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
   const { default: Conf } = await import('conf');
   const lock = await takeLock(`${path}.lock`, path, opts.lockWaitMs ?? LOCK_WAIT_MS);
   try {
+    refuseLink(path);
     const { data } = readConfig(path);
     change(data);
     try {
@@ -301,8 +330,29 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
 }
 
 /**
+ * The config file is written in place, never through a link: the write would land in the file the
+ * link points to, made 0600 and given the profiles (`ln -s ../package.json config.json`).
+ */
+function refuseLink(path: string): void {
+  let link: boolean;
+  try {
+    link = lstatSync(path).isSymbolicLink();
+  } catch {
+    // missing (it is made), or not to be read: reading it says why
+    return;
+  }
+  if (link) {
+    throw new FileError(
+      `cannot write config file ${safeText(path)}: it is a symlink, and trigger does not write through one`,
+      'Replace the link with the file itself, or set TRIGGER_CONFIG_DIR to a folder of its own.',
+    );
+  }
+}
+
+/**
  * Makes the folder when it is missing and keeps it 0700. What is there already is looked at first
- * (lstat): a symlink or a file is refused, never changed, so no chmod reaches what a link points to.
+ * (lstat) and refused, never changed, unless it is a folder of this user's that no other user can
+ * write to: no chmod reaches what a link points to, nor a shared folder such as /tmp.
  */
 function prepareFolder(dir: string): void {
   makeDir(dir);
@@ -315,7 +365,11 @@ function prepareFolder(dir: string): void {
   };
   if (stat.isSymbolicLink()) refuse('is a symlink');
   if (!stat.isDirectory()) refuse('is not a folder');
-  chmodSync(dir, 0o700);
+  // A folder of another user's is theirs to change, whatever its mode.
+  const uid = process.getuid?.();
+  const othersWrite = (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0;
+  if (othersWrite) refuse('can be written by other users; use a folder of your own');
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
 /**
@@ -356,17 +410,10 @@ async function takeLock(lockPath: string, configFile: string, waitMs: number): P
   const text = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
   const deadline = Date.now() + waitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
-    try {
-      writeFileSync(lockPath, text, { flag: 'wx', mode: 0o600 });
-      return heldLock(lockPath, configFile, text);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
-      }
-    }
-    const seen = lookAtLock(lockPath);
+    if (makeLock(lockPath, configFile, text)) return heldLock(lockPath, configFile, text);
+    const seen = lookAtLock(lockPath, configFile);
     if (seen !== undefined && isStale(seen)) {
-      takeOver(lockPath, seen);
+      takeOver(lockPath, configFile, seen);
       continue;
     }
     const left = deadline - Date.now();
@@ -383,8 +430,39 @@ async function takeLock(lockPath: string, configFile: string, waitMs: number): P
   }
 }
 
+/**
+ * Makes the lock file, holding `text`; false when there is one already. A lock file this run made but
+ * could not write (a full disk) is removed: left empty, it would look like another run's.
+ */
+function makeLock(lockPath: string, configFile: string, text: string): boolean {
+  const failed = (err: unknown): FileError =>
+    new FileError(`cannot write config file ${safeText(configFile)}: cannot make its lock file (${safeText(describe(err))})`);
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw failed(err);
+  }
+  try {
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // it was made by this run a moment ago, in a folder of this user's: nothing else removes it
+    }
+    throw failed(err);
+  }
+  return true;
+}
+
 function heldLock(lockPath: string, configFile: string, text: string): Lock {
-  const held = (): boolean => lookAtLock(lockPath)?.text === text;
+  const held = (): boolean => lookAtLock(lockPath, configFile)?.text === text;
   return {
     check() {
       if (!held()) throw new FileError(`cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`);
@@ -399,18 +477,31 @@ function heldLock(lockPath: string, configFile: string, text: string): Lock {
   };
 }
 
-function lookAtLock(path: string): SeenLock | undefined {
+/**
+ * What the lock file at `path` says; undefined when there is none. Only a regular file can be a lock
+ * of trigger's: anything else there (a folder, a link) is refused, and left as it is.
+ */
+function lookAtLock(path: string, configFile: string): SeenLock | undefined {
+  const notALock = (what: string): FileError =>
+    new FileError(
+      `cannot change config file ${safeText(configFile)}: its lock file ${safeText(path)} ${what}`,
+      `trigger makes its lock file itself, and removes it when done: remove ${safeText(path)}.`,
+    );
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw notALock('is a symlink');
     throw new FileError(`cannot read the lock file ${safeText(path)}: ${safeText(describe(err))}`);
   }
   try {
     const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw notALock('is a folder');
+    if (!stat.isFile()) throw notALock('is not a regular file');
     const buffer = Buffer.alloc(512);
-    const length = stat.isFile() ? readSync(fd, buffer, 0, buffer.length, 0) : 0;
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
     return { text: buffer.toString('utf8', 0, length), ino: stat.ino, mtimeMs: stat.mtimeMs };
   } finally {
     closeSync(fd);
@@ -446,7 +537,7 @@ function processExists(pid: number): boolean {
  * Removes a stale lock. It is renamed aside first, then looked at: of several runs that found the
  * same stale lock, only one moves it, and a lock taken in the meantime is put back, not removed.
  */
-function takeOver(lockPath: string, seen: SeenLock): void {
+function takeOver(lockPath: string, configFile: string, seen: SeenLock): void {
   const aside = `${lockPath}.${process.pid}.stale`;
   try {
     renameSync(lockPath, aside);
@@ -454,7 +545,7 @@ function takeOver(lockPath: string, seen: SeenLock): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new FileError(`cannot remove the stale lock file ${safeText(lockPath)}: ${safeText(describe(err))}`);
   }
-  const moved = lookAtLock(aside);
+  const moved = lookAtLock(aside, configFile);
   if (moved && (moved.text !== seen.text || moved.ino !== seen.ino)) {
     try {
       linkSync(aside, lockPath);

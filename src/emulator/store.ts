@@ -22,7 +22,7 @@ import {
   type StoredService,
   type StoredTrigger,
 } from './model.js';
-import { servicesFromSeed, stateFromData, StateFileError } from './validate.js';
+import { escapeControls, servicesFromSeed, stateFromData, StateFileError } from './validate.js';
 
 export type { SeedService, State, StoredAction, StoredService, StoredTrigger } from './model.js';
 export { StateFileError } from './validate.js';
@@ -58,7 +58,7 @@ function readJson(file: string, missingOk = false): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new StateFileError(`${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`);
+    throw new StateFileError(`${file} is not valid JSON: ${escapeControls((err as Error).message.replace(/\s+/g, ' ')).slice(0, 200)}`);
   }
 }
 

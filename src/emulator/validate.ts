@@ -28,11 +28,24 @@ import {
 
 export class StateFileError extends Error {}
 
+/**
+ * Text from a file, fit for a message on a terminal: control characters (C0, DEL, and C1 such as the
+ * CSI \u009b, which JSON.stringify leaves as they are) and line separators written as JSON escapes.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A name or value from a file as a message repeats it: its control characters escaped, cut to 40 characters. */
+function printable(text: string): string {
+  const escaped = escapeControls(text);
+  return escaped.length > 40 ? `${escaped.slice(0, 37)}...` : escaped;
+}
+
 function show(value: unknown): string {
   // JSON reads a number such as 1e400 as Infinity, which JSON.stringify would show as null.
   if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to be finite';
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return value === undefined ? 'nothing' : printable(JSON.stringify(value));
 }
 
 const A_NAME = `a non-blank string of at most ${NAME_MAX} characters`;
@@ -57,7 +70,7 @@ class Fields {
   /** Fails on a field that is not allowed; checked once the object is named, to name it in the error. */
   checkFields(): this {
     const unknown = Object.keys(this.obj).find((k) => !this.allowed.includes(k));
-    if (unknown !== undefined) throw this.error(`unknown field ${JSON.stringify(unknown)}`);
+    if (unknown !== undefined) throw this.error(`unknown field ${show(unknown)}`);
     return this;
   }
 
@@ -67,7 +80,7 @@ class Fields {
 
   /** The same object, called by its name once that is known. */
   named(name: string): Fields {
-    return new Fields(this.obj, `${this.where} (${name.length > 40 ? `${name.slice(0, 37)}...` : name})`, this.allowed);
+    return new Fields(this.obj, `${this.where} (${printable(name)})`, this.allowed);
   }
 
   at(what: string): string {
@@ -142,7 +155,7 @@ export function servicesFromSeed(seed: unknown, source: string, now: number): St
     const name = f.name('name');
     f = f.named(name).checkFields();
     const uuid = f.has('uuid') ? f.uuid('uuid') : randomUUID();
-    uuids.add(uuid, f, `service ${name}`);
+    uuids.add(uuid, f, `service ${printable(name)}`);
     let stack: StoredService['stack'] = null;
     if (f.raw('stack') !== undefined && f.raw('stack') !== null) {
       const stackName = f.check<string>('stack', isName, `null or ${A_NAME}`);
@@ -158,7 +171,7 @@ export function servicesFromSeed(seed: unknown, source: string, now: number): St
       const operation = tf.has('operation') ? tf.check<string>('operation', isOperationText, 'REDEPLOY or SCALEUP') : 'REDEPLOY';
       const upper = operation.toUpperCase() as StoredTrigger['operation'];
       const triggerUuid = tf.has('uuid') ? tf.uuid('uuid') : randomUUID();
-      uuids.add(triggerUuid, tf, `a trigger of service ${name}`);
+      uuids.add(triggerUuid, tf, `a trigger of service ${printable(name)}`);
       return { uuid: triggerUuid, name: tf.has('name') ? tf.name('name') : defaultTriggerName(upper), operation: upper };
     });
     return {
@@ -205,7 +218,7 @@ export function stateFromData(value: unknown, file: string, now: number): State 
     f = f.named(f.name('name')).checkFields();
     const s = storedService(f, uuids, version, now);
     const stackName = s.stack && (stacks.get(s.stack.uuid) ?? s.stack.name);
-    if (s.stack && stackName !== s.stack.name) f.fail('stack', `named ${JSON.stringify(stackName)}, as elsewhere`);
+    if (s.stack && stackName !== s.stack.name) f.fail('stack', `named ${show(stackName)}, as elsewhere`);
     if (s.stack) stacks.set(s.stack.uuid, s.stack.name);
     return s;
   });
@@ -250,7 +263,7 @@ function storedTimes(f: Fields, state: ServiceState, version: number, now: numbe
 function storedService(f: Fields, uuids: Unique, version: number, now: number): StoredService {
   const name = f.name('name');
   const uuid = f.uuid('uuid');
-  uuids.add(uuid, f, `service ${name}`);
+  uuids.add(uuid, f, `service ${printable(name)}`);
   const stackValue = f.raw('stack');
   let stack: StoredService['stack'] = null;
   if (stackValue !== null) {
@@ -277,7 +290,7 @@ function storedService(f: Fields, uuids: Unique, version: number, now: number): 
     triggers: f.list('triggers').map((t, j) => {
       const tf = Fields.of(t, f.at(`trigger #${j + 1}`), SEED_TRIGGER).checkFields();
       const trigger = { uuid: tf.uuid('uuid'), name: tf.name('name'), operation: tf.oneOf('operation', OPERATIONS) };
-      uuids.add(trigger.uuid, tf, `a trigger of service ${name}`);
+      uuids.add(trigger.uuid, tf, `a trigger of service ${printable(name)}`);
       return trigger;
     }),
   };

@@ -645,3 +645,14 @@ describe('call names the service as a person reads it', () => {
     }
   });
 });
+
+describe('call: values it cannot take are repeated cut short', () => {
+  it('a 100 KB --data @file name, and --scale: their first 79 characters and …, exit 2', async () => {
+    const file = await spawnCli(['call', 'web', 'deploy-hook', '--data', `@${'f'.repeat(100_000)}`], emulatorEnv('http://127.0.0.1:9'));
+    expect(file.code).toBe(2);
+    expect(file.stderr.split('\n')[0]).toBe(`Error: cannot read the --data file '${'f'.repeat(79)}…': ENAMETOOLONG`);
+    const scale = await spawnCli(['call', 'web', 'scale-hook', '--scale', '9'.repeat(100_000)], emulatorEnv('http://127.0.0.1:9'));
+    expect(scale.code).toBe(2);
+    expect(scale.stderr.split('\n')[0]).toBe(`Error: --scale must be a whole number from 1 to 1000, not '${'9'.repeat(79)}…'`);
+  });
+});

@@ -1,11 +1,12 @@
 // `trigger __complete`, what the shell completion scripts ask at each TAB: option values, commands
 // and options with their help, profiles from the config file, services and triggers from the API
-// (the emulator on loopback), and hang, exit 0, whenever something goes wrong.
+// (the emulator on loopback), and silence, exit 0, whenever something goes wrong.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type Result } from '../helpers/cli.js';
+import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, hang, json, startFaultServer, status, type FaultServer } from '../helpers/fault-server.js';
 import { deadPort } from '../helpers/net.js';
@@ -280,5 +281,43 @@ describe('trigger __complete: silent when its output cannot be written', () => {
         closeSync(fd);
       }
     }
+  });
+});
+
+describe('trigger __complete: profile names from the config file', () => {
+  it('profile names that would need quoting make the file unreadable: none is ever offered', async () => {
+    const home = tempHome();
+    configFile(home, { profiles: { good: {}, 'x`touch${IFS}/tmp/PWNED`': {}, 'y;id': {} } });
+    for (const words of [['--profile', ''], ['config', 'use', ''], ['list', '--profile=']]) {
+      const r = await spawnCli(['__complete', '--', ...words], home);
+      expect(r, words.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+    configFile(home, { profiles: { good: {}, 'also.good_1': {} } });
+    expect(values(await complete(['config', 'use', ''], home))).toEqual(['good', 'also.good_1']);
+  });
+});
+
+describe('trigger __complete: credentials from a docker credential helper that hangs', () => {
+  it("a docker credential helper that hangs is stopped within the completion's time limit: silent, exit 0", async () => {
+    const emu = await emulator();
+    const home = tempHome();
+    const bin = join(home.HOME, 'bin');
+    mkdirSync(bin);
+    copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
+    chmodSync(join(bin, 'docker-credential-fake'), 0o755);
+    mkdirSync(join(home.HOME, '.docker'));
+    writeFileSync(join(home.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    // Nothing ever opens it for writing: the helper waits for good.
+    const hang = join(home.HOME, 'hang');
+    execFileSync('mkfifo', [hang]);
+    const env = {
+      ...home,
+      PATH: `${bin}:${process.env.PATH}`,
+      DOCKERCLOUD_REST_HOST: `${emu.url}/`,
+      FAKE_CRED_HANG: hang,
+      FAKE_CRED_USER: 'demo',
+      FAKE_CRED_SECRET: 'demo-apikey',
+    };
+    expect(await spawnCli(['__complete', '--', 'list', ''], env)).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });

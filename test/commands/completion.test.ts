@@ -246,3 +246,12 @@ describe('trigger completion', () => {
     expect(bad.stderr).toMatch(/^Error: unknown shell 'tcsh': use bash, zsh or fish\n/);
   });
 });
+
+describe('trigger completion: a shell it does not know is repeated cut short', () => {
+  it('a 100 KB name: one line with its first 79 characters and …, exit 2', async () => {
+    const r = await spawnCli(['completion', 's'.repeat(100_000)], {});
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr.split('\n')[0]).toBe(`Error: unknown shell '${'s'.repeat(79)}…': use bash, zsh or fish`);
+    expect(r.stderr.length).toBeLessThan(300);
+  });
+});

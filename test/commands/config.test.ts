@@ -233,3 +233,22 @@ describe('config show tells where each setting came from', () => {
     expect(JSON.parse(flags.stdout).sources).toEqual({ profile: '--profile', host: '--host', namespace: 'default', timeout: '--timeout', insecure: 'default' });
   });
 });
+
+describe('config set: a key it does not know is repeated cut short', () => {
+  it('a 100 KB key: one line with its first 79 characters and …, exit 2, no file written', async () => {
+    const h = home();
+    const r = await spawnCli(['config', 'set', 'k'.repeat(100_000), 'x'], { ...h });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: unknown setting '${'k'.repeat(79)}…': use one of host, namespace, timeout, insecure`);
+    expect(r.stderr.length).toBeLessThan(300);
+    expect(existsSync(configFile(h))).toBe(false);
+  });
+
+  it('a 100 KB value is cut the same way', async () => {
+    const r = await spawnCli(['config', 'set', 'timeout', '9'.repeat(100_000)], { ...home() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `Error: timeout must be a number of seconds greater than 0 (at most 3600), not '${'9'.repeat(79)}…'`,
+    );
+  });
+});

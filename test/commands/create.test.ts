@@ -185,3 +185,20 @@ describe('trigger create: the names it gives', () => {
     expect(names()).toContain('fresh-hook');
   });
 });
+
+describe('trigger create -o: a value it does not know is repeated cut short', () => {
+  it('a 100 KB operation: one line with its first 79 characters and …, exit 2, nothing sent', async () => {
+    const before = seen.length;
+    const r = await spawnCli(['create', 'web', '-o', 'x'.repeat(100_000)], emulatorEnv(emu.url));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: unknown operation '${'x'.repeat(79)}…': use REDEPLOY or SCALEUP`);
+    expect(r.stderr.length).toBeLessThan(300);
+    expect(seen.length).toBe(before);
+  });
+
+  it('an operation with escapes is repeated without them', async () => {
+    const r = await run(['create', 'web', '-o', 'up\u001b]0;x\u0007\u009b2J']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe("Error: unknown operation 'up\uFFFD]0;x\uFFFD\uFFFD2J': use REDEPLOY or SCALEUP");
+  });
+});
