@@ -165,8 +165,11 @@ describe('bad answers from a server', () => {
   it('a cycle of two pages is bounded too', async () => {
     const h = await hostile();
     h.route('GET', LIST, (req, res) => {
-      const offset = new URL(req.url!, 'http://x').searchParams.get('offset') === '1' ? '2' : '1';
-      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(T1, 'loop')] });
+      const at = new URL(req.url!, 'http://x').searchParams.get('offset');
+      const offset = at === '1' ? '2' : '1';
+      // Each page its own trigger: the cycle, not a trigger listed twice, is what stops the list.
+      const uuid = at === '1' ? T2 : at === '2' ? '6a6a6a6a-0000-4000-8000-00000000000c' : T1;
+      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(uuid, 'loop')] });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
     const r = await runCli(['list', SVC, '-q'], env(h));
