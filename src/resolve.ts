@@ -1,9 +1,9 @@
 // Turns what the user typed (a UUID, a UUID prefix, a name, name.stack, a trigger's call URL) into a
 // service or trigger, and names services to a person: `name.stack` in a stack, the name alone outside one.
 import type { ApiClient } from './api/client.js';
-import { CALL_PATH_RE, isUuid, NAMESPACE_RE } from './api/paths.js';
+import { CALL_PATH_RE, isUuid, NAMESPACE_RE, triggerCallPath } from './api/paths.js';
 import type { ListPage, Service, Trigger } from './api/types.js';
-import { NotFoundError, UsageError } from './errors.js';
+import { ApiError, NotFoundError, UsageError } from './errors.js';
 import { fieldText, hasControlChars, safeText } from './io.js';
 import { closestThings } from './suggest.js';
 
@@ -263,6 +263,33 @@ export function parseTriggerUrl(value: string, host: string): TriggerUrl {
     throw new UsageError(`the trigger URL must be a trigger call URL, like ${CALL_URL_EXAMPLE}`);
   }
   return { url, namespace, service: service.toLowerCase(), trigger: trigger.toLowerCase(), count };
+}
+
+/**
+ * Where to call a trigger the API found: its `url`, which must be its own call URL, on the REST host,
+ * for its service and its UUID, without a count (or its call path when the API gives none). Anything
+ * else (another host or scheme, a user and password, another path) is never called: the call would
+ * take the body, and the secret, elsewhere.
+ */
+export function callUrlOf(trigger: Trigger, serviceUuid: string, host: string): URL {
+  const value: unknown = trigger.url;
+  if (typeof value !== 'string' || value === '') return new URL(triggerCallPath(serviceUuid, trigger.uuid), host);
+  let given: TriggerUrl | undefined;
+  try {
+    given = parseTriggerUrl(value, host);
+  } catch {
+    // not a call URL
+  }
+  if (
+    !given ||
+    given.url.origin !== new URL(host).origin ||
+    given.service !== serviceUuid.toLowerCase() ||
+    given.trigger !== trigger.uuid.toLowerCase() ||
+    given.count !== undefined
+  ) {
+    throw new ApiError(`the API gave trigger ${safeText(trigger.name)} a call URL that is not its own; it was not called`);
+  }
+  return given.url;
 }
 
 /** Triggers as a command line names them: a service and triggers of it, or call URLs. */

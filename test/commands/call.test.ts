@@ -6,18 +6,21 @@
 // `trigger call --wait`: how the wait shows its progress (a line per change of state without a
 // terminal, a spinner with the elapsed time on one), its colours, and SIGINT / SIGTERM during the wait;
 // through a pipe and in a pseudo-terminal (script(1)), against a scripted server or the emulator.
-// What a call says names its service as `name.stack`.
+// What a call says names its service as `name.stack`. A trigger found through the API is called at its
+// `url` only when that is its own call URL on the REST host.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/commands/wait.js';
-import { actionPath, triggerCallPath } from '../../src/api/paths.js';
+import { actionPath, triggerCallPath, triggerPath, triggersPath } from '../../src/api/paths.js';
 import { emulatorEnv, runCli, spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { json, startFaultServer, type FaultServer, type Handler } from '../helpers/fault-server.js';
-import { API, T_DEPLOY, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { API, T_DEPLOY, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
+import { json as hostileJson, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { registerSecret } from '../helpers/secrets.js';
 import { HAS_SCRIPT, NO_SCRIPT, runInPty } from '../helpers/pty.js';
 
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
@@ -318,6 +321,66 @@ describe('call names the service as a person reads it', () => {
       expect(alone.stdout.split('\n')[0]).toBe('Triggered api-hook (REDEPLOY) on api');
     } finally {
       await emu.close();
+    }
+  });
+});
+
+describe("call goes only to the trigger's own call URL on the REST host", () => {
+  const path = triggerCallPath(WEB_DEMO, T_DEPLOY);
+  const PASSWORD = registerSecret('hunter2-in-the-url');
+  const REFUSED = 'Error: the API gave trigger deploy-hook a call URL that is not its own; it was not called\n';
+  let api: HostileServer;
+  let other: HostileServer;
+  /** The `url` the API gives web.demo's trigger deploy-hook. */
+  let given = '';
+  beforeEach(async () => {
+    [api, other] = await Promise.all([startHostileServer(), startHostileServer()]);
+    other.fallback(hostileJson(202, {}));
+    api.route('GET', triggersPath(WEB_DEMO), (req, res) => {
+      const trigger = { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY', url: given, resource_uri: triggerPath(WEB_DEMO, T_DEPLOY) };
+      return hostileJson(200, { meta: { limit: 10, offset: 0, next: null, total_count: 1 }, objects: [trigger] })(req, res);
+    });
+    api.route('POST', /\/call\/$/, hostileJson(202, {}));
+  });
+  afterEach(() => Promise.all([api.close(), other.close()]));
+
+  it('an ftp:// url on the REST host: exit 1, and no byte of the body goes anywhere (built CLI)', async () => {
+    given = `ftp://127.0.0.1:${api.port}/landed/`;
+    const r = await spawnCli(['call', WEB_DEMO, 'deploy-hook', '--data', 'the body'], emulatorEnv(api.url));
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 1, stderr: REFUSED, stdout: '' });
+    expect(api.requests.map((q) => q.method)).toEqual(['GET']);
+  });
+
+  it('a url of another scheme, host, path, trigger or service, with a user and password, a count or a query: exit 1, nothing sent', async () => {
+    const urls = [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/plain,hello',
+      `http://user:${PASSWORD}@127.0.0.1:${api.port}${path}`,
+      `${other.url}${path}`,
+      `${api.url}/landed/`,
+      '/landed/',
+      triggerCallPath(WEB_DEMO, T_SCALE),
+      triggerCallPath(API, T_DEPLOY),
+      `${path}3/`,
+      `${path}?next=elsewhere`,
+      'not a url',
+    ];
+    for (const url of urls) {
+      given = url;
+      const r = await runCli(['call', WEB_DEMO, 'deploy-hook', '--data', 'the body'], emulatorEnv(api.url));
+      expect({ url, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ url, code: 1, stderr: REFUSED, stdout: '' });
+    }
+    expect(api.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(other.connections).toBe(0);
+  });
+
+  it('its call path, with or without the REST host, or with a namespace, is called', async () => {
+    for (const url of [path, `${api.url}${path}`, triggerCallPath(WEB_DEMO, T_DEPLOY, 'acme')]) {
+      given = url;
+      const r = await runCli(['call', WEB_DEMO, 'deploy-hook'], emulatorEnv(api.url));
+      expect({ url, code: r.code, stderr: r.stderr }).toEqual({ url, code: 0, stderr: '' });
+      expect(api.requests.at(-1)).toMatchObject({ method: 'POST', url: new URL(url, api.url).pathname });
     }
   });
 });
