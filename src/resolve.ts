@@ -23,7 +23,7 @@ export function checkIdentifier(kind: string, id: string, what = 'identifier', h
     : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
     : id.includes('..') ? "contains '..'"
     : undefined;
-  if (problem) throw new UsageError(`invalid ${kind} ${what} '${safeText(id).slice(0, 60)}': it ${problem}`, hint);
+  if (problem) throw new UsageError(`invalid ${kind} ${what} '${shown(kind, id.slice(0, 60))}': it ${problem}`, hint);
 }
 
 export interface ServiceRef {
@@ -60,9 +60,12 @@ function shortUuids(uuids: string[]): string[] {
   });
 }
 
-/** What the user typed, as a message may repeat it: a full trigger UUID is cut short. */
+/**
+ * What the user typed, as a message may repeat it: a trigger identifier that may be its UUID, or
+ * part of it (hex digits and dashes), is cut to 8 characters.
+ */
 function shown(kind: string, id: string): string {
-  return kind === 'trigger' && isUuid(id) ? `${id.slice(0, 8)}…` : safeText(id);
+  return kind === 'trigger' && HEX_PREFIX.test(id) && id.length > 8 ? `${id.slice(0, 8)}…` : safeText(id);
 }
 
 /**

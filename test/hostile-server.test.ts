@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskUrl } from '../src/api/mask.js';
 import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
@@ -503,5 +504,71 @@ describe('secrets stay out of errors and debug lines', () => {
     }
     expect(other.connections).toBe(0);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe("a URL's user and password never reach a message", () => {
+  const PASSWORD = registerSecret('pw-in-a-redirect-7');
+
+  it('a redirect to the same host with user:password@: the error and the debug lines name the URL without them', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, redirect(302, `http://someone:${PASSWORD}@127.0.0.1:${h.port}/landed/`));
+    h.route('GET', '/landed/', json(500, { error: 'down' }));
+    const r = await runCli(['list', SVC, '--debug', '--no-retry'], env(h));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Error: down (HTTP 500 from GET ${h.url}/landed/)\n`);
+    expect(r.stderr).toContain(`[debug] > GET ${h.url}/landed/ [Authorization: ***]\n`);
+    expect(r.stderr).not.toContain(PASSWORD);
+    expect(r.stderr).not.toContain('someone');
+  });
+
+  it('maskUrl drops them from any URL, parsable or not', () => {
+    expect(maskUrl(`https://someone:${PASSWORD}@example.com/a/`)).toBe('https://example.com/a/');
+    expect(maskUrl(`ftp://a@b:${PASSWORD}@example.com:21`)).toBe('ftp://example.com:21');
+    expect(maskUrl('http://example.com/a@b/')).toBe('http://example.com/a@b/');
+  });
+});
+
+describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs, 8 in messages (built binary)', () => {
+  const SECRET = registerSecret('5ec4e7a1-9b3c-4d2e-8f10-a2b4c6d8e0f2');
+  const PREFIX = SECRET.slice(0, 35);
+  const DASHLESS = SECRET.replaceAll('-', '');
+  const WORKER = '4e4e4e4e-0000-4000-8000-000000000002';
+
+  /** Whether `text` holds more of the trigger's UUID than its first `allowed` characters: any 9 characters of it. */
+  const leaks = (text: string): boolean => Array.from({ length: SECRET.length - 8 }, (_, i) => SECRET.slice(i, i + 9)).some((w) => text.includes(w));
+
+  async function api(): Promise<RunningEmulator> {
+    const emu = await startEmulator({
+      seed: [
+        { uuid: SVC, name: 'web', stack: null, triggers: [{ uuid: SECRET, name: 'deploy-hook' }] },
+        { uuid: WORKER, name: 'worker', stack: null },
+      ],
+    });
+    emulators.push(emu);
+    return emu;
+  }
+
+  it('--debug call with 35 characters of the UUID: the lookup URL shows 4 of them', async () => {
+    const emu = await api();
+    const r = await spawnCli(['--debug', 'call', 'web', PREFIX], env(emu));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`/trigger/?uuid__startswith=${SECRET.slice(0, 4)}…&limit=10 [Authorization: ***]\n`);
+    expect(leaks(r.stderr + r.stdout)).toBe(false);
+  });
+
+  it('inspect of a prefix in the wrong service, or of the UUID without dashes: the message shows 8 characters, the debug lines 4', async () => {
+    const emu = await api();
+    const wrong = await spawnCli(['inspect', 'worker', PREFIX], env(emu));
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain(`Error: cannot find a trigger with the identifier '${SECRET.slice(0, 8)}…' in service worker\n`);
+    const dashless = await spawnCli(['inspect', 'web', DASHLESS, '--debug'], env(emu));
+    expect(dashless.code).toBe(4);
+    expect(dashless.stderr).toContain(`Error: cannot find a trigger with the identifier '${DASHLESS.slice(0, 8)}…' in service web\n`);
+    expect(dashless.stderr).toContain(`/trigger/?name=${DASHLESS.slice(0, 4)}…&limit=10 [Authorization: ***]\n`);
+    for (const r of [wrong, dashless]) {
+      expect(leaks(r.stderr + r.stdout)).toBe(false);
+      expect(r.stderr + r.stdout).not.toContain(DASHLESS.slice(0, 9));
+    }
   });
 });
