@@ -572,3 +572,43 @@ describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs
     }
   });
 });
+
+describe("the run's credentials never come back in a message, whatever the server echoes (built binary)", () => {
+  const KEY = 'demo-apikey';
+  const TOKEN = Buffer.from(`demo:${KEY}`).toString('base64');
+
+  it('a 401 whose error repeats the Authorization value, its token, the user:key pair or the key: each shows as ***', async () => {
+    const h = await hostile();
+    const echoes = [(auth: string) => `auth was ${auth}`, () => `token ${TOKEN}`, () => `pair demo:${KEY}.`, () => `key=${KEY}`];
+    let echo = echoes[0]!;
+    h.route('GET', LIST, (req, res) => json(401, { error: echo(String(req.headers.authorization)) })(req, res));
+    const shown: string[] = [];
+    for (const e of echoes) {
+      echo = e;
+      const r = await spawnCli(['list', SVC], env(h));
+      expect(r.code).toBe(3);
+      expect(r.stderr).not.toContain(KEY);
+      expect(r.stderr).not.toContain(TOKEN);
+      shown.push(r.stderr.split('\n')[0]!);
+    }
+    const from = `(HTTP 401 from GET ${h.url}${LIST})`;
+    expect(shown).toEqual([
+      `Error: the API refused the credentials: auth was *** ${from}`,
+      `Error: the API refused the credentials: token *** ${from}`,
+      `Error: the API refused the credentials: pair ***. ${from}`,
+      `Error: the API refused the credentials: key=*** ${from}`,
+    ]);
+  });
+
+  it('login: the key being checked is never repeated either', async () => {
+    const h = await hostile();
+    const key = registerSecret('a-key-typed-at-login');
+    h.route('GET', SERVICES, (req, res) => json(500, { error: `saw ${req.headers.authorization} for ${key}` })(req, res));
+    const home = env(h);
+    delete home.DOCKERCLOUD_USER;
+    delete home.DOCKERCLOUD_APIKEY;
+    const r = await spawnCli(['login', '--username', 'someone', '--password-stdin', '--no-retry'], home, key);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: saw *** for *** (HTTP 500 from GET ${h.url}${SERVICES}?limit=1)\n`);
+  });
+});
