@@ -4,7 +4,7 @@ import { withoutControlChars } from '../io.js';
 import { ApiError, AuthError, NotFoundError } from '../errors.js';
 import { maskUrl } from './mask.js';
 import { isUuid } from './paths.js';
-import type { ListPage } from './types.js';
+import { ACTION_STATES, type Action, type ListPage } from './types.js';
 
 export interface RawResponse {
   status: number;
@@ -38,6 +38,9 @@ export function parseJson(res: RawResponse, lenient = false): unknown {
   return value;
 }
 
+/** The most of a value chosen by the server that a message repeats. */
+const MAX_SHOWN = 60;
+
 /** Whether `value` holds objects or arrays nested more than `max` levels; level by level, not recursively. */
 function deeperThan(value: unknown, max: number): boolean {
   let level: unknown[] = [value];
@@ -59,6 +62,23 @@ export function checkObject<T>(res: RawResponse): T {
     throw malformed(res, 'expected an object with a uuid');
   }
   return value as T;
+}
+
+/** An action, whose `state` must be one the API documents: anything else could not say whether it has ended. */
+export function checkAction(res: RawResponse): Action {
+  const action = checkObject<Action>(res);
+  const state: unknown = action.state;
+  if (typeof state !== 'string' || !(ACTION_STATES as readonly string[]).includes(state)) {
+    const what =
+      state === undefined ? 'missing'
+      : state === null ? 'null'
+      : typeof state === 'string' ? JSON.stringify(state.slice(0, MAX_SHOWN))
+      : Array.isArray(state) ? 'a list'
+      : typeof state === 'object' ? 'an object'
+      : `a ${typeof state}`;
+    throw malformed(res, `the action's "state" is ${what}, not one of ${ACTION_STATES.join(', ')}`);
+  }
+  return action;
 }
 
 export function checkPage<T>(res: RawResponse): ListPage<T> {

@@ -384,3 +384,48 @@ describe("call goes only to the trigger's own call URL on the REST host", () => 
     }
   });
 });
+
+describe('call --wait takes only the action states the API documents', () => {
+  const path = triggerCallPath(WEB_DEMO, T_DEPLOY);
+  const ACTION = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
+  let api: HostileServer;
+  let state: unknown;
+  beforeEach(async () => {
+    api = await startHostileServer();
+    api.route('POST', path, hostileJson(202, {}, { 'x-dockercloud-action-uri': ACTION }));
+    api.route('GET', ACTION, (req, res) => {
+      const action = { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', ...(state === undefined ? {} : { state }) };
+      return hostileJson(200, action)(req, res);
+    });
+  });
+  afterEach(() => api.close());
+
+  const malformed = (what: string): string =>
+    `Error: unexpected answer from ${api.url}${ACTION} (HTTP 200): the action's "state" is ${what}, not one of Pending, In progress, Canceling, Canceled, Success, Failed\n`;
+
+  it('a state that is null: exit 1 naming the action URI, no State line (built CLI)', async () => {
+    state = null;
+    const r = await spawnCli(['call', `${api.url}${path}`, '--wait'], emulatorEnv(api.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(malformed('null'));
+    expect(r.stdout).toBe(`Triggered trigger d1d1…\nAction: ${ACTION}\n`);
+  });
+
+  it('a number, an object, a list, none at all, or a word the API does not use: exit 1, the same way', async () => {
+    const cases: [unknown, string][] = [
+      [3, 'a number'],
+      [{ name: 'Success' }, 'an object'],
+      [['Success'], 'a list'],
+      [undefined, 'missing'],
+      ['Exploded', '"Exploded"'],
+      ['success', '"success"'],
+      ['x'.repeat(500), JSON.stringify('x'.repeat(60))],
+    ];
+    for (const [value, what] of cases) {
+      state = value;
+      const r = await runCli(['call', `${api.url}${path}`, '--wait'], emulatorEnv(api.url));
+      expect({ what, code: r.code, stderr: r.stderr }).toEqual({ what, code: 1, stderr: malformed(what) });
+    }
+    expect(api.requests.filter((q) => q.method === 'GET')).toHaveLength(cases.length);
+  });
+});
