@@ -612,3 +612,34 @@ describe("the run's credentials never come back in a message, whatever the serve
     expect(r.stderr).toBe(`Error: saw *** for *** (HTTP 500 from GET ${h.url}${SERVICES}?limit=1)\n`);
   });
 });
+
+describe('what the server names is repeated with care', () => {
+  it('a Content-Type of 5 KB: the error shows its first 60 characters', async () => {
+    const h = await hostile();
+    const type = `text/${'x'.repeat(5000)}`;
+    h.route('GET', LIST, raw(200, { 'content-type': `${type}; charset=utf-8` }, 'not json'));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1]);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`);
+  });
+
+  it('a meta.next or an action URI that is not http(s) (file:, javascript:, data:): exit 1 saying so, nothing requested', async () => {
+    const ACTION_URIS = ['javascript:alert(1)', 'file:///etc/passwd'];
+    for (const next of ['file:///etc/passwd', 'javascript:alert(1)', 'data:application/json,{}']) {
+      const h = await hostile();
+      h.route('GET', LIST, json(200, { meta: { limit: 1, offset: 0, next }, objects: [trigger(T1, 'one')] }));
+      const r = await runCli(['list', SVC], env(h));
+      const scheme = `${next.split(':')[0]}:`;
+      expectFailure(r, [1], `the API named a URL that is not http(s) (${scheme}), which is never requested`);
+      expect(h.requests).toHaveLength(1);
+    }
+    for (const uri of ACTION_URIS) {
+      const h = await hostile();
+      h.route('POST', callPath(SVC, T1), json(202, {}, { 'x-dockercloud-action-uri': uri }));
+      const r = await runCli(['call', `${h.url}${callPath(SVC, T1)}`, '--wait'], env(h));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`Error: the API named a URL that is not http(s) (${uri.split(':')[0]}:), which is never requested\n`);
+      expect(h.requests.map((q) => q.method)).toEqual(['POST']);
+    }
+  });
+});

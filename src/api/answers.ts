@@ -31,11 +31,16 @@ export function parseJson(res: RawResponse, lenient = false): unknown {
     value = JSON.parse(res.text);
   } catch {
     if (lenient) return res.text;
-    const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
-    throw malformed(res, `the body is not JSON (${type})`);
+    throw malformed(res, `the body is not JSON (${contentType(res)})`);
   }
   if (deeperThan(value, MAX_DEPTH)) throw malformed(res, `nested deeper than ${MAX_DEPTH} levels`);
   return value;
+}
+
+/** The media type of an answer, as a message may repeat it: the server chose it, so it is cut short. */
+function contentType(res: RawResponse): string {
+  const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+  return type.length > MAX_SHOWN ? `${type.slice(0, MAX_SHOWN)}…` : type;
 }
 
 /** The most of a value chosen by the server that a message repeats. */
