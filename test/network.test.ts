@@ -919,3 +919,19 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
     }
   });
 });
+
+describe('plain http to a port that speaks TLS', () => {
+  it('a server that answers with a TLS record: exit 5, "speaks TLS", the https URL suggested (built binary)', async () => {
+    // What a TLS server sends to a client that does not speak TLS: an alert record (protocol_version).
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    const r = await spawnCli(['list', SVC], env(`http://${host}`));
+    expect(r.stderr).toBe(`Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${LIST_PATH}); did you mean https://${host}/?\n`);
+    expect(r.code).toBe(5);
+  });
+});

@@ -50,6 +50,12 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
     const message = `the server at ${url.host} does not speak TLS (${method} ${shown}); did you mean http://${url.host}/?`;
     return Object.assign(new NetworkError(message), { code, cause: err });
   }
+  // What Node's HTTP parser stops at when a plain http request reaches a TLS server that answers with a
+  // TLS record (an alert, most often): content type 20 to 23, then major version 3.
+  if (url.protocol === 'http:' && startsWithTlsRecord((err as { rawPacket?: unknown }).rawPacket)) {
+    const message = `the server at ${url.host} speaks TLS, not plain http (${method} ${shown}); did you mean https://${url.host}/?`;
+    return Object.assign(new NetworkError(message), { code, cause: err });
+  }
   const reason =
     code === 'ECONNREFUSED' ? 'connection refused'
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
@@ -57,6 +63,10 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
     : /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(code ?? '') ? `TLS failure (${code})`
     : ((err as Error).message ?? String(err));
   return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
+}
+
+function startsWithTlsRecord(packet: unknown): boolean {
+  return Buffer.isBuffer(packet) && packet.length >= 2 && packet[0]! >= 20 && packet[0]! <= 23 && packet[1] === 3;
 }
 
 const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
