@@ -62,10 +62,10 @@ function shortUuids(uuids: string[]): string[] {
 
 /**
  * What the user typed, as a message may repeat it: a trigger identifier that may be its UUID, or
- * part of it (hex digits and dashes), is cut to 8 characters.
+ * part of it (hex digits and dashes, at most 36), is cut to 8 characters.
  */
 function shown(kind: string, id: string): string {
-  return kind === 'trigger' && HEX_PREFIX.test(id) && id.length > 8 ? `${id.slice(0, 8)}…` : safeText(id);
+  return kind === 'trigger' && HEX_PREFIX.test(id) && id.length > 8 && id.length <= 36 ? `${id.slice(0, 8)}…` : safeText(id);
 }
 
 /**

@@ -6,7 +6,7 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 /** The query of a list of triggers, where a lookup asks for a UUID prefix, or a name that may be one. */
 const TRIGGER_LIST_QUERY = /(\/trigger\/\?)([^#]*)/i;
 const LOOKUP_PARAM = /(^|&)(uuid|uuid__startswith|name)=([^&]*)/gi;
-const UUID_LIKE = /^[0-9a-f-]{9,}$/i;
+const UUID_LIKE = /^[0-9a-f-]{9,36}$/i;
 
 /** What a message or a debug line may show of a URL: no user and password, trigger UUIDs (and prefixes) cut to 4 characters. */
 export function maskUrl(url: string): string {
