@@ -37,14 +37,14 @@ export function parseJson(res: RawResponse, lenient = false): unknown {
   return value;
 }
 
+/** The most of a value chosen by the server that a message repeats. */
+const MAX_SHOWN = 60;
+
 /** The media type of an answer, as a message may repeat it: the server chose it, so it is cut short. */
 function contentType(res: RawResponse): string {
   const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
   return type.length > MAX_SHOWN ? `${type.slice(0, MAX_SHOWN)}…` : type;
 }
-
-/** The most of a value chosen by the server that a message repeats. */
-const MAX_SHOWN = 60;
 
 /** Whether `value` holds objects or arrays nested more than `max` levels; level by level, not recursively. */
 function deeperThan(value: unknown, max: number): boolean {
