@@ -51,6 +51,8 @@ export class Context {
   private mayCreateProfile = false;
   /** The credentials the API client took, once it asked for them for a request. */
   private sentCredentials?: Credentials;
+  /** Every Authorization value handed to a client of this run: an error must never repeat one. */
+  readonly authorizations = new Set<string>();
 
   /** The file of the built CLI's bundle, when running from it. */
   readonly bundle?: string;
@@ -232,7 +234,11 @@ export class Context {
     return new ApiClient({
       host: settings.host,
       namespace: settings.namespace,
-      authorization,
+      authorization: () => {
+        const value = authorization();
+        this.authorizations.add(value);
+        return value;
+      },
       userAgent: `trigger/${VERSION}`,
       timeoutMs: settings.timeoutS * 1000,
       tries: this.globals.retry === false ? 1 : 3,

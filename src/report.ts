@@ -18,7 +18,33 @@ export function reportError(ctx: Context, err: unknown): void {
   const hint = ctx.nextStep(err) ?? (err instanceof CliError ? err.hint : undefined);
   if (hint) text += `${lines(hint)}\n`;
   if (ctx.debugging && err instanceof Error && err.stack) text += `${lines(inSources(err.stack, ctx.bundle))}\n`;
-  ctx.io.stderr.write(text);
+  ctx.io.stderr.write(scrub(text, [...ctx.authorizations].flatMap(secretsOf)));
+}
+
+/** Shorter than this, a secret cannot be told from the other text of a message, and is left in it. */
+const MIN_SECRET = 6;
+
+/**
+ * The forms in which a server could echo an Authorization value it was sent: whole, its token and,
+ * for Basic, the `user:secret` the token decodes to and the secret alone.
+ */
+export function secretsOf(authorization: string): string[] {
+  const value = authorization.trim();
+  const [, scheme, token] = /^(\S+)\s+(\S+)$/.exec(value) ?? [];
+  const forms = [value];
+  if (token) forms.push(token);
+  if (token && /^basic$/i.test(scheme!)) {
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) forms.push(decoded, decoded.slice(colon + 1));
+  }
+  return forms.filter((form) => form.length >= MIN_SECRET);
+}
+
+/** `text` with each secret replaced by `***`, the longest first, so that none is left in part. */
+export function scrub(text: string, secrets: string[]): string {
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) text = text.replaceAll(secret, '***');
+  return text;
 }
 
 /**

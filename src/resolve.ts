@@ -1,9 +1,9 @@
 // Turns what the user typed (a UUID, a UUID prefix, a name, name.stack, a trigger's call URL) into a
 // service or trigger, and names services to a person: `name.stack` in a stack, the name alone outside one.
 import type { ApiClient } from './api/client.js';
-import { CALL_PATH_RE, isUuid, NAMESPACE_RE } from './api/paths.js';
+import { CALL_PATH_RE, isUuid, NAMESPACE_RE, triggerCallPath } from './api/paths.js';
 import type { ListPage, Service, Trigger } from './api/types.js';
-import { NotFoundError, UsageError } from './errors.js';
+import { ApiError, NotFoundError, UsageError } from './errors.js';
 import { fieldText, hasControlChars, safeText } from './io.js';
 import { closestThings } from './suggest.js';
 
@@ -23,7 +23,7 @@ export function checkIdentifier(kind: string, id: string, what = 'identifier', h
     : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
     : id.includes('..') ? "contains '..'"
     : undefined;
-  if (problem) throw new UsageError(`invalid ${kind} ${what} '${safeText(id).slice(0, 60)}': it ${problem}`, hint);
+  if (problem) throw new UsageError(`invalid ${kind} ${what} '${shown(kind, id.slice(0, 60))}': it ${problem}`, hint);
 }
 
 export interface ServiceRef {
@@ -60,9 +60,12 @@ function shortUuids(uuids: string[]): string[] {
   });
 }
 
-/** What the user typed, as a message may repeat it: a full trigger UUID is cut short. */
+/**
+ * What the user typed, as a message may repeat it: a trigger identifier that may be its UUID, or
+ * part of it (hex digits and dashes, at most 36), is cut to 8 characters.
+ */
 function shown(kind: string, id: string): string {
-  return kind === 'trigger' && isUuid(id) ? `${id.slice(0, 8)}…` : safeText(id);
+  return kind === 'trigger' && HEX_PREFIX.test(id) && id.length > 8 && id.length <= 36 ? `${id.slice(0, 8)}…` : safeText(id);
 }
 
 /**
@@ -263,6 +266,33 @@ export function parseTriggerUrl(value: string, host: string): TriggerUrl {
     throw new UsageError(`the trigger URL must be a trigger call URL, like ${CALL_URL_EXAMPLE}`);
   }
   return { url, namespace, service: service.toLowerCase(), trigger: trigger.toLowerCase(), count };
+}
+
+/**
+ * Where to call a trigger the API found: its `url`, which must be its own call URL, on the REST host,
+ * for its service and its UUID, without a count (or its call path when the API gives none). Anything
+ * else (another host or scheme, a user and password, another path) is never called: the call would
+ * take the body, and the secret, elsewhere.
+ */
+export function callUrlOf(trigger: Trigger, serviceUuid: string, host: string): URL {
+  const value: unknown = trigger.url;
+  if (typeof value !== 'string' || value === '') return new URL(triggerCallPath(serviceUuid, trigger.uuid), host);
+  let given: TriggerUrl | undefined;
+  try {
+    given = parseTriggerUrl(value, host);
+  } catch {
+    // not a call URL
+  }
+  if (
+    !given ||
+    given.url.origin !== new URL(host).origin ||
+    given.service !== serviceUuid.toLowerCase() ||
+    given.trigger !== trigger.uuid.toLowerCase() ||
+    given.count !== undefined
+  ) {
+    throw new ApiError(`the API gave trigger ${safeText(trigger.name)} a call URL that is not its own; it was not called`);
+  }
+  return given.url;
 }
 
 /** Triggers as a command line names them: a service and triggers of it, or call URLs. */

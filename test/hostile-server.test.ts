@@ -8,6 +8,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskUrl } from '../src/api/mask.js';
+import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import {
   endless,
@@ -24,6 +26,7 @@ import {
 } from './helpers/fault-server.js';
 import { T_DEPLOY, T_SCALE, WEB_DEMO } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
+import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 
 const SVC = WEB_DEMO;
 const T1 = T_DEPLOY;
@@ -34,11 +37,12 @@ const callPath = (svc: string, trig: string): string => `/api/app/v1/service/${s
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 const servers: FaultServer[] = [];
+const emulators: RunningEmulator[] = [];
 const children: ChildProcess[] = [];
 const tmpDirs: string[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await Promise.all([...servers.splice(0).map((s) => s.close()), ...emulators.splice(0).map((e) => e.close())]);
 });
 afterAll(() => {
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
@@ -164,8 +168,11 @@ describe('bad answers from a server', () => {
   it('a cycle of two pages is bounded too', async () => {
     const h = await hostile();
     h.route('GET', LIST, (req, res) => {
-      const offset = new URL(req.url!, 'http://x').searchParams.get('offset') === '1' ? '2' : '1';
-      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(T1, 'loop')] });
+      const at = new URL(req.url!, 'http://x').searchParams.get('offset');
+      const offset = at === '1' ? '2' : '1';
+      // Each page its own trigger: the cycle, not a trigger listed twice, is what stops the list.
+      const uuid = at === '1' ? T2 : at === '2' ? '6a6a6a6a-0000-4000-8000-00000000000c' : T1;
+      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(uuid, 'loop')] });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
     const r = await runCli(['list', SVC, '-q'], env(h));
@@ -442,5 +449,142 @@ describe('secrets stay out of errors and debug lines', () => {
     }
     expect(other.connections).toBe(0);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe("a URL's user and password never reach a message", () => {
+  const PASSWORD = registerSecret('pw-in-a-redirect-7');
+
+  it('a redirect to the same host with user:password@: the error and the debug lines name the URL without them', async () => {
+    const h = await hostile();
+    h.route('GET', LIST, redirect(302, `http://someone:${PASSWORD}@127.0.0.1:${h.port}/landed/`));
+    h.route('GET', '/landed/', json(500, { error: 'down' }));
+    const r = await runCli(['list', SVC, '--debug', '--no-retry'], env(h));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Error: down (HTTP 500 from GET ${h.url}/landed/)\n`);
+    expect(r.stderr).toContain(`[debug] > GET ${h.url}/landed/ [Authorization: ***]\n`);
+    expect(r.stderr).not.toContain(PASSWORD);
+    expect(r.stderr).not.toContain('someone');
+  });
+
+  it('maskUrl drops them from any URL, parsable or not', () => {
+    expect(maskUrl(`https://someone:${PASSWORD}@example.com/a/`)).toBe('https://example.com/a/');
+    expect(maskUrl(`ftp://a@b:${PASSWORD}@example.com:21`)).toBe('ftp://example.com:21');
+    expect(maskUrl('http://example.com/a@b/')).toBe('http://example.com/a@b/');
+  });
+});
+
+describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs, 8 in messages (built binary)', () => {
+  const SECRET = registerSecret('5ec4e7a1-9b3c-4d2e-8f10-a2b4c6d8e0f2');
+  const PREFIX = SECRET.slice(0, 35);
+  const DASHLESS = SECRET.replaceAll('-', '');
+  const WORKER = '4e4e4e4e-0000-4000-8000-000000000002';
+
+  /** Whether `text` holds more of the trigger's UUID than its first `allowed` characters: any 9 characters of it. */
+  const leaks = (text: string): boolean => Array.from({ length: SECRET.length - 8 }, (_, i) => SECRET.slice(i, i + 9)).some((w) => text.includes(w));
+
+  async function api(): Promise<RunningEmulator> {
+    const emu = await startEmulator({
+      seed: [
+        { uuid: SVC, name: 'web', stack: null, triggers: [{ uuid: SECRET, name: 'deploy-hook' }] },
+        { uuid: WORKER, name: 'worker', stack: null },
+      ],
+    });
+    emulators.push(emu);
+    return emu;
+  }
+
+  it('--debug call with 35 characters of the UUID: the lookup URL shows 4 of them', async () => {
+    const emu = await api();
+    const r = await spawnCli(['--debug', 'call', 'web', PREFIX], env(emu));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`/trigger/?uuid__startswith=${SECRET.slice(0, 4)}…&limit=10 [Authorization: ***]\n`);
+    expect(leaks(r.stderr + r.stdout)).toBe(false);
+  });
+
+  it('inspect of a prefix in the wrong service, or of the UUID without dashes: the message shows 8 characters, the debug lines 4', async () => {
+    const emu = await api();
+    const wrong = await spawnCli(['inspect', 'worker', PREFIX], env(emu));
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain(`Error: cannot find a trigger with the identifier '${SECRET.slice(0, 8)}…' in service worker\n`);
+    const dashless = await spawnCli(['inspect', 'web', DASHLESS, '--debug'], env(emu));
+    expect(dashless.code).toBe(4);
+    expect(dashless.stderr).toContain(`Error: cannot find a trigger with the identifier '${DASHLESS.slice(0, 8)}…' in service web\n`);
+    expect(dashless.stderr).toContain(`/trigger/?name=${DASHLESS.slice(0, 4)}…&limit=10 [Authorization: ***]\n`);
+    for (const r of [wrong, dashless]) {
+      expect(leaks(r.stderr + r.stdout)).toBe(false);
+      expect(r.stderr + r.stdout).not.toContain(DASHLESS.slice(0, 9));
+    }
+  });
+});
+
+describe("the run's credentials never come back in a message, whatever the server echoes (built binary)", () => {
+  const KEY = 'demo-apikey';
+  const TOKEN = Buffer.from(`demo:${KEY}`).toString('base64');
+
+  it('a 401 whose error repeats the Authorization value, its token, the user:key pair or the key: each shows as ***', async () => {
+    const h = await hostile();
+    const echoes = [(auth: string) => `auth was ${auth}`, () => `token ${TOKEN}`, () => `pair demo:${KEY}.`, () => `key=${KEY}`];
+    let echo = echoes[0]!;
+    h.route('GET', LIST, (req, res, seen) => json(401, { error: echo(String(req.headers.authorization)) })(req, res, seen));
+    const shown: string[] = [];
+    for (const e of echoes) {
+      echo = e;
+      const r = await spawnCli(['list', SVC], env(h));
+      expect(r.code).toBe(3);
+      expect(r.stderr).not.toContain(KEY);
+      expect(r.stderr).not.toContain(TOKEN);
+      shown.push(r.stderr.split('\n')[0]!);
+    }
+    const from = `(HTTP 401 from GET ${h.url}${LIST})`;
+    expect(shown).toEqual([
+      `Error: the API refused the credentials: auth was *** ${from}`,
+      `Error: the API refused the credentials: token *** ${from}`,
+      `Error: the API refused the credentials: pair ***. ${from}`,
+      `Error: the API refused the credentials: key=*** ${from}`,
+    ]);
+  });
+
+  it('login: the key being checked is never repeated either', async () => {
+    const h = await hostile();
+    const key = registerSecret('a-key-typed-at-login');
+    h.route('GET', SERVICES, (req, res, seen) => json(500, { error: `saw ${req.headers.authorization} for ${key}` })(req, res, seen));
+    const home = env(h);
+    delete home.DOCKERCLOUD_USER;
+    delete home.DOCKERCLOUD_APIKEY;
+    const r = await spawnCli(['login', '--username', 'someone', '--password-stdin', '--no-retry'], home, key);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`Error: saw *** for *** (HTTP 500 from GET ${h.url}${SERVICES}?limit=1)\n`);
+  });
+});
+
+describe('what the server names is repeated with care', () => {
+  it('a Content-Type of 5 KB: the error shows its first 60 characters', async () => {
+    const h = await hostile();
+    const type = `text/${'x'.repeat(5000)}`;
+    h.route('GET', LIST, raw(200, { 'content-type': `${type}; charset=utf-8` }, 'not json'));
+    const r = await runCli(['list', SVC], env(h));
+    expectFailure(r, [1]);
+    expect(r.stderr.split('\n')[0]).toBe(`Error: unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`);
+  });
+
+  it('a meta.next or an action URI that is not http(s) (file:, javascript:, data:): exit 1 saying so, nothing requested', async () => {
+    const ACTION_URIS = ['javascript:alert(1)', 'file:///etc/passwd'];
+    for (const next of ['file:///etc/passwd', 'javascript:alert(1)', 'data:application/json,{}']) {
+      const h = await hostile();
+      h.route('GET', LIST, json(200, { meta: { limit: 1, offset: 0, next }, objects: [trigger(T1, 'one')] }));
+      const r = await runCli(['list', SVC], env(h));
+      const scheme = `${next.split(':')[0]}:`;
+      expectFailure(r, [1], `the API named a URL that is not http(s) (${scheme}), which is never requested`);
+      expect(h.requests).toHaveLength(1);
+    }
+    for (const uri of ACTION_URIS) {
+      const h = await hostile();
+      h.route('POST', callPath(SVC, T1), json(202, {}, { 'x-dockercloud-action-uri': uri }));
+      const r = await runCli(['call', `${h.url}${callPath(SVC, T1)}`, '--wait'], env(h));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`Error: the API named a URL that is not http(s) (${uri.split(':')[0]}:), which is never requested\n`);
+      expect(h.requests.map((q) => q.method)).toEqual(['POST']);
+    }
   });
 });

@@ -32,6 +32,7 @@ import {
 import { expectErrorLine } from './helpers/expect.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
+import { registerSecret } from './helpers/secrets.js';
 
 const SVC = WEB_DEMO;
 const TRIG = T_DEPLOY;
@@ -753,5 +754,100 @@ describe('the body cap', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('proxies that fail are named as the proxy, and tried no more than any request (built binary)', () => {
+  const REMOTE = 'api.test.invalid';
+  const PASSWORD = registerSecret('proxy-password-3');
+  const HINT = (variable: string): string => `The proxy comes from ${variable}: check it, or unset it (NO_PROXY names the hosts reached without it).\n`;
+
+  /**
+   * A proxy on loopback that reads each request (a CONNECT, or one to forward) and answers it as
+   * `answer` says: by closing the connection, or with that status.
+   */
+  async function scriptedProxy(answer: 'close' | number): Promise<{ url: string; connections: () => number }> {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.on('error', () => {});
+      let head = '';
+      socket.on('data', (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        if (answer === 'close') socket.end();
+        else socket.end(`HTTP/1.1 ${answer} Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        }),
+    );
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, connections: () => connections };
+  }
+
+  it('one that accepts and closes every connection: 3 connections for the 3 tries, not one after another until the time runs out', async () => {
+    for (const [scheme, variable] of [['https', 'HTTPS_PROXY'], ['http', 'HTTP_PROXY']] as const) {
+      const proxy = await scriptedProxy('close');
+      const host = `${scheme}://${REMOTE}`;
+      const r = await spawnCli(['list', SVC, '--timeout', '5'], env(host, { [variable]: proxy.url, DOCKERCLOUD_INSECURE: '1' }));
+      expect({ scheme, code: r.code, stderr: r.stderr, connections: proxy.connections() }).toEqual({
+        scheme,
+        code: 5,
+        stderr: `Error: the proxy ${proxy.url} (from ${variable}) closed the connection (GET ${host}${LIST_PATH})\n${HINT(variable)}`,
+        connections: 3,
+      });
+    }
+  });
+
+  it('one that refuses connections: named, without its user and password, with the variable that set it; no hint about the REST host', async () => {
+    const port = await deadPort();
+    const cases: [Record<string, string>, string][] = [
+      [{ HTTPS_PROXY: `http://someone:${PASSWORD}@127.0.0.1:${port}/` }, 'HTTPS_PROXY'],
+      [{ https_proxy: `http://127.0.0.1:${port}` }, 'https_proxy'],
+      // https goes through HTTP_PROXY when HTTPS_PROXY is not set.
+      [{ HTTP_PROXY: `http://127.0.0.1:${port}/` }, 'HTTP_PROXY'],
+    ];
+    for (const [proxies, variable] of cases) {
+      const r = await spawnCli(['list', SVC, '--no-retry'], env(`https://${REMOTE}`, proxies));
+      expect({ variable, code: r.code, stderr: r.stderr }).toEqual({
+        variable,
+        code: 5,
+        stderr: `Error: cannot reach the proxy http://127.0.0.1:${port}/ (from ${variable}): connection refused (GET https://${REMOTE}${LIST_PATH})\n${HINT(variable)}`,
+      });
+    }
+  });
+
+  it('one that answers 407: it refused, said in words, for a tunnel and for a forwarded request alike; not tried again', async () => {
+    for (const [scheme, variable] of [['https', 'HTTPS_PROXY'], ['http', 'HTTP_PROXY']] as const) {
+      const proxy = await scriptedProxy(407);
+      const host = `${scheme}://${REMOTE}`;
+      const r = await spawnCli(['list', SVC], env(host, { [variable]: proxy.url, DOCKERCLOUD_INSECURE: '1' }));
+      expect({ scheme, code: r.code, stderr: r.stderr, connections: proxy.connections() }).toEqual({
+        scheme,
+        code: 5,
+        stderr: `Error: the proxy ${proxy.url} (from ${variable}) refused: 407 Proxy Authentication Required (GET ${host}${LIST_PATH})\n${HINT(variable)}`,
+        connections: 1,
+      });
+    }
+  });
+});
+
+describe('plain http to a port that speaks TLS', () => {
+  it('a server that answers with a TLS record: exit 5, "speaks TLS", the https URL suggested (built binary)', async () => {
+    // What a TLS server sends to a client that does not speak TLS: an alert record (protocol_version).
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    const r = await spawnCli(['list', SVC], env(`http://${host}`));
+    expect(r.stderr).toBe(`Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${LIST_PATH}); did you mean https://${host}/?\n`);
+    expect(r.code).toBe(5);
   });
 });

@@ -1,10 +1,11 @@
 // Paging of lists (src/api/paging.ts): the first page, then the remaining pages concurrently (at most
 // 8 at a time) from total_count, limit and offset, in order; `next` followed when those are missing or
-// odd; a `next` that loops is detected; a list that ends short of its total_count is an error. Real
-// HTTP on loopback, against the emulator or a scripted server; in-process, and the built CLI where
-// the whole output matters.
+// odd; a `next` that loops is detected; a list that ends short of its total_count is an error, and so
+// is one that never ends, or holds an object twice. Real HTTP on loopback, against the emulator or a
+// scripted server; in-process, and the built CLI where the whole output matters.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/api/client.js';
+import { MAX_OBJECTS } from '../src/api/paging.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
@@ -427,5 +428,73 @@ describe('odd paging metadata: the whole list, or exit 1, never a short list wit
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Error: the list at \S+ ended after 75 of the 100 objects/);
+  });
+});
+
+// --- lists a server makes endless or repeats ---
+
+describe('a list is bounded and holds each object once (built binary)', () => {
+  const path = triggersPath(SVC);
+  /** The i-th object of an endless list: a uuid alone is all a page needs. */
+  const nth = (i: number): { uuid: string } => ({ uuid: `${(0x30000000 + i).toString(16)}-0000-4000-8000-${String(i % 1e12).padStart(12, '0')}` });
+
+  async function hostile(): Promise<FaultServer> {
+    const h = await startFaultServer();
+    cleanups.push(() => h.close());
+    return h;
+  }
+
+  it(`pages of 1,000 objects whose meta.next never ends: exit 1 past ${MAX_OBJECTS} objects, not an out-of-memory`, async () => {
+    const h = await hostile();
+    h.route('GET', path, (req, res) => {
+      const page = Number(new URL(req.url!, 'http://x').searchParams.get('page') ?? 0);
+      const objects = Array.from({ length: 1000 }, (_, i) => nth(page * 1000 + i));
+      const body = JSON.stringify({ meta: { limit: 1000, offset: 0, next: `${path}?page=${page + 1}` }, objects });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+
+    const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(h.url));
+
+    expect(r.stderr).toBe(`Error: the list at ${h.url}${path} goes on past ${MAX_OBJECTS} objects, more than any list may hold; stopped\n`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(h.requests).toHaveLength(MAX_OBJECTS / 1000 + 1);
+  });
+
+  it(`a total_count over ${MAX_OBJECTS} is refused after the first page, before any other is asked for`, async () => {
+    const h = await hostile();
+    const total = MAX_OBJECTS + 1;
+    h.route('GET', path, (req, res) => {
+      const offset = Number(new URL(req.url!, 'http://x').searchParams.get('offset') ?? 0);
+      const objects = Array.from({ length: 1000 }, (_, i) => nth(offset + i));
+      const body = JSON.stringify({ meta: { limit: 1000, offset, next: `${path}?limit=1000&offset=${offset + 1000}`, total_count: total }, objects });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+
+    const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(h.url));
+
+    expect(r.stderr).toBe(`Error: the API claims ${total} objects at ${h.url}${path}, more than the ${MAX_OBJECTS} any list may hold; stopped\n`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(h.requests).toHaveLength(1);
+  });
+
+  it('the same 25 triggers on every page, total_count 100, by offset or by `next`: exit 1 naming the list, never 100 rows', async () => {
+    const same = Array.from({ length: 25 }, (_, i) => trigger(i));
+    for (const meta of [{ total_count: 100 }, { offset: 'x' }]) {
+      const h = await hostile();
+      h.route('GET', path, (req, res) => {
+        const offset = Number(new URL(req.url!, 'http://x').searchParams.get('offset') ?? 0);
+        const next = offset + 25 < 100 ? `${path}?limit=25&offset=${offset + 25}` : null;
+        const body = JSON.stringify({ meta: { limit: 25, offset, next, total_count: 100, ...meta }, objects: same });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      });
+
+      const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(h.url));
+
+      expect(r.stderr.split('\n')[0], JSON.stringify(meta)).toBe(`Error: the list at ${h.url}${path} is malformed: it holds an object twice (the same uuid)`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+    }
   });
 });

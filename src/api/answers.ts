@@ -4,7 +4,7 @@ import { withoutControlChars } from '../io.js';
 import { ApiError, AuthError, NotFoundError } from '../errors.js';
 import { maskUrl } from './mask.js';
 import { isUuid } from './paths.js';
-import type { ListPage } from './types.js';
+import { ACTION_STATES, type Action, type ListPage } from './types.js';
 
 export interface RawResponse {
   status: number;
@@ -31,11 +31,19 @@ export function parseJson(res: RawResponse, lenient = false): unknown {
     value = JSON.parse(res.text);
   } catch {
     if (lenient) return res.text;
-    const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
-    throw malformed(res, `the body is not JSON (${type})`);
+    throw malformed(res, `the body is not JSON (${contentType(res)})`);
   }
   if (deeperThan(value, MAX_DEPTH)) throw malformed(res, `nested deeper than ${MAX_DEPTH} levels`);
   return value;
+}
+
+/** The most of a value chosen by the server that a message repeats. */
+const MAX_SHOWN = 60;
+
+/** The media type of an answer, as a message may repeat it: the server chose it, so it is cut short. */
+function contentType(res: RawResponse): string {
+  const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+  return type.length > MAX_SHOWN ? `${type.slice(0, MAX_SHOWN)}…` : type;
 }
 
 /** Whether `value` holds objects or arrays nested more than `max` levels; level by level, not recursively. */
@@ -59,6 +67,23 @@ export function checkObject<T>(res: RawResponse): T {
     throw malformed(res, 'expected an object with a uuid');
   }
   return value as T;
+}
+
+/** An action, whose `state` must be one the API documents: anything else could not say whether it has ended. */
+export function checkAction(res: RawResponse): Action {
+  const action = checkObject<Action>(res);
+  const state: unknown = action.state;
+  if (typeof state !== 'string' || !(ACTION_STATES as readonly string[]).includes(state)) {
+    const what =
+      state === undefined ? 'missing'
+      : state === null ? 'null'
+      : typeof state === 'string' ? JSON.stringify(state.slice(0, MAX_SHOWN))
+      : Array.isArray(state) ? 'a list'
+      : typeof state === 'object' ? 'an object'
+      : `a ${typeof state}`;
+    throw malformed(res, `the action's "state" is ${what}, not one of ${ACTION_STATES.join(', ')}`);
+  }
+  return action;
 }
 
 export function checkPage<T>(res: RawResponse): ListPage<T> {

@@ -1,7 +1,7 @@
 // The endpoints of the API the CLI uses. Every request goes through Requester.send (./requester.js),
 // which owns URLs, headers, credentials, time limits, retries and redirects.
 import { NotFoundError } from '../errors.js';
-import { checkObject, parseJson } from './answers.js';
+import { checkAction, checkObject, parseJson } from './answers.js';
 import type { Query } from './paging.js';
 import { servicePath, servicesPath, stackPath, triggerPath, triggersPath } from './paths.js';
 import { Requester } from './requester.js';
@@ -100,7 +100,7 @@ export class ApiClient extends Requester {
   }
 
   async getAction(uri: string, signal?: AbortSignal): Promise<Action> {
-    return checkObject<Action>(await this.send('GET', uri, { signal }));
+    return checkAction(await this.send('GET', uri, { signal }));
   }
 
   /** POSTs to a trigger's call URL: no credentials, no redirects. */

@@ -6,12 +6,19 @@ import type { Dispatcher } from 'undici';
 import { CONCURRENCY } from '../concurrency.js';
 import { FileError, UsageError } from '../errors.js';
 import { directTransport } from './direct.js';
-import { CancelledError, CappedBody, isLoopback, KEEP_ALIVE_MS, TimeoutError, type Response, type Transport } from './transport.js';
+import type { ProxyFailureMarks } from './proxy.js';
+import { CancelledError, CappedBody, isLoopback, KEEP_ALIVE_MS, ProxyError, TimeoutError, type Response, type Transport } from './transport.js';
 
 /** The transport for `env`: through a proxy when HTTP(S)_PROXY is set, else direct. */
 export function createTransport(env: NodeJS.ProcessEnv): Transport {
   const proxies = { http: proxyFrom(env, 'http_proxy'), https: proxyFrom(env, 'https_proxy') };
   return proxies.http || proxies.https ? proxyTransport(env, proxies) : directTransport();
+}
+
+/** A proxy setting: its value, and the variable it came from. */
+interface ProxySetting {
+  url: string;
+  variable: string;
 }
 
 /**
@@ -24,7 +31,7 @@ function baselineWasmOnly(): void {
   (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
 }
 
-function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: string }): Transport {
+function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; https?: ProxySetting }): Transport {
   // A loopback host goes direct whatever the proxy settings say (Go's rule): through a proxy, a request
   // to this machine would leave it, in clear text for plain http, credentials included.
   const direct = directTransport();
@@ -36,18 +43,20 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
       throw new FileError(`cannot load the proxy support: ${err.message.split('\n')[0]}`, 'Reinstall the package.');
     });
     const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
-    return { dispatcher: createProxyDispatcher({ ...proxies, noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY }), proxyRequest };
+    const settings = { http: proxies.http?.url ?? '', https: proxies.https?.url ?? '', noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY };
+    return { dispatcher: createProxyDispatcher(settings), proxyRequest };
   };
   return {
     async request(request) {
-      if (isLoopback(new URL(request.origin).hostname)) return direct.request(request);
+      const { protocol, hostname } = new URL(request.origin);
+      if (isLoopback(hostname)) return direct.request(request);
       const { timeoutMs, maxBytes, signal: cancelled, ...options } = request;
       if (cancelled?.aborted) throw new CancelledError();
       const { dispatcher, proxyRequest } = await (loading ??= load());
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = cancelled ? AbortSignal.any([timeout, cancelled]) : timeout;
-      // A request that never gets a connection (a proxy that drops it, which undici retries without
-      // end) never looks at its signal; the race makes the time limit and cancellation hold all the same.
+      // A request still waiting for its connection (a CONNECT the proxy never answers) does not look at
+      // its signal; the race makes the time limit and cancellation hold all the same.
       const stopped = new Promise<never>((_, reject) =>
         signal.addEventListener('abort', () => reject(timeout.aborted ? new TimeoutError(timeoutMs) : new CancelledError()), { once: true }),
       );
@@ -70,7 +79,9 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
         }
         return { statusCode: res.statusCode, headers: res.headers, text: answer.text() };
       };
-      return Promise.race([stopped, exchange()]);
+      // As undici chooses: https through HTTPS_PROXY, else HTTP_PROXY; plain http through HTTP_PROXY alone.
+      const proxy = protocol === 'https:' ? (proxies.https ?? proxies.http) : proxies.http;
+      return Promise.race([stopped, exchange().catch((err: unknown) => Promise.reject(proxy ? blamed(err, proxy) : err))]);
     },
     async close() {
       await direct.close();
@@ -80,11 +91,21 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http: string; https: 
   };
 }
 
+/**
+ * A request's failure, as the proxy's when ./proxy.ts marked it so: a connection to the proxy, or a
+ * tunnel through it, that failed, or a forwarded request whose connection to the proxy broke.
+ */
+function blamed(err: unknown, proxy: ProxySetting): unknown {
+  const marks = err as Partial<ProxyFailureMarks>;
+  if (!marks.proxyFailed) return err;
+  return new ProxyError(proxy.url, proxy.variable, { status: marks.proxyStatus, sent: marks.proxySent === true }, err);
+}
+
 /** A proxy setting (lower case first, as curl reads them), checked to be an http(s) URL. */
-function proxyFrom(env: NodeJS.ProcessEnv, name: 'http_proxy' | 'https_proxy'): string {
-  const upper = name.toUpperCase();
-  const value = env[name] ?? env[upper] ?? '';
-  if (value === '') return '';
+function proxyFrom(env: NodeJS.ProcessEnv, name: 'http_proxy' | 'https_proxy'): ProxySetting | undefined {
+  const variable = env[name] !== undefined ? name : name.toUpperCase();
+  const value = env[variable] ?? '';
+  if (value === '') return undefined;
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -92,7 +113,7 @@ function proxyFrom(env: NodeJS.ProcessEnv, name: 'http_proxy' | 'https_proxy'): 
     // reported below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`${env[name] !== undefined ? name : upper} must be an http:// or https:// proxy URL`);
+    throw new UsageError(`${variable} must be an http:// or https:// proxy URL`);
   }
-  return value;
+  return { url: value, variable };
 }

@@ -3,7 +3,7 @@
 // The first page's meta says how to go on. When `limit`, `offset` and `total_count` are whole numbers
 // that agree with the page, the remaining pages are fetched by offset, concurrently, in order. Else
 // `next` is followed page by page. When the last page is read and `total_count` is a whole number,
-// that many objects must have come.
+// that many objects must have come. A list holds each UUID once, and at most MAX_OBJECTS objects.
 import { ApiError } from '../errors.js';
 import { CONCURRENCY, inOrder } from '../concurrency.js';
 import { maskUrl } from './mask.js';
@@ -12,6 +12,8 @@ import type { ListPage } from './types.js';
 export type Query = Record<string, string | number | undefined>;
 
 const MAX_PAGES = 100_000;
+/** Far beyond any real list: a server whose pages never end is stopped here, long before memory runs out. */
+export const MAX_OBJECTS = 200_000;
 
 /** What paging needs of the client. */
 export interface PageReader {
@@ -50,27 +52,57 @@ function shown(value: unknown): string {
  */
 export async function* pages<T>(api: PageReader, path: string, query: Query = {}): AsyncGenerator<T[]> {
   const first = await api.getPage<T>(path, query);
-  const where = maskUrl(api.url(path, query).href);
+  const firstUrl = api.url(path, query).href;
+  const where = maskUrl(firstUrl);
   const meta = readMeta(first.meta as unknown as Record<string, unknown>);
-  let count = first.objects.length;
-  yield first.objects;
+  if (meta.total !== undefined && meta.total > MAX_OBJECTS) {
+    throw new ApiError(`the API claims ${meta.total} objects at ${where}, more than the ${MAX_OBJECTS} any list may hold; stopped`);
+  }
+  const list = new Checked(where);
+  yield list.add(first.objects);
   if (first.meta.next !== null) {
     const { limit, offset, total } = meta;
     const rest =
       limit && offset === 0 && total !== undefined && first.objects.length === Math.min(limit, total)
         ? byOffset<T>(api, path, query, { limit, total, where })
-        : byNext<T>(api, first.meta.next, meta.flaws);
-    for await (const objects of rest) {
-      count += objects.length;
-      yield objects;
-    }
+        : byNext<T>(api, firstUrl, first.meta.next, meta.flaws);
+    for await (const objects of rest) yield list.add(objects);
   }
-  if (meta.total !== undefined && count < meta.total) {
+  if (meta.total !== undefined && list.count < meta.total) {
     throw new ApiError(
-      `the list at ${where} ended after ${count} of the ${meta.total} objects its meta.total_count announced`,
+      `the list at ${where} ended after ${list.count} of the ${meta.total} objects its meta.total_count announced`,
       undefined,
       'It may have changed while it was read; run the command again.',
     );
+  }
+}
+
+/** The objects of a list as they come, counted and each UUID remembered: none may come twice, nor more than MAX_OBJECTS. */
+class Checked {
+  private readonly uuids = new Set<string>();
+  constructor(private readonly where: string) {}
+
+  get count(): number {
+    return this.uuids.size;
+  }
+
+  add<T>(objects: T[]): T[] {
+    if (this.uuids.size + objects.length > MAX_OBJECTS) {
+      throw new ApiError(`the list at ${this.where} goes on past ${MAX_OBJECTS} objects, more than any list may hold; stopped`);
+    }
+    for (const o of objects) {
+      // checkPage has made sure each object has a UUID.
+      const uuid = (o as { uuid: string }).uuid.toLowerCase();
+      if (this.uuids.has(uuid)) {
+        throw new ApiError(
+          `the list at ${this.where} is malformed: it holds an object twice (the same uuid)`,
+          undefined,
+          'It may have changed while it was read; run the command again.',
+        );
+      }
+      this.uuids.add(uuid);
+    }
+    return objects;
   }
 }
 
@@ -102,21 +134,22 @@ function byOffset<T>(api: PageReader, path: string, query: Query, { limit, total
   });
 }
 
-/** The pages after the first, by following meta.next. */
-async function* byNext<T>(api: PageReader, next: string | null, flaws: string[]): AsyncGenerator<T[]> {
+/** The pages after the first (read at `first`), by following meta.next. */
+async function* byNext<T>(api: PageReader, first: string, next: string | null, flaws: string[]): AsyncGenerator<T[]> {
   // Why `next` is followed rather than offsets, when the first page's meta has values it should not.
   const hint = flaws.length > 0 ? `The first page's ${flaws.join(', and its ')}: its pages were followed by meta.next.` : undefined;
-  const seen = new Set<string>();
+  const seen = new Set<string>([first]);
   while (next !== null) {
-    const url = api.url(next).href;
-    if (seen.has(url)) {
-      const message = `the API's pages do not end: ${maskUrl(url)} was reached twice; stopped after ${seen.size + 1} pages`;
-      throw new ApiError(message, undefined, hint);
-    }
     if (seen.size >= MAX_PAGES) throw new ApiError(`the API's pages do not end: stopped after ${MAX_PAGES} pages`, undefined, hint);
+    const url = api.url(next).href;
     seen.add(url);
     const page = await api.getPage<T>(url);
-    yield page.objects;
     next = page.meta.next;
+    // A `next` back to a page already read leads round for ever: stopped before this page is handed over.
+    const again = next === null ? undefined : api.url(next).href;
+    if (again !== undefined && seen.has(again)) {
+      throw new ApiError(`the API's pages do not end: ${maskUrl(again)} was reached twice; stopped after ${seen.size} pages`, undefined, hint);
+    }
+    yield page.objects;
   }
 }

@@ -112,6 +112,10 @@ export class Requester {
   async send(method: string, pathOrUrl: string, options: RequestOptions = {}): Promise<RawResponse> {
     const auth = options.auth ?? true;
     let url = this.url(pathOrUrl, options.query);
+    // Only the API names such a URL (a `meta.next`, an action URI): what the user gives is checked first.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ApiError(`the API named a URL that is not http(s) (${url.protocol.slice(0, 20)}), which is never requested`);
+    }
     if (auth && url.origin !== this.base.origin) {
       throw new ApiError(`refusing to send credentials to ${url.origin}, which is not the REST host ${this.base.origin}`);
     }

@@ -80,3 +80,25 @@ export function isLoopback(hostname: string): boolean {
 
 /** How long an idle connection is kept for the next request. */
 export const KEEP_ALIVE_MS = 10_000;
+
+/**
+ * The proxy, not the API, failed the request: a connection to it refused or broken, a tunnel it
+ * closed, or a status it answered with itself (407). `url` is the proxy as set, `variable` where it
+ * was set; `sent` says the request may have gone on to the API.
+ */
+export class ProxyError extends Error {
+  readonly code: string;
+  readonly status?: number;
+  readonly sent: boolean;
+  constructor(
+    readonly url: string,
+    readonly variable: string,
+    { status, sent }: { status?: number; sent: boolean },
+    cause: unknown,
+  ) {
+    super((cause as Error).message, { cause });
+    this.code = String((cause as { code?: unknown }).code);
+    this.status = status;
+    this.sent = sent;
+  }
+}

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { triggerCallPath } from '../api/paths.js';
 import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
@@ -7,7 +6,7 @@ import { clip, parseTimeout } from '../settings.js';
 import { stateText, waitForAction } from './wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
-import { checkIdentifier, looksLikeUrl, parseTriggerUrl, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
+import { callUrlOf, checkIdentifier, looksLikeUrl, parseTriggerUrl, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 import { readBytes } from '../prompt.js';
 import { examples } from '../help.js';
@@ -109,7 +108,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
       throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
     }
-    url = new URL(typeof trigger.url === 'string' && trigger.url ? trigger.url : triggerCallPath(service.uuid, trigger.uuid), api.host);
+    url = callUrlOf(trigger, service.uuid, api.host);
     what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''})`;
   }
   if (scale !== undefined) url = new URL(`${scale}/`, url);

@@ -8,7 +8,8 @@
 // `call --wait`: polling the action to its end (Success 0, Failed or Canceled 1, --wait-timeout 5),
 // how the wait shows its progress (a line per change of state without a terminal, a spinner with the
 // elapsed time on one), its colours, SIGINT / SIGTERM during the wait, and credentials kept from an
-// action URI on another host. What a call says names its service as `name.stack`.
+// action URI on another host. What a call says names its service as `name.stack`. A trigger found
+// through the API is called at its `url` only when that is its own call URL on the REST host.
 // The built CLI where the process matters, in-process runs elsewhere; against the emulator, a scripted
 // loopback server, or in a pseudo-terminal (script(1)).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,13 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/commands/wait.js';
-import { actionPath, triggerCallPath } from '../../src/api/paths.js';
+import { actionPath, triggerCallPath, triggerPath, triggersPath } from '../../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { expectErrorLine } from '../helpers/expect.js';
 import { json, startFaultServer, type Answer, type FaultServer } from '../helpers/fault-server.js';
 import { api, API, standardSeed, T_API, T_DEPLOY, T_SCALE, WEB_DEMO, webDemo } from '../helpers/fixture.js';
 import { describeInPty, runInPty, startInPty, type PtyRun } from '../helpers/pty.js';
+import { registerSecret } from '../helpers/secrets.js';
 
 /** The version the built CLI reports. */
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -654,5 +656,110 @@ describe('call: values it cannot take are repeated cut short', () => {
     const scale = await spawnCli(['call', 'web', 'scale-hook', '--scale', '9'.repeat(100_000)], emulatorEnv('http://127.0.0.1:9'));
     expect(scale.code).toBe(2);
     expect(scale.stderr.split('\n')[0]).toBe(`Error: --scale must be a whole number from 1 to 1000, not '${'9'.repeat(79)}…'`);
+  });
+});
+
+describe("call goes only to the trigger's own call URL on the REST host", () => {
+  const path = triggerCallPath(WEB_DEMO, T_DEPLOY);
+  const PASSWORD = registerSecret('hunter2-in-the-url');
+  const REFUSED = 'Error: the API gave trigger deploy-hook a call URL that is not its own; it was not called\n';
+  let api: FaultServer;
+  let other: FaultServer;
+  /** The `url` the API gives web.demo's trigger deploy-hook. */
+  let given = '';
+  beforeEach(async () => {
+    [api, other] = await Promise.all([startFaultServer(), startFaultServer()]);
+    other.fallback(json(202, {}));
+    api.route('GET', triggersPath(WEB_DEMO), (req, res, seen) => {
+      const trigger = { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY', url: given, resource_uri: triggerPath(WEB_DEMO, T_DEPLOY) };
+      return json(200, { meta: { limit: 10, offset: 0, next: null, total_count: 1 }, objects: [trigger] })(req, res, seen);
+    });
+    api.route('POST', /\/call\/$/, json(202, {}));
+  });
+  afterEach(() => Promise.all([api.close(), other.close()]));
+
+  it('an ftp:// url on the REST host: exit 1, and no byte of the body goes anywhere (built CLI)', async () => {
+    given = `ftp://127.0.0.1:${api.port}/landed/`;
+    const r = await spawnCli(['call', WEB_DEMO, 'deploy-hook', '--data', 'the body'], emulatorEnv(api.url));
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 1, stderr: REFUSED, stdout: '' });
+    expect(api.requests.map((q) => q.method)).toEqual(['GET']);
+  });
+
+  it('a url of another scheme, host, path, trigger or service, with a user and password, a count or a query: exit 1, nothing sent', async () => {
+    const urls = [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/plain,hello',
+      `http://user:${PASSWORD}@127.0.0.1:${api.port}${path}`,
+      `${other.url}${path}`,
+      `${api.url}/landed/`,
+      '/landed/',
+      triggerCallPath(WEB_DEMO, T_SCALE),
+      triggerCallPath(API, T_DEPLOY),
+      `${path}3/`,
+      `${path}?next=elsewhere`,
+      'not a url',
+    ];
+    for (const url of urls) {
+      given = url;
+      const r = await runCli(['call', WEB_DEMO, 'deploy-hook', '--data', 'the body'], emulatorEnv(api.url));
+      expect({ url, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ url, code: 1, stderr: REFUSED, stdout: '' });
+    }
+    expect(api.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(other.connections).toBe(0);
+  });
+
+  it('its call path, with or without the REST host, or with a namespace, is called', async () => {
+    for (const url of [path, `${api.url}${path}`, triggerCallPath(WEB_DEMO, T_DEPLOY, 'acme')]) {
+      given = url;
+      const r = await runCli(['call', WEB_DEMO, 'deploy-hook'], emulatorEnv(api.url));
+      expect({ url, code: r.code, stderr: r.stderr }).toEqual({ url, code: 0, stderr: '' });
+      expect(api.requests.at(-1)).toMatchObject({ method: 'POST', url: new URL(url, api.url).pathname });
+    }
+  });
+});
+
+describe('call --wait takes only the action states the API documents', () => {
+  const path = triggerCallPath(WEB_DEMO, T_DEPLOY);
+  const ACTION = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';
+  let api: FaultServer;
+  let state: unknown;
+  beforeEach(async () => {
+    api = await startFaultServer();
+    api.route('POST', path, json(202, {}, { 'x-dockercloud-action-uri': ACTION }));
+    api.route('GET', ACTION, (req, res, seen) => {
+      const action = { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', ...(state === undefined ? {} : { state }) };
+      return json(200, action)(req, res, seen);
+    });
+  });
+  afterEach(() => api.close());
+
+  const malformed = (what: string): string =>
+    `Error: unexpected answer from ${api.url}${ACTION} (HTTP 200): the action's "state" is ${what}, not one of Pending, In progress, Canceling, Canceled, Success, Failed\n`;
+
+  it('a state that is null: exit 1 naming the action URI, no State line (built CLI)', async () => {
+    state = null;
+    const r = await spawnCli(['call', `${api.url}${path}`, '--wait'], emulatorEnv(api.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(malformed('null'));
+    expect(r.stdout).toBe(`Triggered trigger d1d1…\nAction: ${ACTION}\n`);
+  });
+
+  it('a number, an object, a list, none at all, or a word the API does not use: exit 1, the same way', async () => {
+    const cases: [unknown, string][] = [
+      [3, 'a number'],
+      [{ name: 'Success' }, 'an object'],
+      [['Success'], 'a list'],
+      [undefined, 'missing'],
+      ['Exploded', '"Exploded"'],
+      ['success', '"success"'],
+      ['x'.repeat(500), JSON.stringify('x'.repeat(60))],
+    ];
+    for (const [value, what] of cases) {
+      state = value;
+      const r = await runCli(['call', `${api.url}${path}`, '--wait'], emulatorEnv(api.url));
+      expect({ what, code: r.code, stderr: r.stderr }).toEqual({ what, code: 1, stderr: malformed(what) });
+    }
+    expect(api.requests.filter((q) => q.method === 'GET')).toHaveLength(cases.length);
   });
 });
