@@ -2,7 +2,7 @@
 // built services (config, settings, credentials, the API client) so a command pays only for what it uses.
 import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
-import type { Clock } from './commands/wait.js';
+import type { Clock } from './wait.js';
 import type { GlobalOptions } from './program.js';
 import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';

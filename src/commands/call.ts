@@ -3,7 +3,7 @@ import type { Action } from '../api/types.js';
 import type { Context } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
 import { clip, parseTimeout } from '../settings.js';
-import { stateText, waitForAction } from './wait.js';
+import { stateText, waitForAction } from '../wait.js';
 import { safeText } from '../io.js';
 import { printJson } from '../output/render.js';
 import { callUrlOf, checkIdentifier, looksLikeUrl, parseTriggerUrl, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { jsonOption, outputSpec, printTriggers, TRIGGER_FIELDS } from '../output/render.js';
 import { resolveTrigger, triggerArgs, triggerTargets } from '../resolve.js';
-import { forEachId } from './many.js';
+import { forEachId } from '../bulk.js';
 import { EXAMPLE_URL, examples, SERVICE_OR_URL_ARG, TRIGGERS_ARG } from '../help.js';
 import { FORMAT_HELP } from '../output/render.js';
 import type { Program } from '../program.js';

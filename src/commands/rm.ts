@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { Interrupted } from '../errors.js';
 import { outputSpec, streamPrinter } from '../output/render.js';
 import { resolveTriggerUuid, triggerArgs, triggerTargets, withTrigger } from '../resolve.js';
-import { forEachId, NotStarted } from './many.js';
+import { forEachId, NotStarted } from '../bulk.js';
 import { EXAMPLE_URL, examples, SERVICE_OR_URL_ARG, TRIGGERS_ARG } from '../help.js';
 import type { Program } from '../program.js';
 

@@ -18,7 +18,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
-import type { Clock } from '../../src/commands/wait.js';
+import type { Clock } from '../../src/wait.js';
 import { actionPath, triggerCallPath, triggerPath, triggersPath } from '../../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';

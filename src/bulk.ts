@@ -1,8 +1,8 @@
 // Running one operation over several identifiers: all run, each failure is reported, the exit code sums up.
-import { CONCURRENCY, mapSettled, type Settled } from '../concurrency.js';
-import type { Context } from '../context.js';
-import { exitCodeFor, Interrupted, PartialFailure, type Interrupt } from '../errors.js';
-import { reportError } from '../report.js';
+import { CONCURRENCY, mapSettled, type Settled } from './concurrency.js';
+import type { Context } from './context.js';
+import { exitCodeFor, Interrupted, PartialFailure, type Interrupt } from './errors.js';
+import { reportError } from './report.js';
 
 /** Thrown by an operation that was about to act when the run was interrupted: it did nothing. */
 export class NotStarted extends Error {}

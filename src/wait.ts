@@ -3,11 +3,11 @@
 // state; gives up with a network error (exit 5) when the time runs out, and stops on SIGINT or
 // SIGTERM, a poll still waiting for its answer cancelled in both cases.
 import { Chalk } from 'chalk';
-import type { ApiClient } from '../api/client.js';
-import type { Action } from '../api/types.js';
-import type { Context } from '../context.js';
-import { Interrupted, NetworkError, type Interrupt } from '../errors.js';
-import { safeText, wantsColor } from '../io.js';
+import type { ApiClient } from './api/client.js';
+import type { Action } from './api/types.js';
+import type { Context } from './context.js';
+import { Interrupted, NetworkError, type Interrupt } from './errors.js';
+import { safeText, wantsColor } from './io.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Time as a wait sees it: what it reads to tell the elapsed time, and how it pauses between polls. */
