@@ -161,7 +161,6 @@ async function tricks() {
   );
   await saving('own-table', 'list (3)', ['list', 'small']);
   await saving('own-table', 'list (10,000)', ['list', 'big'], { runs: 5 });
-  await saving('child-process-stub', 'list (3)', ['list', 'small']);
   const proxy = await forwardProxy();
   try {
     const remote = { HTTP_PROXY: proxy.url, DOCKERCLOUD_REST_HOST: `http://bench.invalid:${new URL(host).port}/`, DOCKERCLOUD_INSECURE: '1' };

@@ -1,12 +1,13 @@
 // Bundles the bins into dist/. `trigger` is CommonJS files: a small entry (dist/trigger.cjs) that
 // answers --version and --help from baked texts; the rest of the CLI (dist/main.cjs), which the
-// entry loads with the V8 code cache made here by a training run (src/code-cache.ts); and undici's
-// proxy agent (dist/proxy.cjs), loaded only when a proxy is set. CommonJS, because Node 20 can hand
+// entry loads with the V8 code cache made here by a training run (src/code-cache.ts); undici's
+// proxy agent (dist/proxy.cjs), loaded only when a proxy is set; and conf (dist/conf.cjs), loaded
+// only to change the config file. CommonJS, because Node 20 can hand
 // V8 a code cache for a script but not for an ES module.
 //
 // `--outdir DIR` builds elsewhere than dist/; `--without TRICK` (repeatable) leaves one start-up
 // trick out, for `npm run bench` to measure what it saves: code-cache, baked-help, commonjs (main as
-// an ES module), own-table (cli-table3 lays tables out), child-process-stub, liftoff-only.
+// an ES module), own-table (cli-table3 lays tables out), liftoff-only.
 import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from './emulator.mjs';
 
-const TRICKS = ['code-cache', 'baked-help', 'commonjs', 'own-table', 'child-process-stub', 'liftoff-only'];
+const TRICKS = ['code-cache', 'baked-help', 'commonjs', 'own-table', 'liftoff-only'];
 const { values: options } = parseArgs({
   options: { outdir: { type: 'string', default: 'dist' }, without: { type: 'string', multiple: true, default: [] }, metafile: { type: 'string' } },
 });
@@ -27,28 +28,17 @@ for (const t of without) if (!TRICKS.includes(t)) throw new Error(`--without ${t
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-// A part of a dependency the CLI never reaches, left out so that start-up does not load it: the
-// child_process module commander needs only for subcommands that are separate executables.
-const unused = {
-  name: 'unused-parts',
+// dist/main.cjs reaches src/api/proxy.ts through dist/proxy.cjs, and src/config/conf.ts through
+// dist/conf.cjs, next to it: each is loaded only by the runs that need it.
+const APART = { '/src/api/http.ts': ['./proxy.js', './proxy.cjs'], '/src/config/file.ts': ['./conf.js', './conf.cjs'] };
+const bundlesApart = {
+  name: 'bundles-apart',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes('/commander/') ? { path: args.path, namespace: 'unused' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
-      contents: `module.exports = function () { throw new Error('${args.path} is not available in this build') }`,
-      loader: 'js',
-    }));
-  },
-};
-
-// dist/main.cjs reaches src/api/proxy.ts through dist/proxy.cjs, next to it.
-const proxyApart = {
-  name: 'proxy-apart',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/proxy\.js$/ }, (args) =>
-      args.importer.replaceAll('\\', '/').endsWith('/src/api/http.ts') ? { path: './proxy.cjs', external: true } : undefined,
-    );
+    b.onResolve({ filter: /^\.\/(proxy|conf)\.js$/ }, (args) => {
+      const importer = args.importer.replaceAll('\\', '/');
+      const [from, to] = Object.entries(APART).find(([file]) => importer.endsWith(file))?.[1] ?? [];
+      return from === args.path ? { path: to, external: true } : undefined;
+    });
   },
 };
 
@@ -60,7 +50,7 @@ const common = {
   // Error class names stay readable in --debug stacks.
   keepNames: true,
   define: { TRIGGER_VERSION: JSON.stringify(version) },
-  plugins: without.has('child-process-stub') ? [] : [unused],
+  plugins: [],
   logLevel: 'warning',
   metafile: true,
 };
@@ -127,12 +117,13 @@ const builds = await Promise.all([
     // bundle points at it, so V8 and Node never look for it, and without the sources' text it stays small.
     sourcemap: 'external',
     sourcesContent: false,
-    plugins: [...common.plugins, proxyApart, ...(without.has('own-table') ? [ownTableApart] : []), ...(without.has('liftoff-only') ? [noLiftoff] : [])],
+    plugins: [...common.plugins, bundlesApart, ...(without.has('own-table') ? [ownTableApart] : []), ...(without.has('liftoff-only') ? [noLiftoff] : [])],
     // import() of dist/proxy.cjs becomes require(): the bundle runs as a vm.Script, which has no
     // loader for import().
     supported: { 'dynamic-import': without.has('commonjs') },
   }),
   build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/api/proxy.ts'], outfile: `${out}/proxy.cjs` }),
+  build({ ...common, format: 'cjs', minify: true, entryPoints: ['src/config/conf.ts'], outfile: `${out}/conf.cjs` }),
   build({
     ...common,
     format: 'esm',

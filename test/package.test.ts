@@ -63,6 +63,7 @@ describe('npm pack', { timeout: 60_000 }, () => {
       'dist/main.cjs.cache',
       'dist/main.cjs.map',
       'dist/proxy.cjs',
+      'dist/conf.cjs',
       'dist/dockercloud-emulator.js',
       'dist/THIRD-PARTY-LICENSES.txt',
     ];

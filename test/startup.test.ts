@@ -62,12 +62,15 @@ describe('what the bundles hold', () => {
     expect(meta.outputs['dist/trigger.cjs']?.imports.filter((i) => !i.external)).toEqual([]);
   });
 
-  it('dist/main.cjs holds conf and commander, undici is in dist/proxy.cjs alone, and cli-table3 (the tests\' reference) in none', () => {
+  it('dist/main.cjs holds commander, undici is in dist/proxy.cjs alone, conf in dist/conf.cjs alone, and cli-table3 (the tests\' reference) in none', () => {
     expect(meta.outputs['dist/main.cjs']?.entryPoint).toBe('src/main.ts');
-    expect(heavyPackagesOf('dist/main.cjs').sort()).toEqual(['commander', 'conf']);
+    expect(heavyPackagesOf('dist/main.cjs').sort()).toEqual(['commander']);
     expect(meta.outputs['dist/main.cjs']?.imports).toContainEqual(expect.objectContaining({ path: './proxy.cjs', external: true }));
+    expect(meta.outputs['dist/main.cjs']?.imports).toContainEqual(expect.objectContaining({ path: './conf.cjs', external: true }));
     expect(meta.outputs['dist/proxy.cjs']?.entryPoint).toBe('src/api/proxy.ts');
     expect(heavyPackagesOf('dist/proxy.cjs')).toEqual(['undici']);
+    expect(meta.outputs['dist/conf.cjs']?.entryPoint).toBe('src/config/conf.ts');
+    expect(heavyPackagesOf('dist/conf.cjs')).toEqual(['conf']);
     expect(Object.keys(meta.outputs).filter((out) => heavyPackagesOf(out).includes('cli-table3'))).toEqual([]);
   });
 });
@@ -138,6 +141,24 @@ describe('what the built CLI loads at run time', () => {
       });
       const withProxyFile = await runStaged(join(stage, 'dist'), ['list', 'web', '-q', '--no-retry'], remote);
       expect(withProxyFile.stderr).not.toContain('proxy.cjs');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('dist/conf.cjs is read only to change the config file: without it, a list works and config set says what is wrong', async () => {
+    const emu = await startEmulator();
+    try {
+      const noConf = variant('no-conf', (dir) => rmSync(join(dir, 'conf.cjs')));
+      const env = emulatorEnv(emu.url);
+      const list = await runStaged(noConf, ['list', 'web'], env);
+      expect({ code: list.code, stderr: list.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web.demo\n' });
+      const set = await runStaged(noConf, ['config', 'set', 'timeout', '5'], env);
+      expect({ code: set.code, stderr: set.stderr }).toEqual({
+        code: 1,
+        stderr: "Error: cannot load the config writer: Cannot find module './conf.cjs'\nReinstall the package.\n",
+      });
+      expect((await runStaged(join(stage, 'dist'), ['config', 'set', 'timeout', '5'], env)).code).toBe(0);
     } finally {
       await emu.close();
     }

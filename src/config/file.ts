@@ -303,7 +303,10 @@ export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: Config
   } catch (err) {
     throw writeError(err);
   }
-  const { default: Conf } = await import('conf');
+  const { Conf } = await import('./conf.js').catch((err: Error) => {
+    // Only a damaged installation gets here.
+    throw new FileError(`cannot load the config writer: ${safeText(err.message.split('\n')[0])}`, 'Reinstall the package.');
+  });
   const lock = await takeLock(`${path}.lock`, path, opts.lockWaitMs ?? LOCK_WAIT_MS);
   try {
     refuseLink(path);
