@@ -47,7 +47,9 @@ const scratch = (await api('GET', '/api/app/v1/service/?name=scratch')).objects[
 async function makeTriggers(n) {
   const made = [];
   for (let i = 0; i < n; i += 50) {
-    const batch = Array.from({ length: Math.min(50, n - i) }, () => api('POST', `/api/app/v1/service/${scratch}/trigger/`, { name: 'bench' }));
+    const batch = Array.from({ length: Math.min(50, n - i) }, () =>
+      api('POST', `/api/app/v1/service/${scratch}/trigger/`, { name: 'bench' }),
+    );
     made.push(...(await Promise.all(batch)).map((t) => t.uuid));
   }
   return made;
@@ -109,7 +111,9 @@ function report(name, ms, base, baseName, target, rss, memory) {
   );
 }
 
-console.log(`trigger benchmark: ${RUNS} paired runs per case, node ${nodeVersion} (${node}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+console.log(
+  `trigger benchmark: ${RUNS} paired runs per case, node ${nodeVersion} (${node}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+);
 try {
   const version = await paired([trig, '--version'], bare);
   report('trigger --version', version.ms, version.base, 'node -e 0', 1.2, peakRss([trig, '--version']));
@@ -168,7 +172,11 @@ async function tricks() {
   }
   const proxy = await forwardProxy();
   try {
-    const remote = { HTTP_PROXY: proxy.url, DOCKERCLOUD_REST_HOST: `http://bench.invalid:${new URL(host).port}/`, DOCKERCLOUD_INSECURE: '1' };
+    const remote = {
+      HTTP_PROXY: proxy.url,
+      DOCKERCLOUD_REST_HOST: `http://bench.invalid:${new URL(host).port}/`,
+      DOCKERCLOUD_INSECURE: '1',
+    };
     await saving('liftoff-only', 'list (3) through a proxy', ['list', 'small'], { env: remote });
   } finally {
     proxy.close();

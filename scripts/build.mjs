@@ -20,7 +20,11 @@ import { startEmulator } from './emulator.mjs';
 
 const TRICKS = ['code-cache', 'baked-help', 'commonjs', 'own-table', 'liftoff-only'];
 const { values: options } = parseArgs({
-  options: { outdir: { type: 'string', default: 'dist' }, without: { type: 'string', multiple: true, default: [] }, metafile: { type: 'string' } },
+  options: {
+    outdir: { type: 'string', default: 'dist' },
+    without: { type: 'string', multiple: true, default: [] },
+    metafile: { type: 'string' },
+  },
 });
 const out = options.outdir;
 const without = new Set(options.without);
@@ -65,7 +69,9 @@ const ownTableApart = {
   name: 'cli-table3-table',
   setup(b) {
     b.onResolve({ filter: /^\.\/table\.js$/ }, (args) =>
-      args.importer.replaceAll('\\', '/').endsWith('/src/output/render.ts') ? { path: resolve('scripts/bench/cli-table3-table.mjs') } : undefined,
+      args.importer.replaceAll('\\', '/').endsWith('/src/output/render.ts')
+        ? { path: resolve('scripts/bench/cli-table3-table.mjs') }
+        : undefined,
     );
   },
 };
@@ -74,7 +80,8 @@ const noLiftoff = {
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]api[\\/]http\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('    baselineWasmOnly();\n')) throw new Error('--without liftoff-only: the call to baselineWasmOnly() was not found');
+      if (!source.includes('    baselineWasmOnly();\n'))
+        throw new Error('--without liftoff-only: the call to baselineWasmOnly() was not found');
       return { contents: source.replace('    baselineWasmOnly();\n', ''), loader: 'ts' };
     });
   },
@@ -117,7 +124,12 @@ const builds = await Promise.all([
     // bundle points at it, so V8 and Node never look for it, and without the sources' text it stays small.
     sourcemap: 'external',
     sourcesContent: false,
-    plugins: [...common.plugins, bundlesApart, ...(without.has('own-table') ? [ownTableApart] : []), ...(without.has('liftoff-only') ? [noLiftoff] : [])],
+    plugins: [
+      ...common.plugins,
+      bundlesApart,
+      ...(without.has('own-table') ? [ownTableApart] : []),
+      ...(without.has('liftoff-only') ? [noLiftoff] : []),
+    ],
     // import() of dist/proxy.cjs becomes require(): the bundle runs as a vm.Script, which has no
     // loader for import().
     supported: { 'dynamic-import': without.has('commonjs') },
@@ -181,7 +193,15 @@ async function writeCodeCache(bundle) {
       ['rm', 'web', 'deploy-hook'],
     ];
     for (const args of runs) {
-      const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
+      const io = {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        stdin: Readable.from([]),
+        isTTY: false,
+        stderrTTY: false,
+        stdinTTY: false,
+        color: false,
+      };
       let errors = '';
       io.stderr.on('data', (c) => (errors += c));
       io.stdout.resume();

@@ -23,7 +23,10 @@ function trigger(...args) {
 /** `trigger ARGS` on a terminal `columns` wide (util-linux script(1)), where the table is fitted to it. */
 function onTerminal(columns, ...args) {
   const command = ['bin/trigger.cjs', ...args].map((a) => `'${a}'`).join(' ');
-  const r = spawnSync('script', ['-qec', `stty cols ${columns}; '${process.execPath}' ${command}`, '/dev/null'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8' });
+  const r = spawnSync('script', ['-qec', `stty cols ${columns}; '${process.execPath}' ${command}`, '/dev/null'], {
+    env: { ...env, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   if (r.error || r.status !== 0) return;
   console.log(`$ trigger ${args.join(' ')}        # on a terminal ${columns} columns wide`);
   process.stdout.write(`${r.stdout.replaceAll('\r\n', '\n')}\n`);

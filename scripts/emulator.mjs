@@ -8,7 +8,9 @@ import { createInterface } from 'node:readline';
  * its default credentials, `pid` is its process, `stop()` ends it.
  */
 export async function startEmulator(args = [], dist = 'dist') {
-  const child = spawn(process.execPath, [`${dist}/dockercloud-emulator.js`, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [`${dist}/dockercloud-emulator.js`, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = await once(createInterface({ input: child.stdout }), 'line');
   const url = /listening on (\S+)/.exec(line)?.[1];
   if (!url) {

@@ -4,7 +4,16 @@ import type { ApiClient } from './api/client.js';
 import type { CodeCacheState } from './code-cache.js';
 import type { Clock } from './wait.js';
 import type { GlobalOptions } from './program.js';
-import { activeProfile, loadConfig, profileOf, updateConfig, type ActiveProfile, type ConfigData, type LoadedConfig, type Profile } from './config/file.js';
+import {
+  activeProfile,
+  loadConfig,
+  profileOf,
+  updateConfig,
+  type ActiveProfile,
+  type ConfigData,
+  type LoadedConfig,
+  type Profile,
+} from './config/file.js';
 import { authorizationFor, findCredentials, type Credentials } from './credentials.js';
 import { AuthError, NetworkError, type CliError, type Interrupt } from './errors.js';
 import { wantsColor, watchOutput, withoutControlChars, type Interrupts, type IO } from './io.js';
@@ -206,7 +215,12 @@ export class Context {
     const settings = this.cachedSettings;
     const code = (err as { code?: unknown }).code;
     // Only for the REST host: a trigger URL given in full may name another.
-    if (err instanceof NetworkError && settings && HOST_PROBLEMS.has(String(code)) && err.message.includes(`${new URL(settings.host).origin}/`)) {
+    if (
+      err instanceof NetworkError &&
+      settings &&
+      HOST_PROBLEMS.has(String(code)) &&
+      err.message.includes(`${new URL(settings.host).origin}/`)
+    ) {
       return this.hostHint(settings);
     }
     return undefined;

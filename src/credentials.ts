@@ -115,7 +115,10 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials | undefined {
     );
   }
   if (secret && !user) {
-    throw new AuthError(`${secret} is set, but DOCKERCLOUD_USER is not`, `Set DOCKERCLOUD_USER too, or unset ${secret} to use the saved login.`);
+    throw new AuthError(
+      `${secret} is set, but DOCKERCLOUD_USER is not`,
+      `Set DOCKERCLOUD_USER too, or unset ${secret} to use the saved login.`,
+    );
   }
   if (!user || !secret) return undefined;
   return {
@@ -160,7 +163,12 @@ function fromDockerConfig(env: NodeJS.ProcessEnv, helperLimitMs: () => number): 
   if (typeof auth === 'string' && auth !== '') {
     if (!/^[A-Za-z0-9+/]+=*$/.test(auth.trim())) throw unreadable(path, `the auth of ${DOCKER_INDEX} is not base64`);
     const authorization = `Basic ${auth.trim()}`;
-    return { authorization, user: userOf(authorization), source: `${path} (auths)`, refused: `Check the docker login in ${path}, or run 'trigger login'.` };
+    return {
+      authorization,
+      user: userOf(authorization),
+      source: `${path} (auths)`,
+      refused: `Check the docker login in ${path}, or run 'trigger login'.`,
+    };
   }
   if (typeof value.credsStore === 'string' && /^[A-Za-z0-9_.-]+$/.test(value.credsStore)) {
     return fromHelper(value.credsStore, env, helperLimitMs());

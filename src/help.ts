@@ -122,7 +122,11 @@ export interface HelpRequest {
  * command its words name, or a command that groups others named alone (`trigger config`). Undefined
  * when `args` ask for something else.
  */
-export function helpRequest(args: readonly string[], commands: ReadonlySet<string>, takesValue: ReadonlySet<string>): HelpRequest | undefined {
+export function helpRequest(
+  args: readonly string[],
+  commands: ReadonlySet<string>,
+  takesValue: ReadonlySet<string>,
+): HelpRequest | undefined {
   if (args.length === 0) return { path: '' };
   const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
   const isGroup = (path: string): boolean => [...commands].some((c) => c.startsWith(path === '' ? '' : `${path} `) && c !== path);

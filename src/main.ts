@@ -33,7 +33,11 @@ async function run(argv: string[], ctx: Context): Promise<number> {
     }
     const args = help?.parse ?? argv;
     // Options alone: an unknown one is reported as such (by the parser, with a suggestion).
-    if (commandWords(args, takesValue).length === 0 && !args.some((a) => VERSION_FLAGS.includes(a)) && program.parseOptions(args).unknown.length === 0) {
+    if (
+      commandWords(args, takesValue).length === 0 &&
+      !args.some((a) => VERSION_FLAGS.includes(a)) &&
+      program.parseOptions(args).unknown.length === 0
+    ) {
       throw new UsageError('missing command', "Run 'trigger --help' for usage.");
     }
     await program.parseAsync(args, { from: 'user' });

@@ -97,7 +97,10 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
   const message = err.message.replace(/^error:\s*/i, '');
   const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0]!)?.[1];
   if (err.code === 'commander.unknownCommand' && word !== undefined) {
-    const commands = cmd.createHelp().visibleCommands(cmd).map((c) => [c.name(), ...c.aliases()]);
+    const commands = cmd
+      .createHelp()
+      .visibleCommands(cmd)
+      .map((c) => [c.name(), ...c.aliases()]);
     return new UsageError(`unknown command '${clip(word)}'${didYouMean(word, commands)}`);
   }
   if (err.code === 'commander.unknownOption' && word !== undefined) {

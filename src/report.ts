@@ -8,7 +8,11 @@ import { CliError } from './errors.js';
 import { withoutControlChars } from './io.js';
 
 /** Each line neutralised, the line breaks kept. */
-const lines = (text: string): string => text.split('\n').map((line) => withoutControlChars(line)).join('\n');
+const lines = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => withoutControlChars(line))
+    .join('\n');
 
 export function reportError(ctx: Context, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);

@@ -16,13 +16,19 @@ const HEX_PREFIX = /^[0-9a-f-]+$/i;
  */
 export function checkIdentifier(kind: string, id: string, what = 'identifier', hint?: string): void {
   const problem =
-    id === '' ? 'is empty'
-    : id.length > MAX_IDENTIFIER ? `is longer than ${MAX_IDENTIFIER} characters`
-    : hasControlChars(id) ? 'contains control characters'
-    : /\s/.test(id) ? 'contains white space'
-    : /[/?#%\\]/.test(id) ? "contains one of / ? # % \\"
-    : id.includes('..') ? "contains '..'"
-    : undefined;
+    id === ''
+      ? 'is empty'
+      : id.length > MAX_IDENTIFIER
+        ? `is longer than ${MAX_IDENTIFIER} characters`
+        : hasControlChars(id)
+          ? 'contains control characters'
+          : /\s/.test(id)
+            ? 'contains white space'
+            : /[/?#%\\]/.test(id)
+              ? 'contains one of / ? # % \\'
+              : id.includes('..')
+                ? "contains '..'"
+                : undefined;
   if (problem) throw new UsageError(`invalid ${kind} ${what} '${shown(kind, id.slice(0, 60))}': it ${problem}`, hint);
 }
 
@@ -84,14 +90,30 @@ async function ambiguousService(api: ApiClient, id: string, { objects, total }: 
   const stacks = await Promise.all(objects.map((s) => api.stackName(s.stack).catch(() => null)));
   const how = stacks.some((s) => s !== null) ? 'use name.stack or its UUID prefix' : 'use its UUID prefix';
   const names = objects.map((s, i) => serviceName(s.name, stacks[i]!));
-  return new NotFoundError(`more than one service matches '${safeText(id)}'; ${how}:`, candidates(objects.map((s) => s.uuid), names, total));
+  return new NotFoundError(
+    `more than one service matches '${safeText(id)}'; ${how}:`,
+    candidates(
+      objects.map((s) => s.uuid),
+      names,
+      total,
+    ),
+  );
 }
 
-async function ambiguousTrigger(api: ApiClient, service: ServiceRef, id: string, { objects, total }: Found<Trigger>): Promise<NotFoundError> {
+async function ambiguousTrigger(
+  api: ApiClient,
+  service: ServiceRef,
+  id: string,
+  { objects, total }: Found<Trigger>,
+): Promise<NotFoundError> {
   const where = await serviceLabel(api, service);
   return new NotFoundError(
     `more than one trigger matches '${shown('trigger', id)}' in service ${where}; use its UUID prefix:`,
-    candidates(objects.map((t) => t.uuid), objects.map((t) => safeText(t.name)), total),
+    candidates(
+      objects.map((t) => t.uuid),
+      objects.map((t) => safeText(t.name)),
+      total,
+    ),
   );
 }
 
@@ -112,7 +134,10 @@ async function serviceNotFound(api: ApiClient, id: string): Promise<NotFoundErro
   try {
     const services = await api.allServices();
     const labels = await Promise.all(services.map((s) => labelOf(api, s)));
-    const near = closestThings(id, services.map((s, i) => [fieldText(s.name), labels[i]!]));
+    const near = closestThings(
+      id,
+      services.map((s, i) => [fieldText(s.name), labels[i]!]),
+    );
     const names = [...new Set(near.map(({ index }) => labels[index]!))].slice(0, MAX_SUGGESTIONS);
     if (names.length > 0) suggestion = `; did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
   } catch {
@@ -142,7 +167,8 @@ const CANDIDATES = 10;
 export async function resolveService(api: ApiClient, id: string): Promise<ServiceRef> {
   checkIdentifier('service', id);
   if (isUuid(id)) return { uuid: id.toLowerCase() };
-  const lookup = async (query: Record<string, string>): Promise<Found<Service>> => found(await api.listServices({ ...query, limit: CANDIDATES }));
+  const lookup = async (query: Record<string, string>): Promise<Found<Service>> =>
+    found(await api.listServices({ ...query, limit: CANDIDATES }));
   let match: Found<Service> = NONE;
   const dot = id.lastIndexOf('.');
   if (dot > 0 && dot < id.length - 1) {
@@ -189,7 +215,9 @@ async function findTrigger(api: ApiClient, service: ServiceRef, id: string): Pro
 }
 
 async function notFoundTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {
-  return new NotFoundError(`cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${await serviceLabel(api, service)}`);
+  return new NotFoundError(
+    `cannot find a trigger with the identifier '${shown('trigger', id)}' in service ${await serviceLabel(api, service)}`,
+  );
 }
 
 /**
@@ -308,7 +336,8 @@ export function triggerArgs(first: string, rest: string[], host: () => string, u
     if (rest.length === 0) throw new UsageError(`missing the trigger: ${usage}`);
     checkIdentifier('service', first);
     for (const id of rest) {
-      if (looksLikeUrl(id) && isCallUrl(id, host())) throw new UsageError(`give a service and its triggers, or trigger URLs alone: ${usage}`);
+      if (looksLikeUrl(id) && isCallUrl(id, host()))
+        throw new UsageError(`give a service and its triggers, or trigger URLs alone: ${usage}`);
       checkIdentifier('trigger', id);
     }
     return { service: first, triggers: rest };
@@ -317,7 +346,10 @@ export function triggerArgs(first: string, rest: string[], host: () => string, u
   const urls = [first, ...rest].map((value) => {
     const t = parseTriggerUrl(value, host());
     if (t.url.origin !== origin) {
-      throw new UsageError(`the trigger URL is on ${t.url.origin}, not on the REST host ${origin}`, `Give --host ${t.url.origin}/ to act on a trigger there.`);
+      throw new UsageError(
+        `the trigger URL is on ${t.url.origin}, not on the REST host ${origin}`,
+        `Give --host ${t.url.origin}/ to act on a trigger there.`,
+      );
     }
     return t;
   });

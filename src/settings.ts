@@ -138,24 +138,42 @@ export function resolveSettings({ flags, env, config = {}, profile = 'default' }
   const fromProfile: Source = { kind: 'profile', label: `profile ${profile}` };
   const byDefault: Source = { kind: 'default', label: 'default' };
   const [host, hostFrom]: [string, Source] =
-    flags.host !== undefined ? [parseHost(flags.host), flag('--host')]
-    : env.DOCKERCLOUD_REST_HOST ? [parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST'), variable('DOCKERCLOUD_REST_HOST')]
-    : config.host ? [config.host, fromProfile]
-    : [DEFAULT_HOST, byDefault];
+    flags.host !== undefined
+      ? [parseHost(flags.host), flag('--host')]
+      : env.DOCKERCLOUD_REST_HOST
+        ? [parseHost(env.DOCKERCLOUD_REST_HOST, 'DOCKERCLOUD_REST_HOST'), variable('DOCKERCLOUD_REST_HOST')]
+        : config.host
+          ? [config.host, fromProfile]
+          : [DEFAULT_HOST, byDefault];
   const [namespace, namespaceFrom]: [string | undefined, Source] =
-    flags.namespace !== undefined ? [parseNamespace(flags.namespace), flag('--namespace')]
-    : env.DOCKERCLOUD_NAMESPACE ? [parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE'), variable('DOCKERCLOUD_NAMESPACE')]
-    : config.namespace ? [config.namespace, fromProfile]
-    : [undefined, byDefault];
+    flags.namespace !== undefined
+      ? [parseNamespace(flags.namespace), flag('--namespace')]
+      : env.DOCKERCLOUD_NAMESPACE
+        ? [parseNamespace(env.DOCKERCLOUD_NAMESPACE, 'DOCKERCLOUD_NAMESPACE'), variable('DOCKERCLOUD_NAMESPACE')]
+        : config.namespace
+          ? [config.namespace, fromProfile]
+          : [undefined, byDefault];
   const [timeoutS, timeoutFrom]: [number, Source] =
-    flags.timeout !== undefined ? [parseTimeout(flags.timeout), flag('--timeout')]
-    : env.DOCKERCLOUD_TIMEOUT ? [parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT'), variable('DOCKERCLOUD_TIMEOUT')]
-    : config.timeout !== undefined ? [config.timeout, fromProfile]
-    : [DEFAULT_TIMEOUT_S, byDefault];
+    flags.timeout !== undefined
+      ? [parseTimeout(flags.timeout), flag('--timeout')]
+      : env.DOCKERCLOUD_TIMEOUT
+        ? [parseTimeout(env.DOCKERCLOUD_TIMEOUT, 'DOCKERCLOUD_TIMEOUT'), variable('DOCKERCLOUD_TIMEOUT')]
+        : config.timeout !== undefined
+          ? [config.timeout, fromProfile]
+          : [DEFAULT_TIMEOUT_S, byDefault];
   const [insecure, insecureFrom]: [boolean, Source] =
-    flags.insecure === true ? [true, flag('--insecure')]
-    : env.DOCKERCLOUD_INSECURE ? [parseBoolean(env.DOCKERCLOUD_INSECURE, 'DOCKERCLOUD_INSECURE'), variable('DOCKERCLOUD_INSECURE')]
-    : config.insecure !== undefined ? [config.insecure, fromProfile]
-    : [false, byDefault];
-  return { host, namespace, timeoutS, insecure, sources: { host: hostFrom, namespace: namespaceFrom, timeout: timeoutFrom, insecure: insecureFrom } };
+    flags.insecure === true
+      ? [true, flag('--insecure')]
+      : env.DOCKERCLOUD_INSECURE
+        ? [parseBoolean(env.DOCKERCLOUD_INSECURE, 'DOCKERCLOUD_INSECURE'), variable('DOCKERCLOUD_INSECURE')]
+        : config.insecure !== undefined
+          ? [config.insecure, fromProfile]
+          : [false, byDefault];
+  return {
+    host,
+    namespace,
+    timeoutS,
+    insecure,
+    sources: { host: hostFrom, namespace: namespaceFrom, timeout: timeoutFrom, insecure: insecureFrom },
+  };
 }

@@ -111,7 +111,8 @@ export async function waitForAction(api: ApiClient, uri: string, timeoutS: numbe
       delay = Math.min(delay * 1.5, 2000);
     }
   } catch (err) {
-    if (interrupted.aborted) throw new Interrupted(`stopped waiting; the action goes on: ${safeText(uri)}`, interrupted.reason as Interrupt);
+    if (interrupted.aborted)
+      throw new Interrupted(`stopped waiting; the action goes on: ${safeText(uri)}`, interrupted.reason as Interrupt);
     if (!deadline.signal.aborted) throw err;
     const where = last ? `it is still ${safeText(last.state)}` : 'no answer about it came in that time';
     throw new NetworkError(`gave up waiting for the action after ${timeoutS} s; ${where} (${safeText(uri)})`);

@@ -116,45 +116,138 @@ function optionCases(): Case[] {
   const missing = join(tempDir(), 'missing.json');
   const folder = tempDir();
   return [
-    { name: '--host ftp://', args: ['list', 'web', '--host', `ftp://127.0.0.1:${port}/`], message: /--host must be an http\(s\) URL, not a ftp URL/ },
-    { name: '--host file://', args: ['--host', 'file:///etc/passwd', 'list', 'web'], message: /--host must be an http\(s\) URL, not a file URL/ },
+    {
+      name: '--host ftp://',
+      args: ['list', 'web', '--host', `ftp://127.0.0.1:${port}/`],
+      message: /--host must be an http\(s\) URL, not a ftp URL/,
+    },
+    {
+      name: '--host file://',
+      args: ['--host', 'file:///etc/passwd', 'list', 'web'],
+      message: /--host must be an http\(s\) URL, not a file URL/,
+    },
     { name: '--host not a URL', args: ['list', 'web', '--host', 'cloud docker com'], message: /--host must be an http\(s\) URL/ },
-    { name: '--host with credentials', args: ['list', 'web', '--host', `https://alice:${HOST_PASSWORD}@127.0.0.1:${port}/`], message: /--host must not carry credentials/ },
-    { name: '--host with a path', args: ['list', 'web', '--host', `http://127.0.0.1:${port}/api/app/v1/`], message: /--host must be the root of the API host/ },
-    { name: '--host with a query', args: ['list', 'web', '--host', `http://127.0.0.1:${port}/?next=/x`], message: /--host must be the root of the API host/ },
+    {
+      name: '--host with credentials',
+      args: ['list', 'web', '--host', `https://alice:${HOST_PASSWORD}@127.0.0.1:${port}/`],
+      message: /--host must not carry credentials/,
+    },
+    {
+      name: '--host with a path',
+      args: ['list', 'web', '--host', `http://127.0.0.1:${port}/api/app/v1/`],
+      message: /--host must be the root of the API host/,
+    },
+    {
+      name: '--host with a query',
+      args: ['list', 'web', '--host', `http://127.0.0.1:${port}/?next=/x`],
+      message: /--host must be the root of the API host/,
+    },
     {
       name: 'DOCKERCLOUD_REST_HOST with credentials',
       args: ['list', 'web'],
       env: { DOCKERCLOUD_REST_HOST: `http://alice:${HOST_PASSWORD}@127.0.0.1:${port}/` },
       message: /DOCKERCLOUD_REST_HOST must not carry credentials/,
     },
-    { name: '--namespace with a slash', args: ['list', 'web', '--namespace', 'acme/../x'], message: /--namespace must be a user or organisation name/ },
-    { name: '--scale 0', args: ['call', 'web', 'scale-hook', '--scale', '0'], message: /--scale must be a whole number from 1 to 1000, not '0'/ },
-    { name: '--scale -1', args: ['call', 'web', 'scale-hook', '--scale=-1'], message: /--scale must be a whole number from 1 to 1000, not '-1'/ },
+    {
+      name: '--namespace with a slash',
+      args: ['list', 'web', '--namespace', 'acme/../x'],
+      message: /--namespace must be a user or organisation name/,
+    },
+    {
+      name: '--scale 0',
+      args: ['call', 'web', 'scale-hook', '--scale', '0'],
+      message: /--scale must be a whole number from 1 to 1000, not '0'/,
+    },
+    {
+      name: '--scale -1',
+      args: ['call', 'web', 'scale-hook', '--scale=-1'],
+      message: /--scale must be a whole number from 1 to 1000, not '-1'/,
+    },
     { name: '--scale 1.5', args: ['call', 'web', 'scale-hook', '--scale', '1.5'], message: /--scale must be a whole number .*'1\.5'/ },
-    { name: '--scale 100000', args: ['call', 'web', 'scale-hook', '--scale', '100000'], message: /--scale must be a whole number .*'100000'/ },
+    {
+      name: '--scale 100000',
+      args: ['call', 'web', 'scale-hook', '--scale', '100000'],
+      message: /--scale must be a whole number .*'100000'/,
+    },
     { name: '--scale 1e3', args: ['call', 'web', 'scale-hook', '--scale', '1e3'], message: /--scale must be a whole number .*'1e3'/ },
     { name: '--scale abc', args: ['call', 'web', 'scale-hook', '--scale', 'abc'], message: /--scale must be a whole number .*'abc'/ },
     { name: '--scale empty', args: ['call', 'web', 'scale-hook', '--scale', ''], message: /--scale must be a whole number/ },
-    { name: '--data @missing-file', args: ['call', 'web', 'deploy-hook', '--data', `@${missing}`], message: /cannot read the --data file '.*missing\.json': no such file/ },
-    { name: '--data @folder', args: ['call', 'web', 'deploy-hook', '--data', `@${folder}`], message: /cannot read the --data file .*: it is a folder/ },
-    { name: '--timeout 0', args: ['list', 'web', '--timeout', '0'], message: /--timeout must be a number of seconds greater than 0.*not '0'/ },
+    {
+      name: '--data @missing-file',
+      args: ['call', 'web', 'deploy-hook', '--data', `@${missing}`],
+      message: /cannot read the --data file '.*missing\.json': no such file/,
+    },
+    {
+      name: '--data @folder',
+      args: ['call', 'web', 'deploy-hook', '--data', `@${folder}`],
+      message: /cannot read the --data file .*: it is a folder/,
+    },
+    {
+      name: '--timeout 0',
+      args: ['list', 'web', '--timeout', '0'],
+      message: /--timeout must be a number of seconds greater than 0.*not '0'/,
+    },
     { name: '--timeout abc', args: ['list', 'web', '--timeout', 'abc'], message: /--timeout must be a number of seconds.*not 'abc'/ },
     { name: '--timeout -5', args: ['list', 'web', '--timeout=-5'], message: /--timeout must be a number of seconds/ },
-    { name: 'DOCKERCLOUD_TIMEOUT=0', args: ['list', 'web'], env: { DOCKERCLOUD_TIMEOUT: '0' }, message: /DOCKERCLOUD_TIMEOUT must be a number of seconds/ },
-    { name: '--wait-timeout 0', args: ['call', 'web', 'deploy-hook', '--wait', '--wait-timeout', '0'], message: /--wait-timeout must be a number of seconds/ },
-    { name: 'unknown --operation', args: ['create', 'web', '-o', 'RESTART'], message: /unknown operation 'RESTART': use REDEPLOY or SCALEUP/ },
+    {
+      name: 'DOCKERCLOUD_TIMEOUT=0',
+      args: ['list', 'web'],
+      env: { DOCKERCLOUD_TIMEOUT: '0' },
+      message: /DOCKERCLOUD_TIMEOUT must be a number of seconds/,
+    },
+    {
+      name: '--wait-timeout 0',
+      args: ['call', 'web', 'deploy-hook', '--wait', '--wait-timeout', '0'],
+      message: /--wait-timeout must be a number of seconds/,
+    },
+    {
+      name: 'unknown --operation',
+      args: ['create', 'web', '-o', 'RESTART'],
+      message: /unknown operation 'RESTART': use REDEPLOY or SCALEUP/,
+    },
     { name: 'empty --operation', args: ['create', 'web', '-o', ''], message: /unknown operation '': use REDEPLOY or SCALEUP/ },
     { name: 'empty name', args: ['create', 'web', '-n', ''], message: /^Error: invalid trigger name '': it is empty$/ },
     { name: 'blank name', args: ['create', 'web', '-n', '   '], message: /^Error: invalid trigger name '   ': it contains white space$/ },
-    { name: 'name with an escape sequence', args: ['create', 'web', '-n', 'a\u001b[31mred'], message: /^Error: invalid trigger name '.*': it contains control characters$/ },
-    { name: 'name of 257 characters', args: ['create', 'web', '-n', 'n'.repeat(257)], message: /^Error: invalid trigger name 'n+': it is longer than 256 characters$/ },
-    { name: 'name with a space', args: ['create', 'web', '-n', 'with space'], message: /^Error: invalid trigger name 'with space': it contains white space$/ },
-    { name: 'name with a slash', args: ['create', 'web', '-n', 'a/b'], message: /^Error: invalid trigger name 'a\/b': it contains one of \/ \? # % \\$/ },
-    { name: 'name with a percent sign', args: ['create', 'web', '-n', '50%'], message: /^Error: invalid trigger name '50%': it contains one of/ },
-    { name: 'call URL that is not a call path', args: ['call', `http://127.0.0.1:${port}/api/app/v1/service/${SVC}/`], message: /the trigger URL must be a trigger call URL/ },
-    { name: 'call URL with credentials', args: ['call', `http://alice:${HOST_PASSWORD}@127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`], message: /the trigger URL must be a trigger call URL/ },
-    { name: 'call URL not http(s)', args: ['call', `ftp://127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`], message: /the trigger URL must be an http\(s\) URL/ },
+    {
+      name: 'name with an escape sequence',
+      args: ['create', 'web', '-n', 'a\u001b[31mred'],
+      message: /^Error: invalid trigger name '.*': it contains control characters$/,
+    },
+    {
+      name: 'name of 257 characters',
+      args: ['create', 'web', '-n', 'n'.repeat(257)],
+      message: /^Error: invalid trigger name 'n+': it is longer than 256 characters$/,
+    },
+    {
+      name: 'name with a space',
+      args: ['create', 'web', '-n', 'with space'],
+      message: /^Error: invalid trigger name 'with space': it contains white space$/,
+    },
+    {
+      name: 'name with a slash',
+      args: ['create', 'web', '-n', 'a/b'],
+      message: /^Error: invalid trigger name 'a\/b': it contains one of \/ \? # % \\$/,
+    },
+    {
+      name: 'name with a percent sign',
+      args: ['create', 'web', '-n', '50%'],
+      message: /^Error: invalid trigger name '50%': it contains one of/,
+    },
+    {
+      name: 'call URL that is not a call path',
+      args: ['call', `http://127.0.0.1:${port}/api/app/v1/service/${SVC}/`],
+      message: /the trigger URL must be a trigger call URL/,
+    },
+    {
+      name: 'call URL with credentials',
+      args: ['call', `http://alice:${HOST_PASSWORD}@127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`],
+      message: /the trigger URL must be a trigger call URL/,
+    },
+    {
+      name: 'call URL not http(s)',
+      args: ['call', `ftp://127.0.0.1:${port}/api/app/v1/service/${SVC}/trigger/${T_DEPLOY}/call/`],
+      message: /the trigger URL must be an http\(s\) URL/,
+    },
     { name: 'call one word', args: ['call', 'deploy-hook'], message: /missing the trigger/ },
     {
       name: 'credentials over plain http to a host that is not loopback',
@@ -267,7 +360,13 @@ describe('what could change a URL is refused before any request (a fresh emulato
   it('an identifier that could change the URL is a usage error before any request', async () => {
     const { emu, seen } = await recording();
     const env = emulatorEnv(emu.url);
-    const cases = [['list', '../x'], ['rm', 'web.demo', 'a/b'], ['inspect', 'web.demo', 'x?y'], ['create', 'we%62'], ['call', 'web.demo', 'a b']];
+    const cases = [
+      ['list', '../x'],
+      ['rm', 'web.demo', 'a/b'],
+      ['inspect', 'web.demo', 'x?y'],
+      ['create', 'we%62'],
+      ['call', 'web.demo', 'a b'],
+    ];
     for (const args of cases) {
       const r = await runCli(args, env);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });

@@ -6,7 +6,18 @@
 // emulator on loopback, which counts the requests it is sent.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './helpers/emulator-process.js';
@@ -298,7 +309,11 @@ describe('profiles named like what every object has', () => {
 
   it('login saves the credentials in a profile named toString, and later commands use them', async () => {
     const h = home();
-    const login = await runCli(['--profile', 'toString', 'login', '-u', USER, '--password-stdin'], { ...h, DOCKERCLOUD_REST_HOST: `${emu.url}/` }, { stdin: APIKEY });
+    const login = await runCli(
+      ['--profile', 'toString', 'login', '-u', USER, '--password-stdin'],
+      { ...h, DOCKERCLOUD_REST_HOST: `${emu.url}/` },
+      { stdin: APIKEY },
+    );
     expect(login.code, login.stderr).toBe(0);
     expect(readConfig(h).profiles?.toString).toMatchObject({ user: USER, apikey: APIKEY });
     const list = await runCli(['--profile', 'toString', 'list', 'web', '-q'], { ...h });
@@ -472,21 +487,24 @@ describe('a config file that is a symlink is never written through', () => {
     { name: 'config use', args: ['config', 'use', 'default'] },
   ];
 
-  it.each(CHANGES)('a link to a config file of its shape: $name exits 1 naming the link; the file is left as it is', async ({ args, stdin }) => {
-    const text = JSON.stringify({ profiles: { default: { timeout: 5 } } });
-    const { h, file } = linkedHome((h) => join(h.HOME, 'dotfiles', 'trigger.json'), text);
-    const r = await spawnCli(args, { ...h, DOCKERCLOUD_REST_HOST: `${emu.url}/` }, stdin);
-    expect(r.code).toBe(1);
-    // The file it points to is 0644: reading it through the link warns of that first.
-    expect(r.stderr.split('\n').filter((line) => !line.startsWith('Warning: config file'))).toEqual([
-      `Error: cannot write config file ${configFile(h)}: it is a symlink, and trigger does not write through one`,
-      'Replace the link with the file itself, or set TRIGGER_CONFIG_DIR to a folder of its own.',
-      '',
-    ]);
-    expect(readFileSync(file, 'utf8')).toBe(text);
-    expect(mode(file)).toBe(0o644);
-    expect(lstatSync(configFile(h)).isSymbolicLink()).toBe(true);
-  });
+  it.each(CHANGES)(
+    'a link to a config file of its shape: $name exits 1 naming the link; the file is left as it is',
+    async ({ args, stdin }) => {
+      const text = JSON.stringify({ profiles: { default: { timeout: 5 } } });
+      const { h, file } = linkedHome((h) => join(h.HOME, 'dotfiles', 'trigger.json'), text);
+      const r = await spawnCli(args, { ...h, DOCKERCLOUD_REST_HOST: `${emu.url}/` }, stdin);
+      expect(r.code).toBe(1);
+      // The file it points to is 0644: reading it through the link warns of that first.
+      expect(r.stderr.split('\n').filter((line) => !line.startsWith('Warning: config file'))).toEqual([
+        `Error: cannot write config file ${configFile(h)}: it is a symlink, and trigger does not write through one`,
+        'Replace the link with the file itself, or set TRIGGER_CONFIG_DIR to a folder of its own.',
+        '',
+      ]);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+      expect(mode(file)).toBe(0o644);
+      expect(lstatSync(configFile(h)).isSymbolicLink()).toBe(true);
+    },
+  );
 
   it('read through, as any command that only reads it does', async () => {
     const { h } = linkedHome((h) => join(h.HOME, 'dotfiles', 'trigger.json'), JSON.stringify({ profiles: { default: { timeout: 5 } } }));
@@ -555,7 +573,10 @@ describe('each field of a profile is checked by the parser of its flag', () => {
   ])('$field: $value is exit 1 naming the file and the field, for config show too', async ({ field, value, says }) => {
     const h = home();
     const path = writeConfig(h, { profiles: { default: { [field]: value } } });
-    for (const args of [['config', 'show'], ['list', 'web', '--host', `${emu.url}/`]]) {
+    for (const args of [
+      ['config', 'show'],
+      ['list', 'web', '--host', `${emu.url}/`],
+    ]) {
       const r = await spawnCli(args, { ...h, DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
       expect(r.code, args.join(' ')).toBe(1);
       expect(firstLine(r)).toBe(`Error: cannot read config file ${path}: "${field}" of profile "default" ${says}`);
@@ -668,7 +689,12 @@ describe('a value repeated in a message is cut', () => {
     },
     { name: 'an unknown command', args: [LONG], env: {}, line: `Error: unknown command '${CUT}'` },
     { name: 'an unknown option', args: ['list', `--${LONG}`], env: {}, line: `Error: unknown option '--${CUT.slice(2)}'` },
-    { name: '--profile', args: ['--profile', LONG, 'list'], env: {}, line: `Error: invalid profile name '${CUT}': use letters, digits, '.', '_' or '-'` },
+    {
+      name: '--profile',
+      args: ['--profile', LONG, 'list'],
+      env: {},
+      line: `Error: invalid profile name '${CUT}': use letters, digits, '.', '_' or '-'`,
+    },
   ])('$name: at most 80 characters of it, ending with …', async ({ args, env, line }) => {
     const r = await spawnCli(args, { ...home(), ...env });
     expect(r.code).toBe(2);
@@ -690,13 +716,24 @@ describe("the emulator's seed and data files: what it repeats of them reaches th
   }
 
   it.each([
-    { name: 'an unknown field (C1 OSC)', seed: [{ name: 'web', 'bogus\u009d0;pwned\u0007': 1 }], says: 'service #1 (web): unknown field "bogus\\u009d0;pwned\\u0007"' },
+    {
+      name: 'an unknown field (C1 OSC)',
+      seed: [{ name: 'web', 'bogus\u009d0;pwned\u0007': 1 }],
+      says: 'service #1 (web): unknown field "bogus\\u009d0;pwned\\u0007"',
+    },
     { name: 'an unknown field (CSI)', seed: [{ name: 'web', 'x\u009b2J': 1 }], says: 'service #1 (web): unknown field "x\\u009b2J"' },
-    { name: 'a service name', seed: [{ name: 'web\u009b31m\u001b[2J', state: 'Asleep' }], says: 'service #1 (web\\u009b31m\\u001b[2J): state must be one of' },
+    {
+      name: 'a service name',
+      seed: [{ name: 'web\u009b31m\u001b[2J', state: 'Asleep' }],
+      says: 'service #1 (web\\u009b31m\\u001b[2J): state must be one of',
+    },
     { name: 'a value', seed: [{ name: 'web', state: 'up\u0085\u2028' }], says: '"up\\u0085\\u2028"' },
     {
       name: 'a repeated UUID',
-      seed: [{ name: 'w\u009bb', uuid: SVC }, { name: 'x', uuid: SVC }],
+      seed: [
+        { name: 'w\u009bb', uuid: SVC },
+        { name: 'x', uuid: SVC },
+      ],
       says: `service #2 (x): uuid ${SVC} is already the UUID of service w\\u009bb`,
     },
   ])('$name', async ({ seed, says }) => {

@@ -116,9 +116,15 @@ describe('the lock file', () => {
 
   it('being written (empty) by a run that just made it: waited for', async () => {
     const { h, text } = lockedHome('');
-    const r = await runCli(['login', '-u', USER, '--password-stdin', '--host', `${emu.url}/`], { ...h }, { stdin: APIKEY, deps: { lockWaitMs: 50 } });
+    const r = await runCli(
+      ['login', '-u', USER, '--password-stdin', '--host', `${emu.url}/`],
+      { ...h },
+      { stdin: APIKEY, deps: { lockWaitMs: 50 } },
+    );
     expect(r.code).toBe(1);
-    expect(firstLine(r)).toBe(`Error: cannot change config file ${configFile(h)}: another run of trigger holds its lock file ${lockFile(h)}`);
+    expect(firstLine(r)).toBe(
+      `Error: cannot change config file ${configFile(h)}: another run of trigger holds its lock file ${lockFile(h)}`,
+    );
     expect(readFileSync(configFile(h), 'utf8')).toBe(text);
   });
 
@@ -145,7 +151,11 @@ describe('a lock file that cannot be written, or is not a file', () => {
   it('one this run made but could not write (a full disk) is removed: the next run is not kept waiting', async () => {
     const h = home();
     // A file size limit of 0 makes every write fail as a full disk does, after the file is made.
-    const full = startCli(['config', 'set', 'timeout', '5'], { ...h }, { command: ([node, ...args]) => ['bash', ['-c', 'ulimit -f 0; exec "$@"', 'bash', node!, ...args]] });
+    const full = startCli(
+      ['config', 'set', 'timeout', '5'],
+      { ...h },
+      { command: ([node, ...args]) => ['bash', ['-c', 'ulimit -f 0; exec "$@"', 'bash', node!, ...args]] },
+    );
     const r = await full.done;
     expect(r.code).toBe(1);
     expect(firstLine(r)).toMatch(new RegExp(`^Error: cannot write config file ${configFile(h)}: cannot make its lock file \\(.+\\)$`));
@@ -157,7 +167,11 @@ describe('a lock file that cannot be written, or is not a file', () => {
 
   it.each([
     { name: 'a folder', make: (path: string) => mkdirSync(path), says: 'is a folder' },
-    { name: 'a folder older than any lock', make: (path: string) => (mkdirSync(path), utimesSync(path, new Date(0), new Date(0))), says: 'is a folder' },
+    {
+      name: 'a folder older than any lock',
+      make: (path: string) => (mkdirSync(path), utimesSync(path, new Date(0), new Date(0))),
+      says: 'is a folder',
+    },
     { name: 'a symlink', make: (path: string) => symlinkSync('/nowhere', path), says: 'is a symlink' },
   ])('$name: refused with a clear message, and left where it is; the config file unchanged', async ({ make, says }) => {
     const h = home();

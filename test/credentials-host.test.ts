@@ -135,7 +135,12 @@ describe('saved credentials go to the host they were checked against, and no oth
     const h = home();
     writeConfig(h, { profiles: { work: { user: USER, apikey: APIKEY } } });
     const before = b.seen.length;
-    expectRefused(await spawnCli(['--profile', 'work', 'list', 'web', '--host', b.url], { ...h }), 'https://cloud.docker.com/', b.url, 'work');
+    expectRefused(
+      await spawnCli(['--profile', 'work', 'list', 'web', '--host', b.url], { ...h }),
+      'https://cloud.docker.com/',
+      b.url,
+      'work',
+    );
     expect(b.seen.length).toBe(before);
   });
 
@@ -179,7 +184,11 @@ describe("the credential helper of docker's config.json is given the run's time 
     const hang = join(h.HOME, 'hang');
     execFileSync('mkfifo', [hang]);
     const before = a.seen.length;
-    const r = await spawnCli(['list', 'web', '--timeout', '1', '--host', a.url], { ...h, PATH: `${bin}:${process.env.PATH}`, FAKE_CRED_HANG: hang });
+    const r = await spawnCli(['list', 'web', '--timeout', '1', '--host', a.url], {
+      ...h,
+      PATH: `${bin}:${process.env.PATH}`,
+      FAKE_CRED_HANG: hang,
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('Error: the docker credential helper docker-credential-fake did not answer within 1 s\n');
     expect(a.seen.length).toBe(before);

@@ -129,7 +129,13 @@ describe('credentials lookup order: environment, then profile, then ~/.docker/co
     const r = await spawnCli(['config', 'show', '--json'], { ...h, ...env() });
     expect(r.code).toBe(0);
     const shown = JSON.parse(r.stdout);
-    expect(shown).toMatchObject({ credentials: 'DOCKERCLOUD_AUTH', user: 'auth-user', secret: '********', host: profile.host, namespace: 'nsprofile' });
+    expect(shown).toMatchObject({
+      credentials: 'DOCKERCLOUD_AUTH',
+      user: 'auth-user',
+      secret: '********',
+      host: profile.host,
+      namespace: 'nsprofile',
+    });
   });
 
   it('DOCKERCLOUD_USER + DOCKERCLOUD_APIKEY come next, before DOCKERCLOUD_PASS; DOCKERCLOUD_REST_HOST and DOCKERCLOUD_NAMESPACE beat the profile', async () => {
@@ -233,7 +239,12 @@ describe('credentials from the environment (in-process)', () => {
     const base = { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` };
     const [authWins, authWrong, apikeyWins, passAlone] = await Promise.all([
       runCli(['list', 'web.demo', '-q'], { ...base, DOCKERCLOUD_AUTH: emu.auth, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'bad' }),
-      runCli(['list', 'web.demo', '-q'], { ...base, DOCKERCLOUD_AUTH: 'Basic bm9wZTpub3Bl', DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'demo-apikey' }),
+      runCli(['list', 'web.demo', '-q'], {
+        ...base,
+        DOCKERCLOUD_AUTH: 'Basic bm9wZTpub3Bl',
+        DOCKERCLOUD_USER: 'demo',
+        DOCKERCLOUD_APIKEY: 'demo-apikey',
+      }),
       runCli(['list', 'web.demo', '-q'], { ...base, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'bad', DOCKERCLOUD_PASS: 'demo-apikey' }),
       runCli(['list', 'web.demo', '-q'], { ...base, DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_PASS: 'demo-apikey' }),
     ]);
@@ -288,15 +299,24 @@ describe('credentials that are refused or incomplete: what to do next', () => {
     const cases = [
       {
         env: { DOCKERCLOUD_USER: acct.user },
-        lines: ['Error: DOCKERCLOUD_USER is set, but neither DOCKERCLOUD_APIKEY nor DOCKERCLOUD_PASS is', 'Set DOCKERCLOUD_APIKEY too, or unset DOCKERCLOUD_USER to use the saved login.'],
+        lines: [
+          'Error: DOCKERCLOUD_USER is set, but neither DOCKERCLOUD_APIKEY nor DOCKERCLOUD_PASS is',
+          'Set DOCKERCLOUD_APIKEY too, or unset DOCKERCLOUD_USER to use the saved login.',
+        ],
       },
       {
         env: { DOCKERCLOUD_APIKEY: acct.secret },
-        lines: ['Error: DOCKERCLOUD_APIKEY is set, but DOCKERCLOUD_USER is not', 'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_APIKEY to use the saved login.'],
+        lines: [
+          'Error: DOCKERCLOUD_APIKEY is set, but DOCKERCLOUD_USER is not',
+          'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_APIKEY to use the saved login.',
+        ],
       },
       {
         env: { DOCKERCLOUD_PASS: acct.secret },
-        lines: ['Error: DOCKERCLOUD_PASS is set, but DOCKERCLOUD_USER is not', 'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_PASS to use the saved login.'],
+        lines: [
+          'Error: DOCKERCLOUD_PASS is set, but DOCKERCLOUD_USER is not',
+          'Set DOCKERCLOUD_USER too, or unset DOCKERCLOUD_PASS to use the saved login.',
+        ],
       },
     ];
     const before = acct.seen.length;

@@ -50,7 +50,11 @@ describe('the first line of --debug says what is running', () => {
   it('a command that needs neither host nor credentials still runs when they are unusable, and says so', async () => {
     const [none, badHost] = await Promise.all([
       spawnCli(['--debug', 'version'], tempHome()),
-      spawnCli(['--debug', 'version'], { ...tempHome(), DOCKERCLOUD_REST_HOST: 'ftp://example.invalid/', DOCKERCLOUD_AUTH: 'Basic \u0001' }),
+      spawnCli(['--debug', 'version'], {
+        ...tempHome(),
+        DOCKERCLOUD_REST_HOST: 'ftp://example.invalid/',
+        DOCKERCLOUD_AUTH: 'Basic \u0001',
+      }),
     ]);
     expect(none.code).toBe(0);
     expect(none.stderr.split('\n')[0]).toBe(`${RUNNING}, host https://cloud.docker.com/, no credentials`);
@@ -89,7 +93,7 @@ describe('stacks under --debug point at the TypeScript sources', () => {
     expect(sources).toContain('../src/main.ts');
   });
 
-  it('positions on the first line of a bundle are its own, the loader\'s wrapper not counted', () => {
+  it("positions on the first line of a bundle are its own, the loader's wrapper not counted", () => {
     const dir = mkdtempSync(join(tmpdir(), 'trigger-bundle-'));
     try {
       const file = join(dir, 'first-line.cjs');
@@ -238,7 +242,10 @@ describe('--debug masks what must stay secret', () => {
     expect(rm.stderr).toMatch(new RegExp(`^\\[debug\\] > DELETE .*/trigger/${T_OLD.slice(0, 4)}…/ \\[Authorization: \\*\\*\\*\\]$`, 'm'));
     expect(rm.stderr).not.toContain(T_OLD);
 
-    for (const args of [['call', 'web', 'deploy-hook'], ['call', `${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`]]) {
+    for (const args of [
+      ['call', 'web', 'deploy-hook'],
+      ['call', `${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`],
+    ]) {
       const call = await runCli([...args, '--debug'], emulatorEnv(emu.url));
       expect(call.code).toBe(0);
       expect(call.stderr).toMatch(new RegExp(`^\\[debug\\] > POST .*/trigger/${T_DEPLOY.slice(0, 4)}…/call/$`, 'm'));

@@ -116,27 +116,93 @@ function strptime(text: string): number {
 
 /** The JSON type of each attribute of service.md's example object and attribute table. */
 const SERVICE_TYPES: Record<string, string> = {
-  autodestroy: 'string', autoredeploy: 'boolean', autorestart: 'string', bindings: 'array', cap_add: 'array', cap_drop: 'array',
-  container_envvars: 'array', container_ports: 'array', containers: 'array', cpu_shares: 'number', cpuset: 'string',
-  cgroup_parent: 'string', cgroup_name: 'string', current_num_containers: 'number', deployed_datetime: 'date|null',
-  deployment_strategy: 'string', destroyed_datetime: 'date|null', devices: 'array', dns: 'array', dns_search: 'array',
-  domainname: 'string', entrypoint: 'string', extra_hosts: 'array', hostname: 'string', image_name: 'string', nickname: 'string',
-  labels: 'object', link_variables: 'object', linked_from_service: 'array', linked_to_service: 'array', mac_address: 'string',
-  memory: 'number', memory_swap: 'number', name: 'string', net: 'string', pid: 'string', privileged: 'boolean',
-  public_dns: 'string', read_only: 'boolean', resource_uri: 'string', roles: 'array', run_command: 'string',
-  running_num_containers: 'number', security_opt: 'array', sequential_deployment: 'boolean', started_datetime: 'date|null',
-  state: 'string', stack: 'string|null', stdin_open: 'boolean', stopped_datetime: 'date|null', stopped_num_containers: 'number',
-  synchronized: 'boolean', tags: 'array', target_num_containers: 'number', tty: 'boolean', user: 'string', uuid: 'string',
+  autodestroy: 'string',
+  autoredeploy: 'boolean',
+  autorestart: 'string',
+  bindings: 'array',
+  cap_add: 'array',
+  cap_drop: 'array',
+  container_envvars: 'array',
+  container_ports: 'array',
+  containers: 'array',
+  cpu_shares: 'number',
+  cpuset: 'string',
+  cgroup_parent: 'string',
+  cgroup_name: 'string',
+  current_num_containers: 'number',
+  deployed_datetime: 'date|null',
+  deployment_strategy: 'string',
+  destroyed_datetime: 'date|null',
+  devices: 'array',
+  dns: 'array',
+  dns_search: 'array',
+  domainname: 'string',
+  entrypoint: 'string',
+  extra_hosts: 'array',
+  hostname: 'string',
+  image_name: 'string',
+  nickname: 'string',
+  labels: 'object',
+  link_variables: 'object',
+  linked_from_service: 'array',
+  linked_to_service: 'array',
+  mac_address: 'string',
+  memory: 'number',
+  memory_swap: 'number',
+  name: 'string',
+  net: 'string',
+  pid: 'string',
+  privileged: 'boolean',
+  public_dns: 'string',
+  read_only: 'boolean',
+  resource_uri: 'string',
+  roles: 'array',
+  run_command: 'string',
+  running_num_containers: 'number',
+  security_opt: 'array',
+  sequential_deployment: 'boolean',
+  started_datetime: 'date|null',
+  state: 'string',
+  stack: 'string|null',
+  stdin_open: 'boolean',
+  stopped_datetime: 'date|null',
+  stopped_num_containers: 'number',
+  synchronized: 'boolean',
+  tags: 'array',
+  target_num_containers: 'number',
+  tty: 'boolean',
+  user: 'string',
+  uuid: 'string',
   working_dir: 'string',
 };
 const STACK_TYPES: Record<string, string> = {
-  deployed_datetime: 'date|null', destroyed_datetime: 'date|null', nickname: 'string', name: 'string', resource_uri: 'string',
-  services: 'array', state: 'string', synchronized: 'boolean', uuid: 'string',
+  deployed_datetime: 'date|null',
+  destroyed_datetime: 'date|null',
+  nickname: 'string',
+  name: 'string',
+  resource_uri: 'string',
+  services: 'array',
+  state: 'string',
+  synchronized: 'boolean',
+  uuid: 'string',
 };
 const ACTION_TYPES: Record<string, string> = {
-  action: 'string', end_date: 'date|null', ip: 'string', is_user_action: 'boolean', can_be_canceled: 'boolean',
-  can_be_retried: 'boolean', location: 'string', method: 'string', object: 'string', path: 'string', resource_uri: 'string',
-  start_date: 'date', state: 'string', user: 'string', user_agent: 'string', uuid: 'string',
+  action: 'string',
+  end_date: 'date|null',
+  ip: 'string',
+  is_user_action: 'boolean',
+  can_be_canceled: 'boolean',
+  can_be_retried: 'boolean',
+  location: 'string',
+  method: 'string',
+  object: 'string',
+  path: 'string',
+  resource_uri: 'string',
+  start_date: 'date',
+  state: 'string',
+  user: 'string',
+  user_agent: 'string',
+  uuid: 'string',
 };
 
 function jsonType(value: unknown): string {
@@ -169,7 +235,9 @@ describe('paths with empty segments (the SDK builds resource_uri + "/trigger")',
     expect(list.status).toBe(200);
     expect(list.json.objects.map((t: { name: string }) => t.name)).toEqual(['deploy-hook', 'scale-hook']);
     expect(list.json.objects[0].resource_uri).toBe(`${base}service/${WEB}/trigger/${T_DEPLOY}/`);
-    expect((await sdk(emu, 'GET', `${triggers}?uuid__startswith=eeee0002`)).json.objects.map((t: { uuid: string }) => t.uuid)).toEqual([T_SCALE]);
+    expect((await sdk(emu, 'GET', `${triggers}?uuid__startswith=eeee0002`)).json.objects.map((t: { uuid: string }) => t.uuid)).toEqual([
+      T_SCALE,
+    ]);
 
     const created = await sdk(emu, 'POST', triggers, { body: JSON.stringify({ name: 'sdk-hook', operation: 'SCALEUP' }) });
     expect(created.status).toBe(201);
@@ -221,7 +289,8 @@ describe('stacks', () => {
     const emu = await start();
     const all = (await sdk(emu, 'GET', '/api/app/v1/stack/')).json.objects as { uuid: string; name: string }[];
     const demo = all.find((s) => s.name === 'demo')!;
-    const names = async (q: string): Promise<string[]> => (await sdk(emu, 'GET', `/api/app/v1/stack/?${q}`)).json.objects.map((s: { name: string }) => s.name);
+    const names = async (q: string): Promise<string[]> =>
+      (await sdk(emu, 'GET', `/api/app/v1/stack/?${q}`)).json.objects.map((s: { name: string }) => s.name);
     expect(await names(`uuid=${demo.uuid}`)).toEqual(['demo']);
     expect(await names(`uuid=${demo.uuid.toUpperCase()}`)).toEqual(['demo']);
     expect(await names(`uuid__startswith=${demo.uuid.slice(0, 8)}`)).toContain('demo');
@@ -266,17 +335,29 @@ describe('the service object', () => {
       expect(s.synchronized).toBe(true);
       expect(s.nickname).toBe(s.name);
       expect(s.containers).toHaveLength(s.current_num_containers);
-      for (const c of s.containers) expect(c).toMatch(/^\/api\/app\/v1\/container\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\/$/);
+      for (const c of s.containers)
+        expect(c).toMatch(/^\/api\/app\/v1\/container\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\/$/);
       expect(s.stopped_num_containers).toBe(s.current_num_containers - s.running_num_containers);
       expect(Math.abs(strptime(s.deployed_datetime) - Date.now())).toBeLessThan(60_000);
       expect(s.public_dns).toBe(`${s.name}.${s.stack ? `${stacks[s.stack]}.` : ''}demo.svc.dockerapp.io`);
     }
     const web = services.find((s) => s.uuid === WEB);
-    expect(web).toMatchObject({ state: 'Running', current_num_containers: 2, running_num_containers: 2, image_name: 'dockercloud/hello-world:latest' });
+    expect(web).toMatchObject({
+      state: 'Running',
+      current_num_containers: 2,
+      running_num_containers: 2,
+      image_name: 'dockercloud/hello-world:latest',
+    });
     expect(stacks[web.stack]).toBe('demo');
     expect(web.link_variables).toEqual({ WEB_DOCKERCLOUD_API_URL: `${emu.url}/api/app/v1/service/${WEB}/` });
     const db = services.find((s) => s.uuid === DB);
-    expect(db).toMatchObject({ state: 'Stopped', target_num_containers: 3, current_num_containers: 3, running_num_containers: 0, stopped_num_containers: 3 });
+    expect(db).toMatchObject({
+      state: 'Stopped',
+      target_num_containers: 3,
+      current_num_containers: 3,
+      running_num_containers: 0,
+      stopped_num_containers: 3,
+    });
     expect(strptime(db.stopped_datetime)).toBe(strptime(db.deployed_datetime));
     // Containers keep their URIs from one answer to the next.
     expect((await sdk(emu, 'GET', `/api/app/v1/service/${WEB}/`)).json.containers).toEqual(web.containers);
@@ -313,7 +394,9 @@ describe('the service object', () => {
     emu.store.service(WEB)!.deployed_ms = Date.UTC(2020, 0, 1);
     expect((await sdk(emu, 'GET', `/api/app/v1/service/${WEB}/`)).json.deployed_datetime).toBe('Wed, 01 Jan 2020 00:00:00 +0000');
     await sdk(emu, 'POST', `/api/app/v1/service/${WEB}/trigger/${T_DEPLOY}/call/`, { auth: null });
-    expect(Math.abs(strptime((await sdk(emu, 'GET', `/api/app/v1/service/${WEB}/`)).json.deployed_datetime) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(strptime((await sdk(emu, 'GET', `/api/app/v1/service/${WEB}/`)).json.deployed_datetime) - Date.now())).toBeLessThan(
+      60_000,
+    );
     await sdk(emu, 'POST', `/api/app/v1/service/${DB}/trigger/${T_SCALE}/call/2/`, { auth: null });
     const db = (await sdk(emu, 'GET', `/api/app/v1/service/${DB}/`)).json;
     expect(db).toMatchObject({ state: 'Stopped', current_num_containers: 3, running_num_containers: 0, stopped_num_containers: 3 });
@@ -341,10 +424,21 @@ describe('actions', () => {
       expect(a.resource_uri).toBe(`/api/audit/v1/action/${a.uuid}/`);
       expect(a).toMatchObject({ method: 'POST', user: 'demo', ip: '127.0.0.1', user_agent: 'python-dockercloud/1.0.12', location: '' });
       // `action ls` shows the target as the object's path after the version.
-      expect(a.object.replace(/^\/|\/$/g, '').split('/').slice(3).join('/')).toMatch(/^service\/[0-9a-f-]{36}$/);
+      expect(
+        a.object
+          .replace(/^\/|\/$/g, '')
+          .split('/')
+          .slice(3)
+          .join('/'),
+      ).toMatch(/^service\/[0-9a-f-]{36}$/);
       expect(Math.abs(strptime(a.start_date) - Date.now())).toBeLessThan(60_000);
     }
-    expect(actions[0]).toMatchObject({ action: 'Service Redeploy', state: 'Success', object: `/api/app/v1/service/${WEB}/`, path: `/api/app/v1/service/${WEB}/redeploy/` });
+    expect(actions[0]).toMatchObject({
+      action: 'Service Redeploy',
+      state: 'Success',
+      object: `/api/app/v1/service/${WEB}/`,
+      path: `/api/app/v1/service/${WEB}/redeploy/`,
+    });
     expect(actions[1]).toMatchObject({ action: 'Service Scale', path: `/api/app/v1/service/${WEB}/scale/` });
     expect(actions[2]).toMatchObject({ state: 'In progress', end_date: null });
     // No trigger UUID is kept in the audit trail: the call URL is a secret.
@@ -354,7 +448,9 @@ describe('actions', () => {
     expect(found.map((a) => a.uuid)).toEqual([second]);
     const fetched = await sdk(emu, 'GET', `/api/audit/v1/action/${second}/`);
     expect(fetched.json).toEqual(actions[1]);
-    expect((await sdk(emu, 'GET', '/api/audit/v1/myorg/action/')).json.objects[0].resource_uri).toBe(`/api/audit/v1/myorg/action/${first}/`);
+    expect((await sdk(emu, 'GET', '/api/audit/v1/myorg/action/')).json.objects[0].resource_uri).toBe(
+      `/api/audit/v1/myorg/action/${first}/`,
+    );
     expect((await sdk(emu, 'GET', '/api/audit/v1/action/', { auth: null })).status).toBe(401);
     expect((await sdk(emu, 'POST', '/api/audit/v1/action/', { body: '{}' })).status).toBe(405);
   });
@@ -389,7 +485,12 @@ describe('actions', () => {
     expect(await uuids({ end_date__gte: started })).toEqual([web1, web2]);
     expect(await uuids({ end_date__lte: new Date(startMs + 60_000).toISOString() })).toEqual([web1, web2]);
 
-    for (const q of ['start_date__gte=yesterday', 'end_date__lte=2026-13-45', 'include_related=yes', `object=/api/app/v1/service/${WEB}/&state=Success`]) {
+    for (const q of [
+      'start_date__gte=yesterday',
+      'end_date__lte=2026-13-45',
+      'include_related=yes',
+      `object=/api/app/v1/service/${WEB}/&state=Success`,
+    ]) {
       const res = await sdk(emu, 'GET', `/api/audit/v1/action/?${q}`);
       expect({ q, status: res.status }).toEqual({ q, status: 400 });
       expect(res.json).toEqual({ error: expect.any(String) });
@@ -437,7 +538,7 @@ describe('namespaces', () => {
     expect((await sdk(emu, 'POST', `/api/app/v1/anyone/service/${WEB}/trigger/${T_DEPLOY}/call/`, { auth: null })).status).toBe(202);
   });
 
-  it('with namespaces given, those, the user\'s own and none are served; any other is not found', async () => {
+  it("with namespaces given, those, the user's own and none are served; any other is not found", async () => {
     const emu = await start({ namespaces: ['myorg', 'team'] });
     for (const ns of ['', 'myorg/', 'team/', 'demo/']) {
       for (const p of paths(ns)) expect({ p, status: (await sdk(emu, 'GET', p)).status }).toEqual({ p, status: 200 });

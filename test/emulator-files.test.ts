@@ -14,7 +14,12 @@ const AUTH = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
 const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
 const TRG = '6b6b6b6b-0000-4000-8000-000000000002';
 
-async function api(emu: EmulatorProcess, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
+async function api(
+  emu: EmulatorProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; json: any }> {
   const res = await fetch(`${emu.url}${path}`, {
     method,
     headers: { authorization: AUTH, 'content-type': 'application/json' },
@@ -41,24 +46,56 @@ describe('malformed seed files', () => {
   it.each([
     { label: 'triggers: "abc"', seed: [service({ triggers: 'abc' })], says: 'service #1 (api): triggers must be a list, not "abc"' },
     { label: 'triggers: [null]', seed: [service({ triggers: [null] })], says: 'service #1 (api), trigger #1 must be an object, not null' },
-    { label: 'operation: 5', seed: [service({ triggers: [{ operation: 5 }] })], says: 'service #1 (api), trigger #1: operation must be REDEPLOY or SCALEUP, not 5' },
+    {
+      label: 'operation: 5',
+      seed: [service({ triggers: [{ operation: 5 }] })],
+      says: 'service #1 (api), trigger #1: operation must be REDEPLOY or SCALEUP, not 5',
+    },
     {
       label: 'target_num_containers: "1"',
       seed: [service({ target_num_containers: '1' })],
       says: 'service #1 (api): target_num_containers must be a whole number from 0 to 10000, not "1"',
     },
     { label: 'uuid: "x"', seed: [{ name: 'web' }, service({ uuid: 'x' })], says: 'service #2 (api): uuid must be a UUID, not "x"' },
-    { label: 'a trigger uuid: "x"', seed: [service({ triggers: [{ uuid: 'x' }] })], says: 'service #1 (api), trigger #1: uuid must be a UUID, not "x"' },
+    {
+      label: 'a trigger uuid: "x"',
+      seed: [service({ triggers: [{ uuid: 'x' }] })],
+      says: 'service #1 (api), trigger #1: uuid must be a UUID, not "x"',
+    },
     { label: 'a service that is null', seed: [null], says: 'service #1 must be an object, not null' },
-    { label: 'no name', seed: [{ stack: 'x' }], says: 'service #1: name must be a non-blank string of at most 256 characters, not nothing' },
+    {
+      label: 'no name',
+      seed: [{ stack: 'x' }],
+      says: 'service #1: name must be a non-blank string of at most 256 characters, not nothing',
+    },
     { label: 'a misspelt field', seed: [service({ trigers: [] })], says: 'service #1 (api): unknown field "trigers"' },
     { label: 'an unknown state', seed: [service({ state: 'Sleeping' })], says: 'service #1 (api): state must be one of "Not running",' },
-    { label: 'a negative count', seed: [service({ target_num_containers: -1 })], says: 'target_num_containers must be a whole number from 0 to 10000, not -1' },
-    { label: 'a fractional duration', seed: [service({ action_duration_ms: 1.5 })], says: 'action_duration_ms must be a whole number from 0 to 86400000, not 1.5' },
-    { label: 'an unknown result', seed: [service({ action_result: 'Maybe' })], says: 'action_result must be one of "Success", "Failed", not "Maybe"' },
+    {
+      label: 'a negative count',
+      seed: [service({ target_num_containers: -1 })],
+      says: 'target_num_containers must be a whole number from 0 to 10000, not -1',
+    },
+    {
+      label: 'a fractional duration',
+      seed: [service({ action_duration_ms: 1.5 })],
+      says: 'action_duration_ms must be a whole number from 0 to 86400000, not 1.5',
+    },
+    {
+      label: 'an unknown result',
+      seed: [service({ action_result: 'Maybe' })],
+      says: 'action_result must be one of "Success", "Failed", not "Maybe"',
+    },
     { label: 'an empty stack name', seed: [service({ stack: '' })], says: 'service #1 (api): stack must be null or a non-blank string' },
-    { label: 'two services with one UUID', seed: [service({}), service({ name: 'again' })], says: `service #2 (again): uuid ${SVC} is already the UUID of service api` },
-    { label: 'a trigger with the UUID of a service', seed: [service({ triggers: [{ uuid: SVC }] })], says: `trigger #1: uuid ${SVC} is already the UUID of service api` },
+    {
+      label: 'two services with one UUID',
+      seed: [service({}), service({ name: 'again' })],
+      says: `service #2 (again): uuid ${SVC} is already the UUID of service api`,
+    },
+    {
+      label: 'a trigger with the UUID of a service',
+      seed: [service({ triggers: [{ uuid: SVC }] })],
+      says: `trigger #1: uuid ${SVC} is already the UUID of service api`,
+    },
     { label: 'an object without services', seed: { servces: [] }, says: 'unknown field "servces"' },
     { label: 'a number', seed: 5, says: 'must be a list of services or {"services": [...]}, not 5' },
   ])('$label: one line naming the file, the object and the field; exit 1', async ({ seed, says }) => {
@@ -76,10 +113,22 @@ function dataFile(patch: (state: any) => void = () => {}): string {
     version: 3,
     services: [
       {
-        uuid: SVC, name: 'web', image_name: 'web:latest', state: 'Running', stack: { uuid: '7c7c7c7c-0000-4000-8000-000000000003', name: 'demo' },
-        target_num_containers: 2, current_num_containers: 2, running_num_containers: 2, last_trigger_body: null,
-        deployed_ms: 1_700_000_000_000, started_ms: 1_690_000_000_000, stopped_ms: null, destroyed_ms: null,
-        action_duration_ms: 0, action_result: 'Success', triggers: [{ uuid: TRG, name: 'hook', operation: 'REDEPLOY' }],
+        uuid: SVC,
+        name: 'web',
+        image_name: 'web:latest',
+        state: 'Running',
+        stack: { uuid: '7c7c7c7c-0000-4000-8000-000000000003', name: 'demo' },
+        target_num_containers: 2,
+        current_num_containers: 2,
+        running_num_containers: 2,
+        last_trigger_body: null,
+        deployed_ms: 1_700_000_000_000,
+        started_ms: 1_690_000_000_000,
+        stopped_ms: null,
+        destroyed_ms: null,
+        action_duration_ms: 0,
+        action_result: 'Success',
+        triggers: [{ uuid: TRG, name: 'hook', operation: 'REDEPLOY' }],
       },
     ],
     actions: [],
@@ -91,14 +140,25 @@ function dataFile(patch: (state: any) => void = () => {}): string {
 }
 
 const action = (i: number): object => ({
-  uuid: `0000${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`, action: 'Service Redeploy', service_uuid: SVC,
-  start_ms: 1_700_000_000_000 + i * 1000, end_ms: 1_700_000_000_000 + i * 1000, result: 'Success',
-  path: `/api/app/v1/service/${SVC}/redeploy/`, user: 'demo', ip: '127.0.0.1', user_agent: 'curl/8',
+  uuid: `0000${String(i).padStart(4, '0')}-0000-4000-8000-000000000000`,
+  action: 'Service Redeploy',
+  service_uuid: SVC,
+  start_ms: 1_700_000_000_000 + i * 1000,
+  end_ms: 1_700_000_000_000 + i * 1000,
+  result: 'Success',
+  path: `/api/app/v1/service/${SVC}/redeploy/`,
+  user: 'demo',
+  ip: '127.0.0.1',
+  user_agent: 'curl/8',
 });
 
 describe('malformed data files', () => {
   it.each([
-    { label: 'a count that is text', patch: (s: any) => (s.services[0].current_num_containers = '2'), says: 'service #1 (web): current_num_containers must be' },
+    {
+      label: 'a count that is text',
+      patch: (s: any) => (s.services[0].current_num_containers = '2'),
+      says: 'service #1 (web): current_num_containers must be',
+    },
     {
       label: 'more running than current',
       patch: (s: any) => (s.services[0].running_num_containers = 3),
@@ -109,8 +169,16 @@ describe('malformed data files', () => {
       patch: (s: any) => (s.services[0].triggers[0].operation = 'redeploy'),
       says: 'service #1 (web), trigger #1: operation must be one of "REDEPLOY", "SCALEUP"',
     },
-    { label: 'a stack without a UUID', patch: (s: any) => (s.services[0].stack = { name: 'demo' }), says: 'service #1 (web), stack: uuid must be a UUID, not nothing' },
-    { label: 'a body that is a number', patch: (s: any) => (s.services[0].last_trigger_body = 5), says: 'last_trigger_body must be null or a string, not 5' },
+    {
+      label: 'a stack without a UUID',
+      patch: (s: any) => (s.services[0].stack = { name: 'demo' }),
+      says: 'service #1 (web), stack: uuid must be a UUID, not nothing',
+    },
+    {
+      label: 'a body that is a number',
+      patch: (s: any) => (s.services[0].last_trigger_body = 5),
+      says: 'last_trigger_body must be null or a string, not 5',
+    },
     {
       label: 'an action that ends before it starts',
       patch: (s: any) => s.actions.push({ ...action(1), end_ms: 0 }),
@@ -160,7 +228,9 @@ describe('malformed data files', () => {
     const file = dataFile();
     writeFileSync(file, readFileSync(file, 'utf8').replace('"deployed_ms":1700000000000', '"deployed_ms":1e400'));
     const line = await stopsWith(['--data', file]);
-    expect(line).toBe(`Error: ${file}: service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`);
+    expect(line).toBe(
+      `Error: ${file}: service #1 (web): deployed_ms must be null or a time in milliseconds since 1970 (years 1970 to 9999), not a number too large to be finite`,
+    );
     const seed = join(tempDir(), 'seed.json');
     writeFileSync(seed, '[{"name": "api", "target_num_containers": -1e400}]');
     expect(await stopsWith(['--seed', seed])).toBe(
@@ -172,7 +242,14 @@ describe('malformed data files', () => {
     const file = dataFile((s) => {
       s.version = 1;
       for (const field of ['deployed_ms', 'started_ms', 'stopped_ms', 'destroyed_ms']) delete s.services[0][field];
-      s.actions.push({ uuid: '0000aaaa-0000-4000-8000-000000000000', action: 'Service Scale', service_uuid: SVC, start_ms: 1, end_ms: 2, result: 'Failed' });
+      s.actions.push({
+        uuid: '0000aaaa-0000-4000-8000-000000000000',
+        action: 'Service Scale',
+        service_uuid: SVC,
+        start_ms: 1,
+        end_ms: 2,
+        result: 'Failed',
+      });
     });
     const emu = await startEmulatorProcess(['--data', file]);
     const svc = await api(emu, 'GET', `/api/app/v1/service/${SVC}/`);
@@ -219,10 +296,13 @@ describe('the action history in the data file', () => {
 });
 
 describe('a change that cannot be saved', () => {
-  it('with the data file\'s folder removed: create, rm and call answer 500, change nothing, and log one line each', async () => {
+  it("with the data file's folder removed: create, rm and call answer 500, change nothing, and log one line each", async () => {
     const dir = tempDir();
     const file = join(dir, 'state.json');
-    writeFileSync(join(dir, 'seed.json'), JSON.stringify([{ uuid: SVC, name: 'web', triggers: [{ uuid: TRG, name: 'hook', operation: 'SCALEUP' }] }]));
+    writeFileSync(
+      join(dir, 'seed.json'),
+      JSON.stringify([{ uuid: SVC, name: 'web', triggers: [{ uuid: TRG, name: 'hook', operation: 'SCALEUP' }] }]),
+    );
     const emu = await startEmulatorProcess(['--data', file, '--seed', join(dir, 'seed.json')]);
     rmSync(dir, { recursive: true });
 
@@ -239,7 +319,11 @@ describe('a change that cannot be saved', () => {
 
     const triggers = await api(emu, 'GET', `/api/app/v1/service/${SVC}/trigger/`);
     expect(triggers.json.objects.map((t: { uuid: string }) => t.uuid)).toEqual([TRG]);
-    expect((await api(emu, 'GET', `/api/app/v1/service/${SVC}/`)).json).toMatchObject({ target_num_containers: 1, last_trigger_body: null, state: 'Running' });
+    expect((await api(emu, 'GET', `/api/app/v1/service/${SVC}/`)).json).toMatchObject({
+      target_num_containers: 1,
+      last_trigger_body: null,
+      state: 'Running',
+    });
     expect((await api(emu, 'GET', '/api/audit/v1/action/')).json.meta.total_count).toBe(0);
     const log = emu.stderr().split('\n');
     expect(log).toEqual([...Array(3).fill(`dockercloud-emulator: cannot save ${file}: ENOENT; the change was undone`), '']);
@@ -271,7 +355,9 @@ describe('a change that cannot be saved', () => {
     expect(saved.services.flatMap((s: { triggers: { uuid: string }[] }) => s.triggers.map((t) => t.uuid))).toEqual(acknowledged);
     const listed = await api(emu, 'GET', '/api/app/v1/service/?name=web');
     const web = listed.json.objects[0].uuid as string;
-    expect((await api(emu, 'GET', `/api/app/v1/service/${web}/trigger/?limit=0`)).json.objects.map((t: { uuid: string }) => t.uuid)).toEqual(acknowledged);
+    expect(
+      (await api(emu, 'GET', `/api/app/v1/service/${web}/trigger/?limit=0`)).json.objects.map((t: { uuid: string }) => t.uuid),
+    ).toEqual(acknowledged);
   });
 
   it('temporary files an earlier run left behind (killed while saving) are removed at start; other files stay', async () => {

@@ -143,7 +143,9 @@ describe('concurrent requests', () => {
     expect(triggers).toHaveLength(202);
     expect(new Set(triggers.map((t) => t.uuid)).size).toBe(202);
     expect(triggers.map((t) => t.uuid)).toEqual(expect.arrayContaining(uuids));
-    expect(new Set(triggers.map((t) => t.name))).toEqual(new Set(['deploy-hook', 'scale-hook', ...Array.from({ length: 200 }, (_, i) => `load-${i}`)]));
+    expect(new Set(triggers.map((t) => t.name))).toEqual(
+      new Set(['deploy-hook', 'scale-hook', ...Array.from({ length: 200 }, (_, i) => `load-${i}`)]),
+    );
     const saved = JSON.parse(readFileSync(file, 'utf8')) as State;
     expect(saved.services[0]!.triggers.map((t) => t.uuid).sort()).toEqual(triggers.map((t) => t.uuid).sort());
     // The list agrees.
@@ -238,7 +240,9 @@ describe('--data survives SIGKILL', () => {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as State;
       const savedUuids = new Set(saved.services[0]!.triggers.map((t) => t.uuid));
       proc = await startProcess(['--data', file, '--seed', seedFile]);
-      const list = JSON.parse((await send(proc.url, 'GET', `${TRIGGERS}?limit=1000`)).text) as { objects: { uuid: string; name: string }[] };
+      const list = JSON.parse((await send(proc.url, 'GET', `${TRIGGERS}?limit=1000`)).text) as {
+        objects: { uuid: string; name: string }[];
+      };
       const served = new Set(list.objects.map((t) => t.uuid));
       const lost = [...acked].filter((u) => !served.has(u) || !savedUuids.has(u));
       expect(lost, `round ${round}: acknowledged creates missing after the restart`).toEqual([]);
@@ -336,7 +340,11 @@ describe('limits and abuse', () => {
       ['a 10 KB path', async () => (await send(emu.url, 'GET', `/api/app/v1/service/${'a'.repeat(10 * 1024)}/`)).status, 404],
       ['%00', async () => (await send(emu.url, 'GET', '/api/app/v1/service/%00/')).status, 404],
       ['%00 in a trigger', async () => (await send(emu.url, 'GET', `${TRIGGERS}%00/`)).status, 404],
-      ['a 40 KB path (headers too large)', async () => (await send(emu.url, 'GET', `/api/app/v1/service/${'b'.repeat(40 * 1024)}/`)).status, 431],
+      [
+        'a 40 KB path (headers too large)',
+        async () => (await send(emu.url, 'GET', `/api/app/v1/service/${'b'.repeat(40 * 1024)}/`)).status,
+        431,
+      ],
       ['a text/html Accept', async () => (await send(emu.url, 'GET', TRIGGERS, { headers: { accept: 'text/html' } })).status, 415],
       ['no credentials', async () => (await send(emu.url, 'GET', TRIGGERS, { auth: false })).status, 401],
       ['a negative offset', async () => (await send(emu.url, 'GET', `${TRIGGERS}?offset=-1`)).status, 400],
@@ -348,12 +356,17 @@ describe('limits and abuse', () => {
       ],
       [
         'a NUL byte in the request line',
-        async () => Number(/^HTTP\/1\.1 (\d{3})/.exec(await rawExchange(emu.url, `GET /api/app/v1/service/\u0000/ HTTP/1.1\r\nHost: x\r\n\r\n`))?.[1] ?? 0),
+        async () =>
+          Number(
+            /^HTTP\/1\.1 (\d{3})/.exec(await rawExchange(emu.url, `GET /api/app/v1/service/\u0000/ HTTP/1.1\r\nHost: x\r\n\r\n`))?.[1] ?? 0,
+          ),
         400,
       ],
     ];
     const [statuses] = await Promise.all([Promise.all(abuse.map(([, run]) => run())), normal()]);
-    expect(Object.fromEntries(abuse.map(([name], i) => [name, statuses[i]]))).toEqual(Object.fromEntries(abuse.map(([name, , status]) => [name, status])));
+    expect(Object.fromEntries(abuse.map(([name], i) => [name, statuses[i]]))).toEqual(
+      Object.fromEntries(abuse.map(([name, , status]) => [name, status])),
+    );
     expect(normalOk).toBe(40);
     // Nothing was created, called or scaled by any of it, and the emulator still works.
     expect(emu.store.service(SVC)!.triggers).toHaveLength(2);

@@ -70,12 +70,24 @@ describe('options', () => {
   it('--help lists every option', async () => {
     const p = runEmulator(['--help']);
     expect(await p.exited).toEqual({ code: 0, signal: null });
-    for (const option of ['--port', '--host', '--data', '--seed', '--user', '--apikey', '--namespace', '--page-size', '--client-timeout', '--version', '--help']) {
+    for (const option of [
+      '--port',
+      '--host',
+      '--data',
+      '--seed',
+      '--user',
+      '--apikey',
+      '--namespace',
+      '--page-size',
+      '--client-timeout',
+      '--version',
+      '--help',
+    ]) {
       expect(p.stdout()).toContain(option);
     }
   });
 
-  it('--namespace, repeated, serves those namespaces only (with the user\'s own and none)', async () => {
+  it("--namespace, repeated, serves those namespaces only (with the user's own and none)", async () => {
     const emu = await startEmulatorProcess(['--namespace', 'myorg', '--namespace', 'team']);
     const auth = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
     const status = async (path: string): Promise<number> => {

@@ -89,7 +89,14 @@ describe('emulator process', () => {
       seedFile,
       JSON.stringify(
         wrap([
-          { name: 'api', stack: 'shop', triggers: [{ name: 'deploy', operation: 'REDEPLOY' }, { name: 'grow', operation: 'SCALEUP' }] },
+          {
+            name: 'api',
+            stack: 'shop',
+            triggers: [
+              { name: 'deploy', operation: 'REDEPLOY' },
+              { name: 'grow', operation: 'SCALEUP' },
+            ],
+          },
           { name: 'cron' },
         ]),
       ),
@@ -112,26 +119,50 @@ describe('emulator process', () => {
     expect((await getJson(`${emu.url}/api/app/v1/service/${cron.uuid}/trigger/`)).json.objects).toEqual([]);
   });
 
-  describe('action date filters read a date without a zone as UTC, whatever the host\'s time zone', () => {
+  describe("action date filters read a date without a zone as UTC, whatever the host's time zone", () => {
     const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
     const at = (hour: number): number => Date.UTC(2026, 11, 1, hour);
     // Actions that started and ended at 12:00, 13:00 and 14:00 UTC on 1 December 2026.
     const ACTIONS = [12, 13, 14].map((hour) => ({
-      uuid: `0000${hour}00-0000-4000-8000-000000000000`, action: 'Service Redeploy', service_uuid: SVC, start_ms: at(hour), end_ms: at(hour),
-      result: 'Success', path: `/api/app/v1/service/${SVC}/redeploy/`, user: 'demo', ip: '127.0.0.1', user_agent: 'curl/8',
+      uuid: `0000${hour}00-0000-4000-8000-000000000000`,
+      action: 'Service Redeploy',
+      service_uuid: SVC,
+      start_ms: at(hour),
+      end_ms: at(hour),
+      result: 'Success',
+      path: `/api/app/v1/service/${SVC}/redeploy/`,
+      user: 'demo',
+      ip: '127.0.0.1',
+      user_agent: 'curl/8',
     }));
     const hours = (uuids: string[]): number[] => uuids.map((u) => Number(u.slice(4, 6)));
 
     it.each(['America/New_York', 'UTC', 'Asia/Kolkata'])('TZ=%s', async (tz) => {
       const data = join(tempDir(), 'state.json');
-      writeFileSync(data, JSON.stringify({
-        version: 2,
-        services: [{
-          uuid: SVC, name: 'web', image_name: 'web:latest', state: 'Running', stack: null, target_num_containers: 1, current_num_containers: 1,
-          running_num_containers: 1, last_trigger_body: null, deployed_ms: at(11), action_duration_ms: 0, action_result: 'Success', triggers: [],
-        }],
-        actions: ACTIONS,
-      }));
+      writeFileSync(
+        data,
+        JSON.stringify({
+          version: 2,
+          services: [
+            {
+              uuid: SVC,
+              name: 'web',
+              image_name: 'web:latest',
+              state: 'Running',
+              stack: null,
+              target_num_containers: 1,
+              current_num_containers: 1,
+              running_num_containers: 1,
+              last_trigger_body: null,
+              deployed_ms: at(11),
+              action_duration_ms: 0,
+              action_result: 'Success',
+              triggers: [],
+            },
+          ],
+          actions: ACTIONS,
+        }),
+      );
       const emu = await startProcess(['--data', data], { env: { TZ: tz } });
       const found = async (query: string): Promise<number[]> => {
         const res = await getJson(`${emu.url}/api/audit/v1/action/?${query}`);
@@ -152,7 +183,15 @@ describe('emulator process', () => {
       expect(await found(q('end_date__lte', '2026-12-01'))).toEqual([]);
       expect(await found(q('end_date__gte', '2026-12-02'))).toEqual([]);
       expect(await found(q('end_date__gte', '2026-12-1 14:0'))).toEqual([14]);
-      for (const bad of ['2026-13-01', '2026-02-30 10:00', '2026-12-01 24:00', '2026-12-01 10:60', 'yesterday', '1764594000', '2026-12-01T10:00:00 GMT']) {
+      for (const bad of [
+        '2026-13-01',
+        '2026-02-30 10:00',
+        '2026-12-01 24:00',
+        '2026-12-01 10:60',
+        'yesterday',
+        '1764594000',
+        '2026-12-01T10:00:00 GMT',
+      ]) {
         const res = await getJson(`${emu.url}/api/audit/v1/action/?${q('start_date__gte', bad)}`);
         expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
       }
@@ -176,7 +215,11 @@ describe('emulator process', () => {
     expect(created.status).toBe(201);
     const uuid = created.json.uuid as string;
     // Saved before the answer.
-    expect(readData().services.find((s) => s.uuid === worker)!.triggers.map((t) => t.uuid)).toEqual([uuid]);
+    expect(
+      readData()
+        .services.find((s) => s.uuid === worker)!
+        .triggers.map((t) => t.uuid),
+    ).toEqual([uuid]);
 
     // Concurrent changes: every read of the file while they run parses.
     const pending = Array.from({ length: 20 }, (_, i) =>
@@ -230,7 +273,11 @@ describe('emulator process', () => {
     { label: 'JSON that is not a data file', content: '[1, 2, 3]\n' },
     {
       label: 'a data file with a malformed trigger',
-      content: JSON.stringify({ version: 1, services: [{ uuid: '0a0a0a0a-0000-4000-8000-000000000001', name: 'web', triggers: [null] }], actions: [] }),
+      content: JSON.stringify({
+        version: 1,
+        services: [{ uuid: '0a0a0a0a-0000-4000-8000-000000000001', name: 'web', triggers: [null] }],
+        actions: [],
+      }),
     },
   ])('a corrupt data file ($label) exits 1 with a one-line message and is left untouched', async ({ content }) => {
     const dir = tempDir();

@@ -59,7 +59,9 @@ async function lateCall(emu: RunningEmulator, path: string): Promise<{ finish: (
   await once(socket, 'connect');
   let answer = '';
   socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
-  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nlate`);
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nlate`,
+  );
   await taken;
   return {
     finish: async () => {
@@ -74,7 +76,10 @@ describe('a call in flight when its trigger is removed', () => {
   it('answers 404 and changes nothing once the body arrives after the DELETE', async () => {
     const emu = await start();
     const call = await lateCall(emu, callPath(T_SCALE, '3/'));
-    const del = await fetch(`${emu.url}/api/app/v1/service/${SVC}/trigger/${T_SCALE}/`, { method: 'DELETE', headers: { authorization: emu.auth } });
+    const del = await fetch(`${emu.url}/api/app/v1/service/${SVC}/trigger/${T_SCALE}/`, {
+      method: 'DELETE',
+      headers: { authorization: emu.auth },
+    });
     expect(del.status).toBe(204);
     const answer = await call.finish();
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
@@ -162,19 +167,27 @@ describe('bodies far over the limit', () => {
   it.each([
     { label: 'declared', chunked: false },
     { label: 'chunked', chunked: true },
-  ])('past the bound of what it reads and throws away, the emulator closes the connection and serves others ($label)', async ({ chunked }) => {
-    const emu = await start({ maxBody: 1024, maxDrain: 256 * 1024 });
-    const result = await sendLarge(emu, callPath(T_DEPLOY), 32 * 1024 * 1024, { chunked });
-    expect(result.error).toMatch(/^(ECONNRESET|EPIPE)$/);
-    expect(result.sent).toBeLessThan(32 * 1024 * 1024);
-    expect(emu.store.state.actions).toHaveLength(0);
-    expect((await fetch(`${emu.url}${callPath(T_DEPLOY)}`, { method: 'POST' })).status).toBe(202);
-  });
+  ])(
+    'past the bound of what it reads and throws away, the emulator closes the connection and serves others ($label)',
+    async ({ chunked }) => {
+      const emu = await start({ maxBody: 1024, maxDrain: 256 * 1024 });
+      const result = await sendLarge(emu, callPath(T_DEPLOY), 32 * 1024 * 1024, { chunked });
+      expect(result.error).toMatch(/^(ECONNRESET|EPIPE)$/);
+      expect(result.sent).toBeLessThan(32 * 1024 * 1024);
+      expect(emu.store.state.actions).toHaveLength(0);
+      expect((await fetch(`${emu.url}${callPath(T_DEPLOY)}`, { method: 'POST' })).status).toBe(202);
+    },
+  );
 });
 
 describe('Expect: 100-continue', () => {
   /** Sends a request's headers alone, with Expect: 100-continue; resolves with the socket and the first answer's head. */
-  async function ask(emu: RunningEmulator, path: string, length: number, auth = false): Promise<{ socket: Socket; head: string; rest: () => string }> {
+  async function ask(
+    emu: RunningEmulator,
+    path: string,
+    length: number,
+    auth = false,
+  ): Promise<{ socket: Socket; head: string; rest: () => string }> {
     const url = new URL(emu.url);
     const socket = connect(Number(url.port), url.hostname);
     sockets.push(socket);
@@ -188,7 +201,9 @@ describe('Expect: 100-continue', () => {
       });
     });
     const authorization = auth ? `Authorization: ${emu.auth}\r\n` : '';
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${authorization}Content-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`);
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${authorization}Content-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`,
+    );
     return { socket, head: await head, rest: () => data };
   }
 
@@ -226,9 +241,15 @@ describe('container counts', () => {
     const refused = await fetch(`${emu.url}${callPath(T_SCALE)}`, { method: 'POST', body: 'one more' });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: 'A service cannot have more than 10000 containers' });
-    expect(emu.store.service(SVC)).toMatchObject({ target_num_containers: 10_000, current_num_containers: 10_000, last_trigger_body: null });
+    expect(emu.store.service(SVC)).toMatchObject({
+      target_num_containers: 10_000,
+      current_num_containers: 10_000,
+      last_trigger_body: null,
+    });
     expect(emu.store.state.actions).toHaveLength(1);
-    const svc = (await (await fetch(`${emu.url}/api/app/v1/service/${SVC}/`, { headers: { authorization: emu.auth } })).json()) as { containers: string[] };
+    const svc = (await (await fetch(`${emu.url}/api/app/v1/service/${SVC}/`, { headers: { authorization: emu.auth } })).json()) as {
+      containers: string[];
+    };
     expect(new Set(svc.containers).size).toBe(10_000);
   });
 });
@@ -248,7 +269,10 @@ describe('the action history', () => {
     }
     expect(emu.store.state.actions).toHaveLength(1000);
     const auth = { headers: { authorization: emu.auth } };
-    const list = (await (await fetch(`${emu.url}/api/audit/v1/action/?limit=0`, auth)).json()) as { meta: { total_count: number }; objects: { uuid: string }[] };
+    const list = (await (await fetch(`${emu.url}/api/audit/v1/action/?limit=0`, auth)).json()) as {
+      meta: { total_count: number };
+      objects: { uuid: string }[];
+    };
     expect(list.meta.total_count).toBe(1000);
     const kept = new Set(list.objects.map((a) => a.uuid));
     const gone = uuids.filter((u) => !kept.has(u));
@@ -263,7 +287,10 @@ describe('the action history', () => {
       const file = join(dir, 'state.json');
       const emu = await start({ dataFile: file, maxActions: 10 });
       for (let i = 0; i < 25; i++) expect((await fetch(`${emu.url}${callPath(T_SCALE)}`, { method: 'POST' })).status).toBe(202);
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { actions: { uuid: string }[]; services: { target_num_containers: number }[] };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+        actions: { uuid: string }[];
+        services: { target_num_containers: number }[];
+      };
       expect(saved.actions.map((a) => a.uuid)).toEqual(emu.store.state.actions.map((a) => a.uuid));
       expect(saved.actions).toHaveLength(10);
       expect(saved.services[0]!.target_num_containers).toBe(27);

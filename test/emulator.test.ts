@@ -57,7 +57,11 @@ async function start(opts: Parameters<typeof startEmulator>[0] = {}): Promise<Ap
 class Api {
   constructor(readonly emu: RunningEmulator) {}
 
-  async req(method: string, path: string, opts: { auth?: string | null; body?: string; type?: string | null; headers?: Record<string, string> } = {}): Promise<Res> {
+  async req(
+    method: string,
+    path: string,
+    opts: { auth?: string | null; body?: string; type?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<Res> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const auth = opts.auth === undefined ? this.emu.auth : opts.auth;
     if (auth !== null) headers.authorization = auth;
@@ -115,7 +119,13 @@ describe.each([
       if (s.stack !== null) expect(s.stack).toMatch(new RegExp(`^${b}stack/[0-9a-f-]{36}/$`));
     }
     const web = res.json.objects[0];
-    expect(web).toMatchObject({ name: 'web', state: 'Running', target_num_containers: 2, current_num_containers: 2, running_num_containers: 2 });
+    expect(web).toMatchObject({
+      name: 'web',
+      state: 'Running',
+      target_num_containers: 2,
+      current_num_containers: 2,
+      running_num_containers: 2,
+    });
     expect(res.json.objects[3].stack).toBeNull();
     // web and worker share stack demo, so they share the stack URI.
     expect(res.json.objects[1].stack).toBe(web.stack);
@@ -212,12 +222,23 @@ describe.each([
       expect(action.json.resource_uri).toBe(uri);
       return action.json;
     };
-    const created = await api.req('POST', `${b}service/${WORKER}/trigger/`, { body: '{"name":"ci"}', headers: { 'user-agent': 'python-dockercloud/1.0.12' } });
+    const created = await api.req('POST', `${b}service/${WORKER}/trigger/`, {
+      body: '{"name":"ci"}',
+      headers: { 'user-agent': 'python-dockercloud/1.0.12' },
+    });
     expect(created.status).toBe(201);
     const create = await actionOf(created);
     expect(create).toMatchObject({
-      action: 'Trigger Create', method: 'POST', path: `${b}service/${WORKER}/trigger/`, object: `${b}service/${WORKER}/`, user: USER,
-      user_agent: 'python-dockercloud/1.0.12', ip: '127.0.0.1', state: 'Success', is_user_action: true, can_be_canceled: false,
+      action: 'Trigger Create',
+      method: 'POST',
+      path: `${b}service/${WORKER}/trigger/`,
+      object: `${b}service/${WORKER}/`,
+      user: USER,
+      user_agent: 'python-dockercloud/1.0.12',
+      ip: '127.0.0.1',
+      state: 'Success',
+      is_user_action: true,
+      can_be_canceled: false,
       can_be_retried: false,
     });
     expect(create.end_date).toBe(create.start_date);
@@ -227,7 +248,10 @@ describe.each([
     expect(deleted.text).toBe('');
     const del = await actionOf(deleted);
     expect(del).toMatchObject({
-      action: 'Trigger Delete', method: 'DELETE', path: `${b}service/${WORKER}/trigger/${created.json.uuid}/`, object: `${b}service/${WORKER}/`,
+      action: 'Trigger Delete',
+      method: 'DELETE',
+      path: `${b}service/${WORKER}/trigger/${created.json.uuid}/`,
+      object: `${b}service/${WORKER}/`,
       state: 'Success',
     });
     const listed = await api.get(`/api/audit/v1/action/?object=${encodeURIComponent(`${b}service/${WORKER}/`)}`);
@@ -347,7 +371,11 @@ describe('query parameters as Tastypie reads them', () => {
     await refused(api, `${s}?stack__startswith=/api/`, "'startswith' is not an allowed filter on the 'stack' field.");
     await refused(api, `${s}?stack__name__startswith=de`, "'startswith' is not an allowed filter on the 'name' field.");
     await refused(api, `${s}?stack__state=Running`, "The 'state' field does not allow filtering.");
-    await refused(api, `/api/app/v1/myorg/service/?target_num_containers=2&name=web`, "The 'target_num_containers' field does not allow filtering.");
+    await refused(
+      api,
+      `/api/app/v1/myorg/service/?target_num_containers=2&name=web`,
+      "The 'target_num_containers' field does not allow filtering.",
+    );
     await refused(api, '/api/app/v1/stack/?state=Running', "The 'state' field does not allow filtering.");
     await refused(api, '/api/app/v1/stack/?name__iexact=DEMO', "'iexact' is not an allowed filter on the 'name' field.");
     await refused(api, `/api/app/v1/service/${WEB}/trigger/?operation=SCALEUP`, "The 'operation' field does not allow filtering.");
@@ -372,7 +400,11 @@ describe('query parameters as Tastypie reads them', () => {
     expect(res.status).toBe(200);
     expect(res.json.meta.total_count).toBe(1);
     // object combines with no other filter, a field of the actions.
-    await refused(api, `/api/audit/v1/action/?object=${encodeURIComponent(object)}&state=Success`, 'object can only be combined with include_related, not with state');
+    await refused(
+      api,
+      `/api/audit/v1/action/?object=${encodeURIComponent(object)}&state=Success`,
+      'object can only be combined with include_related, not with state',
+    );
   });
 
   it('a filter of the stack is a filter of its services through stack__, as Tastypie follows relations', async () => {
@@ -383,7 +415,7 @@ describe('query parameters as Tastypie reads them', () => {
     expect(uuids(await api.get('/api/app/v1/service/?stack__name=nope'))).toEqual([]);
   });
 
-  it('a parameter given twice counts with its last value, as in Django\'s QueryDict', async () => {
+  it("a parameter given twice counts with its last value, as in Django's QueryDict", async () => {
     const api = await start();
     expect(uuids(await api.get('/api/app/v1/service/?name=redis&name=web'))).toEqual([WEB, WEB2]);
     expect(uuids(await api.get('/api/app/v1/service/?name=web&stack__name=other&stack__name=demo'))).toEqual([WEB]);
@@ -484,7 +516,10 @@ describe('pagination', () => {
     {
       uuid: WEB,
       name: 'web',
-      triggers: Array.from({ length: N }, (_, i) => ({ name: `t${String(i).padStart(2, '0')}`, operation: i % 2 ? 'SCALEUP' : 'REDEPLOY' })),
+      triggers: Array.from({ length: N }, (_, i) => ({
+        name: `t${String(i).padStart(2, '0')}`,
+        operation: i % 2 ? 'SCALEUP' : 'REDEPLOY',
+      })),
     },
   ];
 
@@ -579,10 +614,17 @@ describe('pagination', () => {
     expectError(await api.get('/api/app/v1/service/?limit=ten'), 400);
   });
 
-  it('answers 400 for an empty limit or offset, as int(\'\') fails in Tastypie, and for one past the largest safe integer', async () => {
+  it("answers 400 for an empty limit or offset, as int('') fails in Tastypie, and for one past the largest safe integer", async () => {
     const api = await start({ seed: many(), pageSize: 25 });
     const path = `/api/app/v1/service/${WEB}/trigger/`;
-    for (const q of ['limit=', 'offset=', 'limit=5&offset=', 'offset=9007199254740992', 'limit=9007199254740992', `offset=1${'0'.repeat(21)}`]) {
+    for (const q of [
+      'limit=',
+      'offset=',
+      'limit=5&offset=',
+      'offset=9007199254740992',
+      'limit=9007199254740992',
+      `offset=1${'0'.repeat(21)}`,
+    ]) {
       const res = await api.get(`${path}?${q}`);
       expect({ q, status: res.status }).toEqual({ q, status: 400 });
       expectError(res, 400);
@@ -595,7 +637,7 @@ describe('pagination', () => {
     expect(new URL(far.json.meta.previous, 'http://x').searchParams.get('offset')).toBe('9007199254740981');
   });
 
-  it('a repeated limit or offset takes its last value, as Django\'s QueryDict does', async () => {
+  it("a repeated limit or offset takes its last value, as Django's QueryDict does", async () => {
     const api = await start({ seed: many(), pageSize: 25 });
     const res = await api.get(`/api/app/v1/service/${WEB}/trigger/?limit=5&offset=1&limit=3&offset=2`);
     expect(res.json.meta).toMatchObject({ limit: 3, offset: 2 });
@@ -685,8 +727,10 @@ describe('trigger calls', () => {
     expect(filtered.json.objects.map((s: { uuid: string }) => s.uuid)).toEqual([WEB]);
   });
 
-  it('a trigger created or deleted while a call\'s action runs leaves the service Redeploying', async () => {
-    const api = await start({ seed: [{ uuid: WEB, name: 'web', action_duration_ms: 60_000, triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+  it("a trigger created or deleted while a call's action runs leaves the service Redeploying", async () => {
+    const api = await start({
+      seed: [{ uuid: WEB, name: 'web', action_duration_ms: 60_000, triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }],
+    });
     expect((await api.post(call(T_REDEPLOY), undefined, null)).status).toBe(202);
     const created = await api.post(`/api/app/v1/service/${WEB}/trigger/`, { name: 'more' });
     expect(created.status).toBe(201);
@@ -710,10 +754,16 @@ describe('trigger calls', () => {
 
   describe('the state of the service decides whether a call is allowed (service.md, "Service states")', () => {
     const stateSeed = (state: string): SeedService[] => [
-      { uuid: WEB, name: 'web', state: state as SeedService['state'], target_num_containers: 2, triggers: [
-        { uuid: T_REDEPLOY, operation: 'REDEPLOY' },
-        { uuid: T_SCALE, operation: 'SCALEUP' },
-      ] },
+      {
+        uuid: WEB,
+        name: 'web',
+        state: state as SeedService['state'],
+        target_num_containers: 2,
+        triggers: [
+          { uuid: T_REDEPLOY, operation: 'REDEPLOY' },
+          { uuid: T_SCALE, operation: 'SCALEUP' },
+        ],
+      },
     ];
 
     it.each([
@@ -735,7 +785,10 @@ describe('trigger calls', () => {
       for (const [path, error] of cases) {
         const res = await api.req('POST', path!, { auth: null, body: '{"ref":"main"}', type: 'application/json' });
         expect({ path, status: res.status, json: res.json, action: res.headers.get('x-dockercloud-action-uri') }).toEqual({
-          path, status: 400, json: { error }, action: null,
+          path,
+          status: 400,
+          json: { error },
+          action: null,
         });
       }
       expect((await api.get(`/api/app/v1/service/${WEB}/`)).json).toEqual(before);
@@ -753,7 +806,9 @@ describe('trigger calls', () => {
   it('each *_datetime says what service.md says: the last deploy, start and stop, and the termination', async () => {
     const api = await start({
       seed: ['Not running', 'Running', 'Stopped', 'Terminated'].map((state, i) => ({
-        uuid: `${i}0000000-0000-4000-8000-000000000000`, name: `s${i}`, state: state as SeedService['state'],
+        uuid: `${i}0000000-0000-4000-8000-000000000000`,
+        name: `s${i}`,
+        state: state as SeedService['state'],
       })),
     });
     const dates = async (i: number): Promise<(string | null)[]> => {
@@ -767,7 +822,9 @@ describe('trigger calls', () => {
   });
 
   it('a REDEPLOY of a stopped service moves deployed_datetime alone: not when it was started or stopped', async () => {
-    const api = await start({ seed: [{ uuid: DB, name: 'db', state: 'Stopped', triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }] });
+    const api = await start({
+      seed: [{ uuid: DB, name: 'db', state: 'Stopped', triggers: [{ uuid: T_REDEPLOY, operation: 'REDEPLOY' }] }],
+    });
     const db = api.emu.store.service(DB)!;
     Object.assign(db, { deployed_ms: Date.UTC(2020, 0, 1), started_ms: Date.UTC(2020, 0, 2), stopped_ms: Date.UTC(2020, 0, 3) });
     const before = (await api.get(`/api/app/v1/service/${DB}/`)).json;
@@ -781,7 +838,12 @@ describe('trigger calls', () => {
     expect(res.status).toBe(202);
     const after = (await api.get(`/api/app/v1/service/${DB}/`)).json;
     expect(after.deployed_datetime).toBe(res.json.start_date);
-    expect(after).toMatchObject({ state: 'Stopped', started_datetime: before.started_datetime, stopped_datetime: before.stopped_datetime, destroyed_datetime: null });
+    expect(after).toMatchObject({
+      state: 'Stopped',
+      started_datetime: before.started_datetime,
+      stopped_datetime: before.stopped_datetime,
+      destroyed_datetime: null,
+    });
   });
 
   it('calls of unknown services or triggers answer 404', async () => {
@@ -826,7 +888,14 @@ describe('errors', () => {
     for (const auth of [`basic ${token}`, `BASIC ${token}`, `bAsIc ${token}`, `Basic   ${token}`, `Basic \t${token}`]) {
       expect({ auth, status: (await api.get('/api/app/v1/service/', auth)).status }).toEqual({ auth, status: 200 });
     }
-    for (const auth of [`Basic${token}`, `Basic ${token} extra`, `Bearer ${token}`, 'Basic', `Basic ${token.slice(0, -1)}`, `Basic ${token}=`]) {
+    for (const auth of [
+      `Basic${token}`,
+      `Basic ${token} extra`,
+      `Bearer ${token}`,
+      'Basic',
+      `Basic ${token.slice(0, -1)}`,
+      `Basic ${token}=`,
+    ]) {
       expectError(await api.get('/api/app/v1/service/', auth), 401);
     }
   });
@@ -876,13 +945,17 @@ describe('errors', () => {
       const res = await api.req(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: '{}' });
       expect({ method, path, status: res.status }).toEqual({ method, path, status: 405 });
       expectError(res, 405);
-      const allow = (res.headers.get('allow') ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+      const allow = (res.headers.get('allow') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .sort();
       expect(allow).toEqual(allowed);
     }
     expect(api.emu.store.state.actions).toHaveLength(0);
   });
 
-  it('OPTIONS answers 200 with Allow on every served path, without credentials, as Tastypie\'s method_check', async () => {
+  it("OPTIONS answers 200 with Allow on every served path, without credentials, as Tastypie's method_check", async () => {
     const api = await start();
     const cases: [string, string][] = [
       ['/api/app/v1/service/', 'GET'],
@@ -926,7 +999,10 @@ describe('errors', () => {
     const api = await start({ maxBody: 64 });
     const big = JSON.stringify({ name: 'x'.repeat(200), operation: 'REDEPLOY' });
     expectError(await api.req('POST', `/api/app/v1/service/${WEB}/trigger/`, { body: big }), 413);
-    expectError(await api.req('POST', `/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, { auth: null, body: 'y'.repeat(500) }), 413);
+    expectError(
+      await api.req('POST', `/api/app/v1/service/${WEB}/trigger/${T_REDEPLOY}/call/`, { auth: null, body: 'y'.repeat(500) }),
+      413,
+    );
 
     // Without a Content-Length: chunked transfer of more than the limit.
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {

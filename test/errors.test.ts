@@ -94,7 +94,11 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
     ['unknown option of a subcommand', ['list', 'web', '--frobnicate'], /unknown option '--frobnicate'/],
     ['misspelt option, with a suggestion on the same line', ['list', 'web', '--jsno'], /unknown option '--jsno'.*--json/],
     ['missing argument', ['create'], /missing required argument 'service'/],
-    ['missing variadic argument', ['inspect', 'web'], /^Error: missing the trigger: use 'trigger inspect <service> <trigger>\.\.\.' or 'trigger inspect <trigger-url>\.\.\.'$/],
+    [
+      'missing variadic argument',
+      ['inspect', 'web'],
+      /^Error: missing the trigger: use 'trigger inspect <service> <trigger>\.\.\.' or 'trigger inspect <trigger-url>\.\.\.'$/,
+    ],
     ['missing option value', ['create', 'web', '-o'], /argument missing/],
     ['too many arguments', ['list', 'web', 'extra'], /too many arguments/],
     ['global options and no command', ['--debug'], /^Error: missing command$/],
@@ -153,7 +157,10 @@ const creds = { DOCKERCLOUD_USER: 'demo', DOCKERCLOUD_APIKEY: 'key' };
 const CALL_TRIG = registerSecret('5ec7e702-0000-4000-8000-0000000000cc');
 
 it('a proxy setting that is not an http(s) URL is a usage error naming the variable', async () => {
-  for (const [name, value] of [['HTTPS_PROXY', '::bad'], ['http_proxy', 'socks5://127.0.0.1:1080']] as const) {
+  for (const [name, value] of [
+    ['HTTPS_PROXY', '::bad'],
+    ['http_proxy', 'socks5://127.0.0.1:1080'],
+  ] as const) {
     const r = await runCli(['list', 'web'], { ...tempHome(), DOCKERCLOUD_USER: 'u', DOCKERCLOUD_APIKEY: 'k', [name]: value });
     expect(r.code).toBe(2);
     expect(expectOneError(r)[0]).toBe(`Error: ${name} must be an http:// or https:// proxy URL`);
@@ -162,7 +169,9 @@ it('a proxy setting that is not an http(s) URL is a usage error naming the varia
 
 describe('API answers map to exit codes (in-process, scripted server)', () => {
   it('sends User-Agent trigger/<version>, Accept: application/json and the Basic credentials', async () => {
-    const { url, api } = await scripted(json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }));
+    const { url, api } = await scripted(
+      json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }),
+    );
     const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
     expect(r.code).toBe(4);
     // The lookup of the name, then the list of services for the closest names.
@@ -189,19 +198,22 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
     expect(lines[0]).toContain(String(status));
   });
 
-  it.each([401, 403])('a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint', async (status) => {
-    const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
-    const path = `api/app/v1/service/${WEB_DEMO}/trigger/${CALL_TRIG}/call/`;
-    const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    const masked = path.replace(CALL_TRIG, `${CALL_TRIG.slice(0, 4)}…`);
-    expect(expectOneError(r)).toEqual([
-      `Error: the API refused the trigger call: message for ${status} (HTTP ${status} from POST ${url}${masked})`,
-      "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
-    ]);
-    expect(api.requests.map((q) => q.headers.authorization)).toEqual([undefined]);
-  });
+  it.each([401, 403])(
+    'a trigger call (it carries no credentials) answered %i: exit 1, its URL refused, no credential hint',
+    async (status) => {
+      const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
+      const path = `api/app/v1/service/${WEB_DEMO}/trigger/${CALL_TRIG}/call/`;
+      const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      const masked = path.replace(CALL_TRIG, `${CALL_TRIG.slice(0, 4)}…`);
+      expect(expectOneError(r)).toEqual([
+        `Error: the API refused the trigger call: message for ${status} (HTTP ${status} from POST ${url}${masked})`,
+        "A call carries no credentials: the trigger URL itself was refused (removed, replaced by 'trigger rotate', or mistyped).",
+      ]);
+      expect(api.requests.map((q) => q.headers.authorization)).toEqual([undefined]);
+    },
+  );
 
   it('an error body that is not a string message never shows [object Object]', async () => {
     const { url } = await scripted(json(500, { error: { nested: true }, detail: ['x'] }));
@@ -316,7 +328,11 @@ describe('errors say what to do next', () => {
     for (const command of named) {
       // An unknown command followed by --help shows the root help, so look for the command's own usage line.
       const help = await runCli([command, '--help'], tempHome());
-      expect({ command, code: help.code, usage: help.stdout.includes(`Usage: trigger ${command}`) }).toEqual({ command, code: 0, usage: true });
+      expect({ command, code: help.code, usage: help.stdout.includes(`Usage: trigger ${command}`) }).toEqual({
+        command,
+        code: 0,
+        usage: true,
+      });
     }
   });
 });
@@ -336,11 +352,16 @@ describe('errors say what to do next, from where the host came from', () => {
     dead = `http://127.0.0.1:${await deadPort()}/`;
   });
 
-  const REFUSED = (host: string): string => `Error: cannot reach the API: connection refused (GET ${host}api/app/v1/service/?name=web&limit=10)`;
+  const REFUSED = (host: string): string =>
+    `Error: cannot reach the API: connection refused (GET ${host}api/app/v1/service/?name=web&limit=10)`;
   const envCredentials = () => ({ DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
 
   /** Where the host comes from: what the run is given (in home `h`) to get `host` from there, and the hint that follows. */
-  const WAYS: { name: string; give: (host: string, h: Home) => { args: string[]; env: Record<string, string> }; hint: (host: string) => string }[] = [
+  const WAYS: {
+    name: string;
+    give: (host: string, h: Home) => { args: string[]; env: Record<string, string> };
+    hint: (host: string) => string;
+  }[] = [
     {
       name: '--host',
       give: (host) => ({ args: ['--host', host], env: {} }),
@@ -375,14 +396,20 @@ describe('errors say what to do next, from where the host came from', () => {
     const { processIO } = await import('../src/io.js');
     const ctx = new Context({ io: processIO(), env: { ...home() } });
     ctx.settings();
-    const refused = Object.assign(new NetworkError('cannot reach the API: host not found (GET https://cloud.docker.com/api/app/v1/service/)'), { code: 'ENOTFOUND' });
+    const refused = Object.assign(
+      new NetworkError('cannot reach the API: host not found (GET https://cloud.docker.com/api/app/v1/service/)'),
+      { code: 'ENOTFOUND' },
+    );
     expect(ctx.nextStep(refused)).toBe(
       "The host https://cloud.docker.com/ is the default: give another with --host, DOCKERCLOUD_REST_HOST or 'trigger config set host URL'.",
     );
     // A trigger URL given in full may name another host: no word about the REST host then.
-    const elsewhere = Object.assign(new NetworkError('cannot reach the API: connection refused (POST https://hooks.example/api/app/v1/service/x/trigger/y/call/)'), {
-      code: 'ECONNREFUSED',
-    });
+    const elsewhere = Object.assign(
+      new NetworkError('cannot reach the API: connection refused (POST https://hooks.example/api/app/v1/service/x/trigger/y/call/)'),
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
     expect(ctx.nextStep(elsewhere)).toBeUndefined();
   });
 });

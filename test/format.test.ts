@@ -118,7 +118,9 @@ describe('templates are read in one pass', () => {
     usageError('{{'.repeat(MB / 2));
     usageError('}}'.repeat(MB / 2));
     usageError(`{{.name${'}'.repeat(MB)}`);
-    expect(usageError(`{{ ${'json '.repeat(MB / 5)}.}}`).message).toMatch(/cannot read '\{\{ json json json json json json json json…\}\}'/);
+    expect(usageError(`{{ ${'json '.repeat(MB / 5)}.}}`).message).toMatch(
+      /cannot read '\{\{ json json json json json json json json…\}\}'/,
+    );
     expect(render(`{{${spaces}.name${spaces}}}`)).toBe('deploy-hook');
     expect(render(`${'a'.repeat(MB)}{{.name}}`)).toBe(`${'a'.repeat(MB)}deploy-hook`);
     expect(render('{{.name}}'.repeat(MB / 9))).toBe('deploy-hook'.repeat(Math.floor(MB / 9)));
@@ -207,7 +209,9 @@ describe('--format through the CLI', () => {
     expect(await ok(['list', '--format', 'table'])).toBe(await ok(['list']));
     const narrow = { tty: true, columns: 60 };
     expect(await ok(['list', WEB, '--format', 'table'], narrow)).toBe(await ok(['list', WEB], narrow));
-    expect(await ok(['create', WEB, '-n', 'x', '--format', 'table'])).toMatch(/^UUID {35}NAME   OPERATION   URL\n[0-9a-f-]{36}   x      REDEPLOY    http:\S+\n$/);
+    expect(await ok(['create', WEB, '-n', 'x', '--format', 'table'])).toMatch(
+      /^UUID {35}NAME   OPERATION   URL\n[0-9a-f-]{36}   x      REDEPLOY    http:\S+\n$/,
+    );
   });
 
   it('--format json prints one JSON object per line, as docker 23+ does: the --json objects', async () => {
@@ -240,7 +244,9 @@ describe('--format through the CLI', () => {
   it('text the server chose cannot inject terminal escapes or extra lines through {{.field}}', async () => {
     // The table output neutralises control characters in names (src/output/table.ts); a template
     // printing {{.name}} must too, or one trigger could print as several lines or clear the screen.
-    await start([{ uuid: '0e0e0e0e-0000-4000-8000-000000000006', name: 'evil', triggers: [{ name: 'bad\u001b[2J\nname' }, { name: 'ok' }] }]);
+    await start([
+      { uuid: '0e0e0e0e-0000-4000-8000-000000000006', name: 'evil', triggers: [{ name: 'bad\u001b[2J\nname' }, { name: 'ok' }] },
+    ]);
     const out = await ok(['list', 'evil', '--format', '{{.name}}']);
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(2);

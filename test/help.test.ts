@@ -13,7 +13,12 @@ const run = (args: string[], env: Record<string, string> = home): Promise<Result
 /** A usage error: nothing on stdout, exit 2, the `Error:` line and the hint. */
 async function expectUsage(args: string[], error: string, hint = "Run 'trigger --help' for usage."): Promise<void> {
   const r = await run(args);
-  expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 2, stdout: '', stderr: `Error: ${error}\n${hint}\n` });
+  expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+    args,
+    code: 2,
+    stdout: '',
+    stderr: `Error: ${error}\n${hint}\n`,
+  });
 }
 
 describe('--help of the tool and of each command', () => {
@@ -79,7 +84,11 @@ describe('a mistyped command or option gets the closest one suggested', () => {
     await Promise.all([
       expectUsage(['list', 'web', '--JSON'], "unknown option '--JSON' (Did you mean --json?)", LIST_HINT),
       expectUsage(['list', 'web', '--hots', 'x'], "unknown option '--hots' (Did you mean --host?)", LIST_HINT),
-      expectUsage(['config', 'show', '--jsno'], "unknown option '--jsno' (Did you mean --json?)", "Run 'trigger config show --help' for usage."),
+      expectUsage(
+        ['config', 'show', '--jsno'],
+        "unknown option '--jsno' (Did you mean --json?)",
+        "Run 'trigger config show --help' for usage.",
+      ),
     ]);
   });
 
@@ -94,14 +103,16 @@ describe('help [command], help flags anywhere, and groups alone, like gh and doc
     const [asked, reference] = await Promise.all([run(args), run(as)]);
     expect(reference.code).toBe(0);
     expect(reference.stdout).toMatch(/^Usage: trigger/);
-    expect({ args, code: asked.code, stderr: asked.stderr, stdout: asked.stdout }).toEqual({ args, code: 0, stderr: '', stdout: reference.stdout });
+    expect({ args, code: asked.code, stderr: asked.stderr, stdout: asked.stdout }).toEqual({
+      args,
+      code: 0,
+      stderr: '',
+      stdout: reference.stdout,
+    });
   };
 
   it('trigger help, and trigger alone, show the help of the tool', async () => {
-    await Promise.all([
-      same(['help'], ['--help']),
-      same([], ['--help']),
-    ]);
+    await Promise.all([same(['help'], ['--help']), same([], ['--help'])]);
   });
 
   it('trigger help <command> shows the help of that command, aliases and subcommands too', async () => {
@@ -166,7 +177,9 @@ describe('a host without a scheme gets the URL it most likely means', () => {
       "Error: DOCKERCLOUD_REST_HOST must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?",
     );
     const set = await run(['config', 'set', 'host', 'localhost:18080'], tempHome());
-    expect(set.stderr.split('\n')[0]).toBe("Error: host must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?");
+    expect(set.stderr.split('\n')[0]).toBe(
+      "Error: host must be an http(s) URL, not 'localhost:18080'; did you mean http://localhost:18080/?",
+    );
   });
 
   it('the user and password of a host are never repeated, nor suggested', async () => {
@@ -179,7 +192,11 @@ describe('a host without a scheme gets the URL it most likely means', () => {
 
   it('what does not look like a host gets no suggestion', async () => {
     await Promise.all([
-      expectUsage(['--host', 'cloud docker com', 'list', 'web'], "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'", LIST_HINT),
+      expectUsage(
+        ['--host', 'cloud docker com', 'list', 'web'],
+        "--host must be an http(s) URL such as https://cloud.docker.com/, not 'cloud docker com'",
+        LIST_HINT,
+      ),
       expectUsage(['--host', 'localhost:18080/api/', 'list', 'web'], '--host must be an http(s) URL, not a localhost URL', LIST_HINT),
     ]);
   });
@@ -241,7 +258,9 @@ describe('help fits the terminal', () => {
 
     it('a wide terminal gets long lines; a narrow one puts each description under its option', async () => {
       const [wide, narrow] = await Promise.all([runInPty(['--help'], { columns: 200 }), runInPty(['--help'], { columns: 40 })]);
-      expect(wide.text).toMatch(/^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m);
+      expect(wide.text).toMatch(
+        /^ {2}--host <url> +REST host of the API \(env: DOCKERCLOUD_REST_HOST; default: https:\/\/cloud\.docker\.com\/\)$/m,
+      );
       expect(narrow.text).toMatch(/^ {2}--host <url>\n {6}REST host of the API/m);
       expect(narrow.text).toMatch(/^ {2}list\|ls \[service\]\n {6}List the triggers/m);
     });

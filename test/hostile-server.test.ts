@@ -172,7 +172,10 @@ describe('bad answers from a server', () => {
       const offset = at === '1' ? '2' : '1';
       // Each page its own trigger: the cycle, not a trigger listed twice, is what stops the list.
       const uuid = at === '1' ? T2 : at === '2' ? '6a6a6a6a-0000-4000-8000-00000000000c' : T1;
-      const body = JSON.stringify({ meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` }, objects: [trigger(uuid, 'loop')] });
+      const body = JSON.stringify({
+        meta: { limit: 1, offset: 0, next: `${LIST}?limit=1&offset=${offset}` },
+        objects: [trigger(uuid, 'loop')],
+      });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
     const r = await runCli(['list', SVC, '-q'], env(h));
@@ -204,7 +207,11 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, body));
     h.route('GET', `${LIST}${T1}/`, raw(200, { 'content-type': 'application/json' }, `[${'['.repeat(depth)}${']'.repeat(depth)}]`));
-    for (const args of [['list', SVC, '--json'], ['list', SVC], ['inspect', SVC, T1]]) {
+    for (const args of [
+      ['list', SVC, '--json'],
+      ['list', SVC],
+      ['inspect', SVC, T1],
+    ]) {
       const r = await spawnCli(args, env(h));
       const path = args[0] === 'inspect' ? `${LIST}${T1.slice(0, 4)}…/` : LIST;
       if (args[0] === 'inspect') {
@@ -265,20 +272,24 @@ describe('bad answers from a server', () => {
     expectFailure(r, [1], /pwned/, `(HTTP 400 from GET ${h.url}${LIST})`);
   });
 
-  it('a proxy that drops the CONNECT without an answer: --timeout 1 ends the run with exit 5 (built binary)', { timeout: 6_000 }, async () => {
-    const proxy = await hostile({ connect: 'drop' });
-    const child = spawn(process.execPath, [TRIGGER_BIN, 'list', SVC, '--timeout', '1', '--no-retry'], {
-      // https goes through a proxy in a CONNECT tunnel, which this proxy drops.
-      env: { PATH: process.env.PATH, ...env({ url: 'https://example.invalid' }), HTTPS_PROXY: proxy.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code, `stderr: ${stderr}; CONNECTs received: ${proxy.requests.length}`).toBe(5);
-    expect(stderr).toMatch(/^Error: /);
-  });
+  it(
+    'a proxy that drops the CONNECT without an answer: --timeout 1 ends the run with exit 5 (built binary)',
+    { timeout: 6_000 },
+    async () => {
+      const proxy = await hostile({ connect: 'drop' });
+      const child = spawn(process.execPath, [TRIGGER_BIN, 'list', SVC, '--timeout', '1', '--no-retry'], {
+        // https goes through a proxy in a CONNECT tunnel, which this proxy drops.
+        env: { PATH: process.env.PATH, ...env({ url: 'https://example.invalid' }), HTTPS_PROXY: proxy.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code, `stderr: ${stderr}; CONNECTs received: ${proxy.requests.length}`).toBe(5);
+      expect(stderr).toMatch(/^Error: /);
+    },
+  );
 });
 
 /** A self-signed certificate for 127.0.0.1 made with openssl, or undefined when openssl cannot make one. */
@@ -294,7 +305,23 @@ function selfSigned(): { key: Buffer; cert: Buffer; certFile: string } | undefin
     // -addext needs OpenSSL 1.1.1 or later.
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(d, 'k'), '-out', join(d, 'c')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-days',
+        '1',
+        '-keyout',
+        join(d, 'k'),
+        '-out',
+        join(d, 'c'),
+      ],
       { stdio: 'ignore' },
     );
   } catch {
@@ -335,7 +362,14 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
 
   /** A triggers page where one name holds the bytes ff fe c3 28 (not UTF-8). */
   function hostilePage(): Buffer {
-    const text = JSON.stringify(page([trigger(T1, ESCAPED), trigger(T2, RED), trigger('7c7c7c7c-0000-4000-8000-00000000000c', CSI), trigger('7d7d7d7d-0000-4000-8000-00000000000d', 'bytes-@@-x')]));
+    const text = JSON.stringify(
+      page([
+        trigger(T1, ESCAPED),
+        trigger(T2, RED),
+        trigger('7c7c7c7c-0000-4000-8000-00000000000c', CSI),
+        trigger('7d7d7d7d-0000-4000-8000-00000000000d', 'bytes-@@-x'),
+      ]),
+    );
     const [before, after] = text.split('@@');
     return Buffer.concat([Buffer.from(before!), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(after!)]);
   }
@@ -397,7 +431,9 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
     expect(r.stdout).toBe('');
     expect(r.stdout).not.toMatch(CONTROL);
     // The red of its own `Error:` is the only escape sequence on stderr.
-    expect(r.stderr.replace('\u001b[31mError:\u001b[39m', 'Error:')).toBe(`Error: unexpected answer from ${h.url}${LIST} (HTTP 200): an object's uuid is not a UUID\n`);
+    expect(r.stderr.replace('\u001b[31mError:\u001b[39m', 'Error:')).toBe(
+      `Error: unexpected answer from ${h.url}${LIST} (HTTP 200): an object's uuid is not a UUID\n`,
+    );
   });
 });
 
@@ -412,7 +448,9 @@ describe('secrets stay out of errors and debug lines', () => {
     for (const extra of [[], ['--debug']]) {
       const r = await runCli(['call', SVC, 'my-hook', ...extra], env(h));
       expect(r.code).toBe(1);
-      expect(r.stderr.split('\n').find((l) => l.startsWith('Error: '))).toBe(`Error: internal failure (HTTP 500 from POST ${h.url}/api/app/v1/service/${SVC}/trigger/${SECRET_T.slice(0, 4)}…/call/)`);
+      expect(r.stderr.split('\n').find((l) => l.startsWith('Error: '))).toBe(
+        `Error: internal failure (HTTP 500 from POST ${h.url}/api/app/v1/service/${SVC}/trigger/${SECRET_T.slice(0, 4)}…/call/)`,
+      );
       expect(r.stderr).not.toContain(SECRET_T);
       expect(r.stdout).not.toContain(SECRET_T);
       if (extra.length) expect(r.stderr).toMatch(/^\[debug\] > POST /m);
@@ -442,7 +480,11 @@ describe('secrets stay out of errors and debug lines', () => {
       h.route('GET', LIST, json(200, page([trigger(SECRET_T, 'my-hook')])));
       h.route('POST', callPath(SVC, SECRET_T), redirect(status, `${other.url}${callPath(SVC, SECRET_T)}`));
       const r = await runCli(['call', SVC, 'my-hook'], env(h));
-      expectFailure(r, [1], `POST ${h.url}/api/app/v1/service/${SVC}/trigger/5ec7…/call/ answered a redirect (HTTP ${status}), which is not followed`);
+      expectFailure(
+        r,
+        [1],
+        `POST ${h.url}/api/app/v1/service/${SVC}/trigger/5ec7…/call/ answered a redirect (HTTP ${status}), which is not followed`,
+      );
       const call = h.requests.find((q) => q.method === 'POST')!;
       expect(call.headers.authorization).toBeUndefined();
       expect(h.requests.find((q) => q.method === 'GET')!.headers.authorization).toBeDefined();
@@ -481,7 +523,8 @@ describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs
   const WORKER = '4e4e4e4e-0000-4000-8000-000000000002';
 
   /** Whether `text` holds more of the trigger's UUID than its first `allowed` characters: any 9 characters of it. */
-  const leaks = (text: string): boolean => Array.from({ length: SECRET.length - 8 }, (_, i) => SECRET.slice(i, i + 9)).some((w) => text.includes(w));
+  const leaks = (text: string): boolean =>
+    Array.from({ length: SECRET.length - 8 }, (_, i) => SECRET.slice(i, i + 9)).some((w) => text.includes(w));
 
   async function api(): Promise<RunningEmulator> {
     const emu = await startEmulator({
@@ -565,7 +608,9 @@ describe('what the server names is repeated with care', () => {
     h.route('GET', LIST, raw(200, { 'content-type': `${type}; charset=utf-8` }, 'not json'));
     const r = await runCli(['list', SVC], env(h));
     expectFailure(r, [1]);
-    expect(r.stderr.split('\n')[0]).toBe(`Error: unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `Error: unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`,
+    );
   });
 
   it('a meta.next or an action URI that is not http(s) (file:, javascript:, data:): exit 1 saying so, nothing requested', async () => {

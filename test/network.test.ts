@@ -66,7 +66,9 @@ async function fault(): Promise<FaultServer> {
   return f;
 }
 
-async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise<{ emu: RunningEmulator; urls: string[]; connections: () => number }> {
+async function emulator(
+  opts: Parameters<typeof startEmulator>[0] = {},
+): Promise<{ emu: RunningEmulator; urls: string[]; connections: () => number }> {
   const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'web', triggers: [{ uuid: TRIG, name: 'deploy-hook' }] }], ...opts });
   const urls: string[] = [];
   let connections = 0;
@@ -512,7 +514,11 @@ describe('credentials over plain http', () => {
     // A loopback HTTP proxy: the CLI sends requests for http://example.invalid/ to it, so no name is
     // ever resolved and nothing leaves the machine.
     proxy = await startFaultServer();
-    proxy.route('GET', `/api/app/v1/service/${SVC}/trigger/`, json(200, { meta: { limit: 25, offset: 0, next: null, total_count: 0 }, objects: [] }));
+    proxy.route(
+      'GET',
+      `/api/app/v1/service/${SVC}/trigger/`,
+      json(200, { meta: { limit: 25, offset: 0, next: null, total_count: 0 }, objects: [] }),
+    );
   });
 
   /** A usage error (exit 2) refusing plain http: one Error line and a hint, no control characters, nothing on stdout. */
@@ -531,7 +537,12 @@ describe('credentials over plain http', () => {
   });
 
   it('are refused to a host that is not loopback, with the reason and the way out; nothing is sent', async () => {
-    for (const args of [['list', SVC], ['create', SVC, '-n', 'x'], ['rm', SVC, T_DEPLOY], ['call', SVC, 'deploy-hook']]) {
+    for (const args of [
+      ['list', SVC],
+      ['create', SVC, '-n', 'x'],
+      ['rm', SVC, T_DEPLOY],
+      ['call', SVC, 'deploy-hook'],
+    ]) {
       const r = await runCli(args, remote());
       expectRefusal(r, args.join(' '));
       expect(r.stderr).toMatch(/--insecure/);
@@ -591,7 +602,9 @@ describe('keep-alive: connections are kept for the run, at most 8 to a host', ()
 
   it('pages followed one after another through meta.next all use one connection', async () => {
     const f = await fault();
-    const all = Array.from({ length: 20 }, (_, i) => trigger(`${(0x20000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`, `h${i}`));
+    const all = Array.from({ length: 20 }, (_, i) =>
+      trigger(`${(0x20000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`, `h${i}`),
+    );
     f.fallback((req, res, info) => {
       const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset') ?? 0);
       const next = offset + 2 < all.length ? `${LIST_PATH}?limit=2&offset=${offset + 2}` : null;
@@ -760,7 +773,8 @@ describe('the body cap', () => {
 describe('proxies that fail are named as the proxy, and tried no more than any request (built binary)', () => {
   const REMOTE = 'api.test.invalid';
   const PASSWORD = registerSecret('proxy-password-3');
-  const HINT = (variable: string): string => `The proxy comes from ${variable}: check it, or unset it (NO_PROXY names the hosts reached without it).\n`;
+  const HINT = (variable: string): string =>
+    `The proxy comes from ${variable}: check it, or unset it (NO_PROXY names the hosts reached without it).\n`;
 
   /**
    * A proxy on loopback that reads each request (a CONNECT, or one to forward) and answers it as
@@ -776,7 +790,10 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
         head += chunk.toString('latin1');
         if (!head.includes('\r\n\r\n')) return;
         if (answer === 'close') socket.end();
-        else socket.end(`HTTP/1.1 ${answer} Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`);
+        else
+          socket.end(
+            `HTTP/1.1 ${answer} Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`,
+          );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -790,7 +807,10 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
   }
 
   it('one that accepts and closes every connection: 3 connections for the 3 tries, not one after another until the time runs out', async () => {
-    for (const [scheme, variable] of [['https', 'HTTPS_PROXY'], ['http', 'HTTP_PROXY']] as const) {
+    for (const [scheme, variable] of [
+      ['https', 'HTTPS_PROXY'],
+      ['http', 'HTTP_PROXY'],
+    ] as const) {
       const proxy = await scriptedProxy('close');
       const host = `${scheme}://${REMOTE}`;
       const r = await spawnCli(['list', SVC, '--timeout', '5'], env(host, { [variable]: proxy.url, DOCKERCLOUD_INSECURE: '1' }));
@@ -822,7 +842,10 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
   });
 
   it('one that answers 407: it refused, said in words, for a tunnel and for a forwarded request alike; not tried again', async () => {
-    for (const [scheme, variable] of [['https', 'HTTPS_PROXY'], ['http', 'HTTP_PROXY']] as const) {
+    for (const [scheme, variable] of [
+      ['https', 'HTTPS_PROXY'],
+      ['http', 'HTTP_PROXY'],
+    ] as const) {
       const proxy = await scriptedProxy(407);
       const host = `${scheme}://${REMOTE}`;
       const r = await spawnCli(['list', SVC], env(host, { [variable]: proxy.url, DOCKERCLOUD_INSECURE: '1' }));
@@ -847,7 +870,9 @@ describe('plain http to a port that speaks TLS', () => {
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
     const r = await spawnCli(['list', SVC], env(`http://${host}`));
-    expect(r.stderr).toBe(`Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${LIST_PATH}); did you mean https://${host}/?\n`);
+    expect(r.stderr).toBe(
+      `Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${LIST_PATH}); did you mean https://${host}/?\n`,
+    );
     expect(r.code).toBe(5);
   });
 });

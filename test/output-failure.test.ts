@@ -24,7 +24,12 @@ const FULL = 'Error: cannot write the output: no space left on the device\n';
 const NOT_WRITABLE = 'Error: cannot write the output: standard output is not open for writing\n';
 
 /** Runs the built CLI with stdout opened on `path` with `flags`. */
-async function withStdoutOn(path: string, flags: string, args: string[], env = emulatorEnv(emu.url)): Promise<{ code: number; stderr: string }> {
+async function withStdoutOn(
+  path: string,
+  flags: string,
+  args: string[],
+  env = emulatorEnv(emu.url),
+): Promise<{ code: number; stderr: string }> {
   const fd = openSync(path, flags);
   try {
     const { code, stderr } = await startCli(args, env, { stdio: ['ignore', fd, 'pipe'] }).done;
@@ -38,7 +43,11 @@ const names = (): string[] => emu.store.service(WEB_DEMO)!.triggers.map((t) => t
 
 describe('a failed write to stdout', () => {
   it('on a full device: list, list --json, inspect exit 1 and say why', async () => {
-    for (const args of [['list', 'web'], ['list', 'web', '--json'], ['inspect', 'web', 'deploy-hook']]) {
+    for (const args of [
+      ['list', 'web'],
+      ['list', 'web', '--json'],
+      ['inspect', 'web', 'deploy-hook'],
+    ]) {
       expect({ args, ...(await withStdoutOn('/dev/full', 'w', args)) }).toEqual({ args, code: 1, stderr: FULL });
     }
   });
@@ -93,7 +102,11 @@ describe('a write the disk cuts short', () => {
   afterAll(() => big.close());
 
   /** Runs the built CLI under `ulimit -f blocks`, its stdout on a file; the exit, stderr, and how much of the output the file holds. */
-  async function limited(blocks: number, args: string[], env = emulatorEnv(big.url)): Promise<{ code: number; stderr: string; size: number }> {
+  async function limited(
+    blocks: number,
+    args: string[],
+    env = emulatorEnv(big.url),
+  ): Promise<{ code: number; stderr: string; size: number }> {
     const file = join(tempHome().HOME, 'out');
     const { code, stderr } = await startCli(args, env, {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -104,7 +117,12 @@ describe('a write the disk cuts short', () => {
 
   it('list (table, --json, --format json) and inspect exit 1 and say why, the file cut at the limit', async () => {
     const names = many.map((t) => t.name);
-    for (const args of [['list', 'web'], ['list', 'web', '--json'], ['list', 'web', '--format', 'json'], ['inspect', 'web', ...names]]) {
+    for (const args of [
+      ['list', 'web'],
+      ['list', 'web', '--json'],
+      ['list', 'web', '--format', 'json'],
+      ['inspect', 'web', ...names],
+    ]) {
       expect({ args, ...(await limited(4, args)) }).toEqual({ args, code: 1, stderr: TOO_LARGE, size: 4096 });
     }
   });
@@ -147,7 +165,10 @@ describe('a reader that goes away', () => {
     onTestFinished(() => emu.close());
     const closedStdout = (args: string[], env: Record<string, string>): Promise<{ stderr: string; code: number | null }> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [TRIGGER_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [TRIGGER_BIN, ...args], {
+          env: { PATH: process.env.PATH, ...env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         child.stdout.destroy();
         const err: Buffer[] = [];
         child.stderr.on('data', (c: Buffer) => err.push(c));

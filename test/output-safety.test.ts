@@ -23,7 +23,14 @@ const ACTION = '5c5c5c5c-0000-4000-8000-00000000000d';
 const SERVICES = '/api/app/v1/service/';
 
 const EVIL = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u007f';
-const service = { uuid: SVC, resource_uri: `${SERVICES}${SVC}/`, name: `web${EVIL}`, image_name: 'x', state: `Running${EVIL}`, stack: null };
+const service = {
+  uuid: SVC,
+  resource_uri: `${SERVICES}${SVC}/`,
+  name: `web${EVIL}`,
+  image_name: 'x',
+  state: `Running${EVIL}`,
+  stack: null,
+};
 
 function trigger(uuid: string, fields: Record<string, unknown>): Record<string, unknown> {
   return { uuid, url: triggerCallPath(SVC, uuid), resource_uri: `${triggerPath(SVC, uuid)}\u007f\u0085`, ...fields };
@@ -34,7 +41,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-const page = (objects: unknown[]): Record<string, unknown> => ({ meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length }, objects });
+const page = (objects: unknown[]): Record<string, unknown> => ({
+  meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length },
+  objects,
+});
 
 /** An API with one service whose triggers are `triggers`: lists filtered by name and UUID prefix, a call, an action. */
 async function api(triggers: Record<string, unknown>[], serviceFields: Record<string, unknown> = {}): Promise<FaultServer> {
@@ -51,7 +61,9 @@ async function api(triggers: Record<string, unknown>[], serviceFields: Record<st
     const q = new URL(req.url!, 'http://x').searchParams;
     const name = q.get('name');
     const prefix = q.get('uuid__startswith');
-    const found = triggers.filter((t) => (name === null || t.name === name || name === 'deploy') && (prefix === null || (t.uuid as string).startsWith(prefix)));
+    const found = triggers.filter(
+      (t) => (name === null || t.name === name || name === 'deploy') && (prefix === null || (t.uuid as string).startsWith(prefix)),
+    );
     return json(200, page(name === 'deploy' ? found.slice(0, 1) : found))(req, res, seen);
   });
   for (const t of triggers) {
@@ -65,7 +77,20 @@ async function api(triggers: Record<string, unknown>[], serviceFields: Record<st
     });
   }
   s.route('POST', triggersPath(SVC), json(201, triggers[0]));
-  s.route('GET', /^\/api\/audit\/v1\/action\//, json(200, { uuid: ACTION, resource_uri: actionPath(ACTION), action: `Redeploy${EVIL}`, state: `Failed${EVIL}`, method: 'POST', object: '', start_date: '', end_date: null }));
+  s.route(
+    'GET',
+    /^\/api\/audit\/v1\/action\//,
+    json(200, {
+      uuid: ACTION,
+      resource_uri: actionPath(ACTION),
+      action: `Redeploy${EVIL}`,
+      state: `Failed${EVIL}`,
+      method: 'POST',
+      object: '',
+      start_date: '',
+      end_date: null,
+    }),
+  );
   return s;
 }
 
@@ -116,7 +141,9 @@ describe('text from a hostile server', () => {
       expectClean(args, r);
     }
     const called = await run(s, ['call', 'web', 'deploy']);
-    expect(called.stdout).toBe(`Triggered deploy\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD (REDEPLOY\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD) on web\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD\nAction: ${actionPath(ACTION)}\uFFFD2J\n`);
+    expect(called.stdout).toBe(
+      `Triggered deploy\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD (REDEPLOY\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD) on web\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD31m\uFFFD\nAction: ${actionPath(ACTION)}\uFFFD2J\n`,
+    );
     // The hint keeps one line per candidate.
     const ambiguous = await run(s, ['inspect', 'web', 'abab']);
     const hint = ambiguous.stderr.split('\n').filter((l) => l.startsWith('  '));
@@ -129,7 +156,11 @@ describe('text from a hostile server', () => {
   it("a stack's name: the SERVICE column, the services table, and messages that name the service show it neutralised", async () => {
     const STACK = '5d5d5d5d-0000-4000-8000-00000000000e';
     const s = await api(hostileTriggers, { stack: `/api/app/v1/stack/${STACK}/` });
-    s.route('GET', `/api/app/v1/stack/${STACK}/`, json(200, { uuid: STACK, resource_uri: `/api/app/v1/stack/${STACK}/`, name: `demo${EVIL}` }));
+    s.route(
+      'GET',
+      `/api/app/v1/stack/${STACK}/`,
+      json(200, { uuid: STACK, resource_uri: `/api/app/v1/stack/${STACK}/`, name: `demo${EVIL}` }),
+    );
     for (const [args, code] of [
       [['list'], 0],
       [['services'], 0],
@@ -158,13 +189,27 @@ describe('text from a hostile server', () => {
     expect(JSON.parse(inspect.stdout)).toEqual([hostileTriggers[0]]);
     const whole = await run(s, ['list', 'web', '--format', '{{json .}}']);
     expectClean(['{{json .}}'], whole);
-    expect(whole.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(hostileTriggers);
+    expect(
+      whole.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(hostileTriggers);
     const names = await run(s, ['list', 'web', '--format', '{{json .name}}']);
     expectClean(['{{json .name}}'], names);
-    expect(names.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(hostileTriggers.map((t) => t.name));
+    expect(
+      names.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(hostileTriggers.map((t) => t.name));
     const called = await run(s, ['call', 'web', 'deploy', '--json']);
     expectClean(['call --json'], called);
-    expect(JSON.parse(called.stdout)).toEqual({ status: 202, action_uri: `${actionPath(ACTION)}\u009b2J`, body: { detail: `queued${EVIL}` } });
+    expect(JSON.parse(called.stdout)).toEqual({
+      status: 202,
+      action_uri: `${actionPath(ACTION)}\u009b2J`,
+      body: { detail: `queued${EVIL}` },
+    });
   });
 });
 
@@ -206,7 +251,12 @@ describe('fields that are not strings', () => {
     expect(plain.stdout).toBe(cells.map((c) => `${c.join('|')}\n`).join(''));
     const table = await run(s, ['list', 'web', '--format', 'table {{.name}}\\t{{.operation}}', '--no-header']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n').slice(0, 4).map((l) => l.split(/ {3,}/))).toEqual(cells);
+    expect(
+      table.stdout
+        .split('\n')
+        .slice(0, 4)
+        .map((l) => l.split(/ {3,}/)),
+    ).toEqual(cells);
   });
 });
 
@@ -221,7 +271,15 @@ describe('a value nested 50,000 levels deep (JSON.stringify overflows its stack 
     const stdout = new PassThrough();
     const chunks: Buffer[] = [];
     stdout.on('data', (c: Buffer) => chunks.push(c));
-    const io: IO = { stdout, stderr: new PassThrough(), stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
+    const io: IO = {
+      stdout,
+      stderr: new PassThrough(),
+      stdin: Readable.from([]),
+      isTTY: false,
+      stderrTTY: false,
+      stdinTTY: false,
+      color: false,
+    };
     return { io, text: () => Buffer.concat(chunks).toString('utf8') };
   }
 
@@ -239,7 +297,14 @@ describe('a value nested 50,000 levels deep (JSON.stringify overflows its stack 
   });
 
   it('does not crash --json, {{json .}}, {{json .name}}, {{.name}} or the table', async () => {
-    for (const flags of [{ json: true }, { format: '{{json .}}' }, { format: '{{json .name}}' }, { format: '{{.name}}' }, { format: 'table {{.name}}' }, {}]) {
+    for (const flags of [
+      { json: true },
+      { format: '{{json .}}' },
+      { format: '{{json .name}}' },
+      { format: '{{.name}}' },
+      { format: 'table {{.name}}' },
+      {},
+    ]) {
       const { io, text } = capture();
       await printTriggers(io, outputSpec(flags), [t], 'http://127.0.0.1/');
       expect(text().replace(/\s/g, '')).toContain(escaped);

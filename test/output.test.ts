@@ -49,10 +49,14 @@ const HOST = 'http://127.0.0.1:8080/';
 
 describe('renderTable', () => {
   it('aligns columns with 3-space gaps under a header, without trailing spaces', () => {
-    const text = renderTable(makeIO(), ['A', 'BB', 'C'], [
-      ['x', 'yyyy', 'z'],
-      ['long-value', 'y', 'zz'],
-    ]);
+    const text = renderTable(
+      makeIO(),
+      ['A', 'BB', 'C'],
+      [
+        ['x', 'yyyy', 'z'],
+        ['long-value', 'y', 'zz'],
+      ],
+    );
     expect(text).toBe(['A            BB     C', 'x            yyyy   z', 'long-value   y      zz', ''].join('\n'));
   });
 
@@ -67,18 +71,26 @@ describe('renderTable', () => {
   });
 
   it('leaves no trailing whitespace when the last cells are short or empty', () => {
-    const text = renderTable(makeIO(), ['A', 'LAST'], [
-      ['a', ''],
-      ['b', 'long last cell'],
-      ['c', 'x'],
-    ]);
+    const text = renderTable(
+      makeIO(),
+      ['A', 'LAST'],
+      [
+        ['a', ''],
+        ['b', 'long last cell'],
+        ['c', 'x'],
+      ],
+    );
     for (const line of text.split('\n')) expect(line).toBe(line.trimEnd());
     expect(text.split('\n')).toHaveLength(5);
   });
 
   it('neutralises control characters from the server: no escapes, no extra lines, alignment kept', () => {
     const evil = ['evil\u001b[2Jname', 'line\nbreak', 'csi\u009b31m', 'bell\u0007', 'tab\there', 'nul\u0000'];
-    const text = renderTable(makeIO({ color: true }), ['NAME', 'OP'], evil.map((e) => [e, 'REDEPLOY']));
+    const text = renderTable(
+      makeIO({ color: true }),
+      ['NAME', 'OP'],
+      evil.map((e) => [e, 'REDEPLOY']),
+    );
     const lines = text.slice(0, -1).split('\n');
     expect(lines).toHaveLength(evil.length + 1);
     for (const line of lines.slice(1)) {
@@ -190,7 +202,9 @@ describe('fitting to a terminal', () => {
   ];
   /** The lines a terminal `columns` wide shows, the header first. */
   const lines = (columns: number, r: string[][] = rows, h = headers): string[] =>
-    renderTable(makeIO({ isTTY: true, columns }), h, r, { fit: true, columns: rules }).slice(0, -1).split('\n');
+    renderTable(makeIO({ isTTY: true, columns }), h, r, { fit: true, columns: rules })
+      .slice(0, -1)
+      .split('\n');
 
   it('never exceeds the width, down to a terminal too narrow for the narrowest columns', () => {
     for (let columns = 1; columns <= 160; columns++) {
@@ -221,7 +235,10 @@ describe('fitting to a terminal', () => {
 
   it('shares the room evenly between long names', () => {
     const wide = [['x'.repeat(60), 'y'.repeat(60)]];
-    const shown = renderTable(makeIO({ isTTY: true, columns: 43 }), ['A', 'B'], wide, { fit: true, columns: { A: { cut: 'text' }, B: { cut: 'text' } } });
+    const shown = renderTable(makeIO({ isTTY: true, columns: 43 }), ['A', 'B'], wide, {
+      fit: true,
+      columns: { A: { cut: 'text' }, B: { cut: 'text' } },
+    });
     expect(shown).toBe(`A${' '.repeat(22)}B\n${'x'.repeat(10)}…${'x'.repeat(9)}   ${'y'.repeat(10)}…${'y'.repeat(9)}\n`);
   });
 
@@ -233,8 +250,12 @@ describe('fitting to a terminal', () => {
   });
 
   it('keeps the alignment of wide characters when it cuts them', () => {
-    const shown = lines(60, [['aaaaaaaa', '部署フック-長い名前の例です-とても長い', 'REDEPLOY', long], ['bbbbbbbb', 'ascii-name-that-is-also-quite-long', 'SCALEUP', long]]);
-    const at = (line: string): number => stringWidth(line.slice(0, line.indexOf(line.includes('REDEPLOY') ? 'REDEPLOY' : line.includes('SCALEUP') ? 'SCALEUP' : 'KIND')));
+    const shown = lines(60, [
+      ['aaaaaaaa', '部署フック-長い名前の例です-とても長い', 'REDEPLOY', long],
+      ['bbbbbbbb', 'ascii-name-that-is-also-quite-long', 'SCALEUP', long],
+    ]);
+    const at = (line: string): number =>
+      stringWidth(line.slice(0, line.indexOf(line.includes('REDEPLOY') ? 'REDEPLOY' : line.includes('SCALEUP') ? 'SCALEUP' : 'KIND')));
     expect(new Set(shown.map(at)).size).toBe(1);
     for (const line of shown) expect(stringWidth(line)).toBeLessThanOrEqual(60);
   });
@@ -261,13 +282,13 @@ describe('colour in tables', () => {
     expect(lines[5]).toContain('   Stopped   ');
     expect(lines[6]).toContain('\x1b[32mSuccess\x1b[39m');
     expect(lines[1]).toContain('\x1b[2mREDEPLOY\x1b[22m');
-    expect([stateColour('Success'), stateColour('Failed'), stateColour('Pending'), stateColour('Stopped'), stateColour('constructor')]).toEqual([
-      'green',
-      'red',
-      'yellow',
-      undefined,
-      undefined,
-    ]);
+    expect([
+      stateColour('Success'),
+      stateColour('Failed'),
+      stateColour('Pending'),
+      stateColour('Stopped'),
+      stateColour('constructor'),
+    ]).toEqual(['green', 'red', 'yellow', undefined, undefined]);
   });
 
   it('colour takes no columns: without its escapes the table is the plain one, byte for byte', () => {
@@ -276,7 +297,14 @@ describe('colour in tables', () => {
     expect(stripAnsi(renderTable(makeIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules }))).toBe(plain);
     const fit = { isTTY: true, columns: 24 };
     const cut = renderTable(makeIO(fit), ['NAME', 'STATE', 'OPERATION'], rows, { fit: true, columns: { ...rules, NAME: { cut: 'text' } } });
-    expect(stripAnsi(renderTable(makeIO({ ...fit, color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { fit: true, columns: { ...rules, NAME: { cut: 'text' } } }))).toBe(cut);
+    expect(
+      stripAnsi(
+        renderTable(makeIO({ ...fit, color: true }), ['NAME', 'STATE', 'OPERATION'], rows, {
+          fit: true,
+          columns: { ...rules, NAME: { cut: 'text' } },
+        }),
+      ),
+    ).toBe(cut);
   });
 
   it('the trigger table dims its OPERATION column when colour is on, and only then', async () => {
@@ -300,7 +328,9 @@ describe('triggerRow and the trigger table', () => {
     expect(triggerRow(T1, HOST, true)[0]).toBe(T1.uuid);
     expect(triggerRow(T2, 'https://cloud.docker.com/', false)[3]).toBe(`https://cloud.docker.com${T2.url}`);
     const namespaced = trigger(T1.uuid, 'n', 'REDEPLOY', 'acme');
-    expect(triggerRow(namespaced, HOST, false)[3]).toBe(`http://127.0.0.1:8080/api/app/v1/acme/service/${SERVICE}/trigger/${T1.uuid}/call/`);
+    expect(triggerRow(namespaced, HOST, false)[3]).toBe(
+      `http://127.0.0.1:8080/api/app/v1/acme/service/${SERVICE}/trigger/${T1.uuid}/call/`,
+    );
   });
 
   it('prints the table with the UUID NAME OPERATION URL header to stdout', async () => {
@@ -319,7 +349,9 @@ describe('triggerRow and the trigger table', () => {
   it('full UUIDs widen the first column; no triggers print the header alone; header=false prints no header', async () => {
     const full = makeIO();
     await printTriggerTable(full, [T1], HOST, true);
-    expect(full.output()).toBe(`UUID                                   NAME          OPERATION   URL\n${T1.uuid}   deploy-hook   REDEPLOY    ${HOST}${T1.url.slice(1)}\n`);
+    expect(full.output()).toBe(
+      `UUID                                   NAME          OPERATION   URL\n${T1.uuid}   deploy-hook   REDEPLOY    ${HOST}${T1.url.slice(1)}\n`,
+    );
     const none = makeIO();
     await printTriggerTable(none, [], HOST, false);
     expect(none.output()).toBe('UUID   NAME   OPERATION   URL\n');
@@ -353,12 +385,21 @@ describe('safeText', () => {
   });
 });
 
-describe('the layout is cli-table3\'s, borderless and unpadded', () => {
+describe("the layout is cli-table3's, borderless and unpadded", () => {
   /** The same table laid out by cli-table3, the way the CLI used it before it laid tables out itself. */
   function cliTable3(io: IO, headers: string[], rows: string[][], header = true): string {
     if (!header && rows.length === 0) return '';
     const chalk = new Chalk({ level: io.color ? 1 : 0 });
-    const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '' };
+    const none = {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+    };
     const table = new Table({
       head: header ? headers.map((h) => chalk.bold(h)) : [],
       chars: { ...none, left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '   ' },
@@ -401,7 +442,13 @@ describe('the layout is cli-table3\'s, borderless and unpadded', () => {
 
   it('the same bytes when last cells are empty or end in blanks (no trailing blanks on any line)', () => {
     const io = makeIO();
-    const rows = [['a', 'x', ''], ['bbbb', '', ''], ['c', 'y', 'z  '], ['', '', '\u00a0'], ['d', 'w', 'v']];
+    const rows = [
+      ['a', 'x', ''],
+      ['bbbb', '', ''],
+      ['c', 'y', 'z  '],
+      ['', '', '\u00a0'],
+      ['d', 'w', 'v'],
+    ];
     const text = renderTable(io, ['A', 'B', 'C'], rows);
     expect(text).toBe(cliTable3(io, ['A', 'B', 'C'], rows));
     expect(text.split('\n').filter((l) => /\s$/.test(l))).toEqual([]);

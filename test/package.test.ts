@@ -37,7 +37,11 @@ interface Packed {
 }
 
 /** Runs an installed command; its output joins the run-wide secret scan like any other CLI output. */
-async function installed(file: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string }> {
+async function installed(
+  file: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ stdout: string; stderr: string }> {
   const result = await run(file, args, opts);
   recordOutput(args, result.stdout, result.stderr);
   return result;
@@ -70,7 +74,9 @@ describe('npm pack', { timeout: 60_000 }, () => {
     for (const required of ['package.json', 'README.md', 'LICENSE', ...bundles, ...Object.values(pkg.bin)]) {
       expect(paths).toContain(required.replace(/^\.\//, ''));
     }
-    const unexpected = paths.filter((p) => !(['package.json', 'README.md', 'LICENSE', ...bundles].includes(p) || /^bin\/[^/]+\.c?js$/.test(p)));
+    const unexpected = paths.filter(
+      (p) => !(['package.json', 'README.md', 'LICENSE', ...bundles].includes(p) || /^bin\/[^/]+\.c?js$/.test(p)),
+    );
     expect(unexpected).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(src|test)\/|\.ts$|meta\.json$/.test(p))).toEqual([]);
     // The source map of dist/main.cjs alone, for stacks under --debug; it holds no source text.
@@ -151,7 +157,9 @@ describe('installed from the tarball into an empty folder', { timeout: 60_000 },
       const debug = await installed(trigger, ['--debug', 'list', 'web'], { cwd: project, env });
       expect(debug.stderr.split('\n')[1]).toBe('[debug] code cache accepted');
       // The stack of an error under --debug points at the TypeScript sources, through the shipped map.
-      const failed = await run(trigger, ['--debug', '--timeout', 'abc', 'list', 'web'], { cwd: project, env }).catch((err: { stderr: string }) => err);
+      const failed = await run(trigger, ['--debug', '--timeout', 'abc', 'list', 'web'], { cwd: project, env }).catch(
+        (err: { stderr: string }) => err,
+      );
       recordOutput(['--debug', '--timeout', 'abc', 'list', 'web'], '', failed.stderr);
       expect(failed.stderr).toMatch(/^ +at parseTimeout \(.*\/node_modules\/dockercloud-trigger\/src\/settings\.ts:\d+:\d+\)$/m);
     } finally {

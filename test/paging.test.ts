@@ -25,7 +25,13 @@ afterEach(async () => {
 });
 
 function client(url: string): ApiClient {
-  const api = new ApiClient({ host: `${url}/`, authorization: () => 'Basic ZGVtbzpkZW1vLWFwaWtleQ==', userAgent: 'trigger/test', timeoutMs: 10_000, tries: 1 });
+  const api = new ApiClient({
+    host: `${url}/`,
+    authorization: () => 'Basic ZGVtbzpkZW1vLWFwaWtleQ==',
+    userAgent: 'trigger/test',
+    timeoutMs: 10_000,
+    tries: 1,
+  });
   cleanups.push(() => api.close());
   return api;
 }
@@ -246,10 +252,12 @@ describe('listAll without total_count: follows `next`', () => {
     // c0 → c1 → c2 → c1 → …
     const srv = await pageServer(pages, (n) => (n === 2 ? 1 : n + 1));
 
-    const err = await client(srv.url).allTriggers(SVC).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await client(srv.url)
+      .allTriggers(SVC)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/pages do not end/);
@@ -274,10 +282,12 @@ describe('listAll without total_count: follows `next`', () => {
     // c0 → c1 → c0 → …
     const srv = await pageServer(pages, (n) => (n === 0 ? 1 : 0));
 
-    const err = await client(srv.url).allTriggers(SVC).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await client(srv.url)
+      .allTriggers(SVC)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/pages do not end/);
@@ -387,7 +397,9 @@ describe('odd paging metadata: the whole list, or exit 1, never a short list wit
 
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(`Error: the page at offset 100 of ${srv.url}${triggersPath(SVC)} holds 0 objects where 25 were expected`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `Error: the page at offset 100 of ${srv.url}${triggersPath(SVC)} holds 0 objects where 25 were expected`,
+    );
   });
 
   it('no `next` on a short first page that claims more: exit 1, not the page alone', async () => {
@@ -436,7 +448,9 @@ describe('odd paging metadata: the whole list, or exit 1, never a short list wit
 describe('a list is bounded and holds each object once (built binary)', () => {
   const path = triggersPath(SVC);
   /** The i-th object of an endless list: a uuid alone is all a page needs. */
-  const nth = (i: number): { uuid: string } => ({ uuid: `${(0x30000000 + i).toString(16)}-0000-4000-8000-${String(i % 1e12).padStart(12, '0')}` });
+  const nth = (i: number): { uuid: string } => ({
+    uuid: `${(0x30000000 + i).toString(16)}-0000-4000-8000-${String(i % 1e12).padStart(12, '0')}`,
+  });
 
   async function hostile(): Promise<FaultServer> {
     const h = await startFaultServer();
@@ -467,13 +481,18 @@ describe('a list is bounded and holds each object once (built binary)', () => {
     h.route('GET', path, (req, res) => {
       const offset = Number(new URL(req.url!, 'http://x').searchParams.get('offset') ?? 0);
       const objects = Array.from({ length: 1000 }, (_, i) => nth(offset + i));
-      const body = JSON.stringify({ meta: { limit: 1000, offset, next: `${path}?limit=1000&offset=${offset + 1000}`, total_count: total }, objects });
+      const body = JSON.stringify({
+        meta: { limit: 1000, offset, next: `${path}?limit=1000&offset=${offset + 1000}`, total_count: total },
+        objects,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     });
 
     const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(h.url));
 
-    expect(r.stderr).toBe(`Error: the API claims ${total} objects at ${h.url}${path}, more than the ${MAX_OBJECTS} any list may hold; stopped\n`);
+    expect(r.stderr).toBe(
+      `Error: the API claims ${total} objects at ${h.url}${path}, more than the ${MAX_OBJECTS} any list may hold; stopped\n`,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(h.requests).toHaveLength(1);
@@ -492,7 +511,9 @@ describe('a list is bounded and holds each object once (built binary)', () => {
 
       const r = await spawnCli(['list', SVC, '-q'], emulatorEnv(h.url));
 
-      expect(r.stderr.split('\n')[0], JSON.stringify(meta)).toBe(`Error: the list at ${h.url}${path} is malformed: it holds an object twice (the same uuid)`);
+      expect(r.stderr.split('\n')[0], JSON.stringify(meta)).toBe(
+        `Error: the list at ${h.url}${path} is malformed: it holds an object twice (the same uuid)`,
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
     }

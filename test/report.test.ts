@@ -18,7 +18,10 @@ describeInPty('Error: in red at a terminal', () => {
       runInPty(['lst'], { columns: 80, env: home }),
       runInPty(['list', 'web'], { columns: 80, env: home }),
     ]);
-    expect({ code: usage.code, text: usage.text }).toEqual({ code: 2, text: `${RED_ERROR} unknown command 'lst' (Did you mean list?)\nRun 'trigger --help' for usage.\n` });
+    expect({ code: usage.code, text: usage.text }).toEqual({
+      code: 2,
+      text: `${RED_ERROR} unknown command 'lst' (Did you mean list?)\nRun 'trigger --help' for usage.\n`,
+    });
     expect(command.code).toBe(3);
     const [error, ...hint] = command.text.split('\n');
     expect(error!.startsWith(`${RED_ERROR} `)).toBe(true);

@@ -128,7 +128,13 @@ describe('resolveService', () => {
     try {
       proxy.route('GET', /^\/api\/app\/v1\/stack\//, json(404, { error: 'Not found' }));
       proxy.fallback(forward(emu.url));
-      const viaProxy = new ApiClient({ host: `${proxy.url}/`, authorization: () => emu.auth, userAgent: 'trigger/test', timeoutMs: 5000, tries: 1 });
+      const viaProxy = new ApiClient({
+        host: `${proxy.url}/`,
+        authorization: () => emu.auth,
+        userAgent: 'trigger/test',
+        timeoutMs: 5000,
+        tries: 1,
+      });
       const err = await rejection(resolveService(viaProxy, 'web'));
       await viaProxy.close();
       expect(err.message).toBe("more than one service matches 'web'; use its UUID prefix:");
@@ -329,7 +335,10 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${numbered(12)}\n`);
-    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, numbered(12))}`]);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([
+      `GET ${triggerList}`,
+      `DELETE ${triggerPath(SVC, numbered(12))}`,
+    ]);
     expect(probe.requests[0]!.url.searchParams.get('name')).toBe('hook-12');
   });
 
@@ -337,7 +346,10 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
     const { probe, r } = await runRecorded(['rm', 'web', numbered(13)]);
 
     expect(r.code).toBe(0);
-    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${servicesPath()}`, `DELETE ${triggerPath(SVC, numbered(13))}`]);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([
+      `GET ${servicesPath()}`,
+      `DELETE ${triggerPath(SVC, numbered(13))}`,
+    ]);
     expect(probe.requests[0]!.url.searchParams.get('name')).toBe('web');
   });
 
@@ -346,7 +358,10 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${numbered(14)}\n`);
-    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([`GET ${triggerList}`, `DELETE ${triggerPath(SVC, numbered(14))}`]);
+    expect(probe.requests.map((q) => `${q.method} ${q.url.pathname}`)).toEqual([
+      `GET ${triggerList}`,
+      `DELETE ${triggerPath(SVC, numbered(14))}`,
+    ]);
     expect(probe.requests[0]!.url.searchParams.get('uuid__startswith')).toBe(numbered(14).slice(0, 8));
   });
 });

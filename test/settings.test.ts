@@ -32,7 +32,8 @@ function home(): Home {
 }
 
 const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
+const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
+  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 /** The trigger names `list web --json` printed. */
@@ -66,7 +67,11 @@ describe('the profile: --profile, then TRIGGER_PROFILE, then config use, then de
     const a = await spawnCli(['login', '--host', alice.host, '-u', 'alice', '--password-stdin'], { ...h }, `${alice.secret}\n`);
     expect(a.code).toBe(0);
     expect(a.stdout).toContain('profile default');
-    const b = await spawnCli(['--profile', 'work', 'login', '--host', bob.host, '-u', 'bob', '--password-stdin'], { ...h }, `${bob.secret}\n`);
+    const b = await spawnCli(
+      ['--profile', 'work', 'login', '--host', bob.host, '-u', 'bob', '--password-stdin'],
+      { ...h },
+      `${bob.secret}\n`,
+    );
     expect(b.code).toBe(0);
     expect(b.stdout).toContain('profile work');
     const saved = readConfig(h);

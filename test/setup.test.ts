@@ -55,7 +55,9 @@ describe('the README set-up', { timeout: 60_000 }, () => {
     // purpose; what trigger printed joins the secret scan.
     expect(out.split('\n')[0]).toMatch(/^# emulator listening on http:\/\/127\.0\.0\.1:\d+ \(user demo, API key demo-apikey\)$/);
     recordOutput(['scripts/demo.mjs'], out.split('\n').slice(1).join('\n'), stderr);
-    expect(out).toMatch(/^\$ trigger services\nUUID +NAME +STACK +STATE +CONTAINERS +TRIGGERS\n[0-9a-f]{8} +web +demo +Running +2\/2 +2\n/m);
+    expect(out).toMatch(
+      /^\$ trigger services\nUUID +NAME +STACK +STATE +CONTAINERS +TRIGGERS\n[0-9a-f]{8} +web +demo +Running +2\/2 +2\n/m,
+    );
     if (HAS_SCRIPT) expect(out).toContain('$ trigger list web        # on a terminal 80 columns wide\n');
     expect(out.trimEnd().split('\n').at(-1)).toBe(LINK_LINE);
   });

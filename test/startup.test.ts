@@ -24,7 +24,10 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
 interface Metafile {
   inputs: Record<string, unknown>;
-  outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<
+    string,
+    { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }
+  >;
 }
 
 let stage: string;
@@ -37,7 +40,6 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
   await run(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--metafile', join(stage, 'meta.json')], { cwd: stage });
   meta = JSON.parse(readFileSync(join(stage, 'meta.json'), 'utf8')) as Metafile;
-
 }, 60_000);
 
 afterAll(() => {
@@ -62,7 +64,7 @@ describe('what the bundles hold', () => {
     expect(meta.outputs['dist/trigger.cjs']?.imports.filter((i) => !i.external)).toEqual([]);
   });
 
-  it('dist/main.cjs holds commander, undici is in dist/proxy.cjs alone, conf in dist/conf.cjs alone, and cli-table3 (the tests\' reference) in none', () => {
+  it("dist/main.cjs holds commander, undici is in dist/proxy.cjs alone, conf in dist/conf.cjs alone, and cli-table3 (the tests' reference) in none", () => {
     expect(meta.outputs['dist/main.cjs']?.entryPoint).toBe('src/main.ts');
     expect(heavyPackagesOf('dist/main.cjs').sort()).toEqual(['commander']);
     expect(meta.outputs['dist/main.cjs']?.imports).toContainEqual(expect.objectContaining({ path: './proxy.cjs', external: true }));
@@ -121,7 +123,9 @@ describe('what the built CLI loads at run time', () => {
     }
     const list = await runStaged(entryOnly, ['list', 'web'], emulatorEnv('http://127.0.0.1:9'));
     expect(list.code).toBe(1);
-    expect(list.stderr).toBe(`Error: cannot load ${join(entryOnly, 'main.cjs')}: ENOENT: no such file or directory, open '${join(entryOnly, 'main.cjs')}'\nReinstall the package.\n`);
+    expect(list.stderr).toBe(
+      `Error: cannot load ${join(entryOnly, 'main.cjs')}: ENOENT: no such file or directory, open '${join(entryOnly, 'main.cjs')}'\nReinstall the package.\n`,
+    );
   });
 
   it('dist/proxy.cjs is read only when a proxy is set: without it, a direct list works and a proxied one fails', async () => {
@@ -133,7 +137,12 @@ describe('what the built CLI loads at run time', () => {
       expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: 'no triggers in service web.demo\n' });
       expect(direct.stdout).toMatch(/^UUID +NAME +OPERATION +URL\n/);
       // A loopback host is never proxied: the proxied runs name a host that is not.
-      const remote = { ...env, DOCKERCLOUD_REST_HOST: 'http://api.test.invalid/', DOCKERCLOUD_INSECURE: '1', HTTP_PROXY: 'http://127.0.0.1:9' };
+      const remote = {
+        ...env,
+        DOCKERCLOUD_REST_HOST: 'http://api.test.invalid/',
+        DOCKERCLOUD_INSECURE: '1',
+        HTTP_PROXY: 'http://127.0.0.1:9',
+      };
       const proxied = await runStaged(noProxy, ['list', 'web', '-q', '--no-retry'], remote);
       expect({ code: proxied.code, stderr: proxied.stderr }).toEqual({
         code: 1,
@@ -194,7 +203,7 @@ describe('what the built CLI loads at run time', () => {
 });
 
 describe('the source map beside the bundle', () => {
-  it('is read for a stack under --debug alone: without it, or with a damaged one, the stack shows the bundle\'s positions', async () => {
+  it("is read for a stack under --debug alone: without it, or with a damaged one, the stack shows the bundle's positions", async () => {
     const args = ['--debug', '--timeout', 'abc', 'list', 'web'];
     const env = emulatorEnv('http://127.0.0.1:9');
     const noMap = variant('no-map', (dir) => rmSync(join(dir, 'main.cjs.map')));
@@ -212,18 +221,48 @@ describe('the source map beside the bundle', () => {
 
 /** Every name `trigger <name> --help` is baked for: each command and each alias. */
 function commandNames(): string[] {
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
+  const io = {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: Readable.from([]),
+    isTTY: false,
+    stderrTTY: false,
+    stdinTTY: false,
+    color: false,
+  };
   const program = buildProgram(new Context({ io, env: {} }), version);
   return program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
 }
 
 describe('the baked help cannot drift from commander', () => {
   it('the program has the commands this test expects to cover', () => {
-    expect(commandNames()).toEqual(expect.arrayContaining(['list', 'ls', 'create', 'inspect', 'rm', 'remove', 'call', 'rotate', 'login', 'logout', 'config', 'completion']));
+    expect(commandNames()).toEqual(
+      expect.arrayContaining([
+        'list',
+        'ls',
+        'create',
+        'inspect',
+        'rm',
+        'remove',
+        'call',
+        'rotate',
+        'login',
+        'logout',
+        'config',
+        'completion',
+      ]),
+    );
   });
 
-  it('`trigger --help` and `trigger <command> --help` of the built CLI equal commander\'s output', async () => {
-    const cases = [['--help'], ['-h'], ...commandNames().flatMap((name) => [[name, '--help'], [name, '-h']])];
+  it("`trigger --help` and `trigger <command> --help` of the built CLI equal commander's output", async () => {
+    const cases = [
+      ['--help'],
+      ['-h'],
+      ...commandNames().flatMap((name) => [
+        [name, '--help'],
+        [name, '-h'],
+      ]),
+    ];
     const env = tempHome();
     const results = await Promise.all(
       cases.map(async (args) => {
@@ -234,7 +273,12 @@ describe('the baked help cannot drift from commander', () => {
     for (const { args, built, live } of results) {
       expect({ args, code: live.code, stderr: live.stderr }).toEqual({ args, code: 0, stderr: '' });
       expect(live.stdout).toMatch(/^Usage: trigger/);
-      expect({ args, code: built.code, stderr: built.stderr, stdout: built.stdout }).toEqual({ args, code: 0, stderr: '', stdout: live.stdout });
+      expect({ args, code: built.code, stderr: built.stderr, stdout: built.stdout }).toEqual({
+        args,
+        code: 0,
+        stderr: '',
+        stdout: live.stdout,
+      });
     }
   });
 });

@@ -42,7 +42,9 @@ const MAX_SHOWN = 60;
 
 /** The media type of an answer, as a message may repeat it: the server chose it, so it is cut short. */
 function contentType(res: RawResponse): string {
-  const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+  const type = String(res.headers['content-type'] ?? 'no content type')
+    .split(';')[0]!
+    .trim();
   return type.length > MAX_SHOWN ? `${type.slice(0, MAX_SHOWN)}…` : type;
 }
 
@@ -75,12 +77,17 @@ export function checkAction(res: RawResponse): Action {
   const state: unknown = action.state;
   if (typeof state !== 'string' || !(ACTION_STATES as readonly string[]).includes(state)) {
     const what =
-      state === undefined ? 'missing'
-      : state === null ? 'null'
-      : typeof state === 'string' ? JSON.stringify(state.slice(0, MAX_SHOWN))
-      : Array.isArray(state) ? 'a list'
-      : typeof state === 'object' ? 'an object'
-      : `a ${typeof state}`;
+      state === undefined
+        ? 'missing'
+        : state === null
+          ? 'null'
+          : typeof state === 'string'
+            ? JSON.stringify(state.slice(0, MAX_SHOWN))
+            : Array.isArray(state)
+              ? 'a list'
+              : typeof state === 'object'
+                ? 'an object'
+                : `a ${typeof state}`;
     throw malformed(res, `the action's "state" is ${what}, not one of ${ACTION_STATES.join(', ')}`);
   }
   return action;
@@ -148,9 +155,20 @@ export function statusError(method: string, res: RawResponse, call: boolean): Er
 }
 
 const STATUS_TEXTS: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found',
-  405: 'Method not allowed', 409: 'Conflict', 413: 'Request too large', 415: 'Unsupported media type',
-  429: 'Too many requests', 500: 'Server error', 502: 'Bad gateway', 503: 'Service unavailable', 504: 'Gateway timeout',
+  400: 'Bad request',
+  401: 'Unauthorized',
+  402: 'Payment required',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  500: 'Server error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+  504: 'Gateway timeout',
 };
 
 function statusText(status: number): string {

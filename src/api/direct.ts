@@ -31,7 +31,13 @@ export function directTransport(): Transport {
       // node:https (and TLS with it) is loaded only for an https host.
       const mod = url.protocol === 'https:' ? (process.getBuiltinModule('node:https') as HttpModule) : http;
       // `timeout` closes a connection idle that long, or sooner when the server says it will.
-      const agent = new mod.Agent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, timeout: KEEP_ALIVE_MS, maxSockets: CONCURRENCY, scheduling: 'lifo' });
+      const agent = new mod.Agent({
+        keepAlive: true,
+        keepAliveMsecs: KEEP_ALIVE_MS,
+        timeout: KEEP_ALIVE_MS,
+        maxSockets: CONCURRENCY,
+        scheduling: 'lifo',
+      });
       // URL keeps the brackets of an IPv6 address; a socket wants the address alone.
       o = { mod, agent, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port };
       origins.set(origin, o);
@@ -107,4 +113,3 @@ export function directTransport(): Transport {
     },
   };
 }
-

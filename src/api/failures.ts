@@ -7,7 +7,15 @@ import { ProxyError } from './transport.js';
 // Errors the socket (or undici, through a proxy) raises before a request could have reached the server;
 // EPROXY is a failure of the connection to a proxy, or of the tunnel through it, EPROXYSENT of a
 // connection to it that broke once the request was sent.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPROXY']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPROXY',
+]);
 const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'EPROXYSENT']);
 // Statuses worth another try: all four for GET and DELETE; for POST only the two that say the
 // request was not acted on.
@@ -57,11 +65,15 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
     return Object.assign(new NetworkError(message), { code, cause: err });
   }
   const reason =
-    code === 'ECONNREFUSED' ? 'connection refused'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
-    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset by the server'
-    : /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(code ?? '') ? `TLS failure (${code})`
-    : ((err as Error).message ?? String(err));
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'host not found'
+        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+          ? 'connection reset by the server'
+          : /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(code ?? '')
+            ? `TLS failure (${code})`
+            : ((err as Error).message ?? String(err));
   return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
 }
 
@@ -80,9 +92,12 @@ function proxyFailure(err: ProxyError, request: string): NetworkError {
     return Object.assign(new NetworkError(`${message} (${request})`, hint), { code: 'EPROXYREFUSED', cause: err });
   }
   const message =
-    err.code === 'ECONNREFUSED' ? `cannot reach ${proxy}: connection refused`
-    : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? `cannot reach ${proxy}: host not found`
-    : BROKEN_CODES.has(err.code) ? `${proxy} closed the connection`
-    : `cannot reach the API through ${proxy}: ${err.message}`;
+    err.code === 'ECONNREFUSED'
+      ? `cannot reach ${proxy}: connection refused`
+      : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+        ? `cannot reach ${proxy}: host not found`
+        : BROKEN_CODES.has(err.code)
+          ? `${proxy} closed the connection`
+          : `cannot reach the API through ${proxy}: ${err.message}`;
   return Object.assign(new NetworkError(`${message} (${request})`, hint), { code: err.sent ? 'EPROXYSENT' : 'EPROXY', cause: err });
 }

@@ -7,7 +7,16 @@ import { CONCURRENCY } from '../concurrency.js';
 import { FileError, UsageError } from '../errors.js';
 import { directTransport } from './direct.js';
 import type { ProxyFailureMarks } from './proxy.js';
-import { CancelledError, CappedBody, isLoopback, KEEP_ALIVE_MS, ProxyError, TimeoutError, type Response, type Transport } from './transport.js';
+import {
+  CancelledError,
+  CappedBody,
+  isLoopback,
+  KEEP_ALIVE_MS,
+  ProxyError,
+  TimeoutError,
+  type Response,
+  type Transport,
+} from './transport.js';
 
 /** The transport for `env`: through a proxy when HTTP(S)_PROXY is set, else direct. */
 export function createTransport(env: NodeJS.ProcessEnv): Transport {
@@ -45,7 +54,13 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; 
       throw new FileError(`cannot load the proxy support: ${err.message.split('\n')[0]}`, 'Reinstall the package.');
     });
     const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
-    const settings = { http: proxies.http?.url ?? '', https: proxies.https?.url ?? '', noProxy, keepAliveMs: KEEP_ALIVE_MS, connections: CONCURRENCY };
+    const settings = {
+      http: proxies.http?.url ?? '',
+      https: proxies.https?.url ?? '',
+      noProxy,
+      keepAliveMs: KEEP_ALIVE_MS,
+      connections: CONCURRENCY,
+    };
     return { dispatcher: createProxyDispatcher(settings), proxyRequest };
   };
   return {
@@ -60,7 +75,9 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; 
       // A request still waiting for its connection (a CONNECT the proxy never answers) does not look at
       // its signal; the race makes the time limit and cancellation hold all the same.
       const stopped = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(timeout.aborted ? new TimeoutError(timeoutMs) : new CancelledError()), { once: true }),
+        signal.addEventListener('abort', () => reject(timeout.aborted ? new TimeoutError(timeoutMs) : new CancelledError()), {
+          once: true,
+        }),
       );
       stopped.catch(() => {});
       const exchange = async (): Promise<Response> => {

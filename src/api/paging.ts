@@ -114,7 +114,12 @@ export async function allObjects<T>(api: PageReader, path: string, query: Query 
 }
 
 /** The pages after the first, by offset, CONCURRENCY at a time, in order. */
-function byOffset<T>(api: PageReader, path: string, query: Query, { limit, total, where }: { limit: number; total: number; where: string }): AsyncGenerator<T[]> {
+function byOffset<T>(
+  api: PageReader,
+  path: string,
+  query: Query,
+  { limit, total, where }: { limit: number; total: number; where: string },
+): AsyncGenerator<T[]> {
   if (total / limit > MAX_PAGES) {
     throw new ApiError(`the API claims ${total} objects at ${where}, more than ${MAX_PAGES} pages; stopped`);
   }
@@ -148,7 +153,11 @@ async function* byNext<T>(api: PageReader, first: string, next: string | null, f
     // A `next` back to a page already read leads round for ever: stopped before this page is handed over.
     const again = next === null ? undefined : api.url(next).href;
     if (again !== undefined && seen.has(again)) {
-      throw new ApiError(`the API's pages do not end: ${maskUrl(again)} was reached twice; stopped after ${seen.size} pages`, undefined, hint);
+      throw new ApiError(
+        `the API's pages do not end: ${maskUrl(again)} was reached twice; stopped after ${seen.size} pages`,
+        undefined,
+        hint,
+      );
     }
     yield page.objects;
   }

@@ -56,6 +56,4 @@ export function actionPath(actionUuid: string, namespace?: string): string {
 const SEG = '([^/]+)';
 const U = '([0-9a-fA-F-]{36})';
 /** Matches a trigger call path, with or without a namespace and an optional count. */
-export const CALL_PATH_RE = new RegExp(
-  `^/api/app/v1/(?:${SEG}/)?service/${U}/trigger/${U}/call/(?:([0-9]+)/)?$`,
-);
+export const CALL_PATH_RE = new RegExp(`^/api/app/v1/(?:${SEG}/)?service/${U}/trigger/${U}/call/(?:([0-9]+)/)?$`);

@@ -52,7 +52,8 @@ export async function proxyRequest(dispatcher: Dispatcher, options: Dispatcher.R
     if (status) throw proxyFailure(err as Error, Number(status));
     // Plain http not reached directly goes over a connection to the proxy: that is what broke.
     const forwarded = new URL(String(options.origin)).protocol === 'http:' && !directOrigins.get(dispatcher)?.has(String(options.origin));
-    if (forwarded && BROKEN.has(String((err as { code?: unknown }).code))) throw Object.assign(proxyFailure(err as Error, undefined), { proxySent: true });
+    if (forwarded && BROKEN.has(String((err as { code?: unknown }).code)))
+      throw Object.assign(proxyFailure(err as Error, undefined), { proxySent: true });
     throw err;
   }
 }

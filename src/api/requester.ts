@@ -130,12 +130,21 @@ export class Requester {
 
     const first = url;
     for (let redirects = 0; ; redirects++) {
-      const res = await this.sendWithRetries(method, url, { ...headers, ...(authorization ? { authorization } : {}) }, body, options.signal);
+      const res = await this.sendWithRetries(
+        method,
+        url,
+        { ...headers, ...(authorization ? { authorization } : {}) },
+        body,
+        options.signal,
+      );
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         const from = `${method} ${maskUrl(url.href)}`;
         if (!follow) throw new ApiError(`${from} answered a redirect (HTTP ${res.status}), which is not followed`, res.status);
         if (redirects >= MAX_REDIRECTS) {
-          throw new ApiError(`too many redirects for ${method} ${maskUrl(first.href)}: stopped after ${MAX_REDIRECTS} redirects`, res.status);
+          throw new ApiError(
+            `too many redirects for ${method} ${maskUrl(first.href)}: stopped after ${MAX_REDIRECTS} redirects`,
+            res.status,
+          );
         }
         const target = redirectTarget(res.headers.location, url);
         if (typeof target === 'string') throw new ApiError(`${from} answered a redirect (HTTP ${res.status}) ${target}`, res.status);

@@ -28,7 +28,7 @@ function define(program: Program) {
       'after',
       examples([
         'trigger call web deploy-hook',
-        "trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data '{\"ref\":\"main\"}'",
+        'trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data \'{"ref":"main"}\'',
       ]),
     );
 }
@@ -53,7 +53,8 @@ function parseScale(value: string | undefined): number | undefined {
 /** The most a call sends: the API takes far less (the emulator 1 MiB), and a body is read whole first. */
 export const MAX_CALL_BODY = 4 * 1024 * 1024;
 
-const tooLarge = (): UsageError => new UsageError(`the --data body is larger than ${MAX_CALL_BODY / 1024 / 1024} MiB, the most a call sends`);
+const tooLarge = (): UsageError =>
+  new UsageError(`the --data body is larger than ${MAX_CALL_BODY / 1024 / 1024} MiB, the most a call sends`);
 
 /** A body is read no further than the limit: /dev/zero or `yes |` end at once. */
 const CAPPED = { max: { bytes: MAX_CALL_BODY, error: tooLarge } };
@@ -72,7 +73,8 @@ async function readData(value: string | undefined, ctx: Context): Promise<string
     } catch (err) {
       if (err instanceof UsageError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code;
       throw new UsageError(`cannot read the --data file '${clip(file)}': ${why}`);
     }
   }
@@ -99,14 +101,17 @@ export async function runCall(first: string, second: string | undefined, opts: C
   let on: Promise<string> | undefined;
   if (given) {
     url = given.url;
-    if (scale !== undefined && given.count !== undefined) throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
+    if (scale !== undefined && given.count !== undefined)
+      throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
     what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
   } else {
     const service = await resolveService(api, first);
     if (!opts.json) on = serviceLabel(api, service);
     const trigger = await resolveTrigger(api, service, second!);
     if (scale !== undefined && trigger.operation !== 'SCALEUP') {
-      throw new UsageError(`--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`);
+      throw new UsageError(
+        `--scale applies to SCALEUP triggers only; ${safeText(trigger.name)} is a ${safeText(trigger.operation)} trigger`,
+      );
     }
     url = callUrlOf(trigger, service.uuid, api.host);
     what = `${safeText(trigger.name)} (${safeText(trigger.operation)}${scale ? ` +${scale}` : ''})`;
@@ -125,14 +130,21 @@ export async function runCall(first: string, second: string | undefined, opts: C
     try {
       action = await waitForAction(api, result.actionUri, waitTimeout, ctx);
       if (action.state !== 'Success') {
-        failure = new ApiError(`the action ${safeText(action.action ?? '')} ended ${safeText(action.state)} (${safeText(result.actionUri)})`);
+        failure = new ApiError(
+          `the action ${safeText(action.action ?? '')} ended ${safeText(action.state)} (${safeText(result.actionUri)})`,
+        );
       }
     } catch (err) {
       failure = err;
     }
   }
   if (opts.json) {
-    printJson(ctx.io, { status: result.status, action_uri: result.actionUri, body: result.body, ...(opts.wait ? { action: action ?? null } : {}) });
+    printJson(ctx.io, {
+      status: result.status,
+      action_uri: result.actionUri,
+      body: result.body,
+      ...(opts.wait ? { action: action ?? null } : {}),
+    });
   } else if (action) {
     ctx.io.stdout.write(`State: ${stateText(action.state, ctx.io.color)}\n`);
   }

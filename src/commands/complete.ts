@@ -146,7 +146,12 @@ function offerable(name: unknown): name is string {
   }
 }
 
-const profiles: Source = { values: (_, from) => Object.keys(from.config().profiles ?? {}).filter(offerable).map((value) => ({ value })) };
+const profiles: Source = {
+  values: (_, from) =>
+    Object.keys(from.config().profiles ?? {})
+      .filter(offerable)
+      .map((value) => ({ value })),
+};
 
 /**
  * Services by name; by `name.stack` where names repeat (or where the word has a dot), by UUID where a
@@ -261,7 +266,8 @@ async function answer(p: Position, from: Sources): Promise<Answer> {
     caseless = !!source.caseless;
   }
   // A word typed in lower case gets its values in lower case: every shell then takes them as matches.
-  if (caseless && p.current !== '' && p.current === p.current.toLowerCase()) found = found.map((c) => ({ ...c, value: c.value.toLowerCase() }));
+  if (caseless && p.current !== '' && p.current === p.current.toLowerCase())
+    found = found.map((c) => ({ ...c, value: c.value.toLowerCase() }));
   const seen = new Set<string>();
   const candidates = found.filter((c) => c.value.startsWith(p.current) && !seen.has(c.value) && seen.add(c.value));
   return { candidates: candidates.map((c) => ({ ...c, value: p.prefix + c.value })), files: false };
@@ -273,13 +279,26 @@ async function answer(p: Position, from: Sources): Promise<Answer> {
  */
 function quietContext(ctx: Context, given: Map<string, string | boolean>, deadline: number): Context {
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const io: IO = { stdout: nowhere, stderr: nowhere, stdin: Readable.from([]), isTTY: false, stderrTTY: false, stdinTTY: false, color: false };
+  const io: IO = {
+    stdout: nowhere,
+    stderr: nowhere,
+    stdin: Readable.from([]),
+    isTTY: false,
+    stderrTTY: false,
+    stdinTTY: false,
+    color: false,
+  };
   const quiet = new Context({ io, env: ctx.env, deadline });
   const global = (name: string): string | undefined => {
     const v = given.get(name);
     return typeof v === 'string' ? v : undefined;
   };
-  const globals: Partial<GlobalOptions> = { host: global('host'), namespace: global('namespace'), profile: global('profile'), timeout: global('timeout') };
+  const globals: Partial<GlobalOptions> = {
+    host: global('host'),
+    namespace: global('namespace'),
+    profile: global('profile'),
+    timeout: global('timeout'),
+  };
   quiet.globals = { ...globals, insecure: given.get('insecure') === true || undefined, retry: false, color: false };
   return quiet;
 }

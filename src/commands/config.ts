@@ -124,7 +124,10 @@ export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Pro
     ['Credentials', shown.credentials ? `${shown.credentials}, secret ${shown.secret}` : "none: run 'trigger login'"],
   ];
   if (shown.credentials_host) {
-    rows.push(['Saved for', shown.credentials_host === shown.host ? shown.credentials_host : `${shown.credentials_host}, not the host in effect`]);
+    rows.push([
+      'Saved for',
+      shown.credentials_host === shown.host ? shown.credentials_host : `${shown.credentials_host}, not the host in effect`,
+    ]);
   }
   rows.push(['Config file', shown.config_file]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -61,6 +61,8 @@ export async function runCreate(serviceId: string, opts: CreateOptions, ctx: Con
       );
     }
   }
-  const trigger = await withService(service, serviceId, () => api.createTrigger(service.uuid, { ...(name !== undefined ? { name } : {}), operation }));
+  const trigger = await withService(service, serviceId, () =>
+    api.createTrigger(service.uuid, { ...(name !== undefined ? { name } : {}), operation }),
+  );
   await printTriggers(ctx.io, spec, [trigger], api.host, { single: true });
 }

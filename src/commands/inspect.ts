@@ -15,7 +15,10 @@ function define(program: Program) {
     .argument('[trigger...]', TRIGGERS_ARG)
     .addOption(jsonOption('print JSON (the default)', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook', `trigger inspect ${EXAMPLE_URL}`]));
+    .addHelpText(
+      'after',
+      examples(['trigger inspect web deploy-hook', 'trigger inspect web 6db5 scale-hook', `trigger inspect ${EXAMPLE_URL}`]),
+    );
 }
 
 /** The options of `trigger inspect`, typed from their definitions. */

@@ -19,7 +19,10 @@ function define(program: Program) {
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .addOption(jsonOption('print the triggers as a JSON array'))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger list web', 'trigger list web --json name,url', "trigger ls --format '{{.service}}\\t{{.name}}'"]));
+    .addHelpText(
+      'after',
+      examples(['trigger list web', 'trigger list web --json name,url', "trigger ls --format '{{.service}}\\t{{.name}}'"]),
+    );
 }
 
 /** The options of `trigger list`, typed from their definitions. */

@@ -24,7 +24,10 @@ export function register(program: Program, ctx: Context): void {
 }
 
 /** An API key is short: `--password-stdin` reads no further than this (`yes |` ends at once). */
-const MAX_KEY = { bytes: 4096, error: () => new UsageError('the API key on standard input is larger than 4 KiB, the most --password-stdin reads') };
+const MAX_KEY = {
+  bytes: 4096,
+  error: () => new UsageError('the API key on standard input is larger than 4 KiB, the most --password-stdin reads'),
+};
 
 export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> {
   const { io } = ctx;

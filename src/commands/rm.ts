@@ -42,7 +42,10 @@ export async function runRm(first: string, rest: string[], opts: RmOptions, ctx:
   const total = 'urls' in args ? args.urls.length : args.triggers.length;
   const interrupted = ctx.interruption((signal) => {
     const underWay = `${removing} ${removing === 1 ? 'removal was' : 'removals were'} under way, their outcome unknown`;
-    return new Interrupted(`stopped at once by ${signal}: ${underWay}; ${total - done - removing} of ${total} triggers left untouched`, signal);
+    return new Interrupted(
+      `stopped at once by ${signal}: ${underWay}; ${total - done - removing} of ${total} triggers left untouched`,
+      signal,
+    );
   });
   interrupted.addEventListener('abort', () => {
     ctx.io.stderr.write('Interrupted: no further trigger is removed; those under way finish first (interrupt again to stop at once)\n');

@@ -18,7 +18,10 @@ function define(program: Program) {
     .option('--no-header', 'leave out the header line')
     .addOption(jsonOption('print the new trigger as JSON', TRIGGER_FIELDS))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"', `trigger rotate ${EXAMPLE_URL}`]));
+    .addHelpText(
+      'after',
+      examples(['trigger rotate web deploy-hook', 'trigger rotate web deploy-hook --format "{{.uuid}}"', `trigger rotate ${EXAMPLE_URL}`]),
+    );
 }
 
 /** The options of `trigger rotate`, typed from their definitions. */

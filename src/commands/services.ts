@@ -43,7 +43,10 @@ function define(program: Program) {
     .option('-q, --quiet', 'print full UUIDs only, one per line')
     .addOption(jsonOption('print the services as a JSON array', SERVICE_FIELDS, false))
     .option('--format <template>', FORMAT_HELP)
-    .addHelpText('after', examples(['trigger services', 'trigger svc --json name,stack,trigger_count', "trigger services --format '{{.name}}.{{.stack}}'"]));
+    .addHelpText(
+      'after',
+      examples(['trigger services', 'trigger svc --json name,stack,trigger_count', "trigger services --format '{{.name}}.{{.stack}}'"]),
+    );
 }
 
 /** The options of `trigger services`, typed from their definitions. */

@@ -2,7 +2,21 @@
 // it (plain JSON, fast, regular files only), and changing it: one run at a time, under a lock file
 // next to it, each change written through conf (atomic: a temporary file renamed over the old one,
 // never through a link; file 0600 in a 0700 folder that no other user can write to).
-import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NAMESPACE_RE } from '../api/paths.js';
@@ -76,7 +90,12 @@ export function checkProfileExists(data: () => ConfigData, name: string, source:
   if (name === DEFAULT_PROFILE || Object.hasOwn(data().profiles ?? {}, name)) return;
   const names = profileNames(data());
   const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
-  const from = source === 'TRIGGER_PROFILE' ? ' (from TRIGGER_PROFILE)' : source === 'config use' ? " (the current one, chosen with 'trigger config use')" : '';
+  const from =
+    source === 'TRIGGER_PROFILE'
+      ? ' (from TRIGGER_PROFILE)'
+      : source === 'config use'
+        ? " (the current one, chosen with 'trigger config use')"
+        : '';
   throw new UsageError(
     `unknown profile '${name}'${from}: the profiles are ${shown}`,
     source === 'config use'
@@ -116,10 +135,7 @@ function configPath(env: NodeJS.ProcessEnv): string {
 
 /** A file (this one, docker's config.json) that cannot be used; what it holds is never repeated. */
 export function unreadable(path: string, reason: string): FileError {
-  return new FileError(
-    `cannot read config file ${safeText(path)}: ${safeText(reason)}`,
-    'Fix the file or remove it; it is left as it is.',
-  );
+  return new FileError(`cannot read config file ${safeText(path)}: ${safeText(reason)}`, 'Fix the file or remove it; it is left as it is.');
 }
 
 function describe(err: unknown): string {
@@ -131,7 +147,9 @@ function describe(err: unknown): string {
 
 /** JSON.parse's complaint, without the excerpt of the text it quotes (which may hold a secret). */
 function jsonComplaint(err: unknown): string {
-  return String((err as Error).message).replace(/,\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').slice(0, 200);
+  return String((err as Error).message)
+    .replace(/,\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '')
+    .slice(0, 200);
 }
 
 /**
@@ -159,7 +177,7 @@ function readSmallFile(path: string): string | undefined {
     // Read to the end, not to the size it had: it may have grown since.
     const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > MAX_FILE_BYTES) tooLarge();
     return buffer.toString('utf8', 0, length);
   } catch (err) {
@@ -294,7 +312,11 @@ export interface UpdateOptions {
  * changed and written under its lock, so that runs changing it at the same time each see the
  * others' changes. A file that cannot be read is never overwritten: the error comes before any write.
  */
-export async function updateConfig(env: NodeJS.ProcessEnv, change: (data: ConfigData) => void, opts: UpdateOptions = {}): Promise<ConfigData> {
+export async function updateConfig(
+  env: NodeJS.ProcessEnv,
+  change: (data: ConfigData) => void,
+  opts: UpdateOptions = {},
+): Promise<ConfigData> {
   const path = configPath(env);
   const writeError = (err: unknown): FileError =>
     err instanceof FileError ? err : new FileError(`cannot write config file ${safeText(path)}: ${safeText(describe(err))}`);
@@ -410,7 +432,12 @@ interface SeenLock {
  * this machine) or that is older than LOCK_STALE_MS is taken over.
  */
 async function takeLock(lockPath: string, configFile: string, waitMs: number): Promise<Lock> {
-  const text = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
+  const text = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    time: new Date().toISOString(),
+    token: Math.random().toString(36).slice(2),
+  });
   const deadline = Date.now() + waitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
     if (makeLock(lockPath, configFile, text)) return heldLock(lockPath, configFile, text);
@@ -468,7 +495,10 @@ function heldLock(lockPath: string, configFile: string, text: string): Lock {
   const held = (): boolean => lookAtLock(lockPath, configFile)?.text === text;
   return {
     check() {
-      if (!held()) throw new FileError(`cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`);
+      if (!held())
+        throw new FileError(
+          `cannot write config file ${safeText(configFile)}: its lock file ${safeText(lockPath)} was taken over while this run held it`,
+        );
     },
     release() {
       try {

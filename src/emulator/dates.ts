@@ -27,7 +27,16 @@ function zoneMinutes(zone: string | undefined): number {
 }
 
 /** The time in milliseconds, if every field is in its range (no 30 February, no 24:00). */
-function compose(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string | undefined): number | undefined {
+function compose(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+  zone: string | undefined,
+): number | undefined {
   const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const back = new Date(t);
   const exact = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60;

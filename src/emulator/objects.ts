@@ -14,24 +14,95 @@ const fieldNames = <T>(fields: Record<keyof T, true>): ReadonlySet<string> => ne
 /** The attributes of the objects of each list, as the JSON below gives them. */
 export const FIELDS = {
   service: fieldNames<Service>({
-    uuid: true, resource_uri: true, name: true, nickname: true, image_name: true, public_dns: true, state: true, synchronized: true,
-    stack: true, deployed_datetime: true, started_datetime: true, stopped_datetime: true, destroyed_datetime: true,
-    target_num_containers: true, current_num_containers: true, running_num_containers: true, stopped_num_containers: true,
-    containers: true, container_ports: true, container_envvars: true, labels: true, link_variables: true, linked_from_service: true,
-    linked_to_service: true, bindings: true, autorestart: true, autodestroy: true, autoredeploy: true, roles: true, tags: true,
-    deployment_strategy: true, sequential_deployment: true, net: true, pid: true, privileged: true, read_only: true, entrypoint: true,
-    run_command: true, working_dir: true, user: true, hostname: true, domainname: true, mac_address: true, cgroup_parent: true,
-    cgroup_name: true, tty: true, stdin_open: true, dns: true, dns_search: true, cap_add: true, cap_drop: true, devices: true,
-    extra_hosts: true, security_opt: true, cpu_shares: true, cpuset: true, memory: true, memory_swap: true, last_trigger_body: true,
+    uuid: true,
+    resource_uri: true,
+    name: true,
+    nickname: true,
+    image_name: true,
+    public_dns: true,
+    state: true,
+    synchronized: true,
+    stack: true,
+    deployed_datetime: true,
+    started_datetime: true,
+    stopped_datetime: true,
+    destroyed_datetime: true,
+    target_num_containers: true,
+    current_num_containers: true,
+    running_num_containers: true,
+    stopped_num_containers: true,
+    containers: true,
+    container_ports: true,
+    container_envvars: true,
+    labels: true,
+    link_variables: true,
+    linked_from_service: true,
+    linked_to_service: true,
+    bindings: true,
+    autorestart: true,
+    autodestroy: true,
+    autoredeploy: true,
+    roles: true,
+    tags: true,
+    deployment_strategy: true,
+    sequential_deployment: true,
+    net: true,
+    pid: true,
+    privileged: true,
+    read_only: true,
+    entrypoint: true,
+    run_command: true,
+    working_dir: true,
+    user: true,
+    hostname: true,
+    domainname: true,
+    mac_address: true,
+    cgroup_parent: true,
+    cgroup_name: true,
+    tty: true,
+    stdin_open: true,
+    dns: true,
+    dns_search: true,
+    cap_add: true,
+    cap_drop: true,
+    devices: true,
+    extra_hosts: true,
+    security_opt: true,
+    cpu_shares: true,
+    cpuset: true,
+    memory: true,
+    memory_swap: true,
+    last_trigger_body: true,
   }),
   trigger: fieldNames<Trigger>({ uuid: true, name: true, operation: true, url: true, resource_uri: true }),
   stack: fieldNames<Stack>({
-    uuid: true, resource_uri: true, name: true, nickname: true, state: true, synchronized: true, services: true,
-    deployed_datetime: true, destroyed_datetime: true,
+    uuid: true,
+    resource_uri: true,
+    name: true,
+    nickname: true,
+    state: true,
+    synchronized: true,
+    services: true,
+    deployed_datetime: true,
+    destroyed_datetime: true,
   }),
   action: fieldNames<Action>({
-    uuid: true, resource_uri: true, action: true, method: true, path: true, object: true, user: true, user_agent: true, ip: true,
-    location: true, state: true, start_date: true, end_date: true, is_user_action: true, can_be_canceled: true, can_be_retried: true,
+    uuid: true,
+    resource_uri: true,
+    action: true,
+    method: true,
+    path: true,
+    object: true,
+    user: true,
+    user_agent: true,
+    ip: true,
+    location: true,
+    state: true,
+    start_date: true,
+    end_date: true,
+    is_user_action: true,
+    can_be_canceled: true,
+    can_be_retried: true,
   }),
 };
 
@@ -52,7 +123,9 @@ function containerUuids(serviceUuid: string, count: number): string[] {
   const ids = containerIds.get(serviceUuid) ?? [];
   containerIds.set(serviceUuid, ids);
   while (ids.length < count) {
-    const h = createHash('sha1').update(`${serviceUuid}/container/${ids.length + 1}`).digest('hex');
+    const h = createHash('sha1')
+      .update(`${serviceUuid}/container/${ids.length + 1}`)
+      .digest('hex');
     const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
     ids.push(`${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`);
   }
@@ -140,7 +213,8 @@ export function stackState(states: ServiceState[]): string {
   const up = states.filter((s) => s === 'Running' || s === 'Scaling').length;
   if (up === states.length) return 'Running';
   if (up > 0 || states.includes('Partly running')) return 'Partly running';
-  for (const same of ['Stopped', 'Terminated', 'Starting', 'Stopping', 'Terminating'] as const) if (states.every((s) => s === same)) return same;
+  for (const same of ['Stopped', 'Terminated', 'Starting', 'Stopping', 'Terminating'] as const)
+    if (states.every((s) => s === same)) return same;
   return 'Not Running';
 }
 

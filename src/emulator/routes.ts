@@ -4,7 +4,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, actionsPath, isUuid, NAMESPACE_RE, servicesPath, stacksPath, triggersPath } from '../api/paths.js';
 import { ACTION_URI_HEADER, isOperation } from '../api/types.js';
 import { parseDate } from './dates.js';
-import { defaultTriggerName, isName, MAX_CONTAINERS, NAME_MAX, refusal, type StoredAction, type StoredService, type StoredTrigger } from './model.js';
+import {
+  defaultTriggerName,
+  isName,
+  MAX_CONTAINERS,
+  NAME_MAX,
+  refusal,
+  type StoredAction,
+  type StoredService,
+  type StoredTrigger,
+} from './model.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
 import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
@@ -232,7 +241,8 @@ export function routes(store: Store, options: RouteOptions) {
     const [uuid] = route.segments;
     if (uuid === undefined) {
       const related = param(url.searchParams, 'include_related');
-      if (related !== undefined && related !== 'true' && related !== 'false') throw new HttpError(400, 'include_related must be true or false');
+      if (related !== undefined && related !== 'true' && related !== 'false')
+        throw new HttpError(400, 'include_related must be true or false');
       const tests = filtersOf(url.searchParams, actionFiltering(related === 'true'));
       const other = [...tests.keys()].find((name) => name !== 'object');
       if (tests.has('object') && other) throw new HttpError(400, `object can only be combined with include_related, not with ${other}`);

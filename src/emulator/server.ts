@@ -55,7 +55,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
   function authorize(req: IncomingMessage): void {
     const [scheme, credentials, ...rest] = (req.headers.authorization ?? '').trim().split(/\s+/);
     const given = Buffer.from(credentials ?? '');
-    const ok = scheme?.toLowerCase() === 'basic' && rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected);
+    const ok =
+      scheme?.toLowerCase() === 'basic' && rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected);
     if (!ok) {
       throw new HttpError(401, req.headers.authorization ? 'Invalid credentials' : 'Authentication credentials were not provided', {
         'www-authenticate': 'Basic realm="Docker Cloud emulator"',

@@ -63,7 +63,8 @@ class Fields {
 
   /** `value` as an object that has no fields but `allowed`. */
   static of(value: unknown, where: string, allowed: readonly string[]): Fields {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new StateFileError(`${where} must be an object, not ${show(value)}`);
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new StateFileError(`${where} must be an object, not ${show(value)}`);
     return new Fields(value as Record<string, unknown>, where, allowed);
   }
 
@@ -141,12 +142,23 @@ class Unique {
   }
 }
 
-const SEED_SERVICE = ['uuid', 'name', 'stack', 'image_name', 'state', 'target_num_containers', 'action_duration_ms', 'action_result', 'triggers'];
+const SEED_SERVICE = [
+  'uuid',
+  'name',
+  'stack',
+  'image_name',
+  'state',
+  'target_num_containers',
+  'action_duration_ms',
+  'action_result',
+  'triggers',
+];
 const SEED_TRIGGER = ['uuid', 'name', 'operation'];
 
 /** The services a seed describes (a list of seed services, or {"services": [...]}), as the emulator keeps them. */
 export function servicesFromSeed(seed: unknown, source: string, now: number): StoredService[] {
-  const list = seed && typeof seed === 'object' && !Array.isArray(seed) ? Fields.of(seed, source, ['services']).checkFields().raw('services') : seed;
+  const list =
+    seed && typeof seed === 'object' && !Array.isArray(seed) ? Fields.of(seed, source, ['services']).checkFields().raw('services') : seed;
   if (!Array.isArray(list)) throw new StateFileError(`${source} must be a list of services or {"services": [...]}, not ${show(list)}`);
   const uuids = new Unique();
   const stacks = new Map<string, string>();
@@ -302,7 +314,8 @@ function storedAction(f: Fields, v1: boolean): StoredAction {
   const serviceUuid = f.uuid('service_uuid');
   // Version 1 files knew the actions of trigger calls alone.
   const action = f.oneOf('action', v1 ? Object.values(ACTION_NAMES) : ALL_ACTION_NAMES);
-  const origin = (field: 'path' | 'user' | 'ip' | 'user_agent', fallback: string): string => (v1 && !f.has(field) ? fallback : f.text(field));
+  const origin = (field: 'path' | 'user' | 'ip' | 'user_agent', fallback: string): string =>
+    v1 && !f.has(field) ? fallback : f.text(field);
   return {
     uuid: f.uuid('uuid'),
     action,

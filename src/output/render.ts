@@ -30,7 +30,8 @@ export interface OutputFlags {
 type TriggerRecord = Trigger & { service?: string; service_uuid?: string; stack?: string | null };
 
 /** The help of every command's --format option. */
-export const FORMAT_HELP = "'table' (the default), 'json' (one object per line), or a Go-style template: {{.name}}, {{json .}}; 'table ' prefix for columns";
+export const FORMAT_HELP =
+  "'table' (the default), 'json' (one object per line), or a Go-style template: {{.name}}, {{json .}}; 'table ' prefix for columns";
 
 export const TRIGGER_FIELDS = ['uuid', 'name', 'operation', 'url', 'resource_uri'] as const;
 export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid', 'stack'] as const;
@@ -41,11 +42,15 @@ export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid', 'sta
  */
 export function jsonFields(value: string | readonly string[], fields: readonly string[], afterArguments = true): string[] {
   const listed = typeof value === 'string' ? value.split(',').map((f) => f.trim()) : value;
-  if (listed.length === 0 || listed.includes('')) throw new UsageError(`--json takes field names separated by commas; fields: ${fields.join(', ')}`);
+  if (listed.length === 0 || listed.includes(''))
+    throw new UsageError(`--json takes field names separated by commas; fields: ${fields.join(', ')}`);
   const unknown = listed.find((f) => !fields.includes(f));
   if (unknown !== undefined) {
     // `trigger list --json web` reads `web` as the fields.
-    const hint = afterArguments && listed.length === 1 ? `--json takes the word after it as its fields: put the arguments before --json, or write --json=FIELDS.` : undefined;
+    const hint =
+      afterArguments && listed.length === 1
+        ? `--json takes the word after it as its fields: put the arguments before --json, or write --json=FIELDS.`
+        : undefined;
     throw new UsageError(unknownField(unknown, fields, '--json field'), hint);
   }
   return [...new Set(listed)];
@@ -64,7 +69,11 @@ export function jsonOption(description: string, fields?: readonly string[], afte
   );
 }
 
-export function outputSpec(flags: OutputFlags, fields: readonly string[] = TRIGGER_FIELDS, fallback: OutputSpec['kind'] = 'table'): OutputSpec {
+export function outputSpec(
+  flags: OutputFlags,
+  fields: readonly string[] = TRIGGER_FIELDS,
+  fallback: OutputSpec['kind'] = 'table',
+): OutputSpec {
   const chosen = [flags.json && '--json', flags.quiet && '--quiet', flags.format !== undefined && '--format'].filter(Boolean);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be used together`);
   const header = flags.header !== false;
@@ -110,7 +119,12 @@ export function streamPrinter(io: IO, json: boolean): StreamPrinter {
  */
 export function triggerRow(t: TriggerRecord, host: string, full: boolean, withService = false): string[] {
   const url: unknown = t.url;
-  const row = [full ? t.uuid : t.uuid.slice(0, 8), fieldText(t.name), fieldText(t.operation), typeof url === 'string' ? absoluteUrl(url, host) : fieldText(url)];
+  const row = [
+    full ? t.uuid : t.uuid.slice(0, 8),
+    fieldText(t.name),
+    fieldText(t.operation),
+    typeof url === 'string' ? absoluteUrl(url, host) : fieldText(url),
+  ];
   return withService ? [serviceCell(t.service, t.stack ?? null), ...row] : row;
 }
 
@@ -193,7 +207,11 @@ function keeping<T, K>(keep: (record: T) => K, print: (io: IO, kept: K[]) => Pro
  * template, or the table of `layout`. `single` is one record just made (create, rotate): one object
  * rather than an array in JSON, and shown whole in a table, since its URL is what the user needs.
  */
-export function recordPrinter<T extends { uuid: string }>(spec: OutputSpec, layout: TableLayout<T>, options: { single?: boolean } = {}): RecordPrinter<T> {
+export function recordPrinter<T extends { uuid: string }>(
+  spec: OutputSpec,
+  layout: TableLayout<T>,
+  options: { single?: boolean } = {},
+): RecordPrinter<T> {
   switch (spec.kind) {
     case 'json': {
       const { fields } = spec;
@@ -229,7 +247,11 @@ export function recordPrinter<T extends { uuid: string }>(spec: OutputSpec, layo
 }
 
 /** The printer of triggers (see recordPrinter). `withService` adds the SERVICE column (list of every service). */
-export function triggerPrinter(spec: OutputSpec, host: string, options: { single?: boolean; withService?: boolean } = {}): RecordPrinter<TriggerRecord> {
+export function triggerPrinter(
+  spec: OutputSpec,
+  host: string,
+  options: { single?: boolean; withService?: boolean } = {},
+): RecordPrinter<TriggerRecord> {
   const headers = options.withService ? ['SERVICE', ...TRIGGER_HEADERS] : TRIGGER_HEADERS;
   const row = (t: TriggerRecord, full: boolean): string[] => triggerRow(t, host, full, options.withService);
   return recordPrinter(spec, { headers, row, columns: TRIGGER_COLUMNS }, options);

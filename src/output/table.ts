@@ -276,7 +276,13 @@ export function renderTable(io: IO, headers: string[], rows: Rows, options: Tabl
 }
 
 /** Writes the table to stdout (or `write`). Colours (a bold header, the columns' styles) take no columns. */
-export function writeTable(io: IO, headers: string[], rows: Rows, options: TableOptions = {}, write = (text: string): void => void io.stdout.write(text)): void {
+export function writeTable(
+  io: IO,
+  headers: string[],
+  rows: Rows,
+  options: TableOptions = {},
+  write = (text: string): void => void io.stdout.write(text),
+): void {
   if (options.header === false && rows.length === 0) return;
   const shown = options.header === false ? [] : headers;
   const { clean, widths: rowWidths, ascii } = cleanAndMeasure(rows);
@@ -284,7 +290,12 @@ export function writeTable(io: IO, headers: string[], rows: Rows, options: Table
   const rules = headers.map((h) => (options.columns && Object.hasOwn(options.columns, h) ? options.columns[h] : undefined));
   const fit =
     options.fit && io.isTTY && io.columns !== undefined && io.columns > 0
-      ? fitted(natural, shown, rules.map((r) => r?.cut), io.columns)
+      ? fitted(
+          natural,
+          shown,
+          rules.map((r) => r?.cut),
+          io.columns,
+        )
       : undefined;
   const chalk = new Chalk({ level: io.color ? 1 : 0 });
   const styles = rules.map((r) => r?.style);

@@ -151,7 +151,10 @@ describe('trigger call (in-process)', () => {
     const file = join(dir, 'ref.json');
     writeFileSync(file, '{"ref":"main"}');
     const before = emu.store.service(WEB_DEMO)!.target_num_containers;
-    const r = await runCli(['call', 'web', 'scale-hook', '--scale', '1000', '--timeout', '2.5', '--data', `@${file}`], emulatorEnv(emu.url));
+    const r = await runCli(
+      ['call', 'web', 'scale-hook', '--scale', '1000', '--timeout', '2.5', '--data', `@${file}`],
+      emulatorEnv(emu.url),
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(emu.store.service(WEB_DEMO)!.target_num_containers).toBe(before + 1000);
@@ -320,7 +323,10 @@ describe('call --data is capped at 4 MiB', () => {
 describeInPty('call --data - at a terminal', () => {
   it('says on stderr that it reads the body until Ctrl-D, then sends what was typed', async () => {
     const url = await callServer(accepted());
-    const r = await runInPty(['call', url, '--data', '-'], { env: { ...tempHome(), TERM: 'dumb' }, answers: [['(Ctrl-D to end)\r\n', 'line one\r\u0004']] });
+    const r = await runInPty(['call', url, '--data', '-'], {
+      env: { ...tempHome(), TERM: 'dumb' },
+      answers: [['(Ctrl-D to end)\r\n', 'line one\r\u0004']],
+    });
     expect(r.output).toMatch(/^reading the body from standard input \(Ctrl-D to end\)\r\nline one\r\nTriggered /);
     expect(r.code).toBe(0);
     expect(server.requests.map((q) => q.body)).toEqual(['line one\n']);
@@ -331,7 +337,13 @@ describeInPty('call --data - at a terminal', () => {
 
 describe('call --wait against the emulator (built CLI)', () => {
   // web.demo's actions last until a test ends them; api's end Failed.
-  const waiting = () => emulator({ seed: [{ ...webDemo(), action_duration_ms: 3_600_000 }, { ...api(), action_result: 'Failed' }] });
+  const waiting = () =>
+    emulator({
+      seed: [
+        { ...webDemo(), action_duration_ms: 3_600_000 },
+        { ...api(), action_result: 'Failed' },
+      ],
+    });
 
   it('polls the action until it ends, with a line on stderr per change of state; Success exits 0', async () => {
     const { emu, heard } = await waiting();
@@ -458,7 +470,9 @@ describe('call --wait against a scripted API: the end of the wait', () => {
     f.fallback(action('In progress'));
     const r = await runCli(['call', callUrl(f), '--wait', '--wait-timeout', '0.5'], env(f.url));
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe(`Service Redeploy: In progress\nError: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`);
+    expect(r.stderr).toBe(
+      `Service Redeploy: In progress\nError: gave up waiting for the action after 0.5 s; it is still In progress (${ACTION_URI})\n`,
+    );
   });
 
   it('--wait without credentials fails (exit 3) before the trigger is called', async () => {
@@ -587,13 +601,18 @@ describeInPty('call --wait in a pseudo-terminal', () => {
     const r = await run.done;
     expect(r.code).toBe(0);
     const uuid = emu.store.state.actions[0]!.uuid;
-    expect(r.output).toMatch(new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`));
+    expect(r.output).toMatch(
+      new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`),
+    );
     expect(r.output).toContain(`Action: ${actionPath(uuid)}\r\n`);
     expect(r.output).toMatch(/\r\u001b\[KState: \u001b\[32mSuccess\u001b\[39m\r\n$/);
   });
 
   it('NO_COLOR and --no-color: the spinner and the State line are not coloured', async () => {
-    for (const [args, extra] of [[[], { NO_COLOR: '1' }], [['--no-color'], {}]] as const) {
+    for (const [args, extra] of [
+      [[], { NO_COLOR: '1' }],
+      [['--no-color'], {}],
+    ] as const) {
       const run = pty(['call', 'web', 'deploy-hook', '--wait', ...args], { TERM: 'xterm', ...extra });
       await run.waitForOutput((shown) => /Service Redeploy: In progress \(\d+ s\)/.test(shown));
       endAction();
@@ -626,7 +645,9 @@ describeInPty('call --wait in a pseudo-terminal', () => {
     const uuid = emu.store.state.actions[0]!.uuid;
     // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
     const tail = r.output.slice(r.output.lastIndexOf('\r\u001b[K'));
-    expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(`\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`);
+    expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(
+      `\r\u001b[KError: stopped waiting; the action goes on: ${actionPath(uuid)}\r\n`,
+    );
     expect(tail).not.toMatch(FRAME);
     expect(emu.store.state.actions).toHaveLength(1);
   });
@@ -671,7 +692,13 @@ describe("call goes only to the trigger's own call URL on the REST host", () => 
     [api, other] = await Promise.all([startFaultServer(), startFaultServer()]);
     other.fallback(json(202, {}));
     api.route('GET', triggersPath(WEB_DEMO), (req, res, seen) => {
-      const trigger = { uuid: T_DEPLOY, name: 'deploy-hook', operation: 'REDEPLOY', url: given, resource_uri: triggerPath(WEB_DEMO, T_DEPLOY) };
+      const trigger = {
+        uuid: T_DEPLOY,
+        name: 'deploy-hook',
+        operation: 'REDEPLOY',
+        url: given,
+        resource_uri: triggerPath(WEB_DEMO, T_DEPLOY),
+      };
       return json(200, { meta: { limit: 10, offset: 0, next: null, total_count: 1 }, objects: [trigger] })(req, res, seen);
     });
     api.route('POST', /\/call\/$/, json(202, {}));
@@ -728,7 +755,11 @@ describe('call --wait takes only the action states the API documents', () => {
     api = await startFaultServer();
     api.route('POST', path, json(202, {}, { 'x-dockercloud-action-uri': ACTION }));
     api.route('GET', ACTION, (req, res, seen) => {
-      const action = { uuid: '5c5c5c5c-0000-4000-8000-00000000000d', action: 'Service Redeploy', ...(state === undefined ? {} : { state }) };
+      const action = {
+        uuid: '5c5c5c5c-0000-4000-8000-00000000000d',
+        action: 'Service Redeploy',
+        ...(state === undefined ? {} : { state }),
+      };
       return json(200, action)(req, res, seen);
     });
   });

@@ -117,14 +117,19 @@ describe('trigger __complete: commands and options, from their definitions', () 
     const top = candidates(await complete([''], env));
     expect(top).toContain('list\tList the triggers of a service, or of every service');
     const names = top.map((l) => l.split('\t')[0]);
-    expect(names).toEqual(expect.arrayContaining(['list', 'create', 'inspect', 'rm', 'call', 'rotate', 'login', 'logout', 'config', 'completion']));
+    expect(names).toEqual(
+      expect.arrayContaining(['list', 'create', 'inspect', 'rm', 'call', 'rotate', 'login', 'logout', 'config', 'completion']),
+    );
     expect(names).not.toContain('__complete');
     // Names, not aliases.
     expect(names).not.toContain('ls');
     expect(values(await complete(['l'], env))).toEqual(['list', 'login', 'logout']);
     expect(values(await complete(['remo'], env))).toEqual(['remove']);
     expect(values(await complete(['--profile', 'work', 'config', 's'], env))).toEqual(['show', 'set']);
-    expect(candidates(await complete(['config', 'u'], env))).toEqual(['unset\tRemove a setting from the profile', 'use\tMake a profile the default one']);
+    expect(candidates(await complete(['config', 'u'], env))).toEqual([
+      'unset\tRemove a setting from the profile',
+      'use\tMake a profile the default one',
+    ]);
   });
 
   it("a command's options and the global ones, with their help; those given already are not offered again", async () => {
@@ -150,11 +155,7 @@ describe('trigger __complete: commands and options, from their definitions', () 
 
 describe('trigger __complete: services and triggers from the API', () => {
   it('services by name, each with its stack; by name.stack where names repeat; by UUID where a repeated name has no stack', async () => {
-    const emu = await emulator([
-      ...seed(),
-      { uuid: WEB_STAGING, name: 'web', stack: 'staging' },
-      { uuid: WEB_LONE, name: 'web' },
-    ]);
+    const emu = await emulator([...seed(), { uuid: WEB_STAGING, name: 'web', stack: 'staging' }, { uuid: WEB_LONE, name: 'web' }]);
     const env = emulatorEnv(emu.url);
     expect(candidates(await complete(['list', ''], env))).toEqual([
       'web.demo\tstack demo',
@@ -170,14 +171,20 @@ describe('trigger __complete: services and triggers from the API', () => {
 
   it('without stack names (an API that does not answer for stacks), services by name, and a repeated name by UUID', async () => {
     const api = await withoutStacks(await emulator([...seed(), { uuid: WEB_STAGING, name: 'web', stack: 'staging' }]));
-    expect(candidates(await complete(['rotate', ''], emulatorEnv(api.url)))).toEqual([`${WEB_DEMO}\tweb`, 'worker', 'redis\tno stack', `${WEB_STAGING}\tweb`]);
+    expect(candidates(await complete(['rotate', ''], emulatorEnv(api.url)))).toEqual([
+      `${WEB_DEMO}\tweb`,
+      'worker',
+      'redis\tno stack',
+      `${WEB_STAGING}\tweb`,
+    ]);
   });
 
   it("a service's triggers by name, with their operation, for each command that takes them; named ones are not offered again", async () => {
     const emu = await emulator();
     const env = emulatorEnv(emu.url);
     const hooks = ['deploy-hook\tREDEPLOY', 'scale-hook\tSCALEUP'];
-    for (const cmd of ['inspect', 'rm', 'remove', 'call', 'rotate']) expect(candidates(await complete([cmd, 'web', ''], env))).toEqual(hooks);
+    for (const cmd of ['inspect', 'rm', 'remove', 'call', 'rotate'])
+      expect(candidates(await complete([cmd, 'web', ''], env))).toEqual(hooks);
     expect(values(await complete(['rm', 'web', 'deploy-hook', ''], env))).toEqual(['scale-hook']);
     expect(values(await complete(['inspect', '--format', '{{.name}}', 'web', 'deploy-hook', 's'], env))).toEqual(['scale-hook']);
     expect(values(await complete(['call', WEB_DEMO, 'd'], env))).toEqual(['deploy-hook']);
@@ -196,7 +203,10 @@ describe('trigger __complete: services and triggers from the API', () => {
     const dead = `http://127.0.0.1:${await deadPort()}/`;
     const env = emulatorEnv(dead.replace(/\/$/, ''));
     expect(values(await complete(['--host', `${emu.url}/`, 'list', ''], env))).toEqual(['web', 'worker', 'redis']);
-    expect(values(await complete([`--host=${emu.url}/`, '--namespace', 'acme', 'call', 'web', ''], env))).toEqual(['deploy-hook', 'scale-hook']);
+    expect(values(await complete([`--host=${emu.url}/`, '--namespace', 'acme', 'call', 'web', ''], env))).toEqual([
+      'deploy-hook',
+      'scale-hook',
+    ]);
     expect(seen.some((s) => s.startsWith('/api/app/v1/acme/service/'))).toBe(true);
 
     // Credentials saved in profile work for the emulator, and no others.
@@ -211,7 +221,7 @@ describe('trigger __complete: services and triggers from the API', () => {
     expect(other.requests).toEqual([]);
   });
 
-  it("quotes nothing: names that would need quoting (white space, $) are left out", async () => {
+  it('quotes nothing: names that would need quoting (white space, $) are left out', async () => {
     const emu = await emulator();
     const env = emulatorEnv(emu.url);
     expect(values(await complete(['list', ''], env))).not.toContain('bad$name');
@@ -272,7 +282,10 @@ describe('trigger __complete: silent whatever goes wrong', () => {
 
 describe('trigger __complete: silent when its output cannot be written', () => {
   it('the built CLI with stdout on a full device, or open for reading only: nothing on stderr, exit 0', async () => {
-    for (const [path, flags] of [['/dev/full', 'w'], ['/dev/null', 'r']] as const) {
+    for (const [path, flags] of [
+      ['/dev/full', 'w'],
+      ['/dev/null', 'r'],
+    ] as const) {
       const fd = openSync(path, flags);
       try {
         const { code, stderr } = await startCli(['__complete', '--', 'completion', ''], tempHome(), { stdio: ['ignore', fd, 'pipe'] }).done;
@@ -288,7 +301,11 @@ describe('trigger __complete: profile names from the config file', () => {
   it('profile names that would need quoting make the file unreadable: none is ever offered', async () => {
     const home = tempHome();
     configFile(home, { profiles: { good: {}, 'x`touch${IFS}/tmp/PWNED`': {}, 'y;id': {} } });
-    for (const words of [['--profile', ''], ['config', 'use', ''], ['list', '--profile=']]) {
+    for (const words of [
+      ['--profile', ''],
+      ['config', 'use', ''],
+      ['list', '--profile='],
+    ]) {
       const r = await spawnCli(['__complete', '--', ...words], home);
       expect(r, words.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
     }

@@ -152,7 +152,7 @@ describe.skipIf(!HAS_ZSH)(HAS_ZSH ? 'zsh' : 'zsh (skipped: zsh is not installed)
     'compdef() { print -r -- "compdef $*"; }',
     '_describe() { print -rl -- "${(@P)${@[-1]}}"; }',
     '_files() { print -r -- "files $PREFIX"; }',
-    "compset() { [[ $1 == -P ]] && PREFIX=${PREFIX#*@}; }",
+    'compset() { [[ $1 == -P ]] && PREFIX=${PREFIX#*@}; }',
     'c() { words=("$@"); CURRENT=$#; PREFIX=$words[-1]; _trigger; print -r -- "--"; }',
   ].join('\n');
 

@@ -47,7 +47,8 @@ function withConfig(content: unknown): { h: Home; text: string } {
 const SAVED = () => ({ profiles: { work: { user: USER, apikey: APIKEY, host, loginHost: host }, ci: { timeout: 9 } } });
 
 const lines = (r: Result): string[] => r.stderr.split('\n');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
+const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
+  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
 describe('config set and unset', () => {
@@ -81,7 +82,11 @@ describe('config set and unset', () => {
 
   it.each([
     { name: 'set of an unknown key', args: ['config', 'set', 'color', 'true'], message: /unknown setting 'color'/ },
-    { name: 'set host to a URL that is not http(s)', args: ['config', 'set', 'host', 'ftp://127.0.0.1/'], message: /host must be an http\(s\) URL/ },
+    {
+      name: 'set host to a URL that is not http(s)',
+      args: ['config', 'set', 'host', 'ftp://127.0.0.1/'],
+      message: /host must be an http\(s\) URL/,
+    },
     { name: 'set timeout to a word', args: ['config', 'set', 'timeout', 'soon'], message: /timeout must be a number/ },
     { name: 'unset of an unknown key', args: ['config', 'unset', 'apikey'], message: /unknown setting 'apikey'/ },
     { name: 'set of a name every object has', args: ['config', 'set', 'toString', 'x'], message: /unknown setting 'toString'/ },
@@ -97,7 +102,6 @@ describe('config set and unset', () => {
   });
 });
 
-
 describe('a profile that does not exist', () => {
   const MISTYPED = [
     { name: '--profile', args: ['--profile', 'wrok'], env: {}, line: "Error: unknown profile 'wrok': the profiles are default, work, ci" },
@@ -109,23 +113,32 @@ describe('a profile that does not exist', () => {
     },
   ];
 
-  it.each(MISTYPED)('named by $name is a usage error naming the profiles, with how to create it; nothing is sent', async ({ args, env, line }) => {
-    for (const command of [['list', 'web'], ['config', 'show'], ['config', 'show', '--json'], ['logout'], ['config', 'unset', 'host']]) {
-      const { h, text } = withConfig(SAVED());
-      const before = requests.length;
-      // Credentials and host from the environment: the profile is still refused.
-      const r = await spawnCli([...args, ...command], { ...h, ...env, DOCKERCLOUD_REST_HOST: host, DOCKERCLOUD_USER: USER, DOCKERCLOUD_APIKEY: APIKEY });
-      expect(r.code, command.join(' ')).toBe(2);
-      expect(lines(r)).toEqual([
-        line,
-        "Create it with 'trigger --profile wrok login', or without credentials with 'trigger --profile wrok config set KEY VALUE'.",
-        '',
-      ]);
-      expect(r.stdout).toBe('');
-      expect(requests.length).toBe(before);
-      expect(readFileSync(configFile(h), 'utf8')).toBe(text);
-    }
-  });
+  it.each(MISTYPED)(
+    'named by $name is a usage error naming the profiles, with how to create it; nothing is sent',
+    async ({ args, env, line }) => {
+      for (const command of [['list', 'web'], ['config', 'show'], ['config', 'show', '--json'], ['logout'], ['config', 'unset', 'host']]) {
+        const { h, text } = withConfig(SAVED());
+        const before = requests.length;
+        // Credentials and host from the environment: the profile is still refused.
+        const r = await spawnCli([...args, ...command], {
+          ...h,
+          ...env,
+          DOCKERCLOUD_REST_HOST: host,
+          DOCKERCLOUD_USER: USER,
+          DOCKERCLOUD_APIKEY: APIKEY,
+        });
+        expect(r.code, command.join(' ')).toBe(2);
+        expect(lines(r)).toEqual([
+          line,
+          "Create it with 'trigger --profile wrok login', or without credentials with 'trigger --profile wrok config set KEY VALUE'.",
+          '',
+        ]);
+        expect(r.stdout).toBe('');
+        expect(requests.length).toBe(before);
+        expect(readFileSync(configFile(h), 'utf8')).toBe(text);
+      }
+    },
+  );
 
   it('chosen earlier with config use, and gone from the file since: the error says so and how to choose another', async () => {
     const { h } = withConfig({ ...SAVED(), currentProfile: 'gone' });
@@ -151,7 +164,10 @@ describe('a profile that does not exist', () => {
 
   it('default always exists, saved or not, with no config file at all', async () => {
     const h = home();
-    for (const r of [await spawnCli(['--profile', 'default', 'config', 'show', '--json'], { ...h }), await spawnCli(['config', 'show', '--json'], { ...h, TRIGGER_PROFILE: 'default' })]) {
+    for (const r of [
+      await spawnCli(['--profile', 'default', 'config', 'show', '--json'], { ...h }),
+      await spawnCli(['config', 'show', '--json'], { ...h, TRIGGER_PROFILE: 'default' }),
+    ]) {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'default', profiles: ['default'] });
     }
@@ -167,7 +183,12 @@ describe('a profile that does not exist', () => {
     expect(set.code, set.stderr).toBe(0);
     const shown = await spawnCli(['config', 'show', '--json'], { ...h, TRIGGER_PROFILE: 'staging' });
     expect(shown.code, shown.stderr).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ profile: 'staging', namespace: 'acme', credentials: null, profiles: ['default', 'work', 'ci', 'staging'] });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      profile: 'staging',
+      namespace: 'acme',
+      credentials: null,
+      profiles: ['default', 'work', 'ci', 'staging'],
+    });
   });
 
   it('the list of profiles in the error is cut after ten', async () => {
@@ -202,7 +223,13 @@ describe('config show tells where each setting came from', () => {
       namespace: 'acme',
       timeout: 9,
       insecure: true,
-      sources: { profile: 'TRIGGER_PROFILE', host: 'profile work', namespace: 'DOCKERCLOUD_NAMESPACE', timeout: 'profile work', insecure: '--insecure' },
+      sources: {
+        profile: 'TRIGGER_PROFILE',
+        host: 'profile work',
+        namespace: 'DOCKERCLOUD_NAMESPACE',
+        timeout: 'profile work',
+        insecure: '--insecure',
+      },
     });
   });
 
@@ -230,7 +257,13 @@ describe('config show tells where each setting came from', () => {
       'Insecure:    false (default)',
     ]);
     const flags = await spawnCli(['config', 'show', '--json', '--host', host, '--timeout', '4', '--profile', 'default'], { ...home() });
-    expect(JSON.parse(flags.stdout).sources).toEqual({ profile: '--profile', host: '--host', namespace: 'default', timeout: '--timeout', insecure: 'default' });
+    expect(JSON.parse(flags.stdout).sources).toEqual({
+      profile: '--profile',
+      host: '--host',
+      namespace: 'default',
+      timeout: '--timeout',
+      insecure: 'default',
+    });
   });
 });
 

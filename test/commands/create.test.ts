@@ -44,7 +44,9 @@ describe('trigger create (built CLI, the standard seed)', () => {
     const stored = api.store.service(EMPTY)!.triggers;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: 'my-hook', operation: 'REDEPLOY' });
-    expect(parseTable(r.stdout)).toEqual([[stored[0]!.uuid, 'my-hook', 'REDEPLOY', `${api.url}${triggerCallPath(EMPTY, stored[0]!.uuid)}`]]);
+    expect(parseTable(r.stdout)).toEqual([
+      [stored[0]!.uuid, 'my-hook', 'REDEPLOY', `${api.url}${triggerCallPath(EMPTY, stored[0]!.uuid)}`],
+    ]);
   });
 
   it('takes the operation in any case; -q prints the UUID only, --json the object', async () => {
@@ -140,7 +142,7 @@ describe('trigger create: the names it gives', () => {
     ['a/b', 'it contains one of / ? # % \\'],
     ['50%', 'it contains one of / ? # % \\'],
     ['a..b', "it contains '..'"],
-  ])("refuses %s, as every other command would refuse it, before any request (built CLI, exit 2)", async (name, why) => {
+  ])('refuses %s, as every other command would refuse it, before any request (built CLI, exit 2)', async (name, why) => {
     const before = seen.length;
     const r = await spawnCli(['create', 'web', '-n', name], emulatorEnv(emu.url));
     expect(r).toEqual({ code: 2, stdout: '', stderr: `Error: invalid trigger name '${name}': ${why}\n${RULES}\n` });
@@ -169,7 +171,10 @@ describe('trigger create: the names it gives', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(seen.slice(before).filter((s) => s.startsWith('GET ') && s.includes('/trigger/'))).toEqual([]);
-    const twins = emu.store.service(WEB_DEMO)!.triggers.filter((t) => t.name === 'scale-hook').map((t) => t.uuid);
+    const twins = emu.store
+      .service(WEB_DEMO)!
+      .triggers.filter((t) => t.name === 'scale-hook')
+      .map((t) => t.uuid);
     expect(twins).toHaveLength(2);
     expect(r.stdout).toBe(`${twins[1]}\n`);
     const ambiguous = await spawnCli(['inspect', 'web', 'scale-hook'], env);

@@ -82,7 +82,10 @@ describe('inspect of many triggers', () => {
 
 describe('trigger inspect <trigger-url>...', () => {
   it('prints the triggers the URLs name, of any service, absolute or under the REST host', async () => {
-    const r = await spawnCli(['inspect', `${emu.url}${triggerCallPath(WEB_DEMO, T_SCALE)}`, triggerCallPath(API, T_API), '--json', 'uuid,name'], emulatorEnv(emu.url));
+    const r = await spawnCli(
+      ['inspect', `${emu.url}${triggerCallPath(WEB_DEMO, T_SCALE)}`, triggerCallPath(API, T_API), '--json', 'uuid,name'],
+      emulatorEnv(emu.url),
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
@@ -117,6 +120,10 @@ describe('trigger inspect <trigger-url>...', () => {
 describe('trigger inspect of a trigger it cannot find', () => {
   it('names the service as name.stack (exit 4)', async () => {
     const r = await spawnCli(['inspect', 'web', 'nosuch'], emulatorEnv(emu.url));
-    expect(r).toEqual({ code: 4, stdout: '[]\n', stderr: "Error: cannot find a trigger with the identifier 'nosuch' in service web.demo\n" });
+    expect(r).toEqual({
+      code: 4,
+      stdout: '[]\n',
+      stderr: "Error: cannot find a trigger with the identifier 'nosuch' in service web.demo\n",
+    });
   });
 });

@@ -11,7 +11,21 @@ import stringWidth from 'string-width';
 import { triggerCallPath } from '../../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { API, DB, MISSING, PAYMENTS, standardSeed, T_API, T_DEPLOY, T_OLD, T_OTHER, T_SCALE, WEB_DEMO, WEB_OTHER, webDemo } from '../helpers/fixture.js';
+import {
+  API,
+  DB,
+  MISSING,
+  PAYMENTS,
+  standardSeed,
+  T_API,
+  T_DEPLOY,
+  T_OLD,
+  T_OTHER,
+  T_SCALE,
+  WEB_DEMO,
+  WEB_OTHER,
+  webDemo,
+} from '../helpers/fixture.js';
 import { expectErrorLine, parseTable } from '../helpers/expect.js';
 import { forward, json, startFaultServer } from '../helpers/fault-server.js';
 import { describeInPty, runInPty } from '../helpers/pty.js';
@@ -33,7 +47,12 @@ beforeAll(async () => {
   emu = await startEmulator({
     seed: [
       webDemo({ uuid: T_LONG, name: 'deploy-hook-production-eu-west-1', operation: 'REDEPLOY' }),
-      { uuid: PAYMENTS, name: 'payments-gateway-eu-west', stack: 'staging', triggers: [{ uuid: T_NIGHTLY, name: 'nightly-rebuild', operation: 'SCALEUP' }] },
+      {
+        uuid: PAYMENTS,
+        name: 'payments-gateway-eu-west',
+        stack: 'staging',
+        triggers: [{ uuid: T_NIGHTLY, name: 'nightly-rebuild', operation: 'SCALEUP' }],
+      },
       { uuid: REDIS, name: 'redis', stack: null },
       { uuid: QUIET, name: 'quiet', stack: 'staging' },
     ],
@@ -43,7 +62,8 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}, extra: Record<string, string> = {}) => runCli(args, emulatorEnv(emu.url, extra), opts);
+const run = (args: string[], opts: Parameters<typeof runCli>[2] = {}, extra: Record<string, string> = {}) =>
+  runCli(args, emulatorEnv(emu.url, extra), opts);
 
 // --- against the standard seed: a fresh emulator per test, recording what it is sent ---
 
@@ -155,7 +175,9 @@ describe('trigger list <service> (built CLI)', () => {
     expect(byName.stderr).toBe(
       `Error: more than one service matches 'web'; use name.stack or its UUID prefix:\n  ${WEB_DEMO.slice(0, 8)}  web.demo\n  ${WEB_OTHER.slice(0, 8)}  web.other\n`,
     );
-    expect(byPrefix.stderr).toBe(`Error: more than one service matches 'c0ffee0'; use its UUID prefix:\n  ${API.slice(0, 8)}  api\n  ${DB.slice(0, 8)}  db\n`);
+    expect(byPrefix.stderr).toBe(
+      `Error: more than one service matches 'c0ffee0'; use its UUID prefix:\n  ${API.slice(0, 8)}  api\n  ${DB.slice(0, 8)}  db\n`,
+    );
   });
 
   it('an unknown service (name or full UUID) is a not-found error naming it, exit 4', async () => {
@@ -335,10 +357,30 @@ describe('--json with fields', () => {
   });
 
   const bad: [string, string[], RegExp, RegExp | undefined][] = [
-    ['an unknown field', ['list', 'web', '--json', 'name,nosuch'], /^unknown --json field 'nosuch'; fields: uuid, name, operation, url, resource_uri$/, undefined],
-    ['a capitalised field', ['list', 'web', '--json', 'Name'], /^unknown --json field 'Name'; did you mean 'name'\?$/, /put the arguments before --json/],
-    ['a field of every service, with a service', ['list', 'web', '--json', 'service'], /^unknown --json field 'service'; fields: uuid, name/, /--json=FIELDS/],
-    ['a service after --json', ['list', '--json', 'web'], /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid, stack$/, /put the arguments before --json/],
+    [
+      'an unknown field',
+      ['list', 'web', '--json', 'name,nosuch'],
+      /^unknown --json field 'nosuch'; fields: uuid, name, operation, url, resource_uri$/,
+      undefined,
+    ],
+    [
+      'a capitalised field',
+      ['list', 'web', '--json', 'Name'],
+      /^unknown --json field 'Name'; did you mean 'name'\?$/,
+      /put the arguments before --json/,
+    ],
+    [
+      'a field of every service, with a service',
+      ['list', 'web', '--json', 'service'],
+      /^unknown --json field 'service'; fields: uuid, name/,
+      /--json=FIELDS/,
+    ],
+    [
+      'a service after --json',
+      ['list', '--json', 'web'],
+      /^unknown --json field 'web'; fields: uuid, name, operation, url, resource_uri, service, service_uuid, stack$/,
+      /put the arguments before --json/,
+    ],
     ['an empty field', ['list', 'web', '--json', 'name,,uuid'], /^--json takes field names separated by commas/, undefined],
     ['--json= with nothing', ['list', 'web', '--json='], /^--json takes field names separated by commas/, undefined],
     ['with --format', ['list', 'web', '--json', 'name', '--format', 'json'], /^--json and --format cannot be used together$/, undefined],
@@ -359,9 +401,17 @@ describe('--json with fields', () => {
 
 describe('an empty result', () => {
   it('the table says so on stderr, for one service or for every service; stdout stays the header alone', async () => {
-    expect(await run(['list', 'redis'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis'])).toEqual({
+      code: 0,
+      stdout: 'UUID   NAME   OPERATION   URL\n',
+      stderr: 'no triggers in service redis\n',
+    });
     expect(await run(['list', 'redis', '--no-header'])).toEqual({ code: 0, stdout: '', stderr: 'no triggers in service redis\n' });
-    expect(await run(['list', 'redis', '--format', 'table'])).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    expect(await run(['list', 'redis', '--format', 'table'])).toEqual({
+      code: 0,
+      stdout: 'UUID   NAME   OPERATION   URL\n',
+      stderr: 'no triggers in service redis\n',
+    });
     const tty = await run(['list', REDIS], { tty: true, columns: 80 });
     expect(tty.stderr).toBe(`no triggers in service ${REDIS.slice(0, 8)}\n`);
   });
@@ -369,7 +419,11 @@ describe('an empty result', () => {
   it('for every service, when none has a trigger', async () => {
     const empty = await startEmulator({ seed: [{ name: 'redis' }, { name: 'web' }] });
     try {
-      expect(await runCli(['list'], emulatorEnv(empty.url))).toEqual({ code: 0, stdout: 'SERVICE   UUID   NAME   OPERATION   URL\n', stderr: 'no triggers\n' });
+      expect(await runCli(['list'], emulatorEnv(empty.url))).toEqual({
+        code: 0,
+        stdout: 'SERVICE   UUID   NAME   OPERATION   URL\n',
+        stderr: 'no triggers\n',
+      });
     } finally {
       await empty.close();
     }
@@ -385,7 +439,11 @@ describe('an empty result', () => {
   });
 
   it('the built CLI: exit 0, the header on stdout, the notice on stderr', async () => {
-    expect(await spawnCli(['list', 'redis'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service redis\n' });
+    expect(await spawnCli(['list', 'redis'], emulatorEnv(emu.url))).toEqual({
+      code: 0,
+      stdout: 'UUID   NAME   OPERATION   URL\n',
+      stderr: 'no triggers in service redis\n',
+    });
   });
 });
 
@@ -396,7 +454,11 @@ describe('services named as name.stack', () => {
     const env = emulatorEnv(emu.url);
     const table = await spawnCli(['list'], env);
     expect(table.code).toBe(0);
-    const services = table.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ {3,}/)[0]);
+    const services = table.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/ {3,}/)[0]);
     expect(services).toEqual(['web.demo', 'web.demo', 'web.demo', 'web.demo', 'payments-gateway-eu-west.staging']);
     const objects = JSON.parse((await spawnCli(['list', '--json', 'service,stack,name'], env)).stdout) as Record<string, unknown>[];
     expect(objects[0]).toEqual({ service: 'web', stack: 'demo', name: 'deploy-hook' });
@@ -419,7 +481,11 @@ describe('services named as name.stack', () => {
   });
 
   it('an empty service is named name.stack too, on stderr', async () => {
-    expect(await spawnCli(['list', 'quiet'], emulatorEnv(emu.url))).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service quiet.staging\n' });
+    expect(await spawnCli(['list', 'quiet'], emulatorEnv(emu.url))).toEqual({
+      code: 0,
+      stdout: 'UUID   NAME   OPERATION   URL\n',
+      stderr: 'no triggers in service quiet.staging\n',
+    });
   });
 
   it('behind an API without stacks (404 for them), services go by their names alone and stack is null; nothing fails', async () => {
@@ -431,10 +497,20 @@ describe('services named as name.stack', () => {
       const table = await runCli(['list'], env);
       expect(table.stderr).toBe('');
       expect(table.code).toBe(0);
-      expect(table.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ {3,}/)[0])).toEqual(['web', 'web', 'web', 'web', 'payments-gateway-eu-west']);
+      expect(
+        table.stdout
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/ {3,}/)[0]),
+      ).toEqual(['web', 'web', 'web', 'web', 'payments-gateway-eu-west']);
       const objects = JSON.parse((await runCli(['list', '--json', 'stack'], env)).stdout) as Record<string, unknown>[];
       expect(objects.every((o) => o.stack === null)).toBe(true);
-      expect(await runCli(['list', 'quiet'], env)).toEqual({ code: 0, stdout: 'UUID   NAME   OPERATION   URL\n', stderr: 'no triggers in service quiet\n' });
+      expect(await runCli(['list', 'quiet'], env)).toEqual({
+        code: 0,
+        stdout: 'UUID   NAME   OPERATION   URL\n',
+        stderr: 'no triggers in service quiet\n',
+      });
     } finally {
       await proxy.close();
     }
@@ -452,6 +528,8 @@ describe('a service that matches nothing', () => {
     expect((await spawnCli(['ls', 'payments-gateway-eu-wset'], env)).stderr).toBe(
       "Error: cannot find a service with the identifier 'payments-gateway-eu-wset'; did you mean payments-gateway-eu-west.staging?\n",
     );
-    expect((await spawnCli(['ls', 'nothing-like-it'], env)).stderr).toBe("Error: cannot find a service with the identifier 'nothing-like-it'\n");
+    expect((await spawnCli(['ls', 'nothing-like-it'], env)).stderr).toBe(
+      "Error: cannot find a service with the identifier 'nothing-like-it'\n",
+    );
   });
 });

@@ -29,7 +29,12 @@ beforeAll(async () => {
   emu = await startEmulator({ seed: [webDemo()] });
   host = `${emu.url}/`;
   emu.server.on('request', (req) =>
-    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, userAgent: req.headers['user-agent'] }),
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      userAgent: req.headers['user-agent'],
+    }),
   );
 });
 afterAll(async () => {
@@ -44,7 +49,8 @@ function home(): Home {
 }
 
 const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
+const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
+  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
 function writeConfig(h: Home, text: string): string {
@@ -167,7 +173,10 @@ describeInPty('login --password-stdin at a terminal', () => {
     const h = home();
     const before = seen.length;
     // Typed at once: a run that waited for the key would read it up to Ctrl-D and try it.
-    const r = await runInPty(['--host', host, 'login', '-u', USER, '--password-stdin'], { env: { ...h, TERM: 'dumb' }, answers: [['', 'typed-key\r\u0004']] });
+    const r = await runInPty(['--host', host, 'login', '-u', USER, '--password-stdin'], {
+      env: { ...h, TERM: 'dumb' },
+      answers: [['', 'typed-key\r\u0004']],
+    });
     expect(r.output).toMatch(/^(typed-key\r\n)?Error: stdin is a terminal; pipe the key in, or leave out --password-stdin to be asked\r\n/);
     expect(r.code).toBe(2);
     expect(seen.length).toBe(before);
@@ -194,7 +203,10 @@ describe('login --password-stdin reads a key, not whatever comes', () => {
     // `yes |`: the input never ends, and the run must not wait for it to.
     run.child.stdin!.write('y\n'.repeat(4096));
     const r = await run.done;
-    expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'Error: the API key on standard input is larger than 4 KiB, the most --password-stdin reads']);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+      2,
+      'Error: the API key on standard input is larger than 4 KiB, the most --password-stdin reads',
+    ]);
     expect(seen.length).toBe(before);
     expect(existsSync(configFile(h))).toBe(false);
   });
@@ -226,7 +238,11 @@ describeInPty('login at a pseudo-terminal', () => {
   }
 
   it('asks for the user name (echoed) and the API key (not echoed), checks them and saves them', async () => {
-    const { code, output, home: h } = await ptyLogin([
+    const {
+      code,
+      output,
+      home: h,
+    } = await ptyLogin([
       ['Username: ', `${USER}\r`],
       ['API key: ', `${APIKEY}\r`],
     ]);
@@ -238,7 +254,11 @@ describeInPty('login at a pseudo-terminal', () => {
   });
 
   it('Ctrl-C at the API key prompt cancels: exit 130, one line, no usage hint, nothing saved, nothing echoed', async () => {
-    const { code, output, home: h } = await ptyLogin([
+    const {
+      code,
+      output,
+      home: h,
+    } = await ptyLogin([
       ['Username: ', `${USER}\r`],
       ['API key: ', 'half-typed-key\u0003'],
     ]);

@@ -93,7 +93,10 @@ describe('rm of many triggers', () => {
   const identifiers = (order: number[]): string[] => order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]!);
   /** n of the TOTAL triggers, neither in server order nor in its reverse. */
   const scrambled = (n: number): number[] => Array.from({ length: n }, (_, k) => (k * 83 + 17) % TOTAL);
-  const kept = (order: number[]): string[] => Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !order.includes(i)).map(numbered);
+  const kept = (order: number[]): string[] =>
+    Array.from({ length: TOTAL }, (_, i) => i)
+      .filter((i) => !order.includes(i))
+      .map(numbered);
 
   async function instrumented(args: string[]) {
     const { emu } = await emulator({ seed: manyHooks(TOTAL), pageSize: 25 });
@@ -175,7 +178,10 @@ interface Gate {
 async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
   const emu = await startEmulator({ seed: manyHooks(COUNT) });
   const proxy = await startFaultServer();
-  cleanups.push(() => proxy.close(), () => emu.close());
+  cleanups.push(
+    () => proxy.close(),
+    () => emu.close(),
+  );
   const held: Held[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   const pass = forward(emu.url);
@@ -187,7 +193,8 @@ async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
       w.resolve();
     }
   });
-  const heldCount = (n: number): Promise<void> => (held.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })));
+  const heldCount = (n: number): Promise<void> =>
+    held.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }));
   return { emu, proxy, held, heldCount };
 }
 
@@ -298,7 +305,10 @@ describe('trigger rm <trigger-url>...', () => {
 
   it('removes the triggers the URLs name, of any service, absolute or under the REST host, and prints their UUIDs (built CLI)', async () => {
     const { emu } = await twoServices();
-    const r = await spawnCli(['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(API, T_API), '--json'], emulatorEnv(emu.url));
+    const r = await spawnCli(
+      ['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(API, T_API), '--json'],
+      emulatorEnv(emu.url),
+    );
     expect(r).toEqual({ code: 0, stdout: `[\n  "${UUIDS[1]}",\n  "${T_API}"\n]\n`, stderr: '' });
     expect(remaining(emu)).toEqual([UUIDS[0], UUIDS[2]]);
     expect(emu.store.service(API)!.triggers).toEqual([]);
@@ -325,7 +335,10 @@ describe('trigger rm <trigger-url>...', () => {
       "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rm <service> <trigger>...' or 'trigger rm <trigger-url>...'",
     ]);
     const elsewhere = await spawnCli(['rm', triggerCallPath(SVC, UUIDS[0]!), `http://localhost:9${triggerCallPath(SVC, UUIDS[1]!)}`], env);
-    expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([2, `Error: the trigger URL is on http://localhost:9, not on the REST host ${emu.url}`]);
+    expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([
+      2,
+      `Error: the trigger URL is on http://localhost:9, not on the REST host ${emu.url}`,
+    ]);
     expect(seen).toEqual([]);
     expect(remaining(emu)).toEqual(UUIDS.slice(0, 3));
   });

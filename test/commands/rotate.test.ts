@@ -74,7 +74,12 @@ describe('trigger rotate', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^UUID\s+NAME\s+OPERATION\s+URL$/);
-    expect(lines[1]!.split(/\s{3,}/)).toEqual([fresh.uuid, 'deploy-hook', 'REDEPLOY', `${emu.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`]);
+    expect(lines[1]!.split(/\s{3,}/)).toEqual([
+      fresh.uuid,
+      'deploy-hook',
+      'REDEPLOY',
+      `${emu.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`,
+    ]);
     // The new one exists before the old one goes.
     const post = seen.findIndex((q) => q.method === 'POST');
     const del = seen.findIndex((q) => q.method === 'DELETE');
@@ -121,7 +126,9 @@ describe('trigger rotate', () => {
 
   it('when the removal fails (500 on the DELETE) it says so on stderr, exits 1, and both triggers exist', async () => {
     const { emu } = await emulator();
-    const proxy = await proxyFor(emu, (p) => p.route('DELETE', triggerPath(WEB_DEMO, T_DEPLOY), json(500, { error: 'database is locked' })));
+    const proxy = await proxyFor(emu, (p) =>
+      p.route('DELETE', triggerPath(WEB_DEMO, T_DEPLOY), json(500, { error: 'database is locked' })),
+    );
     const r = await runCli(['rotate', 'web', 'deploy-hook'], emulatorEnv(proxy.url));
     expect(r.code).toBe(1);
     const fresh = newTrigger(emu, T_DEPLOY, 'deploy-hook');
@@ -129,7 +136,11 @@ describe('trigger rotate', () => {
     expect(r.stdout).toContain(fresh.uuid);
     expect(r.stdout).toContain(`${proxy.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`);
     const first = r.stderr.split('\n')[0]!;
-    expect(first).toMatch(new RegExp(`^Error: created the new trigger .* but could not remove the old one ${T_DEPLOY.slice(0, 8)}…: database is locked \\(HTTP 500 from DELETE `));
+    expect(first).toMatch(
+      new RegExp(
+        `^Error: created the new trigger .* but could not remove the old one ${T_DEPLOY.slice(0, 8)}…: database is locked \\(HTTP 500 from DELETE `,
+      ),
+    );
     expect(r.stderr).toMatch(/Both triggers work now/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(triggersOf(emu).map((t) => t.uuid)).toEqual(expect.arrayContaining([T_DEPLOY, fresh.uuid]));
@@ -206,7 +217,10 @@ describe('trigger rotate, the old trigger left in place', () => {
   it('the hint to remove it shows 8 characters of its UUID', async () => {
     const emu: RunningEmulator = await startEmulator({ seed: [webDemo()] });
     const proxy: FaultServer = await startFaultServer();
-    cleanups.push(() => proxy.close(), () => emu.close());
+    cleanups.push(
+      () => proxy.close(),
+      () => emu.close(),
+    );
     proxy.route('DELETE', triggerPath(WEB_DEMO, T_DEPLOY), json(500, { error: 'database is locked' }));
     proxy.fallback(forward(emu.url));
     const r = await runCli(['rotate', 'web', 'deploy-hook', '-q'], emulatorEnv(proxy.url));
@@ -218,7 +232,7 @@ describe('trigger rotate, the old trigger left in place', () => {
 
 describe('trigger rotate <trigger-url>', () => {
   const LEAKED = registerSecret('6e6e6e6e-0000-4000-8000-0000000000a1');
-  const revoked = "Revoked the old URL of leaked-hook (6e6e6e6e…): whatever calls it needs the new URL now.\n";
+  const revoked = 'Revoked the old URL of leaked-hook (6e6e6e6e…): whatever calls it needs the new URL now.\n';
 
   async function withLeak(): Promise<{ emu: RunningEmulator; seen: string[] }> {
     const emu = await startEmulator({ seed: [webDemo({ uuid: LEAKED, name: 'leaked-hook', operation: 'SCALEUP' })] });
@@ -261,8 +275,16 @@ describe('trigger rotate <trigger-url>', () => {
     ];
     expect(results.map((r) => [r.code, r.stdout, r.stderr.split('\n')[0]])).toEqual([
       [2, '', `Error: the trigger URL is on http://127.0.0.1:9, not on the REST host ${emu.url}`],
-      [2, '', 'Error: the trigger URL must be a trigger call URL, like https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/'],
-      [2, '', "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rotate <service> <trigger>' or 'trigger rotate <trigger-url>'"],
+      [
+        2,
+        '',
+        'Error: the trigger URL must be a trigger call URL, like https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/',
+      ],
+      [
+        2,
+        '',
+        "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rotate <service> <trigger>' or 'trigger rotate <trigger-url>'",
+      ],
     ]);
     expect(results[0]!.stderr.split('\n')[1]).toBe('Give --host http://127.0.0.1:9/ to act on a trigger there.');
     expect(seen).toEqual([]);
@@ -285,7 +307,11 @@ describe('trigger rotate, its output lost', () => {
   it('leaves the old trigger in place when the new one cannot be printed, and says so: exit 1 (built CLI)', async () => {
     const emu: RunningEmulator = await startEmulator({ seed: [webDemo()] });
     cleanups.push(() => emu.close());
-    const deployHooks = (): string[] => emu.store.service(WEB_DEMO)!.triggers.filter((t) => t.name === 'deploy-hook').map((t) => t.uuid);
+    const deployHooks = (): string[] =>
+      emu.store
+        .service(WEB_DEMO)!
+        .triggers.filter((t) => t.name === 'deploy-hook')
+        .map((t) => t.uuid);
     const lost = 'Error: created the new trigger, but cannot write the output: no space left on the device\n';
     const kept = `The old trigger ${T_DEPLOY.slice(0, 8)}… was left in place and still works;`;
 

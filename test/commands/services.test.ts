@@ -16,7 +16,14 @@ function seed(): SeedService[] {
   return [
     webDemo(),
     { uuid: WEB_OTHER, name: 'web', stack: 'other', target_num_containers: 3, triggers: [{ name: 'other-hook' }] },
-    { uuid: API, name: 'api', stack: null, state: 'Starting', target_num_containers: 2, triggers: [{ name: 'api-hook' }, { name: 'api-hook-2' }] },
+    {
+      uuid: API,
+      name: 'api',
+      stack: null,
+      state: 'Starting',
+      target_num_containers: 2,
+      triggers: [{ name: 'api-hook' }, { name: 'api-hook-2' }],
+    },
     { uuid: DB, name: 'db', stack: null, state: 'Stopped', target_num_containers: 2 },
     { uuid: PAYMENTS, name: 'payments-gateway-eu-west', stack: 'prod' },
   ];
@@ -53,7 +60,9 @@ describe('trigger services', () => {
     seen.length = 0;
     expect((await runCli(['services'], env())).code).toBe(0);
     const counts = seen.filter((s) => s.includes('/trigger/'));
-    expect(counts.sort()).toEqual([WEB_DEMO, WEB_OTHER, API, DB, PAYMENTS].map((u) => `GET /api/app/v1/service/${u}/trigger/?limit=1`).sort());
+    expect(counts.sort()).toEqual(
+      [WEB_DEMO, WEB_OTHER, API, DB, PAYMENTS].map((u) => `GET /api/app/v1/service/${u}/trigger/?limit=1`).sort(),
+    );
     expect(seen.filter((s) => s.startsWith('GET /api/app/v1/stack/'))).toHaveLength(3);
   });
 
@@ -80,7 +89,11 @@ describe('trigger services', () => {
       { name: 'payments-gateway-eu-west', stack: 'prod', trigger_count: 0 },
     ]);
     seen.length = 0;
-    expect(await spawnCli(['services', '-q'], env())).toEqual({ code: 0, stdout: `${[WEB_DEMO, WEB_OTHER, API, DB, PAYMENTS].join('\n')}\n`, stderr: '' });
+    expect(await spawnCli(['services', '-q'], env())).toEqual({
+      code: 0,
+      stdout: `${[WEB_DEMO, WEB_OTHER, API, DB, PAYMENTS].join('\n')}\n`,
+      stderr: '',
+    });
     expect(seen.filter((s) => s.includes('/stack/') || s.includes('/trigger/'))).toEqual([]);
   });
 
@@ -88,10 +101,16 @@ describe('trigger services', () => {
     const lines = (await spawnCli(['services', '--format', 'json'], env())).stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
     expect(JSON.parse(lines[1]!)).toMatchObject({ uuid: WEB_OTHER, stack: 'other' });
-    expect((await spawnCli(['services', '--format', '{{.name}}.{{.stack}} {{.trigger_count}}'], env())).stdout.split('\n')[0]).toBe('web.demo 3');
+    expect((await spawnCli(['services', '--format', '{{.name}}.{{.stack}} {{.trigger_count}}'], env())).stdout.split('\n')[0]).toBe(
+      'web.demo 3',
+    );
     const template = await spawnCli(['services', '--format', 'table {{.name}}\\t{{.state}}', '--no-header'], env());
     expect(template.stdout.split('\n')[3]!.split(/ {3,}/)).toEqual(['db', 'Stopped']);
-    const cells = (text: string): string[][] => text.trimEnd().split('\n').map((l) => l.split(/ {3,}/));
+    const cells = (text: string): string[][] =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(/ {3,}/));
     expect(cells((await spawnCli(['services', '--no-header'], env())).stdout)).toEqual(cells(TABLE).slice(1));
     expect((await spawnCli(['services', '--no-trunc'], env())).stdout.split('\n')[1]).toMatch(new RegExp(`^${WEB_DEMO}   web   `));
   });
@@ -111,7 +130,9 @@ describe('trigger services', () => {
   });
 
   it('trigger counts are asked for at most 8 at a time', async () => {
-    const many = await startEmulator({ seed: Array.from({ length: 30 }, (_, i) => ({ name: `svc-${i}`, stack: null, triggers: [{ name: 'hook' }] })) });
+    const many = await startEmulator({
+      seed: Array.from({ length: 30 }, (_, i) => ({ name: `svc-${i}`, stack: null, triggers: [{ name: 'hook' }] })),
+    });
     try {
       const probe = instrument(many.server);
       const r = await runCli(['services', '--json', 'trigger_count'], emulatorEnv(many.url));

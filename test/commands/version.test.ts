@@ -10,7 +10,11 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 describe('trigger version', () => {
   it('prints the version of trigger, of Node.js and the platform', async () => {
     const r = await spawnCli(['version'], tempHome());
-    expect(r).toEqual({ code: 0, stdout: `trigger ${version}\nNode.js ${process.version} (${process.platform}/${process.arch})\n`, stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: `trigger ${version}\nNode.js ${process.version} (${process.platform}/${process.arch})\n`,
+      stderr: '',
+    });
   });
 
   it('--version and -v still print the version alone', async () => {

@@ -30,7 +30,14 @@ export async function startAccount(user: string, secret: string, hook: string): 
   const store = new Store(stateFromSeed([{ name: 'web', stack: null, triggers: [{ name: hook, operation: 'REDEPLOY' }] }]));
   const server = createEmulator(store, { user, apikey: secret, pageSize: 25 });
   const seen: Seen[] = [];
-  server.on('request', (req) => seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, userAgent: req.headers['user-agent'] }));
+  server.on('request', (req) =>
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      userAgent: req.headers['user-agent'],
+    }),
+  );
   const url = await listen(server, 0, '127.0.0.1');
   return {
     user,

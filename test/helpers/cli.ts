@@ -114,11 +114,17 @@ export function startCli(
 ): RunningCli {
   const argv = [process.execPath, TRIGGER_BIN, ...args];
   const [file, rest] = opts.command ? opts.command(argv) : [argv[0]!, argv.slice(1)];
-  const child = spawn(file, rest, { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, rest, {
+    env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const watchers = new Set<() => void>();
-  const output = (): { stdout: string; stderr: string } => ({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+  const output = (): { stdout: string; stderr: string } => ({
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
+  });
   const changed = (): void => watchers.forEach((w) => w());
   child.stdout?.on('data', (c: Buffer) => (out.push(c), changed()));
   child.stderr?.on('data', (c: Buffer) => (err.push(c), changed()));

@@ -68,7 +68,11 @@ export function runEmulator(args: string[], opts: RunOptions = {}): EmulatorRun 
   const child: ChildProcess =
     opts.fileSizeLimit === undefined
       ? spawn(process.execPath, [EMULATOR_BIN, ...args], spawnOptions)
-      : spawn('/bin/sh', ['-c', `ulimit -f ${opts.fileSizeLimit} && exec "$0" "$@"`, process.execPath, EMULATOR_BIN, ...args], spawnOptions);
+      : spawn(
+          '/bin/sh',
+          ['-c', `ulimit -f ${opts.fileSizeLimit} && exec "$0" "$@"`, process.execPath, EMULATOR_BIN, ...args],
+          spawnOptions,
+        );
   children.push(child);
   let out = '';
   let err = '';
@@ -98,10 +102,7 @@ export async function startEmulatorProcess(args: string[] = [], opts: RunOptions
       resolve(`http://127.0.0.1:${m[1]}`);
     };
     p.child.stdout!.on('data', onData);
-    p.exited.then(
-      (e) => reject(new Error(`emulator exited (${e.code ?? e.signal}) before listening: ${p.stderr()}`)),
-      reject,
-    );
+    p.exited.then((e) => reject(new Error(`emulator exited (${e.code ?? e.signal}) before listening: ${p.stderr()}`)), reject);
   });
   return {
     ...p,

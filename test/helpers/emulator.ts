@@ -16,7 +16,12 @@ export const USER = DEFAULT_USER;
 export const APIKEY = DEFAULT_APIKEY;
 
 export async function startEmulator(
-  opts: Partial<Omit<EmulatorOptions, 'user' | 'apikey'>> & { seed?: SeedService[]; dataFile?: string; maxActions?: number; host?: string } = {},
+  opts: Partial<Omit<EmulatorOptions, 'user' | 'apikey'>> & {
+    seed?: SeedService[];
+    dataFile?: string;
+    maxActions?: number;
+    host?: string;
+  } = {},
 ): Promise<RunningEmulator> {
   const store = new Store(stateFromSeed(opts.seed ?? defaultSeed()), opts.dataFile, opts.maxActions);
   const server = createEmulator(store, { ...opts, user: USER, apikey: APIKEY, pageSize: opts.pageSize ?? 25 });

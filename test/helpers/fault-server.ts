@@ -8,7 +8,14 @@
 // (the emulator) so that single requests can be made to fail. `startProxy()` is a forwarding HTTP
 // proxy that reaches every host name at 127.0.0.1, so a test can name a host that is not loopback and
 // stay on the machine.
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -107,7 +114,9 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
 
   const pick = (seen: RecordedRequest): Answer | undefined =>
     queue.shift() ??
-    routes.find((r) => (r.method === '*' || r.method === seen.method) && (typeof r.path === 'string' ? r.path === seen.path : r.path.test(seen.path)))?.answer ??
+    routes.find(
+      (r) => (r.method === '*' || r.method === seen.method) && (typeof r.path === 'string' ? r.path === seen.path : r.path.test(seen.path)),
+    )?.answer ??
     fallbackAnswer;
 
   const handle = (req: IncomingMessage, res: ServerResponse, continueAsked: boolean): void => {
@@ -139,7 +148,9 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
       if (!arrived) return;
       if (answer) return run(answer);
       unexpected.push(seen);
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `fault server: unexpected request ${seen.method} ${seen.url}` }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `fault server: unexpected request ${seen.method} ${seen.url}` }));
     });
   };
 
@@ -197,7 +208,8 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      if (unexpected.length > 0) throw new Error(`fault server: requests nobody expected: ${unexpected.map((q) => `${q.method} ${q.url}`).join(', ')}`);
+      if (unexpected.length > 0)
+        throw new Error(`fault server: requests nobody expected: ${unexpected.map((q) => `${q.method} ${q.url}`).join(', ')}`);
     },
   };
 }
@@ -208,7 +220,9 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
  * refuse a request from its headers does.
  */
 export function onHeaders(answer: Answer): Answer {
-  return Object.assign((req: IncomingMessage, res: ServerResponse, seen: RecordedRequest) => answer(req, res, seen), { [ON_HEADERS]: true as const });
+  return Object.assign((req: IncomingMessage, res: ServerResponse, seen: RecordedRequest) => answer(req, res, seen), {
+    [ON_HEADERS]: true as const,
+  });
 }
 
 // --- answers ---
@@ -236,7 +250,10 @@ export function status(code: number, headers: Record<string, string> = {}): Answ
 }
 
 /** An HTML page, like a proxy's error page or a captive portal. */
-export function html(status: number, text = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>'): Answer {
+export function html(
+  status: number,
+  text = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>',
+): Answer {
   return raw(status, { 'content-type': 'text/html; charset=utf-8' }, text);
 }
 
@@ -339,7 +356,13 @@ export function forward(target: string): Answer {
     if (req.headers.expect && !req.readableEnded) res.writeContinue();
     const url = new URL(req.url ?? '/', base);
     const upstream = httpRequest(
-      { host: base.hostname, port: base.port, path: url.pathname + url.search, method: req.method, headers: { ...req.headers, host: base.host } },
+      {
+        host: base.hostname,
+        port: base.port,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers: { ...req.headers, host: base.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -393,10 +416,13 @@ export async function startProxy(): Promise<TestProxy> {
     }
     const headers = { ...req.headers };
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method: req.method, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502).end('proxy: upstream failed');
       else res.destroy();

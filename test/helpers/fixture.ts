@@ -74,7 +74,11 @@ export function manyHooks(count: number): SeedService[] {
       uuid: WEB_DEMO,
       name: 'web',
       stack: null,
-      triggers: Array.from({ length: count }, (_, i) => ({ uuid: numbered(i), name: `hook-${i}`, operation: i % 5 === 0 ? 'SCALEUP' : 'REDEPLOY' })),
+      triggers: Array.from({ length: count }, (_, i) => ({
+        uuid: numbered(i),
+        name: `hook-${i}`,
+        operation: i % 5 === 0 ? 'SCALEUP' : 'REDEPLOY',
+      })),
     },
     { uuid: API, name: 'api', stack: null, triggers: [{ name: 'hook-3' }, { name: 'hook-4' }] },
   ];
