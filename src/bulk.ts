@@ -33,7 +33,7 @@ export async function forEachId<T, R>(
   const show = (i: number, s: Settled<R>): void => {
     done[i] = s;
     for (; done[shown]; shown++) {
-      const next = done[shown]!;
+      const next = done[shown];
       if (next.ok) emit!(next.value);
       else report(next);
     }
@@ -58,7 +58,7 @@ export async function forEachId<T, R>(
       }
       if (codes.length === 0) return;
       const same = codes.every((c) => c === codes[0]);
-      const code = codes.length === ids.length && same ? codes[0]! : 1;
+      const code = codes.length === ids.length && same ? codes[0] : 1;
       throw new PartialFailure(`${codes.length} of ${ids.length} failed`, code);
     },
   };

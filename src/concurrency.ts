@@ -21,11 +21,11 @@ export async function mapSettled<T, R>(
     while (next < items.length && !signal?.aborted) {
       const i = next++;
       try {
-        results[i] = { ok: true, value: await fn(items[i]!, i) };
+        results[i] = { ok: true, value: await fn(items[i], i) };
       } catch (error) {
         results[i] = { ok: false, error };
       }
-      onSettled?.(i, results[i]!);
+      onSettled?.(i, results[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -52,7 +52,7 @@ export async function* inOrder<T, R>(items: readonly T[], limit: number, fn: (it
   const running: Promise<R>[] = [];
   let next = 0;
   const start = (): void => {
-    const result = fn(items[next++]!);
+    const result = fn(items[next++]);
     // Awaited in turn below; one that fails after the iteration ended is no unhandled rejection.
     result.catch(() => {});
     running.push(result);

@@ -41,7 +41,7 @@ export function basic(user: string, secret: string): string {
 export function userOf(authorization: string): string | undefined {
   const m = /^Basic\s+(\S+)$/i.exec(authorization.trim());
   if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   return i > 0 ? decoded.slice(0, i) : undefined;
 }
@@ -180,7 +180,7 @@ function fromDockerConfig(env: NodeJS.ProcessEnv, helperLimitMs: () => number): 
 function fromHelper(store: string, env: NodeJS.ProcessEnv, limitMs: number): Credentials | undefined {
   const helper = `docker-credential-${clip(store)}`;
   // Loaded here, not at start-up: most runs never reach a credential helper.
-  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const timeout = Math.max(1, Math.round(limitMs));
   const run = spawnSync(`docker-credential-${store}`, ['get'], {
     input: DOCKER_INDEX,
@@ -199,7 +199,7 @@ function fromHelper(store: string, env: NodeJS.ProcessEnv, limitMs: number): Cre
   if (run.status !== 0) return undefined;
   let parsed: { Username?: unknown; Secret?: unknown };
   try {
-    parsed = JSON.parse(run.stdout);
+    parsed = JSON.parse(run.stdout) as typeof parsed;
   } catch {
     throw new AuthError(`the docker credential helper ${helper} gave an answer that is not JSON`);
   }

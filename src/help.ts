@@ -99,7 +99,7 @@ const isHelpFlag = (a: string): boolean => a === '-h' || a === '--help';
 export function commandWords(args: readonly string[], takesValue: ReadonlySet<string>): string[] {
   const words: string[] = [];
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-    const a = args[i]!;
+    const a = args[i];
     if (!a.startsWith('-') || a === '-') words.push(a);
     else if (takesValue.has(a)) i++;
   }
@@ -131,11 +131,11 @@ export function helpRequest(
   const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
   const isGroup = (path: string): boolean => [...commands].some((c) => c.startsWith(path === '' ? '' : `${path} `) && c !== path);
   const dropped = new Set<number>();
-  for (let i = 0; i < end; i++) if (isHelpFlag(args[i]!)) dropped.add(i);
+  for (let i = 0; i < end; i++) if (isHelpFlag(args[i])) dropped.add(i);
   let path = '';
   let unknown = false;
   for (let i = 0; i < end; i++) {
-    const a = args[i]!;
+    const a = args[i];
     if (a.startsWith('-') && a !== '-') {
       if (takesValue.has(a)) i++;
       continue;

@@ -141,7 +141,9 @@ export function outputFailure(err: unknown): CliError | undefined {
   if (!err) return undefined;
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return undefined;
-  return new CliError(`cannot write the output: ${WRITE_ERRORS[code] ?? (err instanceof Error ? err.message : String(err))}`);
+  return new CliError(
+    `cannot write the output: ${WRITE_ERRORS[code] ?? (err instanceof Error ? err.message : typeof err === 'string' ? err : 'unknown error')}`,
+  );
 }
 
 /**

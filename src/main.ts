@@ -42,12 +42,13 @@ async function run(argv: string[], ctx: Context): Promise<number> {
     }
     await program.parseAsync(args, { from: 'user' });
     return EXIT.ok;
-  } catch (err) {
+  } catch (thrown) {
     // A usage error stops the parse before the command runs: a --no-color read so far still counts.
     ctx.globals = { color: program.opts().color, ...ctx.globals };
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      err = usageError(err, commands.get(ctx.command ?? '')!);
+    let err = thrown;
+    if (thrown instanceof CommanderError) {
+      if (thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version') return EXIT.ok;
+      err = usageError(thrown, commands.get(ctx.command ?? '')!);
     }
     // A usage error points at the help of the command it is about.
     if (err instanceof UsageError && !err.hint) err.hint = `Run 'trigger${ctx.command ? ` ${ctx.command}` : ''} --help' for usage.`;

@@ -95,7 +95,7 @@ export function takesValueOf(cmd: AnyCommand): Set<string> {
  */
 export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
   const message = err.message.replace(/^error:\s*/i, '');
-  const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0]!)?.[1];
+  const word = /^unknown (?:command|option) '(.*)'$/m.exec(message.split('\n')[0])?.[1];
   if (err.code === 'commander.unknownCommand' && word !== undefined) {
     const commands = cmd
       .createHelp()
@@ -104,9 +104,9 @@ export function usageError(err: CommanderError, cmd: AnyCommand): UsageError {
     return new UsageError(`unknown command '${clip(word)}'${didYouMean(word, commands)}`);
   }
   if (err.code === 'commander.unknownOption' && word !== undefined) {
-    const flag = word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2);
+    const flag = word.startsWith('--') ? word.split('=')[0] : word.slice(0, 2);
     const options: string[][] = [];
-    for (let c: AnyCommand | null = cmd; c; c = c.parent as AnyCommand | null) {
+    for (let c: AnyCommand | null = cmd; c; c = c.parent) {
       for (const o of c.createHelp().visibleOptions(c)) options.push([o.short, o.long].filter((f): f is string => !!f));
     }
     return new UsageError(`unknown option '${clip(flag)}'${didYouMean(flag, options)}`);
@@ -135,7 +135,7 @@ function helpLayout(width: number): HelpConfiguration {
     boxWrap: (text, wrapWidth) => wrap(text, wrapWidth),
     formatHelp: (cmd, helper) => {
       const [usage, ...rest] = Help.prototype.formatHelp.call(helper, cmd, helper).split('\n');
-      return [wrap(usage!, width, ' '.repeat('Usage: '.length)), ...rest].join('\n');
+      return [wrap(usage, width, ' '.repeat('Usage: '.length)), ...rest].join('\n');
     },
   };
 }

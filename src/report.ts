@@ -37,7 +37,7 @@ export function secretsOf(authorization: string): string[] {
   const [, scheme, token] = /^(\S+)\s+(\S+)$/.exec(value) ?? [];
   const forms = [value];
   if (token) forms.push(token);
-  if (token && /^basic$/i.test(scheme!)) {
+  if (token && /^basic$/i.test(scheme)) {
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon >= 0) forms.push(decoded, decoded.slice(colon + 1));
@@ -61,7 +61,7 @@ function inSources(stack: string, bundle: string | undefined): string {
   if (!bundle) return stack;
   let map: SourceMap | undefined;
   try {
-    map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+    map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
   } catch {
     // without a map, the positions are the bundle's
   }

@@ -89,7 +89,7 @@ function candidates(uuids: string[], names: string[], total: number): string {
 async function ambiguousService(api: ApiClient, id: string, { objects, total }: Found<Service>): Promise<NotFoundError> {
   const stacks = await Promise.all(objects.map((s) => api.stackName(s.stack).catch(() => null)));
   const how = stacks.some((s) => s !== null) ? 'use name.stack or its UUID prefix' : 'use its UUID prefix';
-  const names = objects.map((s, i) => serviceName(s.name, stacks[i]!));
+  const names = objects.map((s, i) => serviceName(s.name, stacks[i]));
   return new NotFoundError(
     `more than one service matches '${safeText(id)}'; ${how}:`,
     candidates(
@@ -136,9 +136,9 @@ async function serviceNotFound(api: ApiClient, id: string): Promise<NotFoundErro
     const labels = await Promise.all(services.map((s) => labelOf(api, s)));
     const near = closestThings(
       id,
-      services.map((s, i) => [fieldText(s.name), labels[i]!]),
+      services.map((s, i) => [fieldText(s.name), labels[i]]),
     );
-    const names = [...new Set(near.map(({ index }) => labels[index]!))].slice(0, MAX_SUGGESTIONS);
+    const names = [...new Set(near.map(({ index }) => labels[index]))].slice(0, MAX_SUGGESTIONS);
     if (names.length > 0) suggestion = `; did you mean ${names.length > 1 ? `${names.slice(0, -1).join(', ')} or ` : ''}${names.at(-1)}?`;
   } catch {
     // no suggestion
@@ -179,7 +179,7 @@ export async function resolveService(api: ApiClient, id: string): Promise<Servic
   if (match.objects.length === 0) match = await lookup({ name: id });
   if (match.objects.length === 0) throw await serviceNotFound(api, id);
   if (!single(match)) throw await ambiguousService(api, id, match);
-  const service = match.objects[0]!;
+  const service = match.objects[0];
   return { uuid: service.uuid, service };
 }
 
@@ -211,7 +211,7 @@ async function findTrigger(api: ApiClient, service: ServiceRef, id: string): Pro
   if (match.objects.length === 0) match = await lookup({ name: id });
   if (match.objects.length === 0) throw await notFoundTrigger(api, service, id);
   if (!single(match)) throw await ambiguousTrigger(api, service, id, match);
-  return match.objects[0]!;
+  return match.objects[0];
 }
 
 async function notFoundTrigger(api: ApiClient, service: ServiceRef, id: string): Promise<NotFoundError> {

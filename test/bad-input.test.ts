@@ -41,7 +41,7 @@ function tempDir(): string {
 
 /** A usage error: exit 2, nothing on stdout, one `Error:` line first, no stack, no raw control characters. */
 function expectUsage(r: Result, message: RegExp, label = ''): void {
-  const first = r.stderr.split('\n')[0]!;
+  const first = r.stderr.split('\n')[0];
   expect(r.code, `${label}\n${r.stderr}`).toBe(2);
   expect(first, label).toMatch(/^Error: \S/);
   expect(first, label).toMatch(message);
@@ -207,7 +207,7 @@ function optionCases(): Case[] {
     },
     { name: 'empty --operation', args: ['create', 'web', '-o', ''], message: /unknown operation '': use REDEPLOY or SCALEUP/ },
     { name: 'empty name', args: ['create', 'web', '-n', ''], message: /^Error: invalid trigger name '': it is empty$/ },
-    { name: 'blank name', args: ['create', 'web', '-n', '   '], message: /^Error: invalid trigger name '   ': it contains white space$/ },
+    { name: 'blank name', args: ['create', 'web', '-n', '   '], message: /^Error: invalid trigger name ' {3}': it contains white space$/ },
     {
       name: 'name with an escape sequence',
       args: ['create', 'web', '-n', 'a\u001b[31mred'],
@@ -310,7 +310,7 @@ describe('bad input is refused before any request (exit 2, one Error: line)', ()
       for (let i = 0; i < cases.length; i += 4) {
         const batch = cases.slice(i, i + 4);
         const results = await Promise.all(batch.map((c) => spawnCli(c.args, { ...env, ...c.env })));
-        results.forEach((r, j) => expectUsage(r, batch[j]!.message, batch[j]!.name));
+        results.forEach((r, j) => expectUsage(r, batch[j].message, batch[j].name));
       }
     });
   });

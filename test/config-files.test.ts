@@ -82,7 +82,7 @@ function expectUnreadable(r: Result, path: string): void {
   expect(r.stdout).toBe('');
 }
 
-const firstLine = (r: Result): string => r.stderr.split('\n')[0]!;
+const firstLine = (r: Result): string => r.stderr.split('\n')[0];
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('the modes of the config folder and file', () => {
@@ -315,7 +315,7 @@ describe('profiles named like what every object has', () => {
       { stdin: APIKEY },
     );
     expect(login.code, login.stderr).toBe(0);
-    expect(readConfig(h).profiles?.toString).toMatchObject({ user: USER, apikey: APIKEY });
+    expect(readConfig(h)).toMatchObject({ profiles: { toString: { user: USER, apikey: APIKEY } } });
     const list = await runCli(['--profile', 'toString', 'list', 'web', '-q'], { ...h });
     expect(list.code, list.stderr).toBe(0);
   });
@@ -712,7 +712,7 @@ describe("the emulator's seed and data files: what it repeats of them reaches th
     const p = runEmulator(['--port', '0', ...args]);
     expect(await p.exited).toEqual({ code: 1, signal: null });
     expect(p.stderr()).not.toMatch(ANY_CONTROL);
-    return p.stderr().split('\n')[0]!;
+    return p.stderr().split('\n')[0];
   }
 
   it.each([

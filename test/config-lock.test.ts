@@ -30,7 +30,7 @@ function home(): Home {
 
 const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
 const lockFile = (h: Home): string => `${configFile(h)}.lock`;
-const firstLine = (r: Result): string => r.stderr.split('\n')[0]!;
+const firstLine = (r: Result): string => r.stderr.split('\n')[0];
 
 function readConfig(h: Home): { profiles?: Record<string, Record<string, unknown>> } {
   return JSON.parse(readFileSync(configFile(h), 'utf8'));
@@ -154,7 +154,7 @@ describe('a lock file that cannot be written, or is not a file', () => {
     const full = startCli(
       ['config', 'set', 'timeout', '5'],
       { ...h },
-      { command: ([node, ...args]) => ['bash', ['-c', 'ulimit -f 0; exec "$@"', 'bash', node!, ...args]] },
+      { command: ([node, ...args]) => ['bash', ['-c', 'ulimit -f 0; exec "$@"', 'bash', node, ...args]] },
     );
     const r = await full.done;
     expect(r.code).toBe(1);

@@ -120,7 +120,7 @@ describe('credentials lookup order: environment, then profile, then ~/.docker/co
       DOCKERCLOUD_REST_HOST: apikey.host,
       DOCKERCLOUD_NAMESPACE: 'nsenv',
     });
-    expect(seen[0]!.url).toMatch(/^\/api\/app\/v1\/nsflag\/service\//);
+    expect(seen[0].url).toMatch(/^\/api\/app\/v1\/nsflag\/service\//);
     for (const a of [apikey, profile]) expect(a.seen).toEqual([]);
   });
 
@@ -142,7 +142,7 @@ describe('credentials lookup order: environment, then profile, then ~/.docker/co
     const h = fullHome();
     const { DOCKERCLOUD_AUTH: _, ...rest } = env();
     const seen = await listAt(apikey, [], { ...h, ...rest, DOCKERCLOUD_REST_HOST: apikey.host, DOCKERCLOUD_NAMESPACE: 'nsenv' });
-    expect(seen[0]!.url).toMatch(/^\/api\/app\/v1\/nsenv\/service\//);
+    expect(seen[0].url).toMatch(/^\/api\/app\/v1\/nsenv\/service\//);
   });
 
   it('DOCKERCLOUD_USER + DOCKERCLOUD_PASS come before the profile', async () => {
@@ -162,7 +162,7 @@ describe('credentials lookup order: environment, then profile, then ~/.docker/co
       FAKE_CRED_USER: helper.user,
       FAKE_CRED_SECRET: helper.secret,
     });
-    expect(seen[0]!.url).toMatch(/^\/api\/app\/v1\/nsprofile\/service\//);
+    expect(seen[0].url).toMatch(/^\/api\/app\/v1\/nsprofile\/service\//);
     expect(existsSync(input)).toBe(false);
   });
 
@@ -171,7 +171,7 @@ describe('credentials lookup order: environment, then profile, then ~/.docker/co
     const text = JSON.stringify({ auths: { [INDEX]: { auth: b64(docker.user, docker.secret) } } }, null, '\t');
     const path = writeDockerConfig(h, text);
     const seen = await listAt(docker, ['--host', docker.host], { ...h });
-    expect(seen[0]!.url).toMatch(/^\/api\/app\/v1\/service\//);
+    expect(seen[0].url).toMatch(/^\/api\/app\/v1\/service\//);
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 

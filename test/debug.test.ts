@@ -41,7 +41,7 @@ describe('the first line of --debug says what is running', () => {
     expect(login.code).toBe(0);
     const r = await spawnCli(['--host', `${emu.url}/`, 'list', 'web'], { ...home, TRIGGER_DEBUG: '1' });
     expect(r.code).toBe(0);
-    const first = r.stderr.split('\n')[0]!;
+    const first = r.stderr.split('\n')[0];
     expect(first.startsWith(`${RUNNING}, host ${emu.url}/, credentials from `)).toBe(true);
     expect(first).toContain('profile default');
     expect(r.stderr).not.toContain(APIKEY);
@@ -81,7 +81,7 @@ describe('stacks under --debug point at the TypeScript sources', () => {
     expect(m, frame).not.toBeNull();
     const [, file, line] = m!;
     expect(file).toBe(join(ROOT, 'src/settings.ts'));
-    expect(readFileSync(file!, 'utf8').split('\n')[Number(line) - 1]).toContain('UsageError');
+    expect(readFileSync(file, 'utf8').split('\n')[Number(line) - 1]).toContain('UsageError');
   });
 
   it('the map lies beside the bundle, not inside it, and names the sources', () => {

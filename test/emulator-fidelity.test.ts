@@ -92,7 +92,7 @@ async function sdkList(emu: RunningEmulator, path: string, params: Record<string
   const objects: any[] = [];
   const kwargs = { ...params };
   for (let pages = 0; pages < 100; pages++) {
-    const res = await sdk(emu, 'GET', `${path}?${new URLSearchParams(kwargs)}`);
+    const res = await sdk(emu, 'GET', `${path}?${new URLSearchParams(kwargs).toString()}`);
     expect(res.status).toBe(200);
     objects.push(...res.json.objects);
     if (!res.json.meta.next) return objects;
@@ -108,8 +108,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** What the original CLI's strptime("%a, %d %b %Y %H:%M:%S +0000") accepts, as milliseconds. */
 function strptime(text: string): number {
   const m = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) \+0000$/.exec(text);
-  if (!m || !DAYS.includes(m[1]!) || !MONTHS.includes(m[3]!)) throw new Error(`strptime cannot parse ${JSON.stringify(text)}`);
-  const ms = Date.UTC(Number(m[4]), MONTHS.indexOf(m[3]!), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
+  if (!m || !DAYS.includes(m[1]) || !MONTHS.includes(m[3])) throw new Error(`strptime cannot parse ${JSON.stringify(text)}`);
+  const ms = Date.UTC(Number(m[4]), MONTHS.indexOf(m[3]), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
   expect(DAYS[new Date(ms).getUTCDay()]).toBe(m[1]);
   return ms;
 }
@@ -461,7 +461,7 @@ describe('actions', () => {
     const worker = await callOnce(emu, SLOW, T_SLOW_SCALE);
     const web2 = await callOnce(emu, WEB, T_SCALE);
     const uuids = async (q: Record<string, string>): Promise<string[]> => {
-      const res = await sdk(emu, 'GET', `/api/audit/v1/action/?${new URLSearchParams(q)}`);
+      const res = await sdk(emu, 'GET', `/api/audit/v1/action/?${new URLSearchParams(q).toString()}`);
       expect(res.status).toBe(200);
       return res.json.objects.map((a: { uuid: string }) => a.uuid);
     };

@@ -38,7 +38,7 @@ async function stopsWith(args: string[]): Promise<string> {
   expect(lines).toHaveLength(2);
   expect(lines[1]).toBe('');
   expect(p.stderr()).not.toMatch(/^\s+at /m);
-  return lines[0]!;
+  return lines[0];
 }
 
 describe('malformed seed files', () => {

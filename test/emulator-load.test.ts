@@ -147,7 +147,7 @@ describe('concurrent requests', () => {
       new Set(['deploy-hook', 'scale-hook', ...Array.from({ length: 200 }, (_, i) => `load-${i}`)]),
     );
     const saved = JSON.parse(readFileSync(file, 'utf8')) as State;
-    expect(saved.services[0]!.triggers.map((t) => t.uuid).sort()).toEqual(triggers.map((t) => t.uuid).sort());
+    expect(saved.services[0].triggers.map((t) => t.uuid).sort()).toEqual(triggers.map((t) => t.uuid).sort());
     // The list agrees.
     const list = JSON.parse((await send(emu.url, 'GET', `${TRIGGERS}?limit=1000`)).text) as { meta: { total_count: number } };
     expect(list.meta.total_count).toBe(202);
@@ -181,12 +181,12 @@ async function startProcess(args: string[]): Promise<Proc> {
   children.push(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)(?: \(user demo, API key demo-apikey\))?$/.exec(line);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
     child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening: ${stderr}`)));
   });
@@ -238,7 +238,7 @@ describe('--data survives SIGKILL', () => {
 
       // The file is whole JSON, and the restarted emulator serves everything that was acknowledged.
       const saved = JSON.parse(readFileSync(file, 'utf8')) as State;
-      const savedUuids = new Set(saved.services[0]!.triggers.map((t) => t.uuid));
+      const savedUuids = new Set(saved.services[0].triggers.map((t) => t.uuid));
       proc = await startProcess(['--data', file, '--seed', seedFile]);
       const list = JSON.parse((await send(proc.url, 'GET', `${TRIGGERS}?limit=1000`)).text) as {
         objects: { uuid: string; name: string }[];

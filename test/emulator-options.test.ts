@@ -16,7 +16,7 @@ async function refused(args: string[]): Promise<string> {
   expect(p.stdout()).toBe('');
   const lines = p.stderr().split('\n');
   expect(lines).toEqual([expect.stringMatching(/^Error: \S/), HINT, '']);
-  return lines[0]!;
+  return lines[0];
 }
 
 describe('options', () => {

@@ -293,7 +293,7 @@ describe('the action history', () => {
       };
       expect(saved.actions.map((a) => a.uuid)).toEqual(emu.store.state.actions.map((a) => a.uuid));
       expect(saved.actions).toHaveLength(10);
-      expect(saved.services[0]!.target_num_containers).toBe(27);
+      expect(saved.services[0].target_num_containers).toBe(27);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -103,7 +103,7 @@ function basic(user: string, key: string): string {
 
 describe.each([
   { label: 'without namespace', ns: undefined as string | undefined },
-  { label: 'with namespace myorg', ns: 'myorg' as string | undefined },
+  { label: 'with namespace myorg', ns: 'myorg' },
 ])('every endpoint, $label', ({ ns }) => {
   const b = base(ns);
 
@@ -280,7 +280,7 @@ describe.each([
     expect(m).not.toBeNull();
     if (ns === undefined) expect(m![1]).toBeUndefined();
     else expect([undefined, ns]).toContain(m![1]);
-    const actionUuid = m![2]!;
+    const actionUuid = m![2];
     expect(actionUuid).toMatch(UUID_RE);
     expect(call.json).toMatchObject({ uuid: actionUuid, resource_uri: uri });
 
@@ -525,7 +525,7 @@ describe('pagination', () => {
 
   it.each([
     { label: 'without namespace', ns: undefined as string | undefined },
-    { label: 'with namespace', ns: 'myorg' as string | undefined },
+    { label: 'with namespace', ns: 'myorg' },
   ])('follows the next chain over several pages, $label', async ({ ns }) => {
     const api = await start({ seed: many(), pageSize: 25 });
     const first = `${base(ns)}service/${WEB}/trigger/`;
@@ -549,9 +549,9 @@ describe('pagination', () => {
       expect(p.json.meta.limit).toBe(25);
     }
     expect(pages.map((p) => p.json.meta.offset)).toEqual([0, 25, 50]);
-    expect(pages[0]!.json.meta.previous).toBeNull();
-    const prev1 = pages[1]!.json.meta.previous as string;
-    const prev2 = pages[2]!.json.meta.previous as string;
+    expect(pages[0].json.meta.previous).toBeNull();
+    const prev1 = pages[1].json.meta.previous as string;
+    const prev2 = pages[2].json.meta.previous as string;
     for (const prev of [prev1, prev2]) expect(prev.startsWith(first)).toBe(true);
     const q1 = new URL(prev1, 'http://x').searchParams;
     const q2 = new URL(prev2, 'http://x').searchParams;
@@ -559,9 +559,9 @@ describe('pagination', () => {
     expect([q2.get('limit'), q2.get('offset')]).toEqual(['25', '25']);
     // previous really leads back to the page before.
     const back = await api.get(prev2);
-    expect(back.json.objects).toEqual(pages[1]!.json.objects);
+    expect(back.json.objects).toEqual(pages[1].json.objects);
     const back0 = await api.get(prev1);
-    expect(back0.json.objects).toEqual(pages[0]!.json.objects);
+    expect(back0.json.objects).toEqual(pages[0].json.objects);
     for (const p of pages) {
       for (const t of p.json.objects) expect(t.resource_uri.startsWith(first)).toBe(true);
     }
@@ -783,7 +783,7 @@ describe('trigger calls', () => {
         [call(T_SCALE, '3/'), `Cannot scale a service in state "${state}": ${allowed}`],
       ];
       for (const [path, error] of cases) {
-        const res = await api.req('POST', path!, { auth: null, body: '{"ref":"main"}', type: 'application/json' });
+        const res = await api.req('POST', path, { auth: null, body: '{"ref":"main"}', type: 'application/json' });
         expect({ path, status: res.status, json: res.json, action: res.headers.get('x-dockercloud-action-uri') }).toEqual({
           path,
           status: 400,

@@ -324,7 +324,7 @@ describe('errors say what to do next', () => {
     const wrong = await runCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'nope' }));
     expect(none.code).toBe(3);
     expect(wrong.code).toBe(3);
-    const named = new Set([...`${none.stderr}\n${wrong.stderr}`.matchAll(/'trigger ([a-z-]+)/g)].map((m) => m[1]!));
+    const named = new Set([...`${none.stderr}\n${wrong.stderr}`.matchAll(/'trigger ([a-z-]+)/g)].map((m) => m[1]));
     for (const command of named) {
       // An unknown command followed by --help shows the root help, so look for the command's own usage line.
       const help = await runCli([command, '--help'], tempHome());

@@ -238,7 +238,7 @@ describe('help fits the terminal', () => {
 
   it('piped, every help is at most 80 columns wide', () => {
     HELP_SCREENS.forEach((screen, i) => {
-      const long = piped[i]!.split('\n').filter((l) => l.length > 80);
+      const long = piped[i].split('\n').filter((l) => l.length > 80);
       expect({ screen, long }).toEqual({ screen, long: [] });
     });
   });
@@ -247,11 +247,11 @@ describe('help fits the terminal', () => {
     it.each([40, 60, 80, 120, 200])('at %i columns: no line is wider, and words are wrapped whole', async (columns) => {
       const shown = await Promise.all(HELP_SCREENS.map((screen) => runInPty([...screen, '--help'], { columns })));
       HELP_SCREENS.forEach((screen, i) => {
-        const { code, text: output } = shown[i]!;
+        const { code, text: output } = shown[i];
         expect(code).toBe(0);
         const long = output.split('\n').filter((l) => l.length > columns);
         expect({ screen, long }).toEqual({ screen, long: [] });
-        expectSameWords(output, piped[i]!, columns);
+        expectSameWords(output, piped[i], columns);
         if (columns === 80) expect(output).toBe(piped[i]);
       });
     });

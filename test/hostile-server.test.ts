@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskUrl } from '../src/api/mask.js';
-import type { SeedService } from '../src/emulator/store.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import {
   endless,
@@ -66,7 +65,7 @@ function page(objects: unknown[], meta: Record<string, unknown> = {}): Record<st
 
 /** A failed run: exit code as given, one `Error:` line first naming `parts`, no stack, nothing on stdout. */
 function expectFailure(r: Result, codes: number[], ...parts: (string | RegExp)[]): string {
-  const first = r.stderr.split('\n')[0]!;
+  const first = r.stderr.split('\n')[0];
   expect(codes, r.stderr).toContain(r.code);
   expect(first).toMatch(/^Error: \S/);
   for (const p of parts) {
@@ -284,7 +283,7 @@ describe('bad answers from a server', () => {
       });
       children.push(child);
       let stderr = '';
-      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code, `stderr: ${stderr}; CONNECTs received: ${proxy.requests.length}`).toBe(5);
       expect(stderr).toMatch(/^Error: /);
@@ -371,7 +370,7 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
       ]),
     );
     const [before, after] = text.split('@@');
-    return Buffer.concat([Buffer.from(before!), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(after!)]);
+    return Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(after)]);
   }
 
   async function server(): Promise<FaultServer> {
@@ -461,7 +460,7 @@ describe('secrets stay out of errors and debug lines', () => {
   it('a call by URL answered 500, 502 or a reset: no full trigger UUID in the error', async () => {
     const h = await hostile();
     const answers = [json(500, { error: 'x' }), html(502), resetMidBody('{"uu')];
-    let current = answers[0]!;
+    let current = answers[0];
     h.route('POST', callPath(SVC, SECRET_T2), (req, res, seen) => current(req, res, seen));
     for (const answer of answers) {
       current = answer;
@@ -568,7 +567,7 @@ describe("the run's credentials never come back in a message, whatever the serve
   it('a 401 whose error repeats the Authorization value, its token, the user:key pair or the key: each shows as ***', async () => {
     const h = await hostile();
     const echoes = [(auth: string) => `auth was ${auth}`, () => `token ${TOKEN}`, () => `pair demo:${KEY}.`, () => `key=${KEY}`];
-    let echo = echoes[0]!;
+    let echo = echoes[0];
     h.route('GET', LIST, (req, res, seen) => json(401, { error: echo(String(req.headers.authorization)) })(req, res, seen));
     const shown: string[] = [];
     for (const e of echoes) {
@@ -577,7 +576,7 @@ describe("the run's credentials never come back in a message, whatever the serve
       expect(r.code).toBe(3);
       expect(r.stderr).not.toContain(KEY);
       expect(r.stderr).not.toContain(TOKEN);
-      shown.push(r.stderr.split('\n')[0]!);
+      shown.push(r.stderr.split('\n')[0]);
     }
     const from = `(HTTP 401 from GET ${h.url}${LIST})`;
     expect(shown).toEqual([

@@ -163,7 +163,7 @@ describe('retries of GET and DELETE', () => {
     expect(r.code).toBe(0);
     expect(f.requests).toHaveLength(2);
     // runCli shortens the backoff to 1 ms, so only Retry-After can explain the gap.
-    expect(f.requests[1]!.at - f.requests[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(f.requests[1].at - f.requests[0].at).toBeGreaterThanOrEqual(900);
   });
 
   it('a 400 or a 500 on GET is not retried', async () => {
@@ -272,7 +272,7 @@ describe('retries of POST: a trigger never fires twice', () => {
     expect(fired).toBe(1);
     expect(f.requests).toHaveLength(2);
     // The date has one-second resolution: it lies 1 to 2 s after the first answer.
-    expect(f.requests[1]!.at - f.requests[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(f.requests[1].at - f.requests[0].at).toBeGreaterThanOrEqual(900);
   });
 });
 
@@ -336,10 +336,10 @@ describe('redirects', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(TRIG);
-    expect(a.requests[0]!.headers.authorization).toBe(AUTH);
+    expect(a.requests[0].headers.authorization).toBe(AUTH);
     expect(b.requests).toHaveLength(1);
-    expect(b.requests[0]!.url).toBe(LIST_PATH);
-    expect(b.requests[0]!.headers.authorization).toBeUndefined();
+    expect(b.requests[0].url).toBe(LIST_PATH);
+    expect(b.requests[0].headers.authorization).toBeUndefined();
   });
 
   it('a GET redirected on the same origin keeps the Authorization header', async () => {
@@ -556,8 +556,8 @@ describe('credentials over plain http', () => {
     expect(r.code).toBe(0);
     // Plain http goes through the proxy as a forwarded request (absolute form), not a tunnel.
     expect(proxy.requests.map((q) => [q.method, q.url])).toEqual([['GET', `http://example.invalid/api/app/v1/service/${SVC}/trigger/`]]);
-    expect(proxy.requests[0]!.headers.host).toBe('example.invalid');
-    expect(proxy.requests[0]!.headers.authorization).toBe(emu.auth);
+    expect(proxy.requests[0].headers.host).toBe('example.invalid');
+    expect(proxy.requests[0].headers.authorization).toBe(emu.auth);
   });
 
   it('DOCKERCLOUD_INSECURE=1 does the same; DOCKERCLOUD_INSECURE=0 does not', async () => {
@@ -701,7 +701,7 @@ describe('a call body the server refuses (built binary)', () => {
     expect(r.code).toBe(1);
     expect(received).toBe(0);
     // The headers say the length, so that the server can refuse from them.
-    expect(h.requests[0]!.headers).toMatchObject({ expect: '100-continue', 'content-length': String(BODY.length) });
+    expect(h.requests[0].headers).toMatchObject({ expect: '100-continue', 'content-length': String(BODY.length) });
   });
 
   it('the emulator, which refuses the body from its headers: exit 1 with its limit', async () => {
@@ -719,13 +719,13 @@ describe('a call body the server refuses (built binary)', () => {
       'POST',
       CALL_PATH,
       onHeaders((req, res, seen) => {
-        req.on('end', () => json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI })(req, res, seen));
+        req.on('end', () => void json(202, {}, { 'x-dockercloud-action-uri': ACTION_URI })(req, res, seen));
       }),
     );
     const r = await runCli(['call', `${h.url}${CALL_PATH}`, '--data', `@${bodyFile()}`], env(h.url));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(h.requests[0]!.body.length).toBe(BODY.length);
+    expect(h.requests[0].body.length).toBe(BODY.length);
   });
 });
 

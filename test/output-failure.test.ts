@@ -188,6 +188,6 @@ describe('a reader that goes away', () => {
     }
     // The exit code still says how the command went.
     expect(results.map((r) => r.code)).toEqual([0, 0, 1]);
-    expect(results[2]!.stderr).toContain("cannot find a trigger with the identifier 'nosuch'");
+    expect(results[2].stderr).toContain("cannot find a trigger with the identifier 'nosuch'");
   });
 });

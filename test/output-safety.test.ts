@@ -233,12 +233,12 @@ describe('fields that are not strings', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    const [nameAt, opAt, urlAt] = ['NAME', 'OPERATION', 'URL'].map((h) => lines[0]!.indexOf(h));
+    const [nameAt, opAt, urlAt] = ['NAME', 'OPERATION', 'URL'].map((h) => lines[0].indexOf(h));
     lines.slice(1).forEach((line, i) => {
-      expect(line.slice(nameAt, opAt).trimEnd()).toBe(cells[i]![0]);
-      expect(line.slice(opAt, urlAt).trimEnd()).toBe(cells[i]![1]);
+      expect(line.slice(nameAt, opAt).trimEnd()).toBe(cells[i][0]);
+      expect(line.slice(opAt, urlAt).trimEnd()).toBe(cells[i][1]);
     });
-    expect(lines[4]!.slice(urlAt)).toBe('17');
+    expect(lines[4].slice(urlAt)).toBe('17');
     const all = await run(s, ['list', '--no-header']);
     expect(all.code).toBe(0);
     expect(all.stdout.split('\n')[0]).toMatch(/^7 {3}6a6a6a6a {3}null /);

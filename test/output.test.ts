@@ -33,9 +33,8 @@ function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
   };
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex
+
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 const SERVICE = WEB_DEMO;
@@ -95,7 +94,7 @@ describe('renderTable', () => {
     expect(lines).toHaveLength(evil.length + 1);
     for (const line of lines.slice(1)) {
       expect(line).not.toMatch(CONTROL);
-      expect(line.indexOf('REDEPLOY')).toBe(stripAnsi(lines[0]!).indexOf('OP'));
+      expect(line.indexOf('REDEPLOY')).toBe(stripAnsi(lines[0]).indexOf('OP'));
     }
     expect(text).toContain('evil\uFFFD[2Jname');
     expect(text).toContain('line\uFFFDbreak');
@@ -120,13 +119,13 @@ describe('renderTable', () => {
     expect(Math.max(...wideLines.map((l) => l.length))).toBeGreaterThan(130);
     expect(fittedLines).toHaveLength(3);
     expect(Math.max(...fittedLines.map((l) => l.length))).toBe(130);
-    expect(fittedLines[0]).toBe(wideLines[0]!.trimEnd());
-    const urlAt = fittedLines[0]!.indexOf('URL');
+    expect(fittedLines[0]).toBe(wideLines[0].trimEnd());
+    const urlAt = fittedLines[0].indexOf('URL');
     for (let i = 1; i < fittedLines.length; i++) {
-      expect(fittedLines[i]!.slice(0, urlAt)).toBe(wideLines[i]!.slice(0, urlAt));
+      expect(fittedLines[i].slice(0, urlAt)).toBe(wideLines[i].slice(0, urlAt));
       // The host and the trigger part stay; the service path, the same on every row, goes.
-      const url = fittedLines[i]!.slice(urlAt);
-      const whole = rows[i - 1]![3]!;
+      const url = fittedLines[i].slice(urlAt);
+      const whole = rows[i - 1][3];
       const tail = whole.slice(whole.indexOf('/trigger/'));
       expect(url).toBe(`${whole.slice(0, 130 - urlAt - 1 - tail.length)}…${tail}`);
       expect(url.startsWith(HOST)).toBe(true);
@@ -218,19 +217,19 @@ describe('fitting to a terminal', () => {
     const shown = lines(80).map((l) => l.split(/ {3,}/));
     expect(shown.map((cells) => cells[0])).toEqual(['ID', 'aaaaaaaa', 'bbbbbbbb']);
     expect(shown.map((cells) => cells[2])).toEqual(['KIND', 'REDEPLOY', 'SCALEUP']);
-    expect(shown[2]![1]).toBe('ci');
+    expect(shown[2][1]).toBe('ci');
   });
 
   it('gives names room before the URL: the URL keeps only …/trigger/ and 8 characters of its UUID until names are whole', () => {
     const [, first, second] = lines(80).map((l) => l.split(/ {3,}/));
-    expect(first![3]).toBe('…/trigger/d1d1d1d1…');
-    expect(second![3]).toBe('…/trigger/e2e2e2e2…');
-    expect(first![1]).toBe(cutMiddle(rows[0]![1]!, 80 - 8 - 8 - 19 - 9));
-    expect(first![1]).toBe('deploy-hook-produc…-with-a-long-name');
+    expect(first[3]).toBe('…/trigger/d1d1d1d1…');
+    expect(second[3]).toBe('…/trigger/e2e2e2e2…');
+    expect(first[1]).toBe(cutMiddle(rows[0][1], 80 - 8 - 8 - 19 - 9));
+    expect(first[1]).toBe('deploy-hook-produc…-with-a-long-name');
     // With room for the whole name, the URL takes what is left.
     const [, whole] = lines(130).map((l) => l.split(/ {3,}/));
-    expect(whole![1]).toBe(rows[0]![1]);
-    expect(whole![3]).toBe(shortenUrl(long, 130 - 8 - rows[0]![1]!.length - 8 - 9));
+    expect(whole[1]).toBe(rows[0][1]);
+    expect(whole[3]).toBe(shortenUrl(long, 130 - 8 - rows[0][1].length - 8 - 9));
   });
 
   it('shares the room evenly between long names', () => {
@@ -370,7 +369,7 @@ describe('triggerRow and the trigger table', () => {
       expect(line).not.toMatch(CONTROL);
     }
     expect(lines[1]).toContain('x\uFFFD]0;pwned\uFFFDy');
-    expect(lines[1]!.endsWith('…')).toBe(true);
+    expect(lines[1].endsWith('…')).toBe(true);
   });
 });
 
@@ -418,7 +417,7 @@ describe("the layout is cli-table3's, borderless and unpadded", () => {
   // More than two batches of 500 lines.
   const rows = Array.from({ length: 1_050 }, (_, i) => [
     `${String(i).padStart(8, '0')}`,
-    names[i % names.length]!,
+    names[i % names.length],
     i % 3 ? 'REDEPLOY' : 'SCALEUP',
     `${HOST}api/app/v1/service/${SERVICE}/trigger/${i}/call/`,
   ]);

@@ -58,8 +58,8 @@ describe('npm pack', { timeout: 60_000 }, () => {
     mkdirSync(dest);
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, env: cleanEnv() });
     const [packed] = JSON.parse(stdout) as Packed[];
-    tarball = join(dest, packed!.filename);
-    paths = packed!.files.map((f) => f.path).sort();
+    tarball = join(dest, packed.filename);
+    paths = packed.files.map((f) => f.path).sort();
 
     const bundles = [
       'dist/trigger.cjs',
@@ -131,7 +131,7 @@ describe('installed from the tarball into an empty folder', { timeout: 60_000 },
         emulator.stdout!.on('data', (c: Buffer) => {
           out += c.toString('utf8');
           const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
+          if (m) resolve(m[1]);
         });
         emulator.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
         emulator.once('error', reject);

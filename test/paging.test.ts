@@ -46,7 +46,7 @@ async function emulatorWith(count: number, pageSize = 25): Promise<RunningEmulat
 describe('listAll with total_count: concurrent pages, in order', () => {
   it('returns all 10,000 triggers of a service exactly once, in server order, at most 8 pages at a time', async () => {
     const emu = await emulatorWith(10_000, 25);
-    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const expected = emu.store.state.services[0].triggers.map((t) => t.uuid);
     const probe = instrument(emu.server);
 
     const triggers = await client(emu.url).allTriggers(SVC);
@@ -68,7 +68,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
 
   it('triggerPages hands over the list page by page, in server order, each object once', async () => {
     const emu = await emulatorWith(1_000, 25);
-    const expected = emu.store.state.services[0]!.triggers.map((t) => `${t.name}:${t.uuid}`);
+    const expected = emu.store.state.services[0].triggers.map((t) => `${t.name}:${t.uuid}`);
     const sizes: number[] = [];
     const seen: string[] = [];
 
@@ -83,7 +83,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
 
   it('the built binary prints a 10,000-row table whole through a pipe before it exits', async () => {
     const emu = await emulatorWith(10_000, 25);
-    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid.slice(0, 8));
+    const expected = emu.store.state.services[0].triggers.map((t) => t.uuid.slice(0, 8));
 
     const r = await spawnCli(['list', 'web'], emulatorEnv(emu.url));
 
@@ -95,13 +95,13 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(lines.at(-1)).toBe('');
     // Every line has its columns where the header has them.
     const columns = (l: string): number[] => [...l.matchAll(/(?<=^| {3})\S/g)].map((m) => m.index);
-    const header = columns(lines[0]!);
+    const header = columns(lines[0]);
     expect(lines.slice(1, -1).filter((l) => columns(l).join() !== header.join())).toEqual([]);
   });
 
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
     const emu = await emulatorWith(10_000, 25);
-    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const expected = emu.store.state.services[0].triggers.map((t) => t.uuid);
     const probe = instrument(emu.server);
 
     const r = await runCli(['list', 'web', '-q'], emulatorEnv(emu.url));
@@ -138,7 +138,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
 
   it('a count that is not a multiple of the page size: the short last page is read, nothing more', async () => {
     const emu = await emulatorWith(1_013, 10);
-    const expected = emu.store.state.services[0]!.triggers.map((t) => t.uuid);
+    const expected = emu.store.state.services[0].triggers.map((t) => t.uuid);
     const probe = instrument(emu.server);
 
     const triggers = await client(emu.url).allTriggers(SVC);

@@ -24,7 +24,7 @@ describeInPty('Error: in red at a terminal', () => {
     });
     expect(command.code).toBe(3);
     const [error, ...hint] = command.text.split('\n');
-    expect(error!.startsWith(`${RED_ERROR} `)).toBe(true);
+    expect(error.startsWith(`${RED_ERROR} `)).toBe(true);
     expect(hint.join('\n')).toMatch(/\S/);
     expect(hint.join('\n')).not.toContain('\u001b[');
   });

@@ -86,7 +86,7 @@ describe('resolveService', () => {
     expect(ref).toMatchObject({ uuid: API, service: { name: 'api' } });
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatch(/^GET \/api\/app\/v1\/service\/\?/);
-    expect(new URL(requests[0]!.slice(4), 'http://x').searchParams.get('name')).toBe('api');
+    expect(new URL(requests[0].slice(4), 'http://x').searchParams.get('name')).toBe('api');
     expect(requests[0]).not.toContain('uuid__startswith');
   });
 
@@ -265,7 +265,7 @@ describe('invalid identifiers', () => {
       message = (err as Error).message;
     }
     expect(message).toContain('trigger');
-    // eslint-disable-next-line no-control-regex
+
     expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
@@ -323,11 +323,11 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
     expect((JSON.parse(r.stdout) as { uuid: string }[]).map((t) => t.uuid)).toEqual([numbered(11)]);
     expect(probe.requests.length).toBe(1);
     const [q] = probe.requests;
-    expect(q!.method).toBe('GET');
-    expect(q!.url.pathname).toBe(triggerList);
-    expect(q!.url.searchParams.get('name')).toBe('hook-11');
+    expect(q.method).toBe('GET');
+    expect(q.url.pathname).toBe(triggerList);
+    expect(q.url.searchParams.get('name')).toBe('hook-11');
     // filtered by the server, not a listing of every trigger
-    expect(Number(q!.url.searchParams.get('limit'))).toBeLessThan(210);
+    expect(Number(q.url.searchParams.get('limit'))).toBeLessThan(210);
   });
 
   it('rm <service-uuid> <name>: one filtered lookup, then the DELETE', async () => {
@@ -339,7 +339,7 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
       `GET ${triggerList}`,
       `DELETE ${triggerPath(SVC, numbered(12))}`,
     ]);
-    expect(probe.requests[0]!.url.searchParams.get('name')).toBe('hook-12');
+    expect(probe.requests[0].url.searchParams.get('name')).toBe('hook-12');
   });
 
   it('rm <service-name> <trigger-uuid>: one filtered service lookup, then the DELETE', async () => {
@@ -350,7 +350,7 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
       `GET ${servicesPath()}`,
       `DELETE ${triggerPath(SVC, numbered(13))}`,
     ]);
-    expect(probe.requests[0]!.url.searchParams.get('name')).toBe('web');
+    expect(probe.requests[0].url.searchParams.get('name')).toBe('web');
   });
 
   it('rm <service-uuid> <uuid-prefix>: one filtered lookup, then the DELETE', async () => {
@@ -362,6 +362,6 @@ describe('through the CLI, identifiers resolve with as few requests as the API a
       `GET ${triggerList}`,
       `DELETE ${triggerPath(SVC, numbered(14))}`,
     ]);
-    expect(probe.requests[0]!.url.searchParams.get('uuid__startswith')).toBe(numbered(14).slice(0, 8));
+    expect(probe.requests[0].url.searchParams.get('uuid__startswith')).toBe(numbered(14).slice(0, 8));
   });
 });

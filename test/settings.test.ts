@@ -149,13 +149,13 @@ describe('the host and the namespace', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     }
-    expect(parseTable(after.stdout)[0]![3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`);
+    expect(parseTable(after.stdout)[0][3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY)}`);
     expect(before.stdout).toBe(after.stdout);
     expect(ns.stdout).toBe(`${T_DEPLOY}\n${T_SCALE}\n${T_OLD}\n`);
     expect(seen.some((s) => s.url.startsWith('/api/app/v1/acme/service/'))).toBe(true);
     const nsTable = await spawnCli(['list', 'web.demo', '--namespace', 'acme'], emulatorEnv(emu.url));
     expect(nsTable.code).toBe(0);
-    expect(parseTable(nsTable.stdout)[0]![3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY, 'acme')}`);
+    expect(parseTable(nsTable.stdout)[0][3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY, 'acme')}`);
   });
 
   it('DOCKERCLOUD_NAMESPACE puts the namespace in the URLs; --namespace overrides it', async () => {
@@ -163,7 +163,7 @@ describe('the host and the namespace', () => {
     const env = emulatorEnv(emu.url, { DOCKERCLOUD_NAMESPACE: 'team1' });
     const fromEnv = await runCli(['list', 'web.demo', '--no-trunc'], env);
     expect(fromEnv.code).toBe(0);
-    expect(parseTable(fromEnv.stdout)[0]![3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY, 'team1')}`);
+    expect(parseTable(fromEnv.stdout)[0][3]).toBe(`${emu.url}${triggerCallPath(WEB_DEMO, T_DEPLOY, 'team1')}`);
     const fromFlag = await runCli(['list', 'web.demo', '--namespace', 'team2'], env);
     expect(fromFlag.code).toBe(0);
     expect(fromFlag.stdout).toContain(triggerCallPath(WEB_DEMO, T_DEPLOY, 'team2'));

@@ -36,7 +36,7 @@ async function shell(file: string, args: string[], cwd: string, env: NodeJS.Proc
 describe('the README set-up', { timeout: 60_000 }, () => {
   it('opens with the two set-up commands, then says how to put trigger on the PATH', () => {
     const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
-    expect(lines.slice(2, 6).map((l) => l.split('#')[0]!.trim())).toEqual(['```sh', 'npm ci && npm run demo', 'npm test', '```']);
+    expect(lines.slice(2, 6).map((l) => l.split('#')[0].trim())).toEqual(['```sh', 'npm ci && npm run demo', 'npm test', '```']);
     const next = lines.slice(6, 12).join(' ');
     expect(next).toContain('run `npm link` once');
     expect(next).toContain('`npx trigger ...`');

@@ -209,8 +209,8 @@ describe('the source map beside the bundle', () => {
     const noMap = variant('no-map', (dir) => rmSync(join(dir, 'main.cjs.map')));
     const damaged = variant('damaged-map', (dir) => writeFileSync(join(dir, 'main.cjs.map'), '{"version":3,'));
     const [mapped, ...unmapped] = await Promise.all([join(stage, 'dist'), noMap, damaged].map((dir) => runStaged(dir, args, env)));
-    expect(mapped!.stderr).toMatch(/^ +at parseTimeout \(.*\/src\/settings\.ts:\d+:\d+\)$/m);
-    for (const [dir, r] of [noMap, damaged].map((d, i) => [d, unmapped[i]!] as const)) {
+    expect(mapped.stderr).toMatch(/^ +at parseTimeout \(.*\/src\/settings\.ts:\d+:\d+\)$/m);
+    for (const [dir, r] of [noMap, damaged].map((d, i) => [d, unmapped[i]] as const)) {
       expect(r.code).toBe(2);
       // The bundle that ran, not the one the code cache was made from.
       expect(r.stderr).toContain(`at parseTimeout (${dir}/main.cjs:`);

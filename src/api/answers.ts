@@ -43,7 +43,7 @@ const MAX_SHOWN = 60;
 /** The media type of an answer, as a message may repeat it: the server chose it, so it is cut short. */
 function contentType(res: RawResponse): string {
   const type = String(res.headers['content-type'] ?? 'no content type')
-    .split(';')[0]!
+    .split(';')[0]
     .trim();
   return type.length > MAX_SHOWN ? `${type.slice(0, MAX_SHOWN)}…` : type;
 }
@@ -103,7 +103,7 @@ export function checkPage<T>(res: RawResponse): ListPage<T> {
   if (uuids.some((u) => !isUuid(u as string))) throw malformed(res, "an object's uuid is not a UUID");
   const next = value.meta.next;
   if (next !== null && next !== undefined && typeof next !== 'string') throw malformed(res, '"meta.next" is not a path');
-  return { meta: { ...value.meta, next: next ?? null }, objects: value.objects } as ListPage<T>;
+  return { meta: { ...value.meta, next: next ?? null }, objects: value.objects };
 }
 
 /** Where a redirect leads, or why it is not followed. */

@@ -108,8 +108,9 @@ export function directTransport(): Transport {
         req.flushHeaders();
       });
     },
-    async close() {
+    close() {
       for (const { agent } of origins.values()) agent.destroy();
+      return Promise.resolve();
     },
   };
 }

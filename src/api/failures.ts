@@ -78,7 +78,7 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
 }
 
 function startsWithTlsRecord(packet: unknown): boolean {
-  return Buffer.isBuffer(packet) && packet.length >= 2 && packet[0]! >= 20 && packet[0]! <= 23 && packet[1] === 3;
+  return Buffer.isBuffer(packet) && packet.length >= 2 && packet[0] >= 20 && packet[0] <= 23 && packet[1] === 3;
 }
 
 const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

@@ -39,7 +39,7 @@ interface ProxySetting {
  */
 function baselineWasmOnly(): void {
   if (Number(process.versions.node.split('.')[0]) >= 22) return;
-  (process.getBuiltinModule('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
 }
 
 function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; https?: ProxySetting }): Transport {
@@ -83,7 +83,7 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; 
       const exchange = async (): Promise<Response> => {
         const res = await proxyRequest(dispatcher, {
           ...options,
-          method: options.method as Dispatcher.HttpMethod,
+          method: options.method,
           signal,
           // The signal bounds the whole exchange; undici's own time limits are left out.
           headersTimeout: 0,
@@ -100,7 +100,12 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; 
       };
       // As undici chooses: https through HTTPS_PROXY, else HTTP_PROXY; plain http through HTTP_PROXY alone.
       const proxy = protocol === 'https:' ? (proxies.https ?? proxies.http) : proxies.http;
-      return Promise.race([stopped, exchange().catch((err: unknown) => Promise.reject(proxy ? blamed(err, proxy) : err))]);
+      return Promise.race([
+        stopped,
+        exchange().catch((err: unknown) => {
+          throw proxy ? blamed(err, proxy) : (err as Error);
+        }),
+      ]);
     },
     async close() {
       await direct.close();
@@ -114,9 +119,9 @@ function proxyTransport(env: NodeJS.ProcessEnv, proxies: { http?: ProxySetting; 
  * A request's failure, as the proxy's when ./proxy.ts marked it so: a connection to the proxy, or a
  * tunnel through it, that failed, or a forwarded request whose connection to the proxy broke.
  */
-function blamed(err: unknown, proxy: ProxySetting): unknown {
+function blamed(err: unknown, proxy: ProxySetting): Error {
   const marks = err as Partial<ProxyFailureMarks>;
-  if (!marks.proxyFailed) return err;
+  if (!marks.proxyFailed) return err as Error;
   return new ProxyError(proxy.url, proxy.variable, { status: marks.proxyStatus, sent: marks.proxySent === true }, err);
 }
 

@@ -42,8 +42,8 @@ function readMeta(meta: Record<string, unknown>): Meta {
 
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 20));
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return JSON.stringify(value);
 }
 
 /**

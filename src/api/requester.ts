@@ -77,7 +77,7 @@ export class Requester {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     // A path without a query of its own takes the parameters as text: one URL parse per page of a
     // long list, rather than one per parameter.
-    if (!/[?#]/.test(path)) return new URL(params.size > 0 ? `${path}?${params}` : path, this.base);
+    if (!/[?#]/.test(path)) return new URL(params.size > 0 ? `${path}?${params.toString()}` : path, this.base);
     const url = new URL(path, this.base);
     for (const [k, v] of params) url.searchParams.set(k, v);
     return url;

@@ -103,7 +103,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
     url = given.url;
     if (scale !== undefined && given.count !== undefined)
       throw new UsageError('the trigger URL already holds a count; drop --scale or the count');
-    what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1]!.split('/')[0]}`;
+    what = `trigger ${maskUrl(url.pathname).split('/trigger/')[1].split('/')[0]}`;
   } else {
     const service = await resolveService(api, first);
     if (!opts.json) on = serviceLabel(api, service);
@@ -124,7 +124,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
     if (result.actionUri) ctx.io.stdout.write(`Action: ${safeText(result.actionUri)}\n`);
   }
   let action: Action | undefined;
-  let failure: unknown;
+  let failure: Error | undefined;
   if (opts.wait) {
     if (!result.actionUri) throw new ApiError('the call was accepted but the API named no action to wait for');
     try {
@@ -135,7 +135,7 @@ export async function runCall(first: string, second: string | undefined, opts: C
         );
       }
     } catch (err) {
-      failure = err;
+      failure = err as Error;
     }
   }
   if (opts.json) {

@@ -64,7 +64,7 @@ const named = (o: Option, flag: string): boolean => o.short === flag || o.long =
 
 /** The option a flag names, on the command or one of its parents (global options go anywhere). */
 function findOption(cmd: AnyCommand, flag: string): Option | undefined {
-  for (let c: AnyCommand | null = cmd; c; c = c.parent as AnyCommand | null) {
+  for (let c: AnyCommand | null = cmd; c; c = c.parent) {
     const found = c.options.find((o) => named(o, flag));
     if (found) return found;
   }
@@ -84,7 +84,7 @@ export function positionOf(program: AnyCommand, words: readonly string[]): Posit
   let valueOf: Option | undefined;
   let dashes = false;
   for (let i = 0; i < before.length; i++) {
-    const word = before[i]!;
+    const word = before[i];
     if (!dashes && word === '--') {
       dashes = true;
     } else if (!dashes && word.length > 1 && word.startsWith('-')) {
@@ -95,7 +95,7 @@ export function positionOf(program: AnyCommand, words: readonly string[]): Posit
       if (!takesValue(option)) given.set(option.attributeName(), !option.negate);
       else if (eq > 0) given.set(option.attributeName(), word.slice(eq + 1));
       else if (!long && word.length > 2) given.set(option.attributeName(), word.slice(2));
-      else if (i + 1 < before.length) given.set(option.attributeName(), before[++i]!);
+      else if (i + 1 < before.length) given.set(option.attributeName(), before[++i]);
       else valueOf = option;
     } else {
       const sub = operands.length === 0 ? findCommand(cmd, word) : undefined;
@@ -219,7 +219,7 @@ const oneLine = (text: string): string => safeText(text).replace(/\s+/g, ' ').tr
 
 function optionCandidates(p: Position): Candidate[] {
   const options: Option[] = [];
-  for (let c: AnyCommand | null = p.cmd; c; c = c.parent as AnyCommand | null) {
+  for (let c: AnyCommand | null = p.cmd; c; c = c.parent) {
     const visible = c.createHelp().visibleOptions(c);
     // A parent's help option is the command's own.
     options.push(...(c === p.cmd ? visible : visible.filter((o) => !named(o, '--help'))));

@@ -124,5 +124,5 @@ export const SHELLS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH
 
 export function runCompletion(shell: string, ctx: Context): void {
   if (!Object.hasOwn(SHELLS, shell)) throw new UsageError(`unknown shell '${clip(shell)}': use bash, zsh or fish`);
-  ctx.io.stdout.write(SHELLS[shell]!);
+  ctx.io.stdout.write(SHELLS[shell]);
 }

@@ -55,7 +55,7 @@ function checkKey(key: string): void {
 
 export async function runConfigSet(key: string, value: string, ctx: Context): Promise<void> {
   checkKey(key);
-  const change = KEYS[key]!(value);
+  const change = KEYS[key](value);
   // The way to make a profile without credentials: trigger --profile work config set namespace acme
   ctx.allowNewProfile();
   const profile = ctx.profileName();
@@ -73,7 +73,7 @@ export async function runConfigUnset(key: string, ctx: Context): Promise<void> {
   const profile = ctx.profileName();
   await ctx.updateConfig((data) => {
     if (!data.profiles || !Object.hasOwn(data.profiles, profile)) return;
-    const p = data.profiles[profile]!;
+    const p = data.profiles[profile];
     if (key === 'host') keepBinding(p);
     delete p[key as keyof Profile];
   });
@@ -89,7 +89,7 @@ export async function runConfigUse(name: string, ctx: Context): Promise<void> {
   ctx.io.stdout.write(`Using profile ${name}\n`);
 }
 
-export async function runConfigShow(opts: { json?: boolean }, ctx: Context): Promise<void> {
+export function runConfigShow(opts: { json?: boolean }, ctx: Context): void {
   const active = ctx.activeProfile();
   const settings = ctx.settings();
   const credentials = ctx.findCredentials();

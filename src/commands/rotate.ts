@@ -43,7 +43,7 @@ export async function runRotate(first: string, triggerId: string | undefined, op
   const args = triggerArgs(first, triggerId === undefined ? [] : [triggerId], () => ctx.settings().host, USAGE);
   const api = await ctx.api();
   const [target] = await triggerTargets(api, args);
-  const { api: at, service, id } = target!;
+  const { api: at, service, id } = target;
   const old = await resolveTrigger(at, service, id);
   const fresh = await at.createTrigger(service.uuid, { name: old.name, operation: old.operation });
   await printTriggers(ctx.io, spec, [fresh], api.host, { single: true });

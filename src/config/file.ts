@@ -113,7 +113,7 @@ export function profileOf(data: ConfigData, name: string): Profile {
 export function profileToChange(data: ConfigData, name: string): Profile {
   data.profiles ??= Object.create(null) as Record<string, Profile>;
   if (!Object.hasOwn(data.profiles, name)) data.profiles[name] = Object.create(null) as Profile;
-  return data.profiles[name]!;
+  return data.profiles[name];
 }
 
 // --- where it is, and reading it ----------------------------------------------------------------
@@ -218,12 +218,12 @@ function checkShape(path: string, value: unknown): ConfigData {
   if (extra !== undefined) fail(`unknown key "${clip(extra)}"`);
   if (data.currentProfile !== undefined) {
     if (typeof data.currentProfile !== 'string') fail('"currentProfile" is not a string');
-    if (!isProfileName(data.currentProfile!)) fail('"currentProfile" is not a profile name');
+    if (!isProfileName(data.currentProfile)) fail('"currentProfile" is not a profile name');
   }
   if (data.profiles !== undefined) {
     if (!isObject(data.profiles)) fail('"profiles" is not an object');
     Object.setPrototypeOf(data.profiles, null);
-    for (const [key, value] of Object.entries(data.profiles!)) {
+    for (const [key, value] of Object.entries(data.profiles)) {
       // A name that breaks the rule would be offered by completion, or land in a hint to run.
       if (!isProfileName(key)) fail(`"${clip(key)}" in "profiles" is not a profile name (letters, digits, '.', '_' or '-')`);
       if (!isObject(value)) return fail(`profile "${key}" is not an object`);

@@ -52,10 +52,10 @@ export function parseDate(text: string): number | undefined {
   const iso = ISO_RE.exec(text);
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', zone] = iso;
-    return compose(+y!, +mo!, +d!, +h, +mi, +s, Math.floor(Number(`0.${fraction}`) * 1000), zone);
+    return compose(+y, +mo, +d, +h, +mi, +s, Math.floor(Number(`0.${fraction}`) * 1000), zone);
   }
   const api = API_RE.exec(text);
   if (!api) return undefined;
   const [, , d, month, y, h, mi, s, zone] = api;
-  return compose(+y!, MONTHS.indexOf(month!) + 1, +d!, +h!, +mi!, +s!, 0, zone);
+  return compose(+y, MONTHS.indexOf(month) + 1, +d, +h, +mi, +s, 0, zone);
 }

@@ -64,7 +64,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<stri
 export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<Record<string, unknown>> {
   const text = await readBody(req, limits);
   if (text.trim() === '') return {};
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'Content-Type must be application/json');
   let parsed: unknown;
   try {

@@ -126,7 +126,7 @@ function containerUuids(serviceUuid: string, count: number): string[] {
     const h = createHash('sha1')
       .update(`${serviceUuid}/container/${ids.length + 1}`)
       .digest('hex');
-    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
     ids.push(`${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`);
   }
   return ids.slice(0, count);

@@ -64,11 +64,11 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return d[a.length]![b.length]!;
+  return d[a.length][b.length];
 }
 
 /** One line for what parseArgs refused. */
@@ -85,7 +85,7 @@ function parseMistake(err: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument '${/'([^']*)'/.exec(err.message)?.[1] ?? ''}'`;
     default:
-      return err.message.split('. ')[0]!;
+      return err.message.split('. ')[0];
   }
 }
 
@@ -96,7 +96,7 @@ function parseMistake(err: Error & { code?: string }): string {
 function joinNegativeNumbers(argv: string[]): string[] {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     const name = arg.startsWith('--') ? arg.slice(2) : '';
     const next = argv[i + 1];
     const takesValue = Object.hasOwn(SPEC, name) && SPEC[name as keyof typeof SPEC].type === 'string';

@@ -70,7 +70,7 @@ export function filtersOf<T>(q: URLSearchParams, filtering: Filtering<T>): Map<s
   const tests = new Map<string, Test<T>>();
   for (const name of new Set(q.keys())) {
     const bits = name.split('__');
-    if (filtering.fields.has(bits[0]!)) tests.set(name, resolve(filtering, bits, param(q, name)!));
+    if (filtering.fields.has(bits[0])) tests.set(name, resolve(filtering, bits, param(q, name)!));
   }
   return tests;
 }
@@ -113,7 +113,7 @@ export function page<T>(items: T[], url: URL, basePath: string, defaultLimit: nu
     const q = new URLSearchParams(url.searchParams);
     q.set('limit', String(limit));
     q.set('offset', String(o));
-    return `${basePath}?${q}`;
+    return `${basePath}?${q.toString()}`;
   };
   return {
     meta: {

@@ -33,10 +33,10 @@ export function parseRoute(pathname: string): Route | undefined {
   const m = /^\/api\/(app|audit)\/v1\/(.+)\/$/.exec(pathname);
   if (!m) return undefined;
   const resources: readonly string[] = RESOURCES[m[1] as 'app' | 'audit'];
-  const segments = m[2]!.split('/');
+  const segments = m[2].split('/');
   let namespace: string | undefined;
   // A first segment that is no resource, or is followed by one, is a namespace.
-  if (!resources.includes(segments[0]!) || (segments.length > 1 && resources.includes(segments[1]!))) {
+  if (!resources.includes(segments[0]) || (segments.length > 1 && resources.includes(segments[1]))) {
     namespace = segments.shift();
     if (!NAMESPACE_RE.test(namespace!) || !resources.includes(segments[0] ?? '')) return undefined;
   }
@@ -51,7 +51,7 @@ export function isCall(route: Route): boolean {
 /** The UUID in a resource URI of the app API (`/api/app/v1/[ns/]stack/(uuid)/`), if it is one of `resource`. */
 function uriUuid(uri: string, resource: string): string | undefined {
   const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(uri.replace(/\/{2,}/g, '/'));
-  return m && isUuid(m[1]!) ? m[1]!.toLowerCase() : undefined;
+  return m && isUuid(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
 /**
@@ -64,7 +64,7 @@ export function methodsOf(route: Route): string[] | undefined {
   if (route.resource !== 'service' || s[1] !== 'trigger') return undefined;
   if (s.length === 2) return ['GET', 'POST'];
   if (s.length === 3) return ['GET', 'DELETE'];
-  const count = s.length === 5 && /^[1-9][0-9]{0,5}$/.test(s[4]!);
+  const count = s.length === 5 && /^[1-9][0-9]{0,5}$/.test(s[4]);
   return s[3] === 'call' && (s.length === 4 || count) ? ['POST'] : undefined;
 }
 

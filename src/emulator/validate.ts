@@ -295,7 +295,7 @@ function storedService(f: Fields, uuids: Unique, version: number, now: number): 
     target_num_containers: f.int('target_num_containers', 0, MAX_CONTAINERS),
     current_num_containers: current,
     running_num_containers: f.int('running_num_containers', 0, current, `a whole number from 0 to current_num_containers (${current})`),
-    last_trigger_body: body as string | null,
+    last_trigger_body: body,
     ...storedTimes(f, state, version, now),
     action_duration_ms: f.int('action_duration_ms', 0, MAX_ACTION_DURATION_MS),
     action_result: f.oneOf('action_result', ACTION_RESULTS),

@@ -64,7 +64,7 @@ function flatJsonText(value: unknown, indent: number): string {
   write(value);
   while (stack.length > 0) {
     const depth = stack.length;
-    const frame = stack[depth - 1]!;
+    const frame = stack[depth - 1];
     if (frame.next === frame.items.length) {
       stack.pop();
       out.push(laidOut(depth) ? newline(depth - 1) : '', frame.keys ? '}' : ']');

@@ -222,8 +222,8 @@ export function recordPrinter<T extends { uuid: string }>(
       return keeping((r) => r.uuid, printLines);
     case 'template': {
       const { template } = spec;
-      const fields = (r: T): Record<string, unknown> => r as unknown as Record<string, unknown>;
-      if (!template.table) return keeping((r) => renderParts(template.columns[0]!, fields(r)), printLines);
+      const fields = (r: T): Record<string, unknown> => r;
+      if (!template.table) return keeping((r) => renderParts(template.columns[0], fields(r)), printLines);
       return keeping(
         (r) => template.columns.map((c) => renderParts(c, fields(r))),
         async (io, rows) => {

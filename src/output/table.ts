@@ -139,7 +139,7 @@ function cleanAndMeasure(rows: Rows): { clean: Rows; widths: number[]; ascii: bo
   const clean = rows.map((r, j) => {
     ascii[j] = r.every((c) => PRINTABLE_ASCII.test(c));
     const safe = ascii[j] || !r.some(hasControlChars) ? r : r.map(safeText);
-    for (let i = 0; i < safe.length; i++) widths[i] = Math.max(widths[i] ?? 0, ascii[j] ? safe[i]!.length : width(safe[i]!));
+    for (let i = 0; i < safe.length; i++) widths[i] = Math.max(widths[i] ?? 0, ascii[j] ? safe[i].length : width(safe[i]));
     return safe;
   });
   return { clean, widths, ascii };
@@ -176,15 +176,15 @@ function fitted(natural: number[], shown: readonly string[], cuts: (Cut | undefi
   const widths = [...natural];
   const demand = natural.map((w, i) => (cuts[i] === 'url' ? Math.min(w, URL_DEMAND) : w));
   const flexible = natural.map((_, i) => i).filter((i) => cuts[i] !== undefined);
-  flexible.sort((a, b) => demand[a]! - demand[b]!);
+  flexible.sort((a, b) => demand[a] - demand[b]);
   let room = columns - gaps - natural.reduce((sum, w, i) => (cuts[i] === undefined ? sum + w : sum), 0);
   flexible.forEach((i, k) => {
-    const least = Math.min(natural[i]!, Math.max(shown[i] === undefined ? 0 : width(shown[i]), LEAST_WIDTH));
-    widths[i] = Math.max(least, Math.min(demand[i]!, Math.floor(room / (flexible.length - k))));
-    room -= widths[i]!;
+    const least = Math.min(natural[i], Math.max(shown[i] === undefined ? 0 : width(shown[i]), LEAST_WIDTH));
+    widths[i] = Math.max(least, Math.min(demand[i], Math.floor(room / (flexible.length - k))));
+    room -= widths[i];
   });
   for (const i of flexible) {
-    const more = Math.min(Math.max(room, 0), natural[i]! - widths[i]!);
+    const more = Math.min(Math.max(room, 0), natural[i] - widths[i]);
     widths[i] += more;
     room -= more;
   }
@@ -195,12 +195,12 @@ function fitted(natural: number[], shown: readonly string[], cuts: (Cut | undefi
 function clipAt(widths: number[], columns: number): Fit['clip'] {
   let start = 0;
   for (let i = 0; i < widths.length; i++) {
-    if (start + widths[i]! <= columns) {
-      start += widths[i]! + GAP.length;
+    if (start + widths[i] <= columns) {
+      start += widths[i] + GAP.length;
       continue;
     }
     // A column that would start within the gap before the edge is left out, with that gap.
-    return start < columns ? { column: i, room: columns - start } : { column: i - 1, room: widths[i - 1]! };
+    return start < columns ? { column: i, room: columns - start } : { column: i - 1, room: widths[i - 1] };
   }
   return undefined;
 }
@@ -211,8 +211,8 @@ function fitRow(row: readonly string[], fit: Fit, isAscii: boolean, header = fal
   const shown = clip ? row.slice(0, clip.column + 1) : row;
   let copy: string[] | undefined;
   for (let i = 0; i < shown.length; i++) {
-    const room = i === clip?.column ? clip.room : widths[i]!;
-    const cell = shown[i]!;
+    const room = i === clip?.column ? clip.room : widths[i];
+    const cell = shown[i];
     if ((isAscii ? cell.length : width(cell)) <= room) continue;
     copy ??= [...shown];
     copy[i] = CUTS[header ? 'end' : (cuts[i] ?? 'end')](cell, room);
@@ -242,11 +242,11 @@ function writeLines(
     const last = cells.length - 1;
     const start = parts.length;
     for (let i = 0; i < last; i++) {
-      const cell = cells[i]!;
-      parts.push(styleOf ? styleOf(i, cell) : cell, pad(widths[i]! - (isAscii ? cell.length : width(cell))), GAP);
+      const cell = cells[i];
+      parts.push(styleOf ? styleOf(i, cell) : cell, pad(widths[i] - (isAscii ? cell.length : width(cell))), GAP);
     }
     if (last >= 0) {
-      const cell = cells[last]!;
+      const cell = cells[last];
       // No trailing blanks: only an empty or blank-ended last cell leaves any.
       const blankEnded = cell === '' || /\s$/.test(cell);
       const text = blankEnded ? cell.trimEnd() : cell;
@@ -258,7 +258,7 @@ function writeLines(
   if (head.length > 0) add(fit ? fitRow(head, fit, false, true) : head, false, styles.head);
   let lines = 0;
   for (let j = 0; j < rows.length; j++) {
-    add(fit ? fitRow(rows[j]!, fit, ascii[j]!) : rows[j]!, ascii[j]!, styles.row);
+    add(fit ? fitRow(rows[j], fit, ascii[j]) : rows[j], ascii[j], styles.row);
     if (++lines === 500) {
       write(parts.join(''));
       parts.length = 0;

@@ -72,15 +72,15 @@ describe('trigger call (built CLI, the standard seed)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(emu.store.state.actions).toHaveLength(1);
-    const actionUri = `/api/audit/v1/action/${emu.store.state.actions[0]!.uuid}/`;
+    const actionUri = `/api/audit/v1/action/${emu.store.state.actions[0].uuid}/`;
     expect(r.stdout).toContain('deploy-hook');
     expect(r.stdout).toContain(actionUri);
     const calls = heard.filter((s) => s.method === 'POST');
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.url).toBe(triggerCallPath(WEB_DEMO, T_DEPLOY));
-    expect(calls[0]!.headers.authorization).toBeUndefined();
-    expect(calls[0]!.headers['user-agent']).toBe(`trigger/${VERSION}`);
-    expect(calls[0]!.headers.accept).toBe('application/json');
+    expect(calls[0].url).toBe(triggerCallPath(WEB_DEMO, T_DEPLOY));
+    expect(calls[0].headers.authorization).toBeUndefined();
+    expect(calls[0].headers['user-agent']).toBe(`trigger/${VERSION}`);
+    expect(calls[0].headers.accept).toBe('application/json');
   });
 
   it('--scale N on a SCALEUP trigger raises the target; --json gives status, action_uri and body', async () => {
@@ -91,7 +91,7 @@ describe('trigger call (built CLI, the standard seed)', () => {
     expect(r.code).toBe(0);
     expect(emu.store.service(WEB_DEMO)!.target_num_containers).toBe(before + 2);
     const out = JSON.parse(r.stdout) as { status: number; action_uri: string; body: { uuid: string } };
-    const action = emu.store.state.actions[0]!;
+    const action = emu.store.state.actions[0];
     expect(out.status).toBe(202);
     expect(out.action_uri).toBe(`/api/audit/v1/action/${action.uuid}/`);
     expect(out.body.uuid).toBe(action.uuid);
@@ -105,10 +105,10 @@ describe('trigger call (built CLI, the standard seed)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(emu.store.service(WEB_DEMO)!.last_trigger_body).toBe('{"ref":"main"}');
-    expect(r.stdout).toContain(`/api/audit/v1/action/${emu.store.state.actions[0]!.uuid}/`);
+    expect(r.stdout).toContain(`/api/audit/v1/action/${emu.store.state.actions[0].uuid}/`);
     expect(heard).toHaveLength(1);
-    expect(heard[0]!.method).toBe('POST');
-    expect(heard[0]!.headers.authorization).toBeUndefined();
+    expect(heard[0].method).toBe('POST');
+    expect(heard[0].headers.authorization).toBeUndefined();
   });
 
   it('calls a path under the REST host with --data @file, and a URL with --data - from stdin', async () => {
@@ -269,7 +269,7 @@ describe('call --data is capped at 4 MiB', () => {
     expect(sent.stderr).toBe('');
     expect(sent.code).toBe(0);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.body.length).toBe(MAX_CALL_BODY);
+    expect(server.requests[0].body.length).toBe(MAX_CALL_BODY);
 
     const over = join(dir, 'over');
     writeFileSync(over, Buffer.alloc(MAX_CALL_BODY + 1, 'a'));
@@ -353,10 +353,10 @@ describe('call --wait against the emulator (built CLI)', () => {
     const run = startCli(['call', 'web', 'deploy-hook', '--wait'], emulatorEnv(emu.url));
     cleanups.push(() => run.child.kill('SIGKILL'));
     await polledTwice;
-    emu.store.state.actions[0]!.end_ms = 0;
+    emu.store.state.actions[0].end_ms = 0;
     const r = await run.done;
     expect(r.code).toBe(0);
-    const action = emu.store.state.actions[0]!;
+    const action = emu.store.state.actions[0];
     expect(emu.store.state.actions).toHaveLength(1);
     expect(r.stdout).toContain(`Action: ${actionPath(action.uuid)}`);
     expect(r.stdout).toMatch(/State: Success\n$/);
@@ -500,9 +500,10 @@ describe('call --wait without a terminal: a line per change of state on stderr (
     let now = 0;
     const clock: Clock = {
       now: () => now,
-      sleep: async (ms, signal) => {
+      sleep: (ms, signal) => {
         signal.throwIfAborted();
         now += ms;
+        return Promise.resolve();
       },
     };
     const { url, env } = await waitServer();
@@ -519,7 +520,7 @@ describe('call --wait without a terminal: a line per change of state on stderr (
     ]);
     const [first, second] = lines.slice(2, 4).map((l) => Number(/\((\d+) s\)$/.exec(l)![1]));
     expect(first).toBeGreaterThanOrEqual(60);
-    expect(second! - first!).toBeGreaterThanOrEqual(60);
+    expect(second - first).toBeGreaterThanOrEqual(60);
     // Far more polls than lines: Pending was seen several times, In progress dozens of times.
     expect(server.requests.length).toBeGreaterThan(60);
   });
@@ -600,7 +601,7 @@ describeInPty('call --wait in a pseudo-terminal', () => {
     endAction();
     const r = await run.done;
     expect(r.code).toBe(0);
-    const uuid = emu.store.state.actions[0]!.uuid;
+    const uuid = emu.store.state.actions[0].uuid;
     expect(r.output).toMatch(
       new RegExp(`\\r${FRAME.source} Service Redeploy: \\u001b\\[33mIn progress\\u001b\\[39m \\(\\d+ s\\)\\u001b\\[K`),
     );
@@ -642,7 +643,7 @@ describeInPty('call --wait in a pseudo-terminal', () => {
     run.type('\u0003');
     const r = await run.done;
     expect(r.code).toBe(130);
-    const uuid = emu.store.state.actions[0]!.uuid;
+    const uuid = emu.store.state.actions[0].uuid;
     // After the last frame (and the ^C the terminal echoed): the line cleared, then the one message.
     const tail = r.output.slice(r.output.lastIndexOf('\r\u001b[K'));
     expect(tail.replace(new RegExp(SGR.source, 'g'), '')).toBe(

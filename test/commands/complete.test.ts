@@ -67,7 +67,7 @@ function candidates(r: Result): string[] {
   return r.stdout === '' ? [] : r.stdout.replace(/\n$/, '').split('\n');
 }
 
-const values = (r: Result): string[] => candidates(r).map((l) => l.split('\t')[0]!);
+const values = (r: Result): string[] => candidates(r).map((l) => l.split('\t')[0]);
 
 function expectSilent(r: Result): void {
   expect(r).toEqual({ code: 0, stdout: '', stderr: '' });

@@ -44,9 +44,7 @@ describe('trigger create (built CLI, the standard seed)', () => {
     const stored = api.store.service(EMPTY)!.triggers;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: 'my-hook', operation: 'REDEPLOY' });
-    expect(parseTable(r.stdout)).toEqual([
-      [stored[0]!.uuid, 'my-hook', 'REDEPLOY', `${api.url}${triggerCallPath(EMPTY, stored[0]!.uuid)}`],
-    ]);
+    expect(parseTable(r.stdout)).toEqual([[stored[0].uuid, 'my-hook', 'REDEPLOY', `${api.url}${triggerCallPath(EMPTY, stored[0].uuid)}`]]);
   });
 
   it('takes the operation in any case; -q prints the UUID only, --json the object', async () => {
@@ -62,8 +60,8 @@ describe('trigger create (built CLI, the standard seed)', () => {
     }
     const dbTriggers = api.store.service(DB)!.triggers;
     expect(dbTriggers).toHaveLength(1);
-    expect(dbTriggers[0]!.operation).toBe('SCALEUP');
-    expect(quiet.stdout).toBe(`${dbTriggers[0]!.uuid}\n`);
+    expect(dbTriggers[0].operation).toBe('SCALEUP');
+    expect(quiet.stdout).toBe(`${dbTriggers[0].uuid}\n`);
     const created = JSON.parse(json.stdout) as { uuid: string; name: string; operation: string; url: string };
     expect(created).toMatchObject({ name: 'grow', operation: 'SCALEUP', url: triggerCallPath(API, created.uuid) });
     expect(api.store.service(API)!.triggers.map((t) => t.uuid)).toContain(created.uuid);
@@ -180,7 +178,7 @@ describe('trigger create: the names it gives', () => {
     const ambiguous = await spawnCli(['inspect', 'web', 'scale-hook'], env);
     expect(ambiguous.code).toBe(4);
     expect(ambiguous.stderr).toBe(
-      `Error: more than one trigger matches 'scale-hook' in service web.demo; use its UUID prefix:\n  ${twins[0]!.slice(0, 8)}  scale-hook\n  ${twins[1]!.slice(0, 8)}  scale-hook\n`,
+      `Error: more than one trigger matches 'scale-hook' in service web.demo; use its UUID prefix:\n  ${twins[0].slice(0, 8)}  scale-hook\n  ${twins[1].slice(0, 8)}  scale-hook\n`,
     );
   });
 

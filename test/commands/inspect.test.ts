@@ -31,7 +31,7 @@ describe('trigger inspect <service> <trigger>...', () => {
       [T_SCALE, 'scale-hook'],
       [T_DEPLOY, 'deploy-hook'],
     ]);
-    expect(parsed[0]!.resource_uri).toBe(`/api/app/v1/service/${WEB_DEMO}/trigger/${T_OLD}/`);
+    expect(parsed[0].resource_uri).toBe(`/api/app/v1/service/${WEB_DEMO}/trigger/${T_OLD}/`);
   });
 
   it('inspect goes on past a name that fails: prints the others, reports it, exits 1', async () => {
@@ -63,7 +63,7 @@ describe('inspect of many triggers', () => {
     const probe = instrument(many.server);
     // Every third a full UUID, a UUID prefix, a name; neither in server order nor in its reverse.
     const order = Array.from({ length: 50 }, (_, k) => (k * 83 + 17) % 210);
-    const ids = order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]!);
+    const ids = order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]);
 
     const r = await runCli(['inspect', 'web', ...ids], emulatorEnv(many.url));
 
@@ -73,7 +73,7 @@ describe('inspect of many triggers', () => {
     expect(printed.map((t) => t.uuid)).toEqual(order.map(numbered));
     expect(printed.map((t) => t.name)).toEqual(order.map((i) => `hook-${i}`));
     // nothing removed, nothing changed
-    expect(many.store.state.services[0]!.triggers.length).toBe(210);
+    expect(many.store.state.services[0].triggers.length).toBe(210);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
     expect(probe.maxInFlight()).toBeLessThanOrEqual(8);
     expect(probe.connections()).toBeLessThanOrEqual(3 * 8);

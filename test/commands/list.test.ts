@@ -38,7 +38,7 @@ const WEB_TRIGGERS = [T_DEPLOY, T_SCALE, T_OLD, T_LONG];
 
 /** The version the built CLI reports. */
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-// eslint-disable-next-line no-control-regex
+
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 let emu: RunningEmulator;
@@ -228,7 +228,7 @@ describe('trigger list of every service (built CLI)', () => {
       ['web.other', T_OTHER, 'other-hook', 'REDEPLOY'],
       ['api', T_API, 'api-hook', 'REDEPLOY'],
     ]);
-    expect(rows[0]![4]).toBe(`${api.url}/api/app/v1/service/${WEB_DEMO}/trigger/${T_DEPLOY}/call/`);
+    expect(rows[0][4]).toBe(`${api.url}/api/app/v1/service/${WEB_DEMO}/trigger/${T_DEPLOY}/call/`);
     // Five services in pages of two: all three pages were read; web's three triggers took two pages.
     expect(seenNow().filter((s) => s.startsWith('GET /api/app/v1/service/?') || s === 'GET /api/app/v1/service/').length).toBe(3);
     expect(seenNow().filter((s) => s.startsWith(`GET /api/app/v1/service/${WEB_DEMO}/trigger/`)).length).toBe(2);
@@ -306,7 +306,7 @@ describeInPty('the built CLI in a pseudo-terminal', () => {
     const mid = lines((await pty(120, ['list', 'web'])).screen);
     WEB_TRIGGERS.forEach((u, i) => expect(mid[i + 1]).toContain(`   ${emu.url}/…/trigger/${u.slice(0, 8)}`));
     const wide = lines((await pty(200, ['list', 'web'])).screen);
-    WEB_TRIGGERS.forEach((u, i) => expect(wide[i + 1]!.endsWith(`   ${emu.url}${triggerCallPath(WEB_DEMO, u)}`)).toBe(true));
+    WEB_TRIGGERS.forEach((u, i) => expect(wide[i + 1].endsWith(`   ${emu.url}${triggerCallPath(WEB_DEMO, u)}`)).toBe(true));
   });
 
   it('--no-trunc keeps every cell whole on a terminal too', async () => {
@@ -344,14 +344,14 @@ describe('--json with fields', () => {
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(parsed[0]).toEqual({ name: 'deploy-hook', uuid: T_DEPLOY });
-    expect(Object.keys(parsed[0]!)).toEqual(['name', 'uuid']);
+    expect(Object.keys(parsed[0])).toEqual(['name', 'uuid']);
     expect(parsed.map((t) => t.uuid)).toEqual(WEB_TRIGGERS);
     expect(JSON.parse((await run(['list', 'web', '--json=operation'])).stdout)[1]).toEqual({ operation: 'SCALEUP' });
   });
 
   it('--json alone prints every field; without a service, service and service_uuid can be chosen', async () => {
     const whole = JSON.parse((await run(['list', 'web', '--json'])).stdout) as Record<string, unknown>[];
-    expect(Object.keys(whole[0]!)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
+    expect(Object.keys(whole[0])).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri']);
     const all = JSON.parse((await run(['list', '--json', 'service,name'])).stdout) as Record<string, unknown>[];
     expect(all.at(-1)).toEqual({ service: 'payments-gateway-eu-west', name: 'nightly-rebuild' });
   });
@@ -393,7 +393,7 @@ describe('--json with fields', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const [first, second] = r.stderr.trimEnd().split('\n');
-    expect(first!.replace(/^Error: /, '')).toMatch(message);
+    expect(first.replace(/^Error: /, '')).toMatch(message);
     if (hint) expect(second).toMatch(hint);
     expect(seen.length).toBe(before);
   });
@@ -464,7 +464,7 @@ describe('services named as name.stack', () => {
     expect(objects[0]).toEqual({ service: 'web', stack: 'demo', name: 'deploy-hook' });
     expect(objects.at(-1)).toEqual({ service: 'payments-gateway-eu-west', stack: 'staging', name: 'nightly-rebuild' });
     const whole = JSON.parse((await spawnCli(['list', '--json'], env)).stdout) as Record<string, unknown>[];
-    expect(Object.keys(whole[0]!)).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri', 'service', 'service_uuid', 'stack']);
+    expect(Object.keys(whole[0])).toEqual(['uuid', 'name', 'operation', 'url', 'resource_uri', 'service', 'service_uuid', 'stack']);
     const template = await spawnCli(['list', '--format', '{{.service}}.{{.stack}} {{.name}}'], env);
     expect(template.stdout.split('\n')[0]).toBe('web.demo deploy-hook');
   });

@@ -80,9 +80,9 @@ describe('login checks the key, then saves it', () => {
 
     const probe = seen.slice(before);
     expect(probe).toHaveLength(1);
-    expect(probe[0]!.method).toBe('GET');
-    expect(new URL(probe[0]!.url, 'http://x').searchParams.get('limit')).toBe('1');
-    expect(probe[0]!.authorization).toBe(emu.auth);
+    expect(probe[0].method).toBe('GET');
+    expect(new URL(probe[0].url, 'http://x').searchParams.get('limit')).toBe('1');
+    expect(probe[0].authorization).toBe(emu.auth);
 
     const saved = readConfig(h);
     expect(saved.profiles?.default).toMatchObject({ user: USER, apikey: APIKEY, host });

@@ -90,7 +90,7 @@ describe('rm of many triggers', () => {
   const TOTAL = 210;
   const LIMIT = 8;
   /** The triggers numbered by `order`, every third by full UUID, by UUID prefix, by name. */
-  const identifiers = (order: number[]): string[] => order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]!);
+  const identifiers = (order: number[]): string[] => order.map((i) => [numbered(i), numbered(i).slice(0, 8), `hook-${i}`][i % 3]);
   /** n of the TOTAL triggers, neither in server order nor in its reverse. */
   const scrambled = (n: number): number[] => Array.from({ length: n }, (_, k) => (k * 83 + 17) % TOTAL);
   const kept = (order: number[]): string[] =>
@@ -129,10 +129,10 @@ describe('rm of many triggers', () => {
     const ids = identifiers(order);
     const bad = ['no-such-hook', 'ffffffff', 'eeeeeeee-0000-4000-8000-000000000000', 'hook-9999'];
     // spread through the arguments, in this order
-    ids.splice(190, 0, bad[3]!);
-    ids.splice(120, 0, bad[2]!);
-    ids.splice(60, 0, bad[1]!);
-    ids.splice(5, 0, bad[0]!);
+    ids.splice(190, 0, bad[3]);
+    ids.splice(120, 0, bad[2]);
+    ids.splice(60, 0, bad[1]);
+    ids.splice(5, 0, bad[0]);
 
     const { probe, r, remaining } = await instrumented(['rm', 'web', ...ids]);
 
@@ -200,7 +200,7 @@ async function gate(hold: (req: IncomingMessage) => boolean): Promise<Gate> {
 
 const isDelete = (req: IncomingMessage): boolean => req.method === 'DELETE';
 const remaining = (emu: RunningEmulator): string[] => emu.store.service(SVC)!.triggers.map((t) => t.uuid);
-const deleted = (g: Gate): string[] => g.held.map((h) => h.path.split('/trigger/')[1]!.replace('/', ''));
+const deleted = (g: Gate): string[] => g.held.map((h) => h.path.split('/trigger/')[1].replace('/', ''));
 
 function rm(g: Gate, args: string[]): RunningCli {
   const run = startCli(['rm', 'web', ...args], emulatorEnv(g.proxy.url));
@@ -215,9 +215,9 @@ describe('trigger rm prints as it goes', () => {
     await g.heldCount(8);
     // The second and third finish first: they wait for the first, then all three are printed.
     const byUuid = (u: string): Held => g.held.find((h) => h.path.includes(u))!;
-    byUuid(UUIDS[2]!).release();
-    byUuid(UUIDS[1]!).release();
-    byUuid(UUIDS[0]!).release();
+    byUuid(UUIDS[2]).release();
+    byUuid(UUIDS[1]).release();
+    byUuid(UUIDS[0]).release();
     await run.waitForOutput(({ stdout }) => lines(stdout).length === 3);
     expect(lines(run.output().stdout)).toEqual(UUIDS.slice(0, 3));
     // The rest, last first.
@@ -301,12 +301,12 @@ describe('trigger rm interrupted', () => {
 });
 
 describe('trigger rm <trigger-url>...', () => {
-  const twoServices = (): ReturnType<typeof emulator> => emulator({ seed: [manyHooks(3)[0]!, api()] });
+  const twoServices = (): ReturnType<typeof emulator> => emulator({ seed: [manyHooks(3)[0], api()] });
 
   it('removes the triggers the URLs name, of any service, absolute or under the REST host, and prints their UUIDs (built CLI)', async () => {
     const { emu } = await twoServices();
     const r = await spawnCli(
-      ['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`, triggerCallPath(API, T_API), '--json'],
+      ['rm', `${emu.url}${triggerCallPath(SVC, UUIDS[1])}`, triggerCallPath(API, T_API), '--json'],
       emulatorEnv(emu.url),
     );
     expect(r).toEqual({ code: 0, stdout: `[\n  "${UUIDS[1]}",\n  "${T_API}"\n]\n`, stderr: '' });
@@ -316,12 +316,12 @@ describe('trigger rm <trigger-url>...', () => {
 
   it('a URL whose trigger is gone is reported at its place, by 8 characters of its UUID; the others are removed (exit 4 when all fail alike)', async () => {
     const { emu } = await twoServices();
-    const gone = triggerCallPath(SVC, UUIDS[5]!);
-    const r = await spawnCli(['rm', gone, triggerCallPath(SVC, UUIDS[0]!)], emulatorEnv(emu.url));
+    const gone = triggerCallPath(SVC, UUIDS[5]);
+    const r = await spawnCli(['rm', gone, triggerCallPath(SVC, UUIDS[0])], emulatorEnv(emu.url));
     expect(r).toEqual({
       code: 1,
       stdout: `${UUIDS[0]}\n`,
-      stderr: `Error: cannot find a trigger with the identifier '${UUIDS[5]!.slice(0, 8)}…' in service ${SVC.slice(0, 8)}\n`,
+      stderr: `Error: cannot find a trigger with the identifier '${UUIDS[5].slice(0, 8)}…' in service ${SVC.slice(0, 8)}\n`,
     });
     expect((await spawnCli(['rm', gone], emulatorEnv(emu.url))).code).toBe(4);
   });
@@ -329,12 +329,12 @@ describe('trigger rm <trigger-url>...', () => {
   it('a service with a URL among its triggers, or a URL on another host: exit 2 before any request', async () => {
     const { emu, seen } = await twoServices();
     const env = emulatorEnv(emu.url);
-    const mixed = await spawnCli(['rm', 'web', 'hook-0', `${emu.url}${triggerCallPath(SVC, UUIDS[1]!)}`], env);
+    const mixed = await spawnCli(['rm', 'web', 'hook-0', `${emu.url}${triggerCallPath(SVC, UUIDS[1])}`], env);
     expect([mixed.code, mixed.stderr.split('\n')[0]]).toEqual([
       2,
       "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rm <service> <trigger>...' or 'trigger rm <trigger-url>...'",
     ]);
-    const elsewhere = await spawnCli(['rm', triggerCallPath(SVC, UUIDS[0]!), `http://localhost:9${triggerCallPath(SVC, UUIDS[1]!)}`], env);
+    const elsewhere = await spawnCli(['rm', triggerCallPath(SVC, UUIDS[0]), `http://localhost:9${triggerCallPath(SVC, UUIDS[1])}`], env);
     expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([
       2,
       `Error: the trigger URL is on http://localhost:9, not on the REST host ${emu.url}`,

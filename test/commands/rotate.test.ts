@@ -57,7 +57,7 @@ const triggersOf = (emu: RunningEmulator, svc = WEB_DEMO): { uuid: string; name:
 function newTrigger(emu: RunningEmulator, old: string, name: string): { uuid: string; name: string; operation: string } {
   const after = triggersOf(emu).filter((t) => t.name === name && t.uuid !== old);
   expect(after).toHaveLength(1);
-  return after[0]!;
+  return after[0];
 }
 
 describe('trigger rotate', () => {
@@ -74,18 +74,13 @@ describe('trigger rotate', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^UUID\s+NAME\s+OPERATION\s+URL$/);
-    expect(lines[1]!.split(/\s{3,}/)).toEqual([
-      fresh.uuid,
-      'deploy-hook',
-      'REDEPLOY',
-      `${emu.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`,
-    ]);
+    expect(lines[1].split(/\s{3,}/)).toEqual([fresh.uuid, 'deploy-hook', 'REDEPLOY', `${emu.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`]);
     // The new one exists before the old one goes.
     const post = seen.findIndex((q) => q.method === 'POST');
     const del = seen.findIndex((q) => q.method === 'DELETE');
     expect(post).toBeGreaterThanOrEqual(0);
     expect(del).toBeGreaterThan(post);
-    expect(seen[del]!.url).toBe(triggerPath(WEB_DEMO, T_DEPLOY));
+    expect(seen[del].url).toBe(triggerPath(WEB_DEMO, T_DEPLOY));
     // The other service's trigger of the same name is untouched.
     expect(triggersOf(emu, API)).toEqual([{ uuid: T_API, name: 'deploy-hook', operation: 'REDEPLOY' }]);
   });
@@ -135,7 +130,7 @@ describe('trigger rotate', () => {
     // The new trigger was printed, as create prints it.
     expect(r.stdout).toContain(fresh.uuid);
     expect(r.stdout).toContain(`${proxy.url}${triggerCallPath(WEB_DEMO, fresh.uuid)}`);
-    const first = r.stderr.split('\n')[0]!;
+    const first = r.stderr.split('\n')[0];
     expect(first).toMatch(
       new RegExp(
         `^Error: created the new trigger .* but could not remove the old one ${T_DEPLOY.slice(0, 8)}…: database is locked \\(HTTP 500 from DELETE `,
@@ -248,9 +243,9 @@ describe('trigger rotate <trigger-url>', () => {
     const r = await spawnCli(['rotate', `${emu.url}${triggerCallPath(WEB_DEMO, LEAKED)}`, '-q'], emulatorEnv(emu.url));
     const [fresh] = leakedHooks(emu);
     expect(leakedHooks(emu)).toHaveLength(1);
-    expect(fresh!.uuid).not.toBe(LEAKED);
-    expect(fresh!.operation).toBe('SCALEUP');
-    expect(r).toEqual({ code: 0, stdout: `${fresh!.uuid}\n`, stderr: revoked });
+    expect(fresh.uuid).not.toBe(LEAKED);
+    expect(fresh.operation).toBe('SCALEUP');
+    expect(r).toEqual({ code: 0, stdout: `${fresh.uuid}\n`, stderr: revoked });
   });
 
   it('takes a path under the REST host, and follows the namespace the path names', async () => {
@@ -286,7 +281,7 @@ describe('trigger rotate <trigger-url>', () => {
         "Error: give a service and its triggers, or trigger URLs alone: use 'trigger rotate <service> <trigger>' or 'trigger rotate <trigger-url>'",
       ],
     ]);
-    expect(results[0]!.stderr.split('\n')[1]).toBe('Give --host http://127.0.0.1:9/ to act on a trigger there.');
+    expect(results[0].stderr.split('\n')[1]).toBe('Give --host http://127.0.0.1:9/ to act on a trigger there.');
     expect(seen).toEqual([]);
     expect(leakedHooks(emu).map((t) => t.uuid)).toEqual([LEAKED]);
   });

@@ -100,12 +100,12 @@ describe('trigger services', () => {
   it('--format json, a template, a table template; --no-header; --no-trunc', async () => {
     const lines = (await spawnCli(['services', '--format', 'json'], env())).stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ uuid: WEB_OTHER, stack: 'other' });
+    expect(JSON.parse(lines[1])).toMatchObject({ uuid: WEB_OTHER, stack: 'other' });
     expect((await spawnCli(['services', '--format', '{{.name}}.{{.stack}} {{.trigger_count}}'], env())).stdout.split('\n')[0]).toBe(
       'web.demo 3',
     );
     const template = await spawnCli(['services', '--format', 'table {{.name}}\\t{{.state}}', '--no-header'], env());
-    expect(template.stdout.split('\n')[3]!.split(/ {3,}/)).toEqual(['db', 'Stopped']);
+    expect(template.stdout.split('\n')[3].split(/ {3,}/)).toEqual(['db', 'Stopped']);
     const cells = (text: string): string[][] =>
       text
         .trimEnd()
@@ -174,7 +174,6 @@ describe('trigger services', () => {
   });
 });
 
-// eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 describeInPty('trigger services on a terminal', () => {
@@ -195,7 +194,7 @@ describeInPty('trigger services on a terminal', () => {
     expect(lines).toHaveLength(6);
     for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(60);
     expect(lines[0]).toBe('UUID       NAME     STACK   STATE      CONTAINERS   TRIGGERS');
-    const last = lines[5]!.split(/ {3,}/);
+    const last = lines[5].split(/ {3,}/);
     expect(last[0]).toBe(PAYMENTS.slice(0, 8));
     expect(last[1]).toBe('pay…st');
     expect(last.slice(2)).toEqual(['prod', 'Running', '1/1', '0']);

@@ -66,7 +66,7 @@ export async function runCli(
     color: false,
     columns: opts.tty ? (opts.columns ?? 80) : undefined,
   };
-  const code = await main(args, { io, env: env as NodeJS.ProcessEnv, backoffMs: 1, ...opts.deps });
+  const code = await main(args, { io, env: env, backoffMs: 1, ...opts.deps });
   recordOutput(args, out.text(), err.text());
   return { code, stdout: out.text(), stderr: err.text() };
 }
@@ -75,7 +75,7 @@ export async function runCli(
 export function spawnCli(args: string[], env: Record<string, string | undefined>, input?: string): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [TRIGGER_BIN, ...args], {
-      env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -113,9 +113,9 @@ export function startCli(
   opts: { stdio?: StdioOptions; command?: (argv: string[]) => [string, string[]] } = {},
 ): RunningCli {
   const argv = [process.execPath, TRIGGER_BIN, ...args];
-  const [file, rest] = opts.command ? opts.command(argv) : [argv[0]!, argv.slice(1)];
+  const [file, rest] = opts.command ? opts.command(argv) : [argv[0], argv.slice(1)];
   const child = spawn(file, rest, {
-    env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH, ...env },
     stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];

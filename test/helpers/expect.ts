@@ -8,7 +8,7 @@ import type { Result } from './cli.js';
  * [object Object], one Error line in all. Returns that line.
  */
 export function expectErrorLine(r: Result, ...parts: (string | RegExp)[]): string {
-  const first = r.stderr.split('\n')[0]!;
+  const first = r.stderr.split('\n')[0];
   expect(first).toMatch(/^Error: \S/);
   for (const p of parts) {
     if (typeof p === 'string') expect(first).toContain(p);
@@ -24,9 +24,9 @@ export function expectErrorLine(r: Result, ...parts: (string | RegExp)[]): strin
 export function parseTable(text: string, headers = ['UUID', 'NAME', 'OPERATION', 'URL']): string[][] {
   expect(text.endsWith('\n')).toBe(true);
   const lines = text.slice(0, -1).split('\n');
-  const starts = headers.map((h) => lines[0]!.indexOf(h));
+  const starts = headers.map((h) => lines[0].indexOf(h));
   expect(starts[0]).toBe(0);
-  for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1]!);
+  for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1]);
   const rows = lines.map((line) => {
     expect(line).toBe(line.trimEnd());
     return starts.map((s, i) => {
@@ -38,8 +38,8 @@ export function parseTable(text: string, headers = ['UUID', 'NAME', 'OPERATION',
     });
   });
   for (let i = 0; i < starts.length - 1; i++) {
-    const widest = Math.max(...rows.map((r) => r[i]!.length));
-    expect(starts[i + 1]! - starts[i]! - widest).toBe(3);
+    const widest = Math.max(...rows.map((r) => r[i].length));
+    expect(starts[i + 1] - starts[i] - widest).toBe(3);
   }
   expect(rows[0]).toEqual(headers);
   return rows.slice(1);

@@ -200,7 +200,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     waitForRequest: async (n) => {
       if (requests.length < n) await new Promise<void>((resolve) => waiters.push({ n, resolve }));
       await whole[n - 1];
-      return requests[n - 1]!;
+      return requests[n - 1];
     },
     close: async () => {
       await new Promise<void>((resolve) => {

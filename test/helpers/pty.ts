@@ -56,7 +56,7 @@ export function startInPty(args: string[], opts: PtyOptions = {}): PtyRun {
   const trigger = [process.execPath, TRIGGER_BIN, ...args].map(quote).join(' ');
   const command = `stty cols ${opts.columns ?? 80} rows ${opts.rows ?? 30}; exec ${trigger} ${opts.redirect ?? ''}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], {
-    env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...opts.env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH, SHELL: '/bin/sh', TERM: 'xterm-256color', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const answers = opts.answers ?? [];
@@ -68,7 +68,7 @@ export function startInPty(args: string[], opts: PtyOptions = {}): PtyRun {
   const onOutput = (c?: Buffer): void => {
     if (c) output += c.toString('utf8');
     while (next < answers.length) {
-      const [shown, typed] = answers[next]!;
+      const [shown, typed] = answers[next];
       const at = output.indexOf(shown, from);
       if (at < 0) break;
       from = at + shown.length;
