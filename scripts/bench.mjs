@@ -77,7 +77,7 @@ const median = (xs) => {
 };
 
 /**
- * Runs `args` RUNS times, each right after a run of the baseline; `prepare` sets up untimed state.
+ * Runs `args` RUNS times, each paired with a run of the baseline; `prepare` sets up untimed state.
  * Three untimed rounds come first: they fill the file cache and let the emulator, which serves
  * every case, compile its code for this one, so that what is timed is the CLI.
  */
@@ -90,8 +90,14 @@ async function paired(args, baseline, prepare, { runs = RUNS, env: extraEnv } = 
   const b = [];
   for (let i = 0; i < runs; i++) {
     const argv = prepare ? await prepare() : args;
-    b.push(timeOnce(baseline, extraEnv));
-    a.push(timeOnce(argv, extraEnv));
+    // Which of the two goes first alternates: on a busy machine the second of a pair can be slower.
+    if (i % 2 === 0) {
+      b.push(timeOnce(baseline, extraEnv));
+      a.push(timeOnce(argv, extraEnv));
+    } else {
+      a.push(timeOnce(argv, extraEnv));
+      b.push(timeOnce(baseline, extraEnv));
+    }
   }
   return { ms: median(a), base: median(b) };
 }
