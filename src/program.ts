@@ -155,7 +155,7 @@ export function buildProgram(ctx: Context, version: string): Program {
     // usageError() makes the suggestions of an unknown command or option.
     .showSuggestionAfterError(false)
     .exitOverride()
-    .helpCommand('help [command]', 'show help for a command')
+    .helpCommand('help [command]', 'Show help for a command')
     .addHelpText('after', (c) => `${rootExamples(c)}\n${formatSection('Exit codes:', EXIT_CODE_MEANINGS, width)}\n`);
   // Subcommands take these settings from their parent as they are made.
   for (const c of COMMANDS) c.register(program, ctx);

@@ -148,7 +148,7 @@ describe('help [command], help flags anywhere, and groups alone, like gh and doc
 
   it('the help of the tool lists help [command]', async () => {
     const r = await run(['--help']);
-    expect(r.stdout).toMatch(/^ {2}help \[command\] +show help for a command$/m);
+    expect(r.stdout).toMatch(/^ {2}help \[command\] +Show help for a command$/m);
   });
 
   it('help after a command that takes arguments is an argument, not a request for help', async () => {
