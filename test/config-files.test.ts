@@ -6,27 +6,15 @@
 // emulator on loopback, which counts the requests it is sent.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './helpers/emulator-process.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
 import { webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
+import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 let emu: RunningEmulator;
 let requests = 0;
 const INDEX = 'https://index.docker.io/v1/';
@@ -38,26 +26,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emu.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
-
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-
-function writeConfig(h: Home, content: unknown): string {
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(configFile(h), typeof content === 'string' ? content : JSON.stringify(content), { mode: 0o600 });
-  return configFile(h);
-}
-
-function readConfig(h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } {
-  return JSON.parse(readFileSync(configFile(h), 'utf8'));
-}
 
 function writeDockerConfig(h: Home, content: string): string {
   mkdirSync(join(h.HOME, '.docker'), { recursive: true });

@@ -3,14 +3,12 @@
 // gone is taken over. The built CLI spawned in parallel, the emulator on loopback, real files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { runCli, spawnCli, startCli, tempHome, type Result } from './helpers/cli.js';
+import { runCli, spawnCli, startCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
+import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 let emu: RunningEmulator;
 
 beforeAll(async () => {
@@ -19,29 +17,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emu.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
 
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
 const lockFile = (h: Home): string => `${configFile(h)}.lock`;
 const firstLine = (r: Result): string => r.stderr.split('\n')[0];
-
-function readConfig(h: Home): { profiles?: Record<string, Record<string, unknown>> } {
-  return JSON.parse(readFileSync(configFile(h), 'utf8'));
-}
 
 /** A config file with one profile, and a lock file holding `lock`. */
 function lockedHome(lock: string): { h: Home; text: string } {
   const h = home();
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
   const text = JSON.stringify({ profiles: { default: { timeout: 9 } } });
-  writeFileSync(configFile(h), text, { mode: 0o600 });
+  writeConfig(h, text);
   writeFileSync(lockFile(h), lock);
   return { h, text };
 }

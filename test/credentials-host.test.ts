@@ -3,14 +3,12 @@
 // that accept the same account, each recording what it was sent; the built CLI spawned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { ROOT, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
-
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
+import { home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
 
 interface Host {
   emu: RunningEmulator;
@@ -35,22 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a.emu.close(), b.emu.close()]);
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
-
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { profiles: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
-
-function writeConfig(h: Home, content: unknown): void {
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(configFile(h), JSON.stringify(content), { mode: 0o600 });
-}
 
 async function loginAt(target: Host, h: Home, profile = 'default'): Promise<void> {
   const r = await spawnCli(['--profile', profile, '--host', target.url, 'login', '-u', USER, '--password-stdin'], { ...h }, APIKEY);
@@ -73,7 +57,7 @@ describe('saved credentials go to the host they were checked against, and no oth
   it('login at A, then --host B: exit 3, and B gets no request', async () => {
     const h = home();
     await loginAt(a, h);
-    expect(readConfig(h).profiles.default).toMatchObject({ loginHost: a.url });
+    expect(readConfig(h).profiles?.default).toMatchObject({ loginHost: a.url });
     const before = b.seen.length;
     expectRefused(await spawnCli(['list', 'web', '--host', b.url], { ...h }), a.url, b.url);
     expect(b.seen.length).toBe(before);
@@ -126,7 +110,7 @@ describe('saved credentials go to the host they were checked against, and no oth
     const before = b.seen.length;
     expectRefused(await spawnCli(['list', 'web', '--host', b.url], { ...h }), a.url, b.url);
     expect((await spawnCli(['config', 'set', 'host', b.url], { ...h })).code).toBe(0);
-    expect(readConfig(h).profiles.default).toMatchObject({ host: b.url, loginHost: a.url });
+    expect(readConfig(h).profiles?.default).toMatchObject({ host: b.url, loginHost: a.url });
     expectRefused(await spawnCli(['list', 'web'], { ...h }), a.url, b.url);
     expect(b.seen.length).toBe(before);
   });
@@ -167,7 +151,7 @@ describe('saved credentials go to the host they were checked against, and no oth
     const h = home();
     await loginAt(a, h);
     expect((await spawnCli(['logout'], { ...h })).code).toBe(0);
-    expect(readConfig(h).profiles.default).toEqual({ host: a.url });
+    expect(readConfig(h).profiles?.default).toEqual({ host: a.url });
   });
 });
 

@@ -6,20 +6,19 @@
 // one account only, so a request that succeeds tells which credentials were sent. The built CLI
 // spawned with a temporary HOME and config folder; real files.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basic, startAccount, type Account, type Seen } from './helpers/account.js';
 import { ROOT, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, T_OLD, T_SCALE, webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
+import { configFile, home, removeHomes, writeConfig, type Home } from './helpers/homes.js';
 
 const INDEX = 'https://index.docker.io/v1/';
 const FAKE_HELPER = join(ROOT, 'test/fixtures/docker-credential-fake');
 const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 const accounts: Account[] = [];
 const emulators: RunningEmulator[] = [];
 afterEach(async () => {
@@ -27,27 +26,13 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await Promise.all(accounts.map((a) => a.close()));
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
 
 async function account(user: string, secret: string, hook: string): Promise<Account> {
   const a = await startAccount(user, secret, hook);
   accounts.push(a);
   return a;
-}
-
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-
-function writeConfig(h: Home, content: unknown): string {
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(configFile(h), JSON.stringify(content, null, 2), { mode: 0o600 });
-  return configFile(h);
 }
 
 function writeDockerConfig(h: Home, content: unknown): string {

@@ -3,14 +3,12 @@
 // value nested 50,000 levels deep. Every table, template, message and JSON output of every command is
 // checked: control characters neutralised in text, escaped in JSON (which stays valid and exact).
 import { afterEach, describe, expect, it } from 'vitest';
-import { PassThrough, Readable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { actionPath, triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
-import type { IO } from '../src/io.js';
 import { jsonText } from '../src/output/json.js';
 import { outputSpec, printTriggers } from '../src/output/render.js';
-import { emulatorEnv, runCli, type Result } from './helpers/cli.js';
+import { emulatorEnv, memoryIO, runCli, type Result } from './helpers/cli.js';
 import { json, raw, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 // Anything but a line break: C0, DEL, C1.
@@ -267,22 +265,6 @@ describe('a value nested 50,000 levels deep (JSON.stringify overflows its stack 
   const escaped = deepText.replace('\u009b', '\\u009b');
   const t = { ...trigger(T_EVIL, { name: deep, operation: 'REDEPLOY' }) } as unknown as Trigger;
 
-  function capture(): { io: IO; text: () => string } {
-    const stdout = new PassThrough();
-    const chunks: Buffer[] = [];
-    stdout.on('data', (c: Buffer) => chunks.push(c));
-    const io: IO = {
-      stdout,
-      stderr: new PassThrough(),
-      stdin: Readable.from([]),
-      isTTY: false,
-      stderrTTY: false,
-      stdinTTY: false,
-      color: false,
-    };
-    return { io, text: () => Buffer.concat(chunks).toString('utf8') };
-  }
-
   it('is written whole as JSON, on one line or laid out as JSON.stringify lays out what it can', () => {
     expect(jsonText(deep)).toBe(escaped);
     const shallow = { list: [1, { b: null }, []], text: 'x\u0085', empty: {} };
@@ -305,7 +287,8 @@ describe('a value nested 50,000 levels deep (JSON.stringify overflows its stack 
       { format: 'table {{.name}}' },
       {},
     ]) {
-      const { io, text } = capture();
+      const io = memoryIO();
+      const text = io.output;
       await printTriggers(io, outputSpec(flags), [t], 'http://127.0.0.1/');
       expect(text().replace(/\s/g, '')).toContain(escaped);
     }

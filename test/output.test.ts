@@ -1,12 +1,12 @@
 // The table and trigger rendering (src/output/table.ts, src/output/render.ts) and safeText (src/io.ts).
 import { describe, expect, it } from 'vitest';
-import { PassThrough, Readable } from 'node:stream';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Trigger } from '../src/api/types.js';
 import { safeText, type IO } from '../src/io.js';
 import stringWidth from 'string-width';
 import { T_DEPLOY, T_SCALE, WEB_DEMO } from './helpers/fixture.js';
+import { memoryIO } from './helpers/cli.js';
 import { absoluteUrl, printTriggers, TRIGGER_COLUMNS as TRIGGER_TABLE, TRIGGER_HEADERS, triggerRow } from '../src/output/render.js';
 
 /** The trigger table as list (full = false) and create (full = true) print it. */
@@ -14,24 +14,6 @@ function printTriggerTable(io: IO, triggers: Trigger[], host: string, full: bool
   return printTriggers(io, { kind: 'table', header, trunc: !full }, triggers, host);
 }
 import { cutEnd, cutMiddle, renderTable, shortenUrl, stateColour } from '../src/output/table.js';
-
-function makeIO(opts: Partial<IO> = {}): IO & { output: () => string } {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => chunks.push(c));
-  return {
-    stdout,
-    stderr: new PassThrough(),
-    stdin: Readable.from([]),
-    isTTY: false,
-    stderrTTY: false,
-    stdinTTY: false,
-    color: false,
-    columns: undefined,
-    ...opts,
-    output: () => Buffer.concat(chunks).toString('utf8'),
-  };
-}
 
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
@@ -49,7 +31,7 @@ const HOST = 'http://127.0.0.1:8080/';
 describe('renderTable', () => {
   it('aligns columns with 3-space gaps under a header, without trailing spaces', () => {
     const text = renderTable(
-      makeIO(),
+      memoryIO(),
       ['A', 'BB', 'C'],
       [
         ['x', 'yyyy', 'z'],
@@ -60,18 +42,18 @@ describe('renderTable', () => {
   });
 
   it('pads to the header when it is the widest cell', () => {
-    expect(renderTable(makeIO(), ['NAME', 'OP'], [['a', 'b']])).toBe('NAME   OP\na      b\n');
+    expect(renderTable(memoryIO(), ['NAME', 'OP'], [['a', 'b']])).toBe('NAME   OP\na      b\n');
   });
 
   it('no rows: the header alone; without a header: the rows alone, or nothing at all', () => {
-    expect(renderTable(makeIO(), ['A', 'BB', 'C'], [])).toBe('A   BB   C\n');
-    expect(renderTable(makeIO(), ['A', 'BB', 'C'], [['1', '2', '3']], { header: false })).toBe('1   2   3\n');
-    expect(renderTable(makeIO(), ['A', 'BB', 'C'], [], { header: false })).toBe('');
+    expect(renderTable(memoryIO(), ['A', 'BB', 'C'], [])).toBe('A   BB   C\n');
+    expect(renderTable(memoryIO(), ['A', 'BB', 'C'], [['1', '2', '3']], { header: false })).toBe('1   2   3\n');
+    expect(renderTable(memoryIO(), ['A', 'BB', 'C'], [], { header: false })).toBe('');
   });
 
   it('leaves no trailing whitespace when the last cells are short or empty', () => {
     const text = renderTable(
-      makeIO(),
+      memoryIO(),
       ['A', 'LAST'],
       [
         ['a', ''],
@@ -86,7 +68,7 @@ describe('renderTable', () => {
   it('neutralises control characters from the server: no escapes, no extra lines, alignment kept', () => {
     const evil = ['evil\u001b[2Jname', 'line\nbreak', 'csi\u009b31m', 'bell\u0007', 'tab\there', 'nul\u0000'];
     const text = renderTable(
-      makeIO({ color: true }),
+      memoryIO({ color: true }),
       ['NAME', 'OP'],
       evil.map((e) => [e, 'REDEPLOY']),
     );
@@ -102,8 +84,8 @@ describe('renderTable', () => {
 
   it('colours only the header when colour is on; the text is the same without the escapes', () => {
     const rows = [['x', 'yyyy']];
-    const plain = renderTable(makeIO(), ['A', 'B'], rows);
-    const coloured = renderTable(makeIO({ color: true }), ['A', 'B'], rows);
+    const plain = renderTable(memoryIO(), ['A', 'B'], rows);
+    const coloured = renderTable(memoryIO({ color: true }), ['A', 'B'], rows);
     expect(plain).not.toContain('\x1b[');
     expect(coloured.split('\n')[0]).toContain('\x1b[');
     expect(coloured.split('\n')[1]).not.toContain('\x1b[');
@@ -112,8 +94,8 @@ describe('renderTable', () => {
 
   it('on a TTY, fits the trigger table to the width: the URL shortened in the middle, the rest whole', () => {
     const rows = [T1, T2].map((t) => triggerRow(t, HOST, false));
-    const wide = renderTable(makeIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
-    const fitted = renderTable(makeIO({ isTTY: true, columns: 130 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
+    const wide = renderTable(memoryIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
+    const fitted = renderTable(memoryIO({ isTTY: true, columns: 130 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
     const wideLines = wide.slice(0, -1).split('\n');
     const fittedLines = fitted.slice(0, -1).split('\n');
     expect(Math.max(...wideLines.map((l) => l.length))).toBeGreaterThan(130);
@@ -134,10 +116,10 @@ describe('renderTable', () => {
 
   it('does not fit when stdout is not a TTY, even with a width, nor when the table fits, nor unless asked', () => {
     const rows = [T1, T2].map((t) => triggerRow(t, HOST, false));
-    const plain = renderTable(makeIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
-    expect(renderTable(makeIO({ isTTY: false, columns: 60 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
-    expect(renderTable(makeIO({ isTTY: true, columns: 400 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
-    expect(renderTable(makeIO({ isTTY: true, columns: 60 }), TRIGGER_HEADERS, rows, { columns: TRIGGER_TABLE })).toBe(plain);
+    const plain = renderTable(memoryIO(), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE });
+    expect(renderTable(memoryIO({ isTTY: false, columns: 60 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
+    expect(renderTable(memoryIO({ isTTY: true, columns: 400 }), TRIGGER_HEADERS, rows, { fit: true, columns: TRIGGER_TABLE })).toBe(plain);
+    expect(renderTable(memoryIO({ isTTY: true, columns: 60 }), TRIGGER_HEADERS, rows, { columns: TRIGGER_TABLE })).toBe(plain);
     expect(plain).not.toContain('…');
   });
 });
@@ -201,7 +183,7 @@ describe('fitting to a terminal', () => {
   ];
   /** The lines a terminal `columns` wide shows, the header first. */
   const lines = (columns: number, r: string[][] = rows, h = headers): string[] =>
-    renderTable(makeIO({ isTTY: true, columns }), h, r, { fit: true, columns: rules })
+    renderTable(memoryIO({ isTTY: true, columns }), h, r, { fit: true, columns: rules })
       .slice(0, -1)
       .split('\n');
 
@@ -234,7 +216,7 @@ describe('fitting to a terminal', () => {
 
   it('shares the room evenly between long names', () => {
     const wide = [['x'.repeat(60), 'y'.repeat(60)]];
-    const shown = renderTable(makeIO({ isTTY: true, columns: 43 }), ['A', 'B'], wide, {
+    const shown = renderTable(memoryIO({ isTTY: true, columns: 43 }), ['A', 'B'], wide, {
       fit: true,
       columns: { A: { cut: 'text' }, B: { cut: 'text' } },
     });
@@ -272,7 +254,7 @@ describe('colour in tables', () => {
   const rules = { STATE: { style: 'state' }, OPERATION: { style: 'dim' } } as const;
 
   it('a STATE column: Success and Running green, Failed red, In progress and Pending yellow; the operation dimmed', () => {
-    const text = renderTable(makeIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
+    const text = renderTable(memoryIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
     const lines = text.split('\n');
     expect(lines[1]).toContain('\x1b[32mRunning\x1b[39m');
     expect(lines[2]).toContain('\x1b[31mFailed\x1b[39m');
@@ -291,14 +273,17 @@ describe('colour in tables', () => {
   });
 
   it('colour takes no columns: without its escapes the table is the plain one, byte for byte', () => {
-    const plain = renderTable(makeIO(), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
+    const plain = renderTable(memoryIO(), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules });
     expect(plain).not.toContain('\x1b[');
-    expect(stripAnsi(renderTable(makeIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules }))).toBe(plain);
+    expect(stripAnsi(renderTable(memoryIO({ color: true }), ['NAME', 'STATE', 'OPERATION'], rows, { columns: rules }))).toBe(plain);
     const fit = { isTTY: true, columns: 24 };
-    const cut = renderTable(makeIO(fit), ['NAME', 'STATE', 'OPERATION'], rows, { fit: true, columns: { ...rules, NAME: { cut: 'text' } } });
+    const cut = renderTable(memoryIO(fit), ['NAME', 'STATE', 'OPERATION'], rows, {
+      fit: true,
+      columns: { ...rules, NAME: { cut: 'text' } },
+    });
     expect(
       stripAnsi(
-        renderTable(makeIO({ ...fit, color: true }), ['NAME', 'STATE', 'OPERATION'], rows, {
+        renderTable(memoryIO({ ...fit, color: true }), ['NAME', 'STATE', 'OPERATION'], rows, {
           fit: true,
           columns: { ...rules, NAME: { cut: 'text' } },
         }),
@@ -307,10 +292,10 @@ describe('colour in tables', () => {
   });
 
   it('the trigger table dims its OPERATION column when colour is on, and only then', async () => {
-    const coloured = makeIO({ color: true });
+    const coloured = memoryIO({ color: true });
     await printTriggerTable(coloured, [T1, T2], HOST, false);
     expect(coloured.output().split('\n')[1]).toContain('\x1b[2mREDEPLOY\x1b[22m');
-    const plain = makeIO();
+    const plain = memoryIO();
     await printTriggerTable(plain, [T1, T2], HOST, false);
     expect(stripAnsi(coloured.output())).toBe(plain.output());
   });
@@ -333,7 +318,7 @@ describe('triggerRow and the trigger table', () => {
   });
 
   it('prints the table with the UUID NAME OPERATION URL header to stdout', async () => {
-    const io = makeIO();
+    const io = memoryIO();
     await printTriggerTable(io, [T1, T2], HOST, false);
     expect(io.output()).toBe(
       [
@@ -346,21 +331,21 @@ describe('triggerRow and the trigger table', () => {
   });
 
   it('full UUIDs widen the first column; no triggers print the header alone; header=false prints no header', async () => {
-    const full = makeIO();
+    const full = memoryIO();
     await printTriggerTable(full, [T1], HOST, true);
     expect(full.output()).toBe(
       `UUID                                   NAME          OPERATION   URL\n${T1.uuid}   deploy-hook   REDEPLOY    ${HOST}${T1.url.slice(1)}\n`,
     );
-    const none = makeIO();
+    const none = memoryIO();
     await printTriggerTable(none, [], HOST, false);
     expect(none.output()).toBe('UUID   NAME   OPERATION   URL\n');
-    const bare = makeIO();
+    const bare = memoryIO();
     await printTriggerTable(bare, [T2], HOST, false, false);
     expect(bare.output()).toBe(`d2d2d2d2   scale   SCALEUP   ${HOST}${T2.url.slice(1)}\n`);
   });
 
   it('shortens the URL column on a narrow TTY and neutralises names chosen by the server', async () => {
-    const io = makeIO({ isTTY: true, columns: 70 });
+    const io = memoryIO({ isTTY: true, columns: 70 });
     await printTriggerTable(io, [trigger(T1.uuid, 'x\u001b]0;pwned\u0007y')], HOST, false);
     const lines = io.output().slice(0, -1).split('\n');
     expect(lines).toHaveLength(2);
@@ -425,7 +410,7 @@ describe("the layout is cli-table3's, borderless and unpadded", () => {
   for (const color of [false, true]) {
     for (const header of [true, false]) {
       it(`the same bytes (colour ${color ? 'on' : 'off'}, header ${header ? 'on' : 'off'})`, () => {
-        const io = makeIO({ color });
+        const io = memoryIO({ color });
         const expected = cliTable3(io, TRIGGER_HEADERS, rows, header);
         expect(renderTable(io, TRIGGER_HEADERS, rows, { header })).toBe(expected);
         expect(expected.split('\n')).toHaveLength(rows.length + (header ? 1 : 0) + 1);
@@ -434,13 +419,13 @@ describe("the layout is cli-table3's, borderless and unpadded", () => {
   }
 
   it('the same bytes for a table with no rows, and for one column', () => {
-    const io = makeIO();
+    const io = memoryIO();
     expect(renderTable(io, TRIGGER_HEADERS, [])).toBe(cliTable3(io, TRIGGER_HEADERS, []));
     expect(renderTable(io, ['NAME'], [['部署'], ['a']])).toBe(cliTable3(io, ['NAME'], [['部署'], ['a']]));
   });
 
   it('the same bytes when last cells are empty or end in blanks (no trailing blanks on any line)', () => {
-    const io = makeIO();
+    const io = memoryIO();
     const rows = [
       ['a', 'x', ''],
       ['bbbb', '', ''],
@@ -481,10 +466,10 @@ describe('absoluteUrl', () => {
 describe('--no-trunc on a terminal', () => {
   const long = trigger(T_DEPLOY, 'deploy-hook');
   it('keeps the URL whole, where the default table shortens it to the width', async () => {
-    const cut = makeIO({ isTTY: true, columns: 60 });
+    const cut = memoryIO({ isTTY: true, columns: 60 });
     await printTriggers(cut, { kind: 'table', header: true, trunc: true }, [long], HOST);
     expect(cut.output()).toContain('…');
-    const whole = makeIO({ isTTY: true, columns: 60 });
+    const whole = memoryIO({ isTTY: true, columns: 60 });
     await printTriggers(whole, { kind: 'table', header: true, trunc: false }, [long], HOST);
     expect(whole.output()).not.toContain('…');
     expect(whole.output()).toContain(`${HOST.slice(0, -1)}${long.url}`);

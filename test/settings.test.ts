@@ -3,18 +3,16 @@
 // environment). Which emulator answers, each accepting one account only, tells which profile was used.
 // The built CLI and in-process runs, with temporary config folders, against emulators on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { triggerCallPath } from '../src/api/paths.js';
 import { startAccount, type Account } from './helpers/account.js';
-import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { parseTable } from './helpers/expect.js';
 import { standardSeed, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
+import { configFile, home, readConfig, removeHomes } from './helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 const accounts: Account[] = [];
 const emulators: RunningEmulator[] = [];
 afterEach(async () => {
@@ -22,18 +20,9 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await Promise.all(accounts.map((a) => a.close()));
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
 
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
-  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 /** The trigger names `list web --json` printed. */

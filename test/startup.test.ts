@@ -12,10 +12,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Readable, PassThrough } from 'node:stream';
 import { Context } from '../src/context.js';
 import { buildProgram } from '../src/program.js';
-import { emulatorEnv, ROOT, runCli, spawnCli, tempHome } from './helpers/cli.js';
+import { emulatorEnv, memoryIO, ROOT, runCli, spawnCli, tempHome } from './helpers/cli.js';
 import { startEmulator } from './helpers/emulator.js';
 
 const run = promisify(execFile);
@@ -221,15 +220,7 @@ describe('the source map beside the bundle', () => {
 
 /** Every name `trigger <name> --help` is baked for: each command and each alias. */
 function commandNames(): string[] {
-  const io = {
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    stdin: Readable.from([]),
-    isTTY: false,
-    stderrTTY: false,
-    stdinTTY: false,
-    color: false,
-  };
+  const io = memoryIO();
   const program = buildProgram(new Context({ io, env: {} }), version);
   return program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
 }

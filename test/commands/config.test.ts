@@ -5,13 +5,11 @@
 // from. The built CLI, with a temporary config folder, against the emulator on loopback, which records
 // every request it is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnCli, tempHome, type Result } from '../helpers/cli.js';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnCli, type Result } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
+import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 let emu: RunningEmulator;
 let host: string;
 const requests: string[] = [];
@@ -23,23 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
-
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
 
 /** A home whose config file holds `content`; returns the home and the file's text. */
 function withConfig(content: unknown): { h: Home; text: string } {
   const h = home();
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
   const text = JSON.stringify(content, null, 2);
-  writeFileSync(configFile(h), text, { mode: 0o600 });
+  writeConfig(h, text);
   return { h, text };
 }
 
@@ -47,8 +36,6 @@ function withConfig(content: unknown): { h: Home; text: string } {
 const SAVED = () => ({ profiles: { work: { user: USER, apikey: APIKEY, host, loginHost: host }, ci: { timeout: 9 } } });
 
 const lines = (r: Result): string[] => r.stderr.split('\n');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
-  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
 describe('config set and unset', () => {

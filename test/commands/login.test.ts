@@ -6,18 +6,17 @@
 // an argument; --password-stdin refuses a standard input that is a terminal and reads at most 4 KiB. The built CLI against
 // the emulator on loopback; a pseudo-terminal (script(1)) where the terminal is the point.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../src/version.js';
-import { runCli, spawnCli, startCli, tempHome, type RunningCli } from '../helpers/cli.js';
+import { runCli, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { hang, startFaultServer } from '../helpers/fault-server.js';
 import { webDemo } from '../helpers/fixture.js';
 import { describeInPty, runInPty, startInPty, type PtyResult } from '../helpers/pty.js';
 import { registerSecret } from '../helpers/secrets.js';
+import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 let emu: RunningEmulator;
 let host: string;
 /** Every request the emulator was sent. */
@@ -39,25 +38,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
 
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { currentProfile?: string; profiles?: Record<string, Record<string, unknown>> } =>
-  JSON.parse(readFileSync(configFile(h), 'utf8'));
 const mode = (path: string): number => statSync(path).mode & 0o777;
-
-function writeConfig(h: Home, text: string): string {
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(configFile(h), text, { mode: 0o600 });
-  return configFile(h);
-}
 
 /** The trigger names `list ... --json` printed. */
 const hooks = (stdout: string): string[] => (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);

@@ -2,14 +2,12 @@
 // another, and nothing else; a command of that profile then has none to send. The built CLI with a
 // temporary config folder, against the emulator on loopback, which records every request it is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnCli, tempHome } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import { spawnCli } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { registerSecret } from '../helpers/secrets.js';
+import { configFile, home, readConfig, removeHomes, writeConfig } from '../helpers/homes.js';
 
-type Home = ReturnType<typeof tempHome>;
-const homes: string[] = [];
 let emu: RunningEmulator;
 let host: string;
 let requests = 0;
@@ -21,26 +19,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.close();
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  removeHomes();
 });
-
-function home(): Home {
-  const h = tempHome();
-  homes.push(h.HOME);
-  return h;
-}
-
-const configFile = (h: Home): string => join(h.TRIGGER_CONFIG_DIR, 'config.json');
-const readConfig = (h: Home): { profiles?: Record<string, Record<string, unknown>> } => JSON.parse(readFileSync(configFile(h), 'utf8'));
 
 describe('trigger logout', () => {
   it("logout --profile forgets that profile's credentials only", async () => {
     // alice logged in to the default profile, the emulator's user to work, the current one.
     const alice = { user: 'alice', apikey: registerSecret('alice-key-J3d'), host: 'http://127.0.0.1:9/', loginHost: 'http://127.0.0.1:9/' };
     const h = home();
-    mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
     const profiles = { default: alice, work: { user: USER, apikey: APIKEY, host, loginHost: host } };
-    writeFileSync(configFile(h), JSON.stringify({ currentProfile: 'work', profiles }), { mode: 0o600 });
+    writeConfig(h, { currentProfile: 'work', profiles });
 
     const r = await spawnCli(['logout', '--profile', 'work'], { ...h });
     expect(r.code).toBe(0);

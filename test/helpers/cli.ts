@@ -48,27 +48,40 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
+/** Streams for an in-process run: nothing on stdin, no terminal, no colour (unless `opts` say so); what was written kept. */
+export function memoryIO(opts: Partial<IO> = {}): IO & { output: () => string; errors: () => string } {
+  const out = collect();
+  const err = collect();
+  return {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: Readable.from([]),
+    isTTY: false,
+    stderrTTY: false,
+    stdinTTY: false,
+    color: false,
+    columns: undefined,
+    ...opts,
+    output: out.text,
+    errors: err.text,
+  };
+}
+
 /** Runs main() in this process with captured, non-TTY streams. */
 export async function runCli(
   args: string[],
   env: Record<string, string | undefined>,
   opts: { stdin?: string; tty?: boolean; columns?: number; deps?: Partial<ContextDeps> } = {},
 ): Promise<Result> {
-  const out = collect();
-  const err = collect();
-  const io: IO = {
-    stdout: out.stream,
-    stderr: err.stream,
+  const io = memoryIO({
     stdin: Readable.from([Buffer.from(opts.stdin ?? '')]),
     isTTY: opts.tty ?? false,
     stderrTTY: opts.tty ?? false,
-    stdinTTY: false,
-    color: false,
     columns: opts.tty ? (opts.columns ?? 80) : undefined,
-  };
+  });
   const code = await main(args, { io, env: env, backoffMs: 1, ...opts.deps });
-  recordOutput(args, out.text(), err.text());
-  return { code, stdout: out.text(), stderr: err.text() };
+  recordOutput(args, io.output(), io.errors());
+  return { code, stdout: io.output(), stderr: io.errors() };
 }
 
 /** Runs the built CLI (bin/trigger.cjs) as a subprocess with exactly the given environment. */
