@@ -1,7 +1,7 @@
 // Running one operation over several identifiers: all run, each failure is reported, the exit code sums up.
 import { CONCURRENCY, mapSettled, type Settled } from './concurrency.js';
 import type { Context } from './context.js';
-import { exitCodeFor, Interrupted, PartialFailure, type Interrupt } from './errors.js';
+import { exitCodeFor, interruptOf, Interrupted, PartialFailure } from './errors.js';
 import { reportError } from './report.js';
 
 /** Thrown by an operation that was about to act when the run was interrupted: it did nothing. */
@@ -53,7 +53,7 @@ export async function forEachId<T, R>(
     finish: () => {
       if (!emit) settled.forEach(report);
       if (signal?.aborted) {
-        const name = signal.reason as Interrupt;
+        const name = interruptOf(signal);
         throw new Interrupted(`interrupted by ${name}: ${untouched} of ${ids.length} triggers left untouched`, name);
       }
       if (codes.length === 0) return;

@@ -13,6 +13,9 @@ export const EXIT = {
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 export type Interrupt = keyof typeof SIGNAL_EXIT;
 
+/** The signal that aborted `signal`, whose reason is the signal's name (src/io.ts); SIGINT unless SIGTERM. */
+export const interruptOf = (signal: AbortSignal): Interrupt => (signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+
 export class CliError extends Error {
   /** Extra lines printed after the message: candidates, a pointer to --help. */
   hint?: string;

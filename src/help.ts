@@ -3,7 +3,7 @@
 import type { AddHelpTextContext } from '@commander-js/extra-typings';
 
 /** Help of the tool ('') and of each command path ('list', 'ls', 'config set'), as commander renders it. */
-export type HelpTexts = Record<string, string>;
+type HelpTexts = Record<string, string>;
 
 /** What the start-up path needs to answer help without the parser. */
 export interface HelpIndex {

@@ -137,7 +137,7 @@ const WRITE_ERRORS: Record<string, string> = {
  * The error to report for a failed write to stdout, or undefined when there is none to report: a
  * reader that went away (`trigger list | head -1`) is not an error, what is left to print is dropped.
  */
-export function outputFailure(err: unknown): CliError | undefined {
+function outputFailure(err: unknown): CliError | undefined {
   if (!err) return undefined;
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return undefined;

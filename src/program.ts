@@ -59,7 +59,7 @@ export type GlobalOptions = ReturnType<Program['opts']>;
 type AnyCommand = Command<unknown[], OptionValues, OptionValues>;
 
 /** 'list', or 'config set' for a subcommand of config. */
-export function commandPath(cmd: AnyCommand): string {
+function commandPath(cmd: AnyCommand): string {
   const names: string[] = [];
   for (let c: AnyCommand | null = cmd; c?.parent; c = c.parent as AnyCommand | null) names.unshift(c.name());
   return names.join(' ');

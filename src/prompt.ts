@@ -1,6 +1,6 @@
 // Asking at the terminal: a line of text, or a secret that is not echoed.
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
-import { Interrupted } from './errors.js';
+import { interruptOf, Interrupted } from './errors.js';
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
 
@@ -36,7 +36,7 @@ export function ask(input: TtyIn, output: Writable, question: string, hidden = f
       }
     };
     const onEnd = (): void => finish();
-    const onAbort = (): void => finish(new Interrupted('cancelled', signal!.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'));
+    const onAbort = (): void => finish(new Interrupted('cancelled', interruptOf(signal!)));
     if (signal?.aborted) return onAbort();
     input.on('data', onData);
     input.on('end', onEnd);
@@ -67,7 +67,7 @@ export async function readBytes(input: Readable, { max, signal }: ReadOptions = 
       chunks.push(bytes);
     }
   } catch (err) {
-    if (signal?.aborted) throw new Interrupted('cancelled', signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    if (signal?.aborted) throw new Interrupted('cancelled', interruptOf(signal));
     throw err;
   }
   return Buffer.concat(chunks, size);

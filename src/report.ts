@@ -32,7 +32,7 @@ const MIN_SECRET = 6;
  * The forms in which a server could echo an Authorization value it was sent: whole, its token and,
  * for Basic, the `user:secret` the token decodes to and the secret alone.
  */
-export function secretsOf(authorization: string): string[] {
+function secretsOf(authorization: string): string[] {
   const value = authorization.trim();
   const [, scheme, token] = /^(\S+)\s+(\S+)$/.exec(value) ?? [];
   const forms = [value];
@@ -46,9 +46,24 @@ export function secretsOf(authorization: string): string[] {
 }
 
 /** `text` with each secret replaced by `***`, the longest first, so that none is left in part. */
-export function scrub(text: string, secrets: string[]): string {
+function scrub(text: string, secrets: string[]): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) text = text.replaceAll(secret, '***');
   return text;
+}
+
+/** The source map beside `bundle`, read once a run; undefined without one (the positions are then the bundle's). */
+const sourceMaps = new Map<string, SourceMap | undefined>();
+function sourceMapOf(bundle: string): SourceMap | undefined {
+  if (!sourceMaps.has(bundle)) {
+    let map: SourceMap | undefined;
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+    } catch {
+      map = undefined;
+    }
+    sourceMaps.set(bundle, map);
+  }
+  return sourceMaps.get(bundle);
 }
 
 /**
@@ -59,12 +74,7 @@ export function scrub(text: string, secrets: string[]): string {
  */
 function inSources(stack: string, bundle: string | undefined): string {
   if (!bundle) return stack;
-  let map: SourceMap | undefined;
-  try {
-    map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
-  } catch {
-    // without a map, the positions are the bundle's
-  }
+  const map = sourceMapOf(bundle);
   return stack.replace(/(\/[^\s():]+):(\d+):(\d+)/g, (position, file: string, line: string, column: string) => {
     if (basename(file) !== basename(bundle)) return position;
     const entry = map?.findEntry(Number(line) - 1, Number(column) - 1);

@@ -5,6 +5,7 @@ import { CALL_PATH_RE, isUuid, NAMESPACE_RE, triggerCallPath } from './api/paths
 import type { ListPage, Service, Trigger } from './api/types.js';
 import { ApiError, NotFoundError, UsageError } from './errors.js';
 import { fieldText, hasControlChars, safeText } from './io.js';
+import { EXAMPLE_URL } from './help.js';
 import { closestThings } from './suggest.js';
 
 export const MAX_IDENTIFIER = 256;
@@ -274,8 +275,6 @@ export interface TriggerUrl {
   count?: string;
 }
 
-const CALL_URL_EXAMPLE = 'https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/';
-
 /**
  * A call URL the user gave: absolute, or a path under the REST host; it must be a trigger call path.
  * The URL is a secret: no message repeats it.
@@ -291,7 +290,7 @@ export function parseTriggerUrl(value: string, host: string): TriggerUrl {
   const parts = url.username || url.password || url.search || url.hash ? null : CALL_PATH_RE.exec(url.pathname);
   const [, namespace, service, trigger, count] = parts ?? [];
   if (!service || !trigger || !isUuid(service) || !isUuid(trigger) || (namespace !== undefined && !NAMESPACE_RE.test(namespace))) {
-    throw new UsageError(`the trigger URL must be a trigger call URL, like ${CALL_URL_EXAMPLE}`);
+    throw new UsageError(`the trigger URL must be a trigger call URL, like ${EXAMPLE_URL}`);
   }
   return { url, namespace, service: service.toLowerCase(), trigger: trigger.toLowerCase(), count };
 }
@@ -366,7 +365,7 @@ function isCallUrl(value: string, host: string): boolean {
 }
 
 /** A trigger to act on: through the client of its namespace, in its service, by its identifier. */
-export interface TriggerTarget {
+interface TriggerTarget {
   api: ApiClient;
   service: ServiceRef;
   id: string;

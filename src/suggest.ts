@@ -45,7 +45,7 @@ function distance(word: string, name: string): number | undefined {
  * and its aliases, the flags of an option): each is suggested once, by its closest name, the first on
  * a tie ('list' rather than 'ls' for 'lst').
  */
-export function closest(word: string, things: readonly (readonly string[])[]): string[] {
+function closest(word: string, things: readonly (readonly string[])[]): string[] {
   return closestThings(word, things).map(({ name }) => name);
 }
 

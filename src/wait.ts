@@ -6,8 +6,8 @@ import { Chalk } from 'chalk';
 import type { ApiClient } from './api/client.js';
 import type { Action } from './api/types.js';
 import type { Context } from './context.js';
-import { Interrupted, NetworkError, type Interrupt } from './errors.js';
-import { safeText, wantsColor } from './io.js';
+import { interruptOf, Interrupted, NetworkError } from './errors.js';
+import { safeText } from './io.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Time as a wait sees it: what it reads to tell the elapsed time, and how it pauses between polls. */
@@ -25,7 +25,7 @@ const RUNNING = new Set(['Pending', 'In progress', 'Canceling']);
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const FRAME_MS = 100;
 /** Without a terminal, a state that lasts is repeated at most this often, so a log shows the wait is alive. */
-export const STILL_EVERY_MS = 60_000;
+const STILL_EVERY_MS = 60_000;
 const STATE_COLORS: Record<string, 'green' | 'red' | 'yellow'> = { Success: 'green', Failed: 'red', 'In progress': 'yellow' };
 
 /** An action's state as text, coloured (Success green, Failed red, In progress yellow) when `color` is on. */
@@ -98,7 +98,7 @@ export async function waitForAction(api: ApiClient, uri: string, timeoutS: numbe
   const timer = setTimeout(() => deadline.abort(), timeoutS * 1000);
   const stop = AbortSignal.any([deadline.signal, interrupted]);
   const clock = ctx.clock ?? REAL_CLOCK;
-  const color = wantsColor(ctx.env, ctx.io.stderrTTY, ctx.globals.color);
+  const color = ctx.stderrColor;
   const progress = ctx.io.stderrTTY && ctx.env.TERM !== 'dumb' ? spinner(ctx.io.stderr, clock, color) : lines(ctx.io.stderr, clock, color);
   let delay = 200;
   let last: Action | undefined;
@@ -111,8 +111,7 @@ export async function waitForAction(api: ApiClient, uri: string, timeoutS: numbe
       delay = Math.min(delay * 1.5, 2000);
     }
   } catch (err) {
-    if (interrupted.aborted)
-      throw new Interrupted(`stopped waiting; the action goes on: ${safeText(uri)}`, interrupted.reason as Interrupt);
+    if (interrupted.aborted) throw new Interrupted(`stopped waiting; the action goes on: ${safeText(uri)}`, interruptOf(interrupted));
     if (!deadline.signal.aborted) throw err;
     const where = last ? `it is still ${safeText(last.state)}` : 'no answer about it came in that time';
     throw new NetworkError(`gave up waiting for the action after ${timeoutS} s; ${where} (${safeText(uri)})`);

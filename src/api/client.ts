@@ -7,8 +7,6 @@ import { servicePath, servicesPath, stackPath, triggerPath, triggersPath } from 
 import { Requester } from './requester.js';
 import { ACTION_URI_HEADER, type Action, type ListPage, type Service, type Stack, type Trigger } from './types.js';
 
-export type { ClientOptions } from './requester.js';
-
 interface CallResult {
   status: number;
   actionUri: string | null;

@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import { NetworkError } from '../errors.js';
 import { maskUrl } from './mask.js';
-import { ProxyError } from './transport.js';
+import { BROKEN_CODES, ProxyError, TLS_CODE } from './transport.js';
 
 // Errors the socket (or undici, through a proxy) raises before a request could have reached the server;
 // EPROXY is a failure of the connection to a proxy, or of the tunnel through it, EPROXYSENT of a
@@ -16,7 +16,7 @@ const NOT_SENT_CODES = new Set([
   'ENETUNREACH',
   'EPROXY',
 ]);
-const CONNECTION_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'EPROXYSENT']);
+const CONNECTION_CODES = new Set([...NOT_SENT_CODES, ...BROKEN_CODES, 'EPROXYSENT']);
 // Statuses worth another try: all four for GET and DELETE; for POST only the two that say the
 // request was not acted on.
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -71,7 +71,7 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
         ? 'host not found'
         : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
           ? 'connection reset by the server'
-          : /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(code ?? '')
+          : TLS_CODE.test(code ?? '')
             ? `TLS failure (${code})`
             : ((err as Error).message ?? String(err));
   return Object.assign(new NetworkError(`cannot reach the API: ${reason} (${method} ${shown})`), { code, cause: err });
@@ -80,8 +80,6 @@ export function networkError(err: unknown, method: string, url: URL, timeoutMs: 
 function startsWithTlsRecord(packet: unknown): boolean {
   return Buffer.isBuffer(packet) && packet.length >= 2 && packet[0] >= 20 && packet[0] <= 23 && packet[1] === 3;
 }
-
-const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** A failure of the proxy, named with the variable that set it; the proxy's user and password are never shown. */
 function proxyFailure(err: ProxyError, request: string): NetworkError {

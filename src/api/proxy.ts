@@ -2,6 +2,7 @@
 // undici's public entry. Built into a bundle of its own (dist/proxy.cjs) that only a run with a
 // proxy set loads.
 import { Client, EnvHttpProxyAgent, Pool, type buildConnector, type Dispatcher } from 'undici';
+import { BROKEN_CODES, TLS_CODE } from './transport.js';
 
 interface ProxySettings {
   http: string;
@@ -52,13 +53,11 @@ export async function proxyRequest(dispatcher: Dispatcher, options: Dispatcher.R
     if (status) throw proxyFailure(err as Error, Number(status));
     // Plain http not reached directly goes over a connection to the proxy: that is what broke.
     const forwarded = new URL(String(options.origin)).protocol === 'http:' && !directOrigins.get(dispatcher)?.has(String(options.origin));
-    if (forwarded && BROKEN.has(String((err as { code?: unknown }).code)))
+    if (forwarded && BROKEN_CODES.has(String((err as { code?: unknown }).code)))
       throw Object.assign(proxyFailure(err as Error, undefined), { proxySent: true });
     throw err;
   }
 }
-
-const BROKEN = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /**
  * The connections of an origin, as undici makes them by default. Those made through the proxy are
@@ -79,7 +78,7 @@ function throughProxy(connect: buildConnector.connector): buildConnector.connect
     connect(options, (...args) => {
       const [err] = args;
       // A TLS failure is the API host's, met through the tunnel.
-      if (!err || /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(String((err as { code?: unknown }).code))) return callback(...args);
+      if (!err || TLS_CODE.test(String((err as { code?: unknown }).code))) return callback(...args);
       const status = /^Proxy response \((\d{3})\)/.exec(err.message)?.[1];
       callback(proxyFailure(err, status ? Number(status) : undefined), null);
     });

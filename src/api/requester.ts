@@ -42,8 +42,6 @@ export interface RequestOptions {
   rawBody?: string | Buffer;
   /** Send credentials (everything but a trigger call). */
   auth?: boolean;
-  /** Follow redirects (GET only). */
-  followRedirects?: boolean;
   /** Cancels the request, wherever it is (waiting, sending, reading, between tries): it fails with CancelledError. */
   signal?: AbortSignal;
 }
@@ -126,7 +124,8 @@ export class Requester {
       accept: 'application/json',
     };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const follow = options.followRedirects ?? method === 'GET';
+    // Redirects are followed for GET alone.
+    const follow = method === 'GET';
 
     const first = url;
     for (let redirects = 0; ; redirects++) {

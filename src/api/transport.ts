@@ -102,3 +102,8 @@ export class ProxyError extends Error {
     this.sent = sent;
   }
 }
+
+/** Error codes of a connection that broke once the request was on its way: it may have arrived. */
+export const BROKEN_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Error codes of a failed TLS handshake or certificate check. */
+export const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i;

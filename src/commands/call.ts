@@ -9,7 +9,7 @@ import { printJson } from '../output/render.js';
 import { callUrlOf, checkIdentifier, looksLikeUrl, parseTriggerUrl, resolveService, resolveTrigger, serviceLabel } from '../resolve.js';
 import { maskUrl } from '../api/mask.js';
 import { readBytes } from '../prompt.js';
-import { examples } from '../help.js';
+import { EXAMPLE_URL, examples } from '../help.js';
 import type { Program } from '../program.js';
 
 function define(program: Program) {
@@ -24,13 +24,7 @@ function define(program: Program) {
     .option('--wait', 'wait for the action the call started to end; exit 0 on Success, 1 on Failed')
     .option('--wait-timeout <seconds>', 'give up waiting after this long (default: 300); exit 5')
     .option('--json', 'print the status, action URI and body as JSON')
-    .addHelpText(
-      'after',
-      examples([
-        'trigger call web deploy-hook',
-        'trigger call https://cloud.docker.com/api/app/v1/service/<uuid>/trigger/<uuid>/call/ --data \'{"ref":"main"}\'',
-      ]),
-    );
+    .addHelpText('after', examples(['trigger call web deploy-hook', `trigger call ${EXAMPLE_URL} --data '{"ref":"main"}'`]));
 }
 
 /** The options of `trigger call`, typed from their definitions. */

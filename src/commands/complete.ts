@@ -75,7 +75,7 @@ const findCommand = (cmd: AnyCommand, word: string): AnyCommand | undefined =>
   (cmd.commands as AnyCommand[]).find((c) => c.name() === word || c.aliases().includes(word));
 
 /** Reads the words as commander would, far enough to know what the last one is. */
-export function positionOf(program: AnyCommand, words: readonly string[]): Position {
+function positionOf(program: AnyCommand, words: readonly string[]): Position {
   const before = words.slice(0, -1);
   let current = words.at(-1) ?? '';
   let cmd = program;

@@ -1,9 +1,9 @@
 import { basic } from '../credentials.js';
 import type { Context } from '../context.js';
-import { AuthError, Interrupted, UsageError, type Interrupt } from '../errors.js';
-import { profileToChange } from '../config/file.js';
+import { AuthError, interruptOf, Interrupted, UsageError, type Interrupt } from '../errors.js';
+import { nonEmpty, profileToChange } from '../config/file.js';
 import { ask, readAll } from '../prompt.js';
-import { DEFAULT_HOST, isUserName as validUser } from '../settings.js';
+import { DEFAULT_HOST, isUserName as validUser, parseUser } from '../settings.js';
 import { examples } from '../help.js';
 import type { Program } from '../program.js';
 
@@ -33,9 +33,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   const { io } = ctx;
   // Logging in to a profile that does not exist yet makes it.
   ctx.allowNewProfile();
-  if (opts.username !== undefined && !validUser(opts.username)) {
-    throw new UsageError('the user name must be 1 to 256 characters without spaces, colons or control characters');
-  }
+  if (opts.username !== undefined) parseUser(opts.username);
   if (opts.passwordStdin && io.stdinTTY) {
     throw new UsageError('stdin is a terminal; pipe the key in, or leave out --password-stdin to be asked');
   }
@@ -72,8 +70,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   };
   const user = opts.username ?? (await question('Username: '));
   if (!validUser(user)) throw new UsageError('the user name must not be empty or hold spaces, colons or control characters');
-  const apikey = opts.passwordStdin ? await keyFromStdin() : await question('API key: ', true);
-  if (apikey === '') throw new UsageError('the API key is empty');
+  const apikey = nonEmpty(opts.passwordStdin ? await keyFromStdin() : await question('API key: ', true), 'the API key');
 
   // Check the credentials with a small authenticated request before keeping them.
   const probe = await ctx.newClient(() => basic(user, apikey));
@@ -102,7 +99,7 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
 
 /** The login stopped by Ctrl-C (SIGINT, exit 130) or SIGTERM (exit 143). */
 function cancelled(signal: AbortSignal | Interrupt): Interrupted {
-  const name = typeof signal === 'string' ? signal : signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+  const name = typeof signal === 'string' ? signal : interruptOf(signal);
   return new Interrupted('login cancelled', name);
 }
 

@@ -234,7 +234,7 @@ function checkShape(path: string, value: unknown): ConfigData {
 }
 
 /** An API key is any text but none, as `login` takes it. */
-function nonEmpty(text: string, from: string): string {
+export function nonEmpty(text: string, from: string): string {
   if (text === '') throw new UsageError(`${from} is empty`);
   return text;
 }

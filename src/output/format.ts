@@ -24,7 +24,7 @@ const quoted = (body: string): string => (body.length > 40 ? `${safeText(body.sl
 
 /** The message for a field the objects do not have: a suggestion when only its case is wrong (docker's `Name`), else the fields. */
 export function unknownField(field: string, fields: readonly string[], what = 'field'): string {
-  const shown = safeText(field.length > 40 ? `${field.slice(0, 40)}…` : field);
+  const shown = quoted(field);
   const near = fields.find((f) => f.toLowerCase() === field.toLowerCase());
   return `unknown ${what} '${shown}'; ${near ? `did you mean '${near}'?` : `fields: ${fields.join(', ')}`}`;
 }

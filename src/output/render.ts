@@ -40,7 +40,7 @@ export const LISTED_FIELDS = [...TRIGGER_FIELDS, 'service', 'service_uuid', 'sta
  * The fields of `--json a,b`, checked against those the objects have. `afterArguments`: the command
  * takes arguments, which --json may have taken as its fields.
  */
-export function jsonFields(value: string | readonly string[], fields: readonly string[], afterArguments = true): string[] {
+function jsonFields(value: string | readonly string[], fields: readonly string[], afterArguments = true): string[] {
   const listed = typeof value === 'string' ? value.split(',').map((f) => f.trim()) : value;
   if (listed.length === 0 || listed.includes(''))
     throw new UsageError(`--json takes field names separated by commas; fields: ${fields.join(', ')}`);
@@ -93,7 +93,7 @@ export function printJson(io: IO, value: unknown): void {
   io.stdout.write(`${jsonText(value, 2)}\n`);
 }
 
-export function printLines(io: IO, lines: string[]): void {
+function printLines(io: IO, lines: string[]): void {
   if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -263,7 +263,7 @@ export async function printTriggers(
   spec: OutputSpec,
   triggers: TriggerRecord[],
   host: string,
-  options: { single?: boolean; withService?: boolean } = {},
+  options: { single?: boolean } = {},
 ): Promise<void> {
   const printer = triggerPrinter(spec, host, options);
   for (const t of triggers) printer.add(t);
