@@ -79,9 +79,9 @@ const tmpName = (file: string): string => `${file}.${process.pid}.${tmpCounter++
 export function saveState(file: string, state: State): void {
   const tmp = tmpName(file);
   try {
-    writeFileSync(tmp, JSON.stringify(state));
-    const fd = openSync(tmp, 'r');
+    const fd = openSync(tmp, 'w');
     try {
+      writeFileSync(fd, JSON.stringify(state));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
