@@ -33,6 +33,11 @@ const DEMO_SEED: SeedService[] = [
   { name: 'redis', stack: null, image_name: 'redis:7' },
 ];
 
+/** Why `err` happened, in a word where it has one: its errno code (ENOENT), else its message. */
+export function reason(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
+
 export function defaultSeed(): SeedService[] {
   return DEMO_SEED.map((s) => ({ ...s }));
 }
@@ -54,7 +59,7 @@ function readJson(file: string, missingOk = false): unknown {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new StateFileError(`cannot read ${file}: ${reason(err)}`);
   }
   try {
     return JSON.parse(text);
@@ -126,8 +131,7 @@ function lockHolder(lock: string): number | undefined {
  */
 export function lockDataFile(file: string): () => void {
   const lock = `${file}.lock`;
-  const cannot = (err: unknown): StateFileError =>
-    new StateFileError(`cannot lock ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  const cannot = (err: unknown): StateFileError => new StateFileError(`cannot lock ${file}: ${reason(err)}`);
   // The lock appears whole or not at all: written aside, then linked to its name, which fails if it exists.
   const mine = tmpName(file);
   try {
@@ -289,7 +293,7 @@ export class Store {
       saveState(this.dataFile, this.state);
     } catch (err) {
       undo();
-      throw new SaveError(`cannot save ${this.dataFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new SaveError(`cannot save ${this.dataFile}: ${reason(err)}`);
     }
   }
 
