@@ -19,6 +19,13 @@ import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stack
 import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
 import type { Origin, Store } from './store.js';
 
+/** What `lookup` finds for the UUID of a path; a 404 when it is no UUID or names nothing. */
+function find<T>(uuid: string | undefined, lookup: (uuid: string) => T | undefined): T {
+  const found = uuid !== undefined && isUuid(uuid) ? lookup(uuid) : undefined;
+  if (found === undefined) throw notFound();
+  return found;
+}
+
 const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
 
 export interface Route {
@@ -115,17 +122,11 @@ export function routes(store: Store, options: RouteOptions) {
     send(res, 200, { meta: result.meta, objects: result.objects.map(json) });
   };
 
-  const findService = (uuid: string | undefined): StoredService => {
-    const s = uuid !== undefined && isUuid(uuid) ? store.service(uuid) : undefined;
-    if (!s) throw notFound();
-    return s;
-  };
+  const findService = (uuid: string | undefined): StoredService => find(uuid, (id) => store.service(id));
 
   const findTrigger = (serviceUuid: string | undefined, triggerUuid: string | undefined) => {
     const s = findService(serviceUuid);
-    const t = triggerUuid !== undefined && isUuid(triggerUuid) ? store.trigger(s, triggerUuid) : undefined;
-    if (!t) throw notFound();
-    return { s, t };
+    return { s, t: find(triggerUuid, (id) => store.trigger(s, id)) };
   };
 
   const serviceFiltering: Filtering<StoredService> = {
@@ -231,8 +232,7 @@ export function routes(store: Store, options: RouteOptions) {
       const matching = filterBy(store.stacks, filtersOf(url.searchParams, STACK_FILTERING).values());
       return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
     }
-    const found = isUuid(uuid) ? store.stack(uuid) : undefined;
-    if (!found) throw notFound();
+    const found = find(uuid, (id) => store.stack(id));
     send(res, 200, stackJson(store, found, view));
   }
 
@@ -249,8 +249,7 @@ export function routes(store: Store, options: RouteOptions) {
       const matching = filterBy(store.state.actions, tests.values());
       return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
     }
-    const found = isUuid(uuid) ? store.action(uuid) : undefined;
-    if (!found) throw notFound();
+    const found = find(uuid, (id) => store.action(id));
     send(res, 200, actionJson(found, view));
   }
 
