@@ -24,7 +24,7 @@ import {
 } from './model.js';
 import { escapeControls, servicesFromSeed, stateFromData, StateFileError } from './validate.js';
 
-export type { SeedService, State, StoredAction, StoredService, StoredTrigger } from './model.js';
+export type { SeedService, State } from './model.js';
 export { StateFileError } from './validate.js';
 
 const DEMO_SEED: SeedService[] = [
