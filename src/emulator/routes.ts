@@ -35,6 +35,9 @@ export interface Route {
   segments: string[];
 }
 
+/** `path` with each run of slashes made one, as the API took them. */
+export const squeezeSlashes = (path: string): string => path.replace(/\/{2,}/g, '/');
+
 /** The route of a path whose repeated slashes were made one; undefined for a path the API does not have. */
 export function parseRoute(pathname: string): Route | undefined {
   const m = /^\/api\/(app|audit)\/v1\/(.+)\/$/.exec(pathname);
@@ -57,7 +60,7 @@ export function isCall(route: Route): boolean {
 
 /** The UUID in a resource URI of the app API (`/api/app/v1/[ns/]stack/(uuid)/`), if it is one of `resource`. */
 function uriUuid(uri: string, resource: string): string | undefined {
-  const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(uri.replace(/\/{2,}/g, '/'));
+  const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(squeezeSlashes(uri));
   return m && isUuid(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
