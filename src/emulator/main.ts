@@ -6,6 +6,7 @@ import {
   defaultSeed,
   loadState,
   lockDataFile,
+  reason,
   removeLeftovers,
   saveState,
   stateFromSeed,
@@ -33,7 +34,7 @@ function openStore(options: Options): Store {
       try {
         saveState(data, state);
       } catch (err) {
-        throw new StateFileError(`cannot save ${data}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new StateFileError(`cannot save ${data}: ${reason(err)}`);
       }
     }
     return new Store(state, data);
@@ -60,7 +61,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     address = await listen(server, options.port, options.host);
   } catch (err) {
-    fail(`cannot listen on ${options.host}:${options.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    fail(`cannot listen on ${options.host}:${options.port}: ${reason(err)}`, 1);
   }
   // Every change is on disk before it is answered, so there is nothing to wait for. Set before the
   // ready line, so that whoever reads it can stop the emulator at once.

@@ -208,7 +208,7 @@ export function serviceJson(store: Store, s: StoredService, view: View): Service
 }
 
 /** A stack's state, from the states of its services. */
-export function stackState(states: ServiceState[]): string {
+function stackState(states: ServiceState[]): string {
   if (states.includes('Redeploying')) return 'Redeploying';
   const up = states.filter((s) => s === 'Running' || s === 'Scaling').length;
   if (up === states.length) return 'Running';

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { NAMESPACE_RE } from '../api/paths.js';
+import { editDistance } from '../suggest.js';
 import { DEFAULT_APIKEY, DEFAULT_USER } from './server.js';
 
 export const USAGE = `Usage: dockercloud-emulator [options]
@@ -59,25 +60,13 @@ const SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Edits (insertions, deletions, substitutions, swaps of neighbours) that turn `a` into `b`. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** One line for what parseArgs refused. */
 function parseMistake(err: Error & { code?: string }): string {
   const option = /'(?:-\w, )?(--?[\w-]+)/.exec(err.message)?.[1] ?? '';
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
       const name = option.replace(/^-+/, '');
-      const near = Object.keys(SPEC).find((known) => distance(name, known) <= Math.max(1, Math.min(2, Math.floor(known.length / 3))));
+      const near = Object.keys(SPEC).find((known) => editDistance(name, known) <= Math.max(1, Math.min(2, Math.floor(known.length / 3))));
       return `unknown option '${option}'${near ? ` (did you mean --${near}?)` : ''}`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':

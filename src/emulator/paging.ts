@@ -4,7 +4,7 @@ import type { ListPage } from '../api/types.js';
 import { HttpError } from './http.js';
 
 /** The largest page; a larger `limit`, or `limit=0` (everything), gets this many. */
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 /** A query parameter's value; given more than once, its last, as Django's QueryDict gives it. */
 export function param(q: URLSearchParams, name: string): string | undefined {

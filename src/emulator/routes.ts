@@ -19,6 +19,13 @@ import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stack
 import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
 import type { Origin, Store } from './store.js';
 
+/** What `lookup` finds for the UUID of a path; a 404 when it is no UUID or names nothing. */
+function find<T>(uuid: string | undefined, lookup: (uuid: string) => T | undefined): T {
+  const found = uuid !== undefined && isUuid(uuid) ? lookup(uuid) : undefined;
+  if (found === undefined) throw notFound();
+  return found;
+}
+
 const RESOURCES = { app: ['service', 'stack'], audit: ['action'] } as const;
 
 export interface Route {
@@ -27,6 +34,9 @@ export interface Route {
   /** The segments after the resource, e.g. [uuid, 'trigger'] for a service's triggers. */
   segments: string[];
 }
+
+/** `path` with each run of slashes made one, as the API took them. */
+export const squeezeSlashes = (path: string): string => path.replace(/\/{2,}/g, '/');
 
 /** The route of a path whose repeated slashes were made one; undefined for a path the API does not have. */
 export function parseRoute(pathname: string): Route | undefined {
@@ -50,7 +60,7 @@ export function isCall(route: Route): boolean {
 
 /** The UUID in a resource URI of the app API (`/api/app/v1/[ns/]stack/(uuid)/`), if it is one of `resource`. */
 function uriUuid(uri: string, resource: string): string | undefined {
-  const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(uri.replace(/\/{2,}/g, '/'));
+  const m = new RegExp(`^/api/app/v1/(?:[^/]+/)?${resource}/([0-9a-fA-F-]{36})/$`).exec(squeezeSlashes(uri));
   return m && isUuid(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
@@ -115,17 +125,11 @@ export function routes(store: Store, options: RouteOptions) {
     send(res, 200, { meta: result.meta, objects: result.objects.map(json) });
   };
 
-  const findService = (uuid: string | undefined): StoredService => {
-    const s = uuid !== undefined && isUuid(uuid) ? store.service(uuid) : undefined;
-    if (!s) throw notFound();
-    return s;
-  };
+  const findService = (uuid: string | undefined): StoredService => find(uuid, (id) => store.service(id));
 
   const findTrigger = (serviceUuid: string | undefined, triggerUuid: string | undefined) => {
     const s = findService(serviceUuid);
-    const t = triggerUuid !== undefined && isUuid(triggerUuid) ? store.trigger(s, triggerUuid) : undefined;
-    if (!t) throw notFound();
-    return { s, t };
+    return { s, t: find(triggerUuid, (id) => store.trigger(s, id)) };
   };
 
   const serviceFiltering: Filtering<StoredService> = {
@@ -231,8 +235,7 @@ export function routes(store: Store, options: RouteOptions) {
       const matching = filterBy(store.stacks, filtersOf(url.searchParams, STACK_FILTERING).values());
       return list(res, url, matching, stacksPath(view.namespace), (s) => stackJson(store, s, view));
     }
-    const found = isUuid(uuid) ? store.stack(uuid) : undefined;
-    if (!found) throw notFound();
+    const found = find(uuid, (id) => store.stack(id));
     send(res, 200, stackJson(store, found, view));
   }
 
@@ -249,8 +252,7 @@ export function routes(store: Store, options: RouteOptions) {
       const matching = filterBy(store.state.actions, tests.values());
       return list(res, url, matching, actionsPath(view.namespace), (a) => actionJson(a, view));
     }
-    const found = isUuid(uuid) ? store.action(uuid) : undefined;
-    if (!found) throw notFound();
+    const found = find(uuid, (id) => store.action(id));
     send(res, 200, actionJson(found, view));
   }
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { basic } from '../credentials.js';
 import { declaredLength, HttpError, notFound, send, tooLarge } from './http.js';
 import type { View } from './objects.js';
-import { isCall, methodsOf, parseRoute, routes } from './routes.js';
+import { isCall, methodsOf, parseRoute, routes, squeezeSlashes } from './routes.js';
 import { SaveError, type Store } from './store.js';
 
 export interface EmulatorOptions {
@@ -35,7 +35,7 @@ export const DEFAULT_APIKEY = 'demo-apikey';
 function requestUrl(target: string): URL {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
-  const squeezed = path.startsWith('/') ? path.replace(/\/{2,}/g, '/') : path;
+  const squeezed = path.startsWith('/') ? squeezeSlashes(path) : path;
   try {
     return new URL(squeezed + (q < 0 ? '' : target.slice(q)), 'http://emulator');
   } catch {

@@ -24,7 +24,7 @@ import {
 } from './model.js';
 import { escapeControls, servicesFromSeed, stateFromData, StateFileError } from './validate.js';
 
-export type { SeedService, State, StoredAction, StoredService, StoredTrigger } from './model.js';
+export type { SeedService, State } from './model.js';
 export { StateFileError } from './validate.js';
 
 const DEMO_SEED: SeedService[] = [
@@ -32,6 +32,11 @@ const DEMO_SEED: SeedService[] = [
   { name: 'worker', stack: 'demo', image_name: 'demo/worker:latest' },
   { name: 'redis', stack: null, image_name: 'redis:7' },
 ];
+
+/** Why `err` happened, in a word where it has one: its errno code (ENOENT), else its message. */
+export function reason(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
 
 export function defaultSeed(): SeedService[] {
   return DEMO_SEED.map((s) => ({ ...s }));
@@ -43,7 +48,8 @@ export function stateFromSeed(seed: SeedService[], source = 'the seed'): State {
 
 /** The state a seed file describes: a list of services, or {"services": [...]}. */
 export function stateFromSeedFile(file: string): State {
-  return { version: DATA_VERSION, services: servicesFromSeed(readJson(file), file, Date.now()), actions: [] };
+  // Any JSON, whatever the cast says: servicesFromSeed checks every seed, also one given in code.
+  return stateFromSeed(readJson(file) as SeedService[], file);
 }
 
 /** The parsed JSON of `file`; with `missingOk`, undefined when there is no such file. */
@@ -53,7 +59,7 @@ function readJson(file: string, missingOk = false): unknown {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new StateFileError(`cannot read ${file}: ${reason(err)}`);
   }
   try {
     return JSON.parse(text);
@@ -78,9 +84,9 @@ const tmpName = (file: string): string => `${file}.${process.pid}.${tmpCounter++
 export function saveState(file: string, state: State): void {
   const tmp = tmpName(file);
   try {
-    writeFileSync(tmp, JSON.stringify(state));
-    const fd = openSync(tmp, 'r');
+    const fd = openSync(tmp, 'w');
     try {
+      writeFileSync(fd, JSON.stringify(state));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -125,8 +131,7 @@ function lockHolder(lock: string): number | undefined {
  */
 export function lockDataFile(file: string): () => void {
   const lock = `${file}.lock`;
-  const cannot = (err: unknown): StateFileError =>
-    new StateFileError(`cannot lock ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  const cannot = (err: unknown): StateFileError => new StateFileError(`cannot lock ${file}: ${reason(err)}`);
   // The lock appears whole or not at all: written aside, then linked to its name, which fails if it exists.
   const mine = tmpName(file);
   try {
@@ -288,7 +293,7 @@ export class Store {
       saveState(this.dataFile, this.state);
     } catch (err) {
       undo();
-      throw new SaveError(`cannot save ${this.dataFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new SaveError(`cannot save ${this.dataFile}: ${reason(err)}`);
     }
   }
 
