@@ -14,6 +14,7 @@ import {
   endless,
   html,
   json,
+  page,
   raw,
   redirect,
   resetMidBody,
@@ -57,10 +58,6 @@ const env = (s: { url: string }, extra: Record<string, string> = {}): Record<str
 
 function trigger(uuid: string, name: string, operation = 'REDEPLOY'): Record<string, string> {
   return { uuid, name, operation, url: callPath(SVC, uuid), resource_uri: `${LIST}${uuid}/` };
-}
-
-function page(objects: unknown[], meta: Record<string, unknown> = {}): Record<string, unknown> {
-  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
 }
 
 /** A failed run: exit code as given, one `Error:` line first naming `parts`, no stack, nothing on stdout. */

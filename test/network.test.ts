@@ -19,6 +19,7 @@ import {
   hang,
   json,
   onHeaders,
+  page,
   redirect,
   reset,
   slowBody,
@@ -29,7 +30,7 @@ import {
   type FaultServer,
   type TestProxy,
 } from './helpers/fault-server.js';
-import { expectErrorLine } from './helpers/expect.js';
+import { debugLines, expectErrorLine } from './helpers/expect.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
 import { registerSecret } from './helpers/secrets.js';
@@ -45,10 +46,6 @@ const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
 
 function trigger(uuid = TRIG, name = 'deploy-hook'): Record<string, string> {
   return { uuid, name, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };
-}
-
-function page(objects: unknown[], meta: Record<string, unknown> = {}): unknown {
-  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
 }
 
 const onePage = (): Answer => json(200, page([trigger()]));
@@ -86,15 +83,6 @@ async function proxy(): Promise<TestProxy> {
 
 const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(url, extra);
 const callUrl = (f: { url: string }): string => `${f.url}${CALL_PATH}`;
-
-/** Lines of a --debug run: requests ('>') and responses ('<'), with or without a prefix. */
-function debugLines(stderr: string): { sent: string[]; received: string[] } {
-  const lines = stderr.split('\n');
-  return {
-    sent: lines.filter((l) => /^(\[debug\] )?> /.test(l)),
-    received: lines.filter((l) => /^(\[debug\] )?< /.test(l)),
-  };
-}
 
 describe('retries of GET and DELETE', () => {
   it('a 503 on GET is retried: 2 requests to the same URL, then success', async () => {
