@@ -8,8 +8,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { basic, startAccount, type Account, type Seen } from './helpers/account.js';
-import { ROOT, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { b64, basic, hooks, startAccount, type Account, type Seen } from './helpers/account.js';
+import { ROOT, runCli, spawnCli, tempHome } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, T_OLD, T_SCALE, webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
@@ -17,7 +17,6 @@ import { configFile, home, removeHomes, writeConfig, type Home } from './helpers
 
 const INDEX = 'https://index.docker.io/v1/';
 const FAKE_HELPER = join(ROOT, 'test/fixtures/docker-credential-fake');
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 
 const accounts: Account[] = [];
 const emulators: RunningEmulator[] = [];
@@ -50,9 +49,6 @@ function fakeHelperBin(h: Home): string {
   chmodSync(join(bin, 'docker-credential-fake'), 0o755);
   return bin;
 }
-
-/** The trigger names `list web --json` printed. */
-const hooks = (r: Result): string[] => (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);
 
 describe('credentials lookup order: environment, then profile, then ~/.docker/config.json', () => {
   // One emulator per source; each accepts only its own account.

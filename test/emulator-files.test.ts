@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basic } from './helpers/account.js';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess, tempDir, type EmulatorProcess } from './helpers/emulator-process.js';
 
 afterEach(cleanUpProcesses);
 
-const AUTH = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
+const AUTH = basic('demo', 'demo-apikey');
 const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
 const TRG = '6b6b6b6b-0000-4000-8000-000000000002';
 

@@ -6,13 +6,14 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { SeedService, State } from '../src/emulator/store.js';
+import { basic } from './helpers/account.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { cleanUpProcesses, startEmulatorProcess, tempDir } from './helpers/emulator-process.js';
 
 const SVC = '2a2a2a2a-0000-4000-8000-000000000001';
 const T_REDEPLOY = '8a8a8a8a-0000-4000-8000-00000000000a';
 const T_SCALE = '8b8b8b8b-0000-4000-8000-00000000000b';
-const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
+const AUTH = basic(USER, APIKEY);
 const TRIGGERS = `/api/app/v1/service/${SVC}/trigger/`;
 const callPath = (trig: string): string => `${TRIGGERS}${trig}/call/`;
 

@@ -17,6 +17,7 @@ import {
   PartialFailure,
   UsageError,
 } from '../src/errors.js';
+import { basic } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { expectErrorLine } from './helpers/expect.js';
@@ -180,7 +181,7 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
     for (const req of api.requests) {
       expect(req.headers['user-agent']).toBe(`trigger/${VERSION}`);
       expect(req.headers.accept).toBe('application/json');
-      expect(req.headers.authorization).toBe(`Basic ${Buffer.from('demo:key').toString('base64')}`);
+      expect(req.headers.authorization).toBe(basic('demo', 'key'));
     }
   });
 

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskUrl } from '../src/api/mask.js';
+import { b64 } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import {
   endless,
@@ -559,7 +560,7 @@ describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs
 
 describe("the run's credentials never come back in a message, whatever the server echoes (built binary)", () => {
   const KEY = 'demo-apikey';
-  const TOKEN = Buffer.from(`demo:${KEY}`).toString('base64');
+  const TOKEN = b64('demo', KEY);
 
   it('a 401 whose error repeats the Authorization value, its token, the user:key pair or the key: each shows as ***', async () => {
     const h = await hostile();

@@ -13,6 +13,7 @@ import { MAX_BODY_BYTES } from '../src/api/requester.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
 import { resolveSettings } from '../src/settings.js';
+import { basic } from './helpers/account.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import {
@@ -42,7 +43,7 @@ const TRIG_PATH = triggerPath(SVC, TRIG);
 const CALL_PATH = triggerCallPath(SVC, TRIG);
 const MASKED_TRIG_PATH = `/api/app/v1/service/${SVC}/trigger/${TRIG.slice(0, 4)}…/`;
 const ACTION_URI = '/api/audit/v1/action/0a0a0a0a-0000-4000-8000-000000000001/';
-const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
+const AUTH = basic(USER, APIKEY);
 
 function trigger(uuid = TRIG, name = 'deploy-hook'): Record<string, string> {
   return { uuid, name, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { triggerCallPath } from '../src/api/paths.js';
-import { startAccount, type Account } from './helpers/account.js';
+import { b64, hooks, startAccount, type Account } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { parseTable } from './helpers/expect.js';
@@ -24,9 +24,6 @@ afterAll(async () => {
 });
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
-/** The trigger names `list web --json` printed. */
-const hooks = (r: Result): string[] => (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);
 
 /** An emulator of the standard seed, and every request it was sent. */
 async function recording(): Promise<{ emu: RunningEmulator; seen: { method: string; url: string }[] }> {

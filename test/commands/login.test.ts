@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../src/version.js';
+import { b64, hooks } from '../helpers/account.js';
 import { runCli, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { hang, startFaultServer } from '../helpers/fault-server.js';
@@ -22,7 +23,6 @@ let host: string;
 /** Every request the emulator was sent. */
 const seen: { method: string; url: string; authorization?: string; userAgent?: string }[] = [];
 const INDEX = 'https://index.docker.io/v1/';
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: [webDemo()] });
@@ -42,9 +42,6 @@ afterAll(async () => {
 });
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
-
-/** The trigger names `list ... --json` printed. */
-const hooks = (stdout: string): string[] => (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);
 
 describe('login checks the key, then saves it', () => {
   const wrongKey = registerSecret('not-the-demo-key-7Hq');
@@ -81,7 +78,7 @@ describe('login checks the key, then saves it', () => {
     const list = await spawnCli(['list', 'web', '--json'], { ...h });
     expect(list.stderr).toBe('');
     expect(list.code).toBe(0);
-    expect(hooks(list.stdout)).toEqual(['deploy-hook', 'scale-hook', 'old']);
+    expect(hooks(list)).toEqual(['deploy-hook', 'scale-hook', 'old']);
     expect(seen.at(-1)!.authorization).toBe(emu.auth);
   });
 
@@ -132,7 +129,7 @@ describe('login checks the key, then saves it', () => {
     expect(readConfig(h).profiles?.default?.host).toBe(host);
     const list = await runCli(['list', 'web', '--json'], h);
     expect(list.code, list.stderr).toBe(0);
-    expect(hooks(list.stdout)).toEqual(['deploy-hook', 'scale-hook', 'old']);
+    expect(hooks(list)).toEqual(['deploy-hook', 'scale-hook', 'old']);
   });
 });
 
