@@ -14,7 +14,7 @@ import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './hel
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
 import { webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, writeDockerConfig, type Home } from './helpers/homes.js';
 
 let emu: RunningEmulator;
 let requests = 0;
@@ -29,15 +29,6 @@ afterAll(async () => {
   await emu.close();
   removeHomes();
 });
-
-function writeDockerConfig(h: Home, content: string): string {
-  mkdirSync(join(h.HOME, '.docker'), { recursive: true });
-  const path = join(h.HOME, '.docker', 'config.json');
-  writeFileSync(path, content);
-  return path;
-}
-
-const mode = (path: string): number => statSync(path).mode & 0o777;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

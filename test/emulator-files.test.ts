@@ -2,11 +2,10 @@
 // file, the object and the field; a change that cannot be saved is undone and answered 500; temporary
 // files are cleaned up; the action history stays bounded in the file.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basic } from './helpers/account.js';
+import { deadPid } from './helpers/net.js';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess, tempDir, type EmulatorProcess } from './helpers/emulator-process.js';
 
 afterEach(cleanUpProcesses);
@@ -375,13 +374,6 @@ describe('a change that cannot be saved', () => {
     await emu.stop();
   });
 });
-
-/** The id of a process that has ended. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
 
 describe('one emulator per data file', () => {
   it('a second emulator on the same data file refuses to start, naming the file and its holder; the first loses nothing', async () => {

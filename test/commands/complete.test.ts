@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { emulatorEnv, ROOT, runCli, spawnCli, startCli, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, hang, json, startFaultServer, status, type FaultServer } from '../helpers/fault-server.js';
-import { home, removeHomes, writeConfig } from '../helpers/homes.js';
+import { home, removeHomes, writeConfig, writeDockerConfig } from '../helpers/homes.js';
 import { deadPort } from '../helpers/net.js';
 import { registerSecret } from '../helpers/secrets.js';
 import type { SeedService } from '../../src/emulator/store.js';
@@ -319,8 +319,7 @@ describe('trigger __complete: credentials from a docker credential helper that h
     mkdirSync(bin);
     copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
     chmodSync(join(bin, 'docker-credential-fake'), 0o755);
-    mkdirSync(join(h.HOME, '.docker'));
-    writeFileSync(join(h.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    writeDockerConfig(h, { credsStore: 'fake' });
     // Nothing ever opens it for writing: the helper waits for good.
     const hang = join(h.HOME, 'hang');
     execFileSync('mkfifo', [hang]);

@@ -6,7 +6,7 @@
 // an argument; --password-stdin refuses a standard input that is a terminal and reads at most 4 KiB. The built CLI against
 // the emulator on loopback; a pseudo-terminal (script(1)) where the terminal is the point.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../src/version.js';
 import { b64, hooks } from '../helpers/account.js';
@@ -16,7 +16,7 @@ import { hang, startFaultServer } from '../helpers/fault-server.js';
 import { webDemo } from '../helpers/fixture.js';
 import { describeInPty, runInPty, startInPty, type PtyResult } from '../helpers/pty.js';
 import { registerSecret } from '../helpers/secrets.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, writeDockerConfig, type Home } from '../helpers/homes.js';
 
 let emu: RunningEmulator;
 let host: string;
@@ -41,8 +41,6 @@ afterAll(async () => {
   removeHomes();
 });
 
-const mode = (path: string): number => statSync(path).mode & 0o777;
-
 describe('login checks the key, then saves it', () => {
   const wrongKey = registerSecret('not-the-demo-key-7Hq');
 
@@ -50,8 +48,7 @@ describe('login checks the key, then saves it', () => {
     const h = home();
     // docker's own file is only read, never written
     const dockerText = JSON.stringify({ auths: { [INDEX]: { auth: registerSecret(b64('someone-else', 'docker-pw-3Jx')) } } });
-    mkdirSync(join(h.HOME, '.docker'), { recursive: true });
-    writeFileSync(join(h.HOME, '.docker', 'config.json'), dockerText);
+    writeDockerConfig(h, dockerText);
     const before = seen.length;
 
     const login = await spawnCli(['login', '--host', host, '--username', USER, '--password-stdin'], { ...h }, `${APIKEY}\n`);
