@@ -8,12 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { basic } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { cleanUpProcesses, runEmulator, tempDir as emulatorTempDir } from './helpers/emulator-process.js';
 import { startEmulator, APIKEY, USER, type RunningEmulator } from './helpers/emulator.js';
 import { webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, writeDockerConfig, type Home } from './helpers/homes.js';
 
 let emu: RunningEmulator;
 let requests = 0;
@@ -28,15 +29,6 @@ afterAll(async () => {
   await emu.close();
   removeHomes();
 });
-
-function writeDockerConfig(h: Home, content: string): string {
-  mkdirSync(join(h.HOME, '.docker'), { recursive: true });
-  const path = join(h.HOME, '.docker', 'config.json');
-  writeFileSync(path, content);
-  return path;
-}
-
-const mode = (path: string): number => statSync(path).mode & 0o777;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -404,7 +396,7 @@ describe('local text is neutralised before it reaches the terminal', () => {
 
   it('a user name from DOCKERCLOUD_AUTH in config show', async () => {
     const h = home();
-    const auth = registerSecret(`Basic ${Buffer.from('mal\u001b[2Jory:pw-9Zk').toString('base64')}`);
+    const auth = registerSecret(basic('mal\u001b[2Jory', 'pw-9Zk'));
     const r = await runCli(['config', 'show'], { ...h, DOCKERCLOUD_AUTH: auth });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(CONTROL);

@@ -2,12 +2,12 @@
 // to it, so none is lost; a lock that cannot be had is a clear failure, and one left by a run that is
 // gone is taken over. The built CLI spawned in parallel, the emulator on loopback, real files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { runCli, spawnCli, startCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { deadPid } from './helpers/net.js';
 
 let emu: RunningEmulator;
 
@@ -34,12 +34,6 @@ function lockedHome(lock: string): { h: Home; text: string } {
 
 const lockOf = (pid: number, host = hostname()): string => JSON.stringify({ pid, host, time: new Date().toISOString() });
 
-/** The pid of a process that has ended. */
-function endedPid(): number {
-  const child = spawnSync(process.execPath, ['-e', '0']);
-  return child.pid;
-}
-
 describe('runs that change the config file at the same time', () => {
   it('20 runs of config set, each in a profile of its own, leave 20 profiles', async () => {
     const h = home();
@@ -55,7 +49,7 @@ describe('runs that change the config file at the same time', () => {
     expect(Object.keys(profiles)).toHaveLength(n);
     for (let i = 1; i <= n; i++) expect(profiles[`p${i}`]).toEqual({ timeout: i });
     expect(readdirSync(h.TRIGGER_CONFIG_DIR)).toEqual(['config.json']);
-    expect(statSync(configFile(h)).mode & 0o777).toBe(0o600);
+    expect(mode(configFile(h))).toBe(0o600);
   });
 
   it('10 logins at once, each into a profile of its own, leave 10 profiles with their credentials', async () => {
@@ -93,7 +87,7 @@ describe('the lock file', () => {
   });
 
   it('held by a run on another machine, its process unknown here: waited for', async () => {
-    const { h, text } = lockedHome(lockOf(endedPid(), 'elsewhere.invalid'));
+    const { h, text } = lockedHome(lockOf(await deadPid(), 'elsewhere.invalid'));
     const r = await runCli(['config', 'set', 'timeout', '5'], { ...h }, { deps: { lockWaitMs: 50 } });
     expect(r.code).toBe(1);
     expect(firstLine(r)).toMatch(/^Error: cannot change config file .*holds its lock file/);
@@ -115,7 +109,7 @@ describe('the lock file', () => {
   });
 
   it('left by a run that has ended: taken over, the change saved, no lock left', async () => {
-    const { h } = lockedHome(lockOf(endedPid()));
+    const { h } = lockedHome(lockOf(await deadPid()));
     const r = await runCli(['--profile', 'other', 'config', 'set', 'timeout', '5'], { ...h }, { deps: { lockWaitMs: 50 } });
     expect(r.code, r.stderr).toBe(0);
     expect(readConfig(h).profiles).toEqual({ default: { timeout: 9 }, other: { timeout: 5 } });

@@ -3,12 +3,12 @@
 // that accept the same account, each recording what it was sent; the built CLI spawned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
-import { home, readConfig, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { home, readConfig, removeHomes, writeConfig, writeDockerConfig, type Home } from './helpers/homes.js';
 
 interface Host {
   emu: RunningEmulator;
@@ -162,8 +162,7 @@ describe("the credential helper of docker's config.json is given the run's time 
     mkdirSync(bin);
     copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
     chmodSync(join(bin, 'docker-credential-fake'), 0o755);
-    mkdirSync(join(h.HOME, '.docker'));
-    writeFileSync(join(h.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    writeDockerConfig(h, { credsStore: 'fake' });
     // Nothing ever opens it for writing: the helper waits for good.
     const hang = join(h.HOME, 'hang');
     execFileSync('mkfifo', [hang]);

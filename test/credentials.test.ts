@@ -6,18 +6,17 @@
 // one account only, so a request that succeeds tells which credentials were sent. The built CLI
 // spawned with a temporary HOME and config folder; real files.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { basic, startAccount, type Account, type Seen } from './helpers/account.js';
-import { ROOT, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { b64, basic, hooks, startAccount, type Account, type Seen } from './helpers/account.js';
+import { ROOT, runCli, spawnCli, tempHome } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { T_DEPLOY, T_OLD, T_SCALE, webDemo } from './helpers/fixture.js';
 import { registerSecret } from './helpers/secrets.js';
-import { configFile, home, removeHomes, writeConfig, type Home } from './helpers/homes.js';
+import { configFile, home, removeHomes, writeConfig, writeDockerConfig, type Home } from './helpers/homes.js';
 
 const INDEX = 'https://index.docker.io/v1/';
 const FAKE_HELPER = join(ROOT, 'test/fixtures/docker-credential-fake');
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 
 const accounts: Account[] = [];
 const emulators: RunningEmulator[] = [];
@@ -35,13 +34,6 @@ async function account(user: string, secret: string, hook: string): Promise<Acco
   return a;
 }
 
-function writeDockerConfig(h: Home, content: unknown): string {
-  mkdirSync(join(h.HOME, '.docker'), { recursive: true });
-  const path = join(h.HOME, '.docker', 'config.json');
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
-
 /** A bin folder holding the fake docker-credential-fake helper, to put first on PATH. */
 function fakeHelperBin(h: Home): string {
   const bin = join(h.HOME, 'bin');
@@ -50,9 +42,6 @@ function fakeHelperBin(h: Home): string {
   chmodSync(join(bin, 'docker-credential-fake'), 0o755);
   return bin;
 }
-
-/** The trigger names `list web --json` printed. */
-const hooks = (r: Result): string[] => (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);
 
 describe('credentials lookup order: environment, then profile, then ~/.docker/config.json', () => {
   // One emulator per source; each accepts only its own account.

@@ -11,6 +11,7 @@ import { loadBundle } from '../src/code-cache.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, tempHome } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
+import { debugLines } from './helpers/expect.js';
 import { json, startFaultServer, status, type FaultServer } from './helpers/fault-server.js';
 import { standardSeed, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO, webDemo } from './helpers/fixture.js';
 
@@ -143,15 +144,6 @@ async function scripted(): Promise<FaultServer> {
   const f = await startFaultServer();
   cleanups.push(() => f.close());
   return f;
-}
-
-/** Lines of a --debug run: requests ('>') and responses ('<'), with or without a prefix. */
-function debugLines(stderr: string): { sent: string[]; received: string[] } {
-  const lines = stderr.split('\n');
-  return {
-    sent: lines.filter((l) => /^(\[debug\] )?> /.test(l)),
-    received: lines.filter((l) => /^(\[debug\] )?< /.test(l)),
-  };
 }
 
 describe('--debug lines: one per request and one per answer, the trigger UUID masked', () => {

@@ -2,15 +2,15 @@
 // file, the object and the field; a change that cannot be saved is undone and answered 500; temporary
 // files are cleaned up; the action history stays bounded in the file.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basic } from './helpers/account.js';
+import { deadPid } from './helpers/net.js';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess, tempDir, type EmulatorProcess } from './helpers/emulator-process.js';
 
 afterEach(cleanUpProcesses);
 
-const AUTH = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
+const AUTH = basic('demo', 'demo-apikey');
 const SVC = '5a5a5a5a-0000-4000-8000-000000000001';
 const TRG = '6b6b6b6b-0000-4000-8000-000000000002';
 
@@ -374,13 +374,6 @@ describe('a change that cannot be saved', () => {
     await emu.stop();
   });
 });
-
-/** The id of a process that has ended. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
 
 describe('one emulator per data file', () => {
   it('a second emulator on the same data file refuses to start, naming the file and its holder; the first loses nothing', async () => {

@@ -1,24 +1,21 @@
 // The emulator under load and abuse: concurrent creates and calls, SIGKILL during a stream of writes
 // with --data, bodies over the limit, slow clients, malformed requests. Real HTTP on loopback only.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { SeedService, State } from '../src/emulator/store.js';
-import { ROOT } from './helpers/cli.js';
+import { basic } from './helpers/account.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
+import { cleanUpProcesses, startEmulatorProcess, tempDir } from './helpers/emulator-process.js';
 
 const SVC = '2a2a2a2a-0000-4000-8000-000000000001';
 const T_REDEPLOY = '8a8a8a8a-0000-4000-8000-00000000000a';
 const T_SCALE = '8b8b8b8b-0000-4000-8000-00000000000b';
-const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
+const AUTH = basic(USER, APIKEY);
 const TRIGGERS = `/api/app/v1/service/${SVC}/trigger/`;
 const callPath = (trig: string): string => `${TRIGGERS}${trig}/call/`;
-const EMULATOR_BIN = join(ROOT, 'bin/dockercloud-emulator.js');
 
 function seed(): SeedService[] {
   return [
@@ -36,23 +33,12 @@ function seed(): SeedService[] {
 }
 
 const emulators: RunningEmulator[] = [];
-const children: ChildProcess[] = [];
 const sockets: Socket[] = [];
-const tmpDirs: string[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(emulators.splice(0).map((e) => e.close()));
+  await cleanUpProcesses();
 });
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'trigger-emulator-load-'));
-  tmpDirs.push(d);
-  return d;
-}
 
 async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise<RunningEmulator> {
   const emu = await startEmulator({ seed: seed(), ...opts });
@@ -168,31 +154,6 @@ describe('concurrent requests', () => {
   });
 });
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  stderr(): string;
-  exited: Promise<void>;
-}
-
-/** Spawns the built emulator and waits for its "listening on" line. */
-async function startProcess(args: string[]): Promise<Proc> {
-  const child = spawn(process.execPath, [EMULATOR_BIN, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)(?: \(user demo, API key demo-apikey\))?$/.exec(line);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr, exited };
-}
-
 describe('--data survives SIGKILL', () => {
   it('every create answered 201 before a kill -9 is there after a restart; 5 rounds', async () => {
     const dir = tempDir();
@@ -201,7 +162,7 @@ describe('--data survives SIGKILL', () => {
     writeFileSync(seedFile, JSON.stringify(seed()));
     const acked = new Set<string>();
     const attempted = new Set<string>();
-    let proc = await startProcess(['--data', file, '--seed', seedFile]);
+    let proc = await startEmulatorProcess(['--data', file, '--seed', seedFile]);
     for (let round = 0; round < 5; round++) {
       // Writers create triggers as fast as they can; the kill comes after a random number of answers
       // (or after a second of writes), while other creates are in flight.
@@ -239,7 +200,7 @@ describe('--data survives SIGKILL', () => {
       // The file is whole JSON, and the restarted emulator serves everything that was acknowledged.
       const saved = JSON.parse(readFileSync(file, 'utf8')) as State;
       const savedUuids = new Set(saved.services[0].triggers.map((t) => t.uuid));
-      proc = await startProcess(['--data', file, '--seed', seedFile]);
+      proc = await startEmulatorProcess(['--data', file, '--seed', seedFile]);
       const list = JSON.parse((await send(proc.url, 'GET', `${TRIGGERS}?limit=1000`)).text) as {
         objects: { uuid: string; name: string }[];
       };
@@ -308,7 +269,7 @@ describe('limits and abuse', () => {
     const dir = tempDir();
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed()));
-    const proc = await startProcess(['--seed', seedFile, '--client-timeout', '0.3']);
+    const proc = await startEmulatorProcess(['--seed', seedFile, '--client-timeout', '0.3']);
     const slow = await slowClient(proc.url, PARTIAL_POST);
     await slow.closed;
     expect((await createTrigger(proc.url, 'after')).status).toBe(201);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { basic } from './helpers/account.js';
 import { cleanUpProcesses, runEmulator, startEmulatorProcess } from './helpers/emulator-process.js';
 
 afterEach(cleanUpProcesses);
@@ -89,7 +90,7 @@ describe('options', () => {
 
   it("--namespace, repeated, serves those namespaces only (with the user's own and none)", async () => {
     const emu = await startEmulatorProcess(['--namespace', 'myorg', '--namespace', 'team']);
-    const auth = `Basic ${Buffer.from('demo:demo-apikey').toString('base64')}`;
+    const auth = basic('demo', 'demo-apikey');
     const status = async (path: string): Promise<number> => {
       const res = await fetch(`${emu.url}${path}`, { headers: { authorization: auth } });
       await res.body?.cancel();

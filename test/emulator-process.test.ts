@@ -2,6 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { basic } from './helpers/account.js';
 import {
   cleanUpProcesses,
   EMULATOR_DIST,
@@ -16,9 +17,6 @@ beforeAll(() => {
   expect(existsSync(EMULATOR_DIST), `${EMULATOR_DIST} is missing: run \`npm run build\` before these tests`).toBe(true);
 });
 
-function basic(user: string, key: string): string {
-  return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`;
-}
 const DEFAULT_AUTH = basic('demo', 'demo-apikey');
 
 async function getJson(url: string, auth = DEFAULT_AUTH): Promise<{ status: number; json: any }> {

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import type { SeedService } from '../src/emulator/store.js';
+import { b64, basic } from './helpers/account.js';
 import { startEmulator, type RunningEmulator, USER, APIKEY } from './helpers/emulator.js';
 
 // Fixed, lowercase v4-form UUIDs so that paths and prefixes are predictable.
@@ -95,10 +96,6 @@ function expectError(res: Res, status: number): void {
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   expect(res.json).toEqual({ error: expect.any(String) });
   expect((res.json as { error: string }).error.length).toBeGreaterThan(0);
-}
-
-function basic(user: string, key: string): string {
-  return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`;
 }
 
 describe.each([
@@ -884,7 +881,7 @@ describe('errors', () => {
 
   it('the Basic scheme in any case, with any spaces or tabs before the credentials, as Tastypie splits the header', async () => {
     const api = await start();
-    const token = Buffer.from(`${USER}:${APIKEY}`).toString('base64');
+    const token = b64(USER, APIKEY);
     for (const auth of [`basic ${token}`, `BASIC ${token}`, `bAsIc ${token}`, `Basic   ${token}`, `Basic \t${token}`]) {
       expect({ auth, status: (await api.get('/api/app/v1/service/', auth)).status }).toEqual({ auth, status: 200 });
     }

@@ -2,9 +2,7 @@
 // usage errors and the API's error answers (in-process, against a scripted loopback server); the same
 // contract through the built CLI (one `Error:` line, nothing on stdout, the documented exit code); and
 // the hint after an error, which names only commands that exist and says where the host came from.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/context.js';
 import {
   ApiError,
@@ -19,13 +17,17 @@ import {
   PartialFailure,
   UsageError,
 } from '../src/errors.js';
-import { emulatorEnv, runCli, spawnCli, tempHome, type Result } from './helpers/cli.js';
+import { basic } from './helpers/account.js';
+import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import { expectErrorLine } from './helpers/expect.js';
 import { standardSeed, WEB_DEMO } from './helpers/fixture.js';
+import { home, removeHomes, writeConfig, type Home } from './helpers/homes.js';
 import { deadPort } from './helpers/net.js';
 import { hang, json, raw, startFaultServer, type Answer, type FaultServer } from './helpers/fault-server.js';
 import { registerSecret } from './helpers/secrets.js';
+
+afterAll(removeHomes);
 
 describe('exitCodeFor', () => {
   it('maps each error class to its exit code', () => {
@@ -107,7 +109,7 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
   ];
 
   it.each(cases)('%s', async (_what, args, message) => {
-    const r = await runCli(args, tempHome());
+    const r = await runCli(args, home());
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = expectOneError(r);
@@ -116,23 +118,23 @@ describe('commander usage errors map to exit 2 with an Error: line (in-process)'
   });
 
   it('no command at all shows the help, like gh and docker: stdout, exit 0', async () => {
-    const r = await runCli([], tempHome());
+    const r = await runCli([], home());
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe((await runCli(['--help'], tempHome())).stdout);
+    expect(r.stdout).toBe((await runCli(['--help'], home())).stdout);
   });
 
   it('--help and --version exit 0 with their text on stdout', async () => {
-    const help = await runCli(['--help'], tempHome());
+    const help = await runCli(['--help'], home());
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toContain('Exit codes:');
-    const version = await runCli(['--version'], tempHome());
+    const version = await runCli(['--version'], home());
     expect(version).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
   it('a usage error found by the command (not commander) is also exit 2', async () => {
-    const r = await runCli(['create', 'web', '-o', 'nope'], tempHome());
+    const r = await runCli(['create', 'web', '-o', 'nope'], home());
     expect(r.code).toBe(2);
     expect(expectOneError(r)[0]).toContain("'nope'");
   });
@@ -161,7 +163,7 @@ it('a proxy setting that is not an http(s) URL is a usage error naming the varia
     ['HTTPS_PROXY', '::bad'],
     ['http_proxy', 'socks5://127.0.0.1:1080'],
   ] as const) {
-    const r = await runCli(['list', 'web'], { ...tempHome(), DOCKERCLOUD_USER: 'u', DOCKERCLOUD_APIKEY: 'k', [name]: value });
+    const r = await runCli(['list', 'web'], { ...home(), DOCKERCLOUD_USER: 'u', DOCKERCLOUD_APIKEY: 'k', [name]: value });
     expect(r.code).toBe(2);
     expect(expectOneError(r)[0]).toBe(`Error: ${name} must be an http:// or https:// proxy URL`);
   }
@@ -172,14 +174,14 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
     const { url, api } = await scripted(
       json(200, { meta: { limit: 10, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] }),
     );
-    const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
+    const r = await runCli(['list', 'web', '--host', url], { ...home(), ...creds });
     expect(r.code).toBe(4);
     // The lookup of the name, then the list of services for the closest names.
     expect(api.requests).toHaveLength(2);
     for (const req of api.requests) {
       expect(req.headers['user-agent']).toBe(`trigger/${VERSION}`);
       expect(req.headers.accept).toBe('application/json');
-      expect(req.headers.authorization).toBe(`Basic ${Buffer.from('demo:key').toString('base64')}`);
+      expect(req.headers.authorization).toBe(basic('demo', 'key'));
     }
   });
 
@@ -190,7 +192,7 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
     [400, 1],
   ])('HTTP %i exits %i with the API message on one Error line', async (status, code) => {
     const { url } = await scripted(json(status, { error: `message for ${status}` }));
-    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
+    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...home(), ...creds });
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
     const lines = expectOneError(r);
@@ -203,7 +205,7 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
     async (status) => {
       const { url, api } = await scripted(json(status, { error: `message for ${status}` }));
       const path = `api/app/v1/service/${WEB_DEMO}/trigger/${CALL_TRIG}/call/`;
-      const r = await runCli(['call', `${url}${path}`], { ...tempHome(), ...creds });
+      const r = await runCli(['call', `${url}${path}`], { ...home(), ...creds });
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       const masked = path.replace(CALL_TRIG, `${CALL_TRIG.slice(0, 4)}…`);
@@ -217,28 +219,28 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
 
   it('an error body that is not a string message never shows [object Object]', async () => {
     const { url } = await scripted(json(500, { error: { nested: true }, detail: ['x'] }));
-    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...tempHome(), ...creds });
+    const r = await runCli(['list', 'web', '--host', url, '--no-retry'], { ...home(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toContain('500');
   });
 
   it('a 2xx answer that is not the API (HTML) is an API failure, exit 1', async () => {
     const { url } = await scripted(raw(200, { 'content-type': 'text/html' }, '<html>login portal</html>'));
-    const r = await runCli(['list', 'web', '--host', url], { ...tempHome(), ...creds });
+    const r = await runCli(['list', 'web', '--host', url], { ...home(), ...creds });
     expect(r.code).toBe(1);
     expect(expectOneError(r)[0]).toMatch(/unexpected answer|not JSON/);
   });
 
   it('a server that never answers times out: exit 5', async () => {
     const { url } = await scripted(hang());
-    const r = await runCli(['list', 'web', '--host', url, '--timeout', '0.3', '--no-retry'], { ...tempHome(), ...creds });
+    const r = await runCli(['list', 'web', '--host', url, '--timeout', '0.3', '--no-retry'], { ...home(), ...creds });
     expect(r.code).toBe(5);
     expect(expectOneError(r)[0]).toMatch(/timed out/);
   });
 
   it('a host that does not resolve: exit 5', async () => {
     const r = await runCli(['list', 'web', '--host', 'https://nonexistent.invalid/', '--timeout', '5', '--no-retry'], {
-      ...tempHome(),
+      ...home(),
       ...creds,
     });
     expect(r.code).toBe(5);
@@ -248,7 +250,7 @@ describe('API answers map to exit codes (in-process, scripted server)', () => {
   it('no credentials: exit 3 and the server is not contacted', async () => {
     // Nothing is scripted: a request would be unexpected.
     const { url, api } = await scripted();
-    const r = await runCli(['list', 'web', '--host', url], tempHome());
+    const r = await runCli(['list', 'web', '--host', url], home());
     expect(r.code).toBe(3);
     expectOneError(r);
     expect(api.requests).toHaveLength(0);
@@ -273,7 +275,7 @@ async function recording(): Promise<{ emu: RunningEmulator; seen: string[] }> {
 
 describe('exit codes of the built CLI', () => {
   it('unknown command, unknown option and missing argument: one Error line, exit 2, nothing on stdout', async () => {
-    const env = tempHome();
+    const env = home();
     const [command, option, missing] = await Promise.all([
       spawnCli(['frobnicate'], env),
       spawnCli(['list', 'web', '--frobnicate'], env),
@@ -299,7 +301,7 @@ describe('exit codes of the built CLI', () => {
 
   it('no credentials at all exits 3 with a message saying how to log in, before any request', async () => {
     const { emu, seen } = await recording();
-    const r = await spawnCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    const r = await spawnCli(['list', 'web.demo'], { ...home(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expectErrorLine(r, /credentials/i);
@@ -320,14 +322,14 @@ describe('exit codes of the built CLI', () => {
 describe('errors say what to do next', () => {
   it('every command named in an error hint exists (the no-credentials and 401 hints)', async () => {
     const { emu } = await recording();
-    const none = await runCli(['list', 'web.demo'], { ...tempHome(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
+    const none = await runCli(['list', 'web.demo'], { ...home(), DOCKERCLOUD_REST_HOST: `${emu.url}/` });
     const wrong = await runCli(['list', 'web.demo'], emulatorEnv(emu.url, { DOCKERCLOUD_APIKEY: 'nope' }));
     expect(none.code).toBe(3);
     expect(wrong.code).toBe(3);
     const named = new Set([...`${none.stderr}\n${wrong.stderr}`.matchAll(/'trigger ([a-z-]+)/g)].map((m) => m[1]));
     for (const command of named) {
       // An unknown command followed by --help shows the root help, so look for the command's own usage line.
-      const help = await runCli([command, '--help'], tempHome());
+      const help = await runCli([command, '--help'], home());
       expect({ command, code: help.code, usage: help.stdout.includes(`Usage: trigger ${command}`) }).toEqual({
         command,
         code: 0,
@@ -336,15 +338,6 @@ describe('errors say what to do next', () => {
     }
   });
 });
-
-type Home = ReturnType<typeof tempHome>;
-const home = (): Home => tempHome();
-
-/** Writes the config file of home `h`. */
-function writeConfig(h: Home, content: unknown): void {
-  mkdirSync(h.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(join(h.TRIGGER_CONFIG_DIR, 'config.json'), JSON.stringify(content), { mode: 0o600 });
-}
 
 describe('errors say what to do next, from where the host came from', () => {
   let dead: string;

@@ -9,11 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskUrl } from '../src/api/mask.js';
+import { b64 } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import {
   endless,
   html,
   json,
+  page,
   raw,
   redirect,
   resetMidBody,
@@ -57,10 +59,6 @@ const env = (s: { url: string }, extra: Record<string, string> = {}): Record<str
 
 function trigger(uuid: string, name: string, operation = 'REDEPLOY'): Record<string, string> {
   return { uuid, name, operation, url: callPath(SVC, uuid), resource_uri: `${LIST}${uuid}/` };
-}
-
-function page(objects: unknown[], meta: Record<string, unknown> = {}): Record<string, unknown> {
-  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
 }
 
 /** A failed run: exit code as given, one `Error:` line first naming `parts`, no stack, nothing on stdout. */
@@ -562,7 +560,7 @@ describe('trigger UUID prefixes are cut as whole UUIDs are: 4 characters in URLs
 
 describe("the run's credentials never come back in a message, whatever the server echoes (built binary)", () => {
   const KEY = 'demo-apikey';
-  const TOKEN = Buffer.from(`demo:${KEY}`).toString('base64');
+  const TOKEN = b64('demo', KEY);
 
   it('a 401 whose error repeats the Authorization value, its token, the user:key pair or the key: each shows as ***', async () => {
     const h = await hostile();

@@ -13,12 +13,14 @@ import { MAX_BODY_BYTES } from '../src/api/requester.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
 import { resolveSettings } from '../src/settings.js';
+import { basic } from './helpers/account.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from './helpers/emulator.js';
 import {
   hang,
   json,
   onHeaders,
+  page,
   redirect,
   reset,
   slowBody,
@@ -29,7 +31,7 @@ import {
   type FaultServer,
   type TestProxy,
 } from './helpers/fault-server.js';
-import { expectErrorLine } from './helpers/expect.js';
+import { debugLines, expectErrorLine } from './helpers/expect.js';
 import { T_DEPLOY, WEB_DEMO, webDemo } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
 import { registerSecret } from './helpers/secrets.js';
@@ -41,14 +43,10 @@ const TRIG_PATH = triggerPath(SVC, TRIG);
 const CALL_PATH = triggerCallPath(SVC, TRIG);
 const MASKED_TRIG_PATH = `/api/app/v1/service/${SVC}/trigger/${TRIG.slice(0, 4)}…/`;
 const ACTION_URI = '/api/audit/v1/action/0a0a0a0a-0000-4000-8000-000000000001/';
-const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
+const AUTH = basic(USER, APIKEY);
 
 function trigger(uuid = TRIG, name = 'deploy-hook'): Record<string, string> {
   return { uuid, name, operation: 'REDEPLOY', url: triggerCallPath(SVC, uuid), resource_uri: triggerPath(SVC, uuid) };
-}
-
-function page(objects: unknown[], meta: Record<string, unknown> = {}): unknown {
-  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
 }
 
 const onePage = (): Answer => json(200, page([trigger()]));
@@ -86,15 +84,6 @@ async function proxy(): Promise<TestProxy> {
 
 const env = (url: string, extra: Record<string, string> = {}): Record<string, string> => emulatorEnv(url, extra);
 const callUrl = (f: { url: string }): string => `${f.url}${CALL_PATH}`;
-
-/** Lines of a --debug run: requests ('>') and responses ('<'), with or without a prefix. */
-function debugLines(stderr: string): { sent: string[]; received: string[] } {
-  const lines = stderr.split('\n');
-  return {
-    sent: lines.filter((l) => /^(\[debug\] )?> /.test(l)),
-    received: lines.filter((l) => /^(\[debug\] )?< /.test(l)),
-  };
-}
 
 describe('retries of GET and DELETE', () => {
   it('a 503 on GET is retried: 2 requests to the same URL, then success', async () => {

@@ -9,7 +9,7 @@ import type { Trigger } from '../src/api/types.js';
 import { jsonText } from '../src/output/json.js';
 import { outputSpec, printTriggers } from '../src/output/render.js';
 import { emulatorEnv, memoryIO, runCli, type Result } from './helpers/cli.js';
-import { json, raw, startFaultServer, type FaultServer } from './helpers/fault-server.js';
+import { json, page, raw, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 
 // Anything but a line break: C0, DEL, C1.
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -37,11 +37,6 @@ function trigger(uuid: string, fields: Record<string, unknown>): Record<string, 
 const servers: FaultServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-const page = (objects: unknown[]): Record<string, unknown> => ({
-  meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length },
-  objects,
 });
 
 /** An API with one service whose triggers are `triggers`: lists filtered by name and UUID prefix, a call, an action. */

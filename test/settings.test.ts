@@ -3,15 +3,14 @@
 // environment). Which emulator answers, each accepting one account only, tells which profile was used.
 // The built CLI and in-process runs, with temporary config folders, against emulators on loopback.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { statSync } from 'node:fs';
 import { triggerCallPath } from '../src/api/paths.js';
-import { startAccount, type Account } from './helpers/account.js';
+import { b64, hooks, startAccount, type Account } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, type Result } from './helpers/cli.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
 import { parseTable } from './helpers/expect.js';
 import { standardSeed, T_DEPLOY, T_OLD, T_SCALE, WEB_DEMO } from './helpers/fixture.js';
 import { deadPort } from './helpers/net.js';
-import { configFile, home, readConfig, removeHomes } from './helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes } from './helpers/homes.js';
 
 const accounts: Account[] = [];
 const emulators: RunningEmulator[] = [];
@@ -22,11 +21,6 @@ afterAll(async () => {
   await Promise.all(accounts.map((a) => a.close()));
   removeHomes();
 });
-
-const mode = (path: string): number => statSync(path).mode & 0o777;
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
-/** The trigger names `list web --json` printed. */
-const hooks = (r: Result): string[] => (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);
 
 /** An emulator of the standard seed, and every request it was sent. */
 async function recording(): Promise<{ emu: RunningEmulator; seen: { method: string; url: string }[] }> {

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { MAX_CALL_BODY } from '../../src/commands/call.js';
 import type { Clock } from '../../src/wait.js';
 import { actionPath, triggerCallPath, triggerPath, triggersPath } from '../../src/api/paths.js';
+import { basic } from '../helpers/account.js';
 import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { expectErrorLine } from '../helpers/expect.js';
@@ -30,7 +31,7 @@ import { registerSecret } from '../helpers/secrets.js';
 
 /** The version the built CLI reports. */
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const AUTH = `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`;
+const AUTH = basic(USER, APIKEY);
 const TOO_LARGE = 'Error: the --data body is larger than 4 MiB, the most a call sends\n';
 const CALL_PATH = triggerCallPath(WEB_DEMO, T_DEPLOY);
 const ACTION_URI = '/api/audit/v1/action/5c5c5c5c-0000-4000-8000-00000000000d/';

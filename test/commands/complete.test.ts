@@ -5,10 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, ROOT, runCli, spawnCli, startCli, tempHome, type Result } from '../helpers/cli.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { emulatorEnv, ROOT, runCli, spawnCli, startCli, type Result } from '../helpers/cli.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { forward, hang, json, startFaultServer, status, type FaultServer } from '../helpers/fault-server.js';
+import { home, removeHomes, writeConfig, writeDockerConfig } from '../helpers/homes.js';
 import { deadPort } from '../helpers/net.js';
 import { registerSecret } from '../helpers/secrets.js';
 import type { SeedService } from '../../src/emulator/store.js';
@@ -43,6 +44,7 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
+afterAll(removeHomes);
 
 async function emulator(services = seed()): Promise<RunningEmulator> {
   const emu = await startEmulator({ seed: services, pageSize: 2 });
@@ -73,14 +75,9 @@ function expectSilent(r: Result): void {
   expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
 }
 
-function configFile(home: ReturnType<typeof tempHome>, data: unknown): void {
-  mkdirSync(home.TRIGGER_CONFIG_DIR, { recursive: true, mode: 0o700 });
-  writeFileSync(join(home.TRIGGER_CONFIG_DIR, 'config.json'), JSON.stringify(data), { mode: 0o600 });
-}
-
 describe('trigger __complete: values of options and arguments', () => {
   it('completion <shell>, create -o/--operation (in the case typed), config set/unset keys', async () => {
-    const env = tempHome();
+    const env = home();
     expect(values(await complete(['completion', ''], env))).toEqual(['bash', 'zsh', 'fish']);
     expect(values(await complete(['completion', 'z'], env))).toEqual(['zsh']);
     expect(values(await complete(['create', 'web', '-o', ''], env))).toEqual(['REDEPLOY', 'SCALEUP']);
@@ -96,15 +93,15 @@ describe('trigger __complete: values of options and arguments', () => {
   });
 
   it('--profile and config use: the profiles saved in the config file', async () => {
-    const env = tempHome();
-    configFile(env, { currentProfile: 'work', profiles: { work: { namespace: 'acme' }, staging: { host: 'http://127.0.0.1:8080/' } } });
+    const env = home();
+    writeConfig(env, { currentProfile: 'work', profiles: { work: { namespace: 'acme' }, staging: { host: 'http://127.0.0.1:8080/' } } });
     expect(values(await complete(['--profile', ''], env))).toEqual(['work', 'staging']);
     expect(values(await complete(['list', '--profile', 's'], env))).toEqual(['staging']);
     expect(values(await complete(['config', 'use', ''], env))).toEqual(['work', 'staging']);
   });
 
   it('--data @: asks the shell for file names; any other --data value completes nothing', async () => {
-    const env = tempHome();
+    const env = home();
     expect(candidates(await complete(['call', 'web', 'hook', '--data', '@'], env))).toEqual([':files']);
     expect(candidates(await complete(['call', 'web', 'hook', '--data=@sr'], env))).toEqual([':files']);
     expectSilent(await complete(['call', 'web', 'hook', '--data', ''], env));
@@ -113,7 +110,7 @@ describe('trigger __complete: values of options and arguments', () => {
 
 describe('trigger __complete: commands and options, from their definitions', () => {
   it('commands with their descriptions, hidden ones left out; an alias when no name fits', async () => {
-    const env = tempHome();
+    const env = home();
     const top = candidates(await complete([''], env));
     expect(top).toContain('list\tList the triggers of a service, or of every service');
     const names = top.map((l) => l.split('\t')[0]);
@@ -133,7 +130,7 @@ describe('trigger __complete: commands and options, from their definitions', () 
   });
 
   it("a command's options and the global ones, with their help; those given already are not offered again", async () => {
-    const env = tempHome();
+    const env = home();
     expect(candidates(await complete(['list', '--no-h'], env))).toEqual(['--no-header\tleave out the header line']);
     expect(values(await complete(['call', '--wa'], env))).toEqual(['--wait', '--wait-timeout']);
     expect(candidates(await complete(['--ti'], env))).toEqual([expect.stringMatching(/^--timeout\ttime limit of each request\b/)]);
@@ -146,7 +143,7 @@ describe('trigger __complete: commands and options, from their definitions', () 
   });
 
   it('the command is hidden from help', async () => {
-    const help = await runCli(['--help'], tempHome());
+    const help = await runCli(['--help'], home());
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('completion');
     expect(help.stdout).not.toContain('__complete');
@@ -210,14 +207,14 @@ describe('trigger __complete: services and triggers from the API', () => {
     expect(seen.some((s) => s.startsWith('/api/app/v1/acme/service/'))).toBe(true);
 
     // Credentials saved in profile work for the emulator, and no others.
-    const home = tempHome();
-    configFile(home, { profiles: { work: { host: `${emu.url}/`, loginHost: `${emu.url}/`, user: 'demo', apikey: 'demo-apikey' } } });
-    expect(values(await complete(['--profile', 'work', 'call', 'w'], home))).toEqual(['web', 'worker']);
+    const h = home();
+    writeConfig(h, { profiles: { work: { host: `${emu.url}/`, loginHost: `${emu.url}/`, user: 'demo', apikey: 'demo-apikey' } } });
+    expect(values(await complete(['--profile', 'work', 'call', 'w'], h))).toEqual(['web', 'worker']);
     seen.length = 0;
     // The other host expects nothing: a request there would be unexpected, and fail the test.
     const other = await startFaultServer();
     cleanups.push(() => other.close());
-    expectSilent(await complete(['--profile', 'work', '--host', `${other.url}/`, 'list', ''], home));
+    expectSilent(await complete(['--profile', 'work', '--host', `${other.url}/`, 'list', ''], h));
     expect(other.requests).toEqual([]);
   });
 
@@ -239,7 +236,7 @@ describe('trigger __complete: silent whatever goes wrong', () => {
   });
 
   it('unknown words, a broken config file, a bad setting: no output, exit 0', async () => {
-    const env = tempHome();
+    const env = home();
     expectSilent(await complete(['nosuch', ''], env));
     expectSilent(await complete(['list', 'web', 'extra', ''], env));
     expectSilent(await complete(['config', 'nosuch', ''], env));
@@ -288,7 +285,7 @@ describe('trigger __complete: silent when its output cannot be written', () => {
     ] as const) {
       const fd = openSync(path, flags);
       try {
-        const { code, stderr } = await startCli(['__complete', '--', 'completion', ''], tempHome(), { stdio: ['ignore', fd, 'pipe'] }).done;
+        const { code, stderr } = await startCli(['__complete', '--', 'completion', ''], home(), { stdio: ['ignore', fd, 'pipe'] }).done;
         expect({ path, code, stderr }).toEqual({ path, code: 0, stderr: '' });
       } finally {
         closeSync(fd);
@@ -299,36 +296,35 @@ describe('trigger __complete: silent when its output cannot be written', () => {
 
 describe('trigger __complete: profile names from the config file', () => {
   it('profile names that would need quoting make the file unreadable: none is ever offered', async () => {
-    const home = tempHome();
-    configFile(home, { profiles: { good: {}, 'x`touch${IFS}/tmp/PWNED`': {}, 'y;id': {} } });
+    const h = home();
+    writeConfig(h, { profiles: { good: {}, 'x`touch${IFS}/tmp/PWNED`': {}, 'y;id': {} } });
     for (const words of [
       ['--profile', ''],
       ['config', 'use', ''],
       ['list', '--profile='],
     ]) {
-      const r = await spawnCli(['__complete', '--', ...words], home);
+      const r = await spawnCli(['__complete', '--', ...words], h);
       expect(r, words.join(' ')).toEqual({ code: 0, stdout: '', stderr: '' });
     }
-    configFile(home, { profiles: { good: {}, 'also.good_1': {} } });
-    expect(values(await complete(['config', 'use', ''], home))).toEqual(['good', 'also.good_1']);
+    writeConfig(h, { profiles: { good: {}, 'also.good_1': {} } });
+    expect(values(await complete(['config', 'use', ''], h))).toEqual(['good', 'also.good_1']);
   });
 });
 
 describe('trigger __complete: credentials from a docker credential helper that hangs', () => {
   it("a docker credential helper that hangs is stopped within the completion's time limit: silent, exit 0", async () => {
     const emu = await emulator();
-    const home = tempHome();
-    const bin = join(home.HOME, 'bin');
+    const h = home();
+    const bin = join(h.HOME, 'bin');
     mkdirSync(bin);
     copyFileSync(join(ROOT, 'test/fixtures/docker-credential-fake'), join(bin, 'docker-credential-fake'));
     chmodSync(join(bin, 'docker-credential-fake'), 0o755);
-    mkdirSync(join(home.HOME, '.docker'));
-    writeFileSync(join(home.HOME, '.docker', 'config.json'), JSON.stringify({ credsStore: 'fake' }));
+    writeDockerConfig(h, { credsStore: 'fake' });
     // Nothing ever opens it for writing: the helper waits for good.
-    const hang = join(home.HOME, 'hang');
+    const hang = join(h.HOME, 'hang');
     execFileSync('mkfifo', [hang]);
     const env = {
-      ...home,
+      ...h,
       PATH: `${bin}:${process.env.PATH}`,
       DOCKERCLOUD_REST_HOST: `${emu.url}/`,
       FAKE_CRED_HANG: hang,

@@ -5,10 +5,10 @@
 // from. The built CLI, with a temporary config folder, against the emulator on loopback, which records
 // every request it is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnCli, type Result } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
 
 let emu: RunningEmulator;
 let host: string;
@@ -36,7 +36,6 @@ function withConfig(content: unknown): { h: Home; text: string } {
 const SAVED = () => ({ profiles: { work: { user: USER, apikey: APIKEY, host, loginHost: host }, ci: { timeout: 9 } } });
 
 const lines = (r: Result): string[] => r.stderr.split('\n');
-const mode = (path: string): number => statSync(path).mode & 0o777;
 
 describe('config set and unset', () => {
   const h = home();

@@ -6,23 +6,23 @@
 // an argument; --password-stdin refuses a standard input that is a terminal and reads at most 4 KiB. The built CLI against
 // the emulator on loopback; a pseudo-terminal (script(1)) where the terminal is the point.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../src/version.js';
+import { b64, hooks } from '../helpers/account.js';
 import { runCli, spawnCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { APIKEY, startEmulator, USER, type RunningEmulator } from '../helpers/emulator.js';
 import { hang, startFaultServer } from '../helpers/fault-server.js';
 import { webDemo } from '../helpers/fixture.js';
 import { describeInPty, runInPty, startInPty, type PtyResult } from '../helpers/pty.js';
 import { registerSecret } from '../helpers/secrets.js';
-import { configFile, home, readConfig, removeHomes, writeConfig, type Home } from '../helpers/homes.js';
+import { configFile, home, mode, readConfig, removeHomes, writeConfig, writeDockerConfig, type Home } from '../helpers/homes.js';
 
 let emu: RunningEmulator;
 let host: string;
 /** Every request the emulator was sent. */
 const seen: { method: string; url: string; authorization?: string; userAgent?: string }[] = [];
 const INDEX = 'https://index.docker.io/v1/';
-const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: [webDemo()] });
@@ -41,11 +41,6 @@ afterAll(async () => {
   removeHomes();
 });
 
-const mode = (path: string): number => statSync(path).mode & 0o777;
-
-/** The trigger names `list ... --json` printed. */
-const hooks = (stdout: string): string[] => (JSON.parse(stdout) as { name: string }[]).map((t) => t.name);
-
 describe('login checks the key, then saves it', () => {
   const wrongKey = registerSecret('not-the-demo-key-7Hq');
 
@@ -53,8 +48,7 @@ describe('login checks the key, then saves it', () => {
     const h = home();
     // docker's own file is only read, never written
     const dockerText = JSON.stringify({ auths: { [INDEX]: { auth: registerSecret(b64('someone-else', 'docker-pw-3Jx')) } } });
-    mkdirSync(join(h.HOME, '.docker'), { recursive: true });
-    writeFileSync(join(h.HOME, '.docker', 'config.json'), dockerText);
+    writeDockerConfig(h, dockerText);
     const before = seen.length;
 
     const login = await spawnCli(['login', '--host', host, '--username', USER, '--password-stdin'], { ...h }, `${APIKEY}\n`);
@@ -81,7 +75,7 @@ describe('login checks the key, then saves it', () => {
     const list = await spawnCli(['list', 'web', '--json'], { ...h });
     expect(list.stderr).toBe('');
     expect(list.code).toBe(0);
-    expect(hooks(list.stdout)).toEqual(['deploy-hook', 'scale-hook', 'old']);
+    expect(hooks(list)).toEqual(['deploy-hook', 'scale-hook', 'old']);
     expect(seen.at(-1)!.authorization).toBe(emu.auth);
   });
 
@@ -132,7 +126,7 @@ describe('login checks the key, then saves it', () => {
     expect(readConfig(h).profiles?.default?.host).toBe(host);
     const list = await runCli(['list', 'web', '--json'], h);
     expect(list.code, list.stderr).toBe(0);
-    expect(hooks(list.stdout)).toEqual(['deploy-hook', 'scale-hook', 'old']);
+    expect(hooks(list)).toEqual(['deploy-hook', 'scale-hook', 'old']);
   });
 });
 

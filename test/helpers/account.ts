@@ -26,7 +26,7 @@ export interface Account {
 /** Starts the emulator of `user` with `secret` (both registered as secrets: the key, and the pair in base64). */
 export async function startAccount(user: string, secret: string, hook: string): Promise<Account> {
   registerSecret(secret);
-  registerSecret(Buffer.from(`${user}:${secret}`).toString('base64'));
+  registerSecret(b64(user, secret));
   const store = new Store(stateFromSeed([{ name: 'web', stack: null, triggers: [{ name: hook, operation: 'REDEPLOY' }] }]));
   const server = createEmulator(store, { user, apikey: secret, pageSize: 25 });
   const seen: Seen[] = [];
@@ -53,5 +53,11 @@ export async function startAccount(user: string, secret: string, hook: string): 
   };
 }
 
+/** base64(user:secret), as Basic authentication and ~/.docker/config.json carry a user and secret. */
+export const b64 = (user: string, secret: string): string => Buffer.from(`${user}:${secret}`).toString('base64');
+
 /** `Basic base64(user:secret)`, the Authorization value of an account. */
-export const basic = (user: string, secret: string): string => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+export const basic = (user: string, secret: string): string => `Basic ${b64(user, secret)}`;
+
+/** The trigger names a `list ... --json` run printed. */
+export const hooks = (r: { stdout: string }): string[] => (JSON.parse(r.stdout) as { name: string }[]).map((t) => t.name);

@@ -8,12 +8,13 @@ import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/main.js';
 import type { ContextDeps } from '../../src/context.js';
 import type { IO } from '../../src/io.js';
+import { b64 } from './account.js';
 import { recordOutput, registerSecret } from './secrets.js';
 import { APIKEY, USER } from './emulator.js';
 
 // The emulator's default credentials are secrets like any other.
 registerSecret(APIKEY);
-registerSecret(Buffer.from(`${USER}:${APIKEY}`).toString('base64'));
+registerSecret(b64(USER, APIKEY));
 
 export interface Result {
   code: number;

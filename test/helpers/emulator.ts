@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { createEmulator, DEFAULT_APIKEY, DEFAULT_USER, listen, type EmulatorOptions } from '../../src/emulator/server.js';
 import { defaultSeed, stateFromSeed, Store, type SeedService } from '../../src/emulator/store.js';
+import { basic } from './account.js';
 
 export interface RunningEmulator {
   url: string;
@@ -30,7 +31,7 @@ export async function startEmulator(
     url,
     store,
     server,
-    auth: `Basic ${Buffer.from(`${USER}:${APIKEY}`).toString('base64')}`,
+    auth: basic(USER, APIKEY),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

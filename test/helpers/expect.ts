@@ -1,5 +1,5 @@
-// What every test expects of the CLI's output: an error reported as one `Error: ...` line, and a
-// borderless table with aligned columns.
+// What every test expects of the CLI's output: an error reported as one `Error: ...` line, a
+// borderless table with aligned columns, and the request and answer lines of --debug.
 import { expect } from 'vitest';
 import type { Result } from './cli.js';
 
@@ -43,4 +43,13 @@ export function parseTable(text: string, headers = ['UUID', 'NAME', 'OPERATION',
   }
   expect(rows[0]).toEqual(headers);
   return rows.slice(1);
+}
+
+/** Lines of a --debug run: requests ('>') and responses ('<'), with or without a prefix. */
+export function debugLines(stderr: string): { sent: string[]; received: string[] } {
+  const lines = stderr.split('\n');
+  return {
+    sent: lines.filter((l) => /^(\[debug\] )?> /.test(l)),
+    received: lines.filter((l) => /^(\[debug\] )?< /.test(l)),
+  };
 }

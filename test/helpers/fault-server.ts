@@ -241,6 +241,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return raw(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
+/** A list page of `objects` as the API answers it: all of them on the one page, unless `meta` says otherwise. */
+export function page(objects: unknown[], meta: Record<string, unknown> = {}): Record<string, unknown> {
+  return { meta: { limit: 25, offset: 0, next: null, previous: null, total_count: objects.length, ...meta }, objects };
+}
+
 /** A status with an empty body, or a small JSON error for 4xx and 5xx. */
 export function status(code: number, headers: Record<string, string> = {}): Answer {
   if (code >= 400) return json(code, { error: `scripted ${code}` }, headers);

@@ -1,5 +1,5 @@
-// Temporary homes for the CLI (HOME, and the config folder in it) and the config file there.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Temporary homes for the CLI (HOME, and the config folder in it), the config file there and docker's.
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempHome } from './cli.js';
 
@@ -35,3 +35,14 @@ export function writeConfig(h: Home, content: unknown): string {
 export function readConfig(h: Home): ConfigData {
   return JSON.parse(readFileSync(configFile(h), 'utf8')) as ConfigData;
 }
+
+/** Writes ~/.docker/config.json in `h` (with the default modes): a string as it is, anything else as JSON. Returns its path. */
+export function writeDockerConfig(h: Home, content: unknown): string {
+  mkdirSync(join(h.HOME, '.docker'), { recursive: true });
+  const path = join(h.HOME, '.docker', 'config.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+/** The permission bits of `path`. */
+export const mode = (path: string): number => statSync(path).mode & 0o777;

@@ -1,4 +1,6 @@
-// Loopback network helpers.
+// Loopback network helpers, and the id of a process that is gone.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 
 /** A loopback port with nothing listening on it. */
@@ -8,4 +10,11 @@ export async function deadPort(): Promise<number> {
   const { port } = srv.address() as AddressInfo;
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
+}
+
+/** The id of a process that has ended. */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
 }
