@@ -77,6 +77,17 @@ describe('emulator process', () => {
     expect((await getJson(`${emu.url}/api/app/v1/service/?limit=3`)).json.objects).toHaveLength(3);
   });
 
+  it('--max-page-size caps every page: the default one, and one whose limit asks for more or for everything (0)', async () => {
+    const emu = await startProcess(['--max-page-size', '2']);
+    for (const query of ['', '?limit=3', '?limit=0']) {
+      const page = await getJson(`${emu.url}/api/app/v1/service/${query}`);
+      expect(page.status, query).toBe(200);
+      expect(page.json.meta, query).toMatchObject({ limit: 2, offset: 0, total_count: 3 });
+      expect(page.json.objects, query).toHaveLength(2);
+      expect(page.json.meta.next, query).toContain('limit=2');
+    }
+  });
+
   it.each([
     { label: 'a JSON array', wrap: (s: unknown[]): unknown => s },
     { label: '{"services": [...]}', wrap: (s: unknown[]): unknown => ({ services: s }) },

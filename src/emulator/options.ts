@@ -20,7 +20,11 @@ Options:
   --apikey KEY     accepted API key (default: ${DEFAULT_APIKEY})
   --namespace NAME serve this namespace (repeatable); without it, every namespace
                    is served; the user's own and none are always served
-  --page-size N    default page size of lists, 1 to 1000 (default: 25)
+  --page-size N    page size of lists whose query names no limit, 1 to 1000
+                   (default: 25)
+  --max-page-size N
+                   the most objects a page holds, whatever its limit asks,
+                   1 to 1000 (default: 1000)
   --client-timeout S
                    seconds a client has to send a whole request, 0.001 to 3600
                    (default: 30)
@@ -40,6 +44,7 @@ export interface Options {
   apikey: string;
   namespaces?: string[];
   pageSize: number;
+  maxPageSize: number;
   clientTimeoutMs: number;
 }
 
@@ -55,6 +60,7 @@ const SPEC = {
   apikey: { type: 'string', default: DEFAULT_APIKEY },
   namespace: { type: 'string', multiple: true },
   'page-size': { type: 'string', default: '25' },
+  'max-page-size': { type: 'string', default: '1000' },
   'client-timeout': { type: 'string', default: '30' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -131,8 +137,14 @@ export function parseOptions(argv: string[]): 'help' | 'version' | Options {
     check(NAMESPACE_RE.test(ns), `--namespace must be a user or organisation name (letters, digits, '_', '.', '-'), not ${quote(ns)}`);
   }
   const pageSize = values['page-size'];
-  const pageSizeOk = /^[0-9]{1,4}$/.test(pageSize) && Number(pageSize) >= 1 && Number(pageSize) <= 1000;
-  check(pageSizeOk, `--page-size must be a whole number from 1 to 1000, not ${quote(pageSize)}`);
+  const maxPageSize = values['max-page-size'];
+  for (const [name, size] of [
+    ['page-size', pageSize],
+    ['max-page-size', maxPageSize],
+  ] as const) {
+    const ok = /^[0-9]{1,4}$/.test(size) && Number(size) >= 1 && Number(size) <= 1000;
+    check(ok, `--${name} must be a whole number from 1 to 1000, not ${quote(size)}`);
+  }
   const timeout = values['client-timeout'];
   const seconds = Number(timeout);
   const timeoutOk = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(timeout) && seconds >= 0.001 && seconds <= 3600;
@@ -146,6 +158,7 @@ export function parseOptions(argv: string[]): 'help' | 'version' | Options {
     apikey,
     namespaces: values.namespace,
     pageSize: Number(pageSize),
+    maxPageSize: Number(maxPageSize),
     clientTimeoutMs: Math.round(seconds * 1000),
   };
 }

@@ -3,8 +3,14 @@
 import type { ListPage } from '../api/types.js';
 import { HttpError } from './http.js';
 
-/** The largest page; a larger `limit`, or `limit=0` (everything), gets this many. */
-const MAX_LIMIT = 1000;
+/** The largest page the emulator serves by default (Tastypie's max_limit). */
+export const MAX_LIMIT = 1000;
+
+/** How large a page is when its query names no `limit` (`size`), and the most it may hold (`max`). */
+export interface PageSizes {
+  size: number;
+  max: number;
+}
 
 /** A query parameter's value; given more than once, its last, as Django's QueryDict gives it. */
 export function param(q: URLSearchParams, name: string): string | undefined {
@@ -96,8 +102,11 @@ export const UUID_FILTER: FieldFilter<{ uuid: string }> = {
 
 export const NAME_FILTER: FieldFilter<{ name: string }> = { lookups: { exact: (v) => (x) => x.name === v } };
 
-/** The page of `items` that the query of `url` asks for; `basePath` is where its links point. */
-export function page<T>(items: T[], url: URL, basePath: string, defaultLimit: number): ListPage<T> {
+/**
+ * The page of `items` that the query of `url` asks for; `basePath` is where its links point. A larger
+ * `limit` than `sizes.max`, or `limit=0` (everything), gets `sizes.max` objects.
+ */
+export function page<T>(items: T[], url: URL, basePath: string, sizes: PageSizes): ListPage<T> {
   const int = (name: string, fallback: number): number => {
     const raw = param(url.searchParams, name);
     if (raw === undefined) return fallback;
@@ -106,8 +115,8 @@ export function page<T>(items: T[], url: URL, basePath: string, defaultLimit: nu
     if (!Number.isSafeInteger(n)) throw new HttpError(400, `${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
     return n;
   };
-  const asked = int('limit', defaultLimit);
-  const limit = asked === 0 || asked > MAX_LIMIT ? MAX_LIMIT : asked;
+  const asked = int('limit', sizes.size);
+  const limit = asked === 0 || asked > sizes.max ? sizes.max : asked;
   const offset = int('offset', 0);
   const link = (o: number): string => {
     const q = new URLSearchParams(url.searchParams);

@@ -16,7 +16,18 @@ import {
 } from './model.js';
 import { HttpError, notFound, readBody, readJsonBody, send, type BodyLimits } from './http.js';
 import { actionJson, actionState, FIELDS, serviceJson, serviceOfContainer, stackJson, triggerJson, type View } from './objects.js';
-import { filterBy, filtersOf, NAME_FILTER, page, param, relatedTo, UUID_FILTER, type FieldFilter, type Filtering } from './paging.js';
+import {
+  filterBy,
+  filtersOf,
+  NAME_FILTER,
+  page,
+  param,
+  relatedTo,
+  UUID_FILTER,
+  type FieldFilter,
+  type Filtering,
+  type PageSizes,
+} from './paging.js';
 import type { Origin, Store } from './store.js';
 
 /** What `lookup` finds for the UUID of a path; a 404 when it is no UUID or names nothing. */
@@ -115,13 +126,13 @@ const actionHeader = (action: StoredAction, view: View): Record<string, string> 
 });
 
 export interface RouteOptions {
-  pageSize: number;
+  pages: PageSizes;
   limits: BodyLimits;
 }
 
 export function routes(store: Store, options: RouteOptions) {
   const list = <T, J>(res: ServerResponse, url: URL, items: T[], basePath: string, json: (item: T) => J): void => {
-    const result = page(items, url, basePath, options.pageSize);
+    const result = page(items, url, basePath, options.pages);
     send(res, 200, { meta: result.meta, objects: result.objects.map(json) });
   };
 

@@ -6,13 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { basic } from '../credentials.js';
 import { declaredLength, HttpError, notFound, send, tooLarge } from './http.js';
 import type { View } from './objects.js';
+import { MAX_LIMIT } from './paging.js';
 import { isCall, methodsOf, parseRoute, routes, squeezeSlashes } from './routes.js';
 import { SaveError, type Store } from './store.js';
 
 export interface EmulatorOptions {
   user: string;
   apikey: string;
+  /** Objects in a page whose query names no `limit`. */
   pageSize: number;
+  /** The most objects a page holds, whatever its `limit` asks (default: MAX_LIMIT). */
+  maxPageSize?: number;
   /** Largest request body accepted, in bytes. */
   maxBody?: number;
   /** Largest refused body read through (and thrown away) before it is answered 413; see BodyLimits. */
@@ -49,7 +53,8 @@ export function createEmulator(store: Store, options: EmulatorOptions): Server {
   const expected = Buffer.from(basic(options.user, options.apikey).slice('Basic '.length));
   const namespaces = options.namespaces && new Set([...options.namespaces, options.user]);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const endpoints = routes(store, { pageSize: options.pageSize, limits });
+  const max = options.maxPageSize ?? MAX_LIMIT;
+  const endpoints = routes(store, { pages: { size: Math.min(options.pageSize, max), max }, limits });
 
   /** Basic credentials, read as Tastypie reads them: the scheme in any case, split from them by any whitespace. */
   function authorize(req: IncomingMessage): void {
