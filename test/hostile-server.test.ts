@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskUrl } from '../src/api/mask.js';
+import { PAGE_SIZE } from '../src/api/paging.js';
 import { b64 } from './helpers/account.js';
 import { emulatorEnv, runCli, spawnCli, TRIGGER_BIN, type Result } from './helpers/cli.js';
 import {
@@ -33,6 +34,8 @@ const SVC = WEB_DEMO;
 const T1 = T_DEPLOY;
 const T2 = T_SCALE;
 const LIST = `/api/app/v1/service/${SVC}/trigger/`;
+/** The list's first page, as the CLI asks for it. */
+const FIRST_PAGE = `${LIST}?limit=${PAGE_SIZE}`;
 const SERVICES = '/api/app/v1/service/';
 const callPath = (svc: string, trig: string): string => `/api/app/v1/service/${svc}/trigger/${trig}/call/`;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -82,7 +85,7 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, html(502));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], 'HTTP 502', `GET ${h.url}${LIST}`);
+    expectFailure(r, [1], 'HTTP 502', `GET ${h.url}${FIRST_PAGE}`);
     expect(r.stderr).not.toContain('<html>');
     expect(h.requests).toHaveLength(3);
   });
@@ -91,7 +94,7 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, html(200, '<!doctype html><title>Sign in to the Wi-Fi</title>'));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], `unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (text/html)`);
+    expectFailure(r, [1], `unexpected answer from ${h.url}${FIRST_PAGE} (HTTP 200): the body is not JSON (text/html)`);
     expect(h.requests).toHaveLength(1);
   });
 
@@ -99,14 +102,14 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, '{"meta": {"next": null}, "objects": [{"uuid": '));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], `${h.url}${LIST} (HTTP 200): the body is not JSON (application/json)`);
+    expectFailure(r, [1], `${h.url}${FIRST_PAGE} (HTTP 200): the body is not JSON (application/json)`);
   });
 
   it('a truncated body (Content-Length larger than what comes, then the end of the connection)', async () => {
     const h = await hostile();
     h.route('GET', LIST, truncated('{"meta": {"limit": 25, "offset": 0, "next": null}, "obj', 4096));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1, 5], `GET ${h.url}${LIST}`);
+    expectFailure(r, [1, 5], `GET ${h.url}${FIRST_PAGE}`);
     expect(h.requests.length).toBeGreaterThanOrEqual(1);
     expect(h.requests.length).toBeLessThanOrEqual(3);
   });
@@ -115,7 +118,7 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, raw(200, { 'content-type': 'application/json' }, ''));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], `${h.url}${LIST} (HTTP 200): the body is empty`);
+    expectFailure(r, [1], `${h.url}${FIRST_PAGE} (HTTP 200): the body is empty`);
   });
 
   it('JSON of the wrong shape: objects without uuid, meta missing, objects not an array, a list for an object', async () => {
@@ -133,7 +136,7 @@ describe('bad answers from a server', () => {
       const h = await hostile();
       h.route('GET', LIST, json(200, body));
       const r = await runCli(['list', SVC], env(h));
-      expectFailure(r, [1], `unexpected answer from ${h.url}${LIST} (HTTP 200)`, why);
+      expectFailure(r, [1], `unexpected answer from ${h.url}${FIRST_PAGE} (HTTP 200)`, why);
     }
     // One object where one is expected: create and inspect.
     const h = await hostile();
@@ -210,7 +213,7 @@ describe('bad answers from a server', () => {
       ['inspect', SVC, T1],
     ]) {
       const r = await spawnCli(args, env(h));
-      const path = args[0] === 'inspect' ? `${LIST}${T1.slice(0, 4)}…/` : LIST;
+      const path = args[0] === 'inspect' ? `${LIST}${T1.slice(0, 4)}…/` : FIRST_PAGE;
       if (args[0] === 'inspect') {
         // inspect goes on past a trigger that fails, and reports it after the (empty) array.
         expect(r.code, r.stderr).toBe(1);
@@ -238,7 +241,7 @@ describe('bad answers from a server', () => {
     const { answer, stats } = endless(64 * 1024 * 1024);
     h.route('GET', LIST, answer);
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], `the answer from ${h.url}${LIST} is larger than 10 MiB; stopped reading`);
+    expectFailure(r, [1], `the answer from ${h.url}${FIRST_PAGE} is larger than 10 MiB; stopped reading`);
     await stats.done;
     expect(stats.ended).toBe('client-closed');
     expect(stats.bytes).toBeLessThan(64 * 1024 * 1024);
@@ -250,7 +253,7 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, hang());
     const r = await spawnCli(['list', SVC, '--timeout', '1'], env(h));
-    expectFailure(r, [5], `timed out after 1 s waiting for GET ${h.url}${LIST}`);
+    expectFailure(r, [5], `timed out after 1 s waiting for GET ${h.url}${FIRST_PAGE}`);
     expect(r.stderr).toMatch(/--timeout/);
     expect(h.requests.length).toBeGreaterThanOrEqual(1);
   });
@@ -259,14 +262,14 @@ describe('bad answers from a server', () => {
     const h = await hostile();
     h.route('GET', LIST, resetMidBody());
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [5], /connection reset by the server/, `GET ${h.url}${LIST}`);
+    expectFailure(r, [5], /connection reset by the server/, `GET ${h.url}${FIRST_PAGE}`);
   });
 
   it('a 4xx whose error text holds escape sequences: they never reach the terminal', async () => {
     const h = await hostile();
     h.route('GET', LIST, json(400, { error: 'bad\u001b]0;pwned\u0007 \u001b[31mrequest\u009b2J' }));
     const r = await runCli(['list', SVC], env(h));
-    expectFailure(r, [1], /pwned/, `(HTTP 400 from GET ${h.url}${LIST})`);
+    expectFailure(r, [1], /pwned/, `(HTTP 400 from GET ${h.url}${FIRST_PAGE})`);
   });
 
   it(
@@ -334,7 +337,7 @@ if (TLS) {
       const h = await hostile({ tls: TLS });
       h.route('GET', LIST, json(200, page([])));
       const r = await spawnCli(['list', SVC], env(h));
-      expectFailure(r, [5], /TLS failure \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/, `GET ${h.url}${LIST}`);
+      expectFailure(r, [5], /TLS failure \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/, `GET ${h.url}${FIRST_PAGE}`);
       expect(h.connections).toBeGreaterThanOrEqual(1);
       expect(h.requests).toHaveLength(0);
     });
@@ -347,7 +350,7 @@ if (TLS) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('deploy-hook\n');
       expect(h.url).toMatch(/^https:/);
-      expect(h.requests.map((q) => q.url)).toEqual([LIST]);
+      expect(h.requests.map((q) => q.url)).toEqual([FIRST_PAGE]);
     });
   });
 }
@@ -429,7 +432,7 @@ describe('escape sequences and invalid UTF-8 in what the server sends', () => {
     expect(r.stdout).not.toMatch(CONTROL);
     // The red of its own `Error:` is the only escape sequence on stderr.
     expect(r.stderr.replace('\u001b[31mError:\u001b[39m', 'Error:')).toBe(
-      `Error: unexpected answer from ${h.url}${LIST} (HTTP 200): an object's uuid is not a UUID\n`,
+      `Error: unexpected answer from ${h.url}${FIRST_PAGE} (HTTP 200): an object's uuid is not a UUID\n`,
     );
   });
 });
@@ -576,7 +579,7 @@ describe("the run's credentials never come back in a message, whatever the serve
       expect(r.stderr).not.toContain(TOKEN);
       shown.push(r.stderr.split('\n')[0]);
     }
-    const from = `(HTTP 401 from GET ${h.url}${LIST})`;
+    const from = `(HTTP 401 from GET ${h.url}${FIRST_PAGE})`;
     expect(shown).toEqual([
       `Error: the API refused the credentials: auth was *** ${from}`,
       `Error: the API refused the credentials: token *** ${from}`,
@@ -606,7 +609,7 @@ describe('what the server names is repeated with care', () => {
     const r = await runCli(['list', SVC], env(h));
     expectFailure(r, [1]);
     expect(r.stderr.split('\n')[0]).toBe(
-      `Error: unexpected answer from ${h.url}${LIST} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`,
+      `Error: unexpected answer from ${h.url}${FIRST_PAGE} (HTTP 200): the body is not JSON (${type.slice(0, 60)}…)`,
     );
   });
 

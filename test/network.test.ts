@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../src/api/client.js';
+import { PAGE_SIZE } from '../src/api/paging.js';
 import { MAX_BODY_BYTES } from '../src/api/requester.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import { ApiError } from '../src/errors.js';
@@ -39,6 +40,8 @@ import { registerSecret } from './helpers/secrets.js';
 const SVC = WEB_DEMO;
 const TRIG = T_DEPLOY;
 const LIST_PATH = triggersPath(SVC);
+/** The list's first page, as the CLI asks for it. */
+const FIRST_PAGE = `${LIST_PATH}?limit=${PAGE_SIZE}`;
 const TRIG_PATH = triggerPath(SVC, TRIG);
 const CALL_PATH = triggerCallPath(SVC, TRIG);
 const MASKED_TRIG_PATH = `/api/app/v1/service/${SVC}/trigger/${TRIG.slice(0, 4)}…/`;
@@ -93,7 +96,7 @@ describe('retries of GET and DELETE', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(TRIG);
-    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`GET ${LIST_PATH}`, `GET ${LIST_PATH}`]);
+    expect(f.requests.map((q) => `${q.method} ${q.url}`)).toEqual([`GET ${FIRST_PAGE}`, `GET ${FIRST_PAGE}`]);
     expect(f.requests.every((q) => q.headers.authorization === AUTH)).toBe(true);
     expect(f.unexpected).toEqual([]);
   });
@@ -336,7 +339,7 @@ describe('redirects', () => {
     a.enqueue(redirect(301, `${LIST_PATH}?moved=1`), onePage());
     const r = await runCli(['list', SVC], env(a.url));
     expect(r.code).toBe(0);
-    expect(a.requests.map((q) => q.url)).toEqual([LIST_PATH, `${LIST_PATH}?moved=1`]);
+    expect(a.requests.map((q) => q.url)).toEqual([FIRST_PAGE, `${LIST_PATH}?moved=1`]);
     expect(a.requests.map((q) => q.headers.authorization)).toEqual([AUTH, AUTH]);
   });
 
@@ -361,7 +364,7 @@ describe('redirects', () => {
     a.fallback(redirect(302, LIST_PATH));
     const r = await runCli(['list', SVC], env(a.url));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`Error: too many redirects for GET ${a.url}${LIST_PATH}: stopped after 5 redirects\n`);
+    expect(r.stderr).toBe(`Error: too many redirects for GET ${a.url}${FIRST_PAGE}: stopped after 5 redirects\n`);
     expect(a.requests).toHaveLength(6);
   });
 
@@ -379,7 +382,7 @@ describe('redirects', () => {
       const r = await runCli(['list', SVC], env(a.url));
       expect(r.code, location).toBe(1);
       expect(r.stderr).toBe(
-        `Error: GET ${a.url}${LIST_PATH} answered a redirect (HTTP 302) to a URL that is not http (${scheme}), which is never followed\n`,
+        `Error: GET ${a.url}${FIRST_PAGE} answered a redirect (HTTP 302) to a URL that is not http (${scheme}), which is never followed\n`,
       );
     }
     expect(a.requests).toHaveLength(targets.length);
@@ -402,8 +405,8 @@ describe('proxies (from the command environment)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(TRIG);
-    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
-    expect(urls).toEqual([`GET ${LIST_PATH}`]);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, FIRST_PAGE)]);
+    expect(urls).toEqual([`GET ${FIRST_PAGE}`]);
   });
 
   it('HTTP_PROXY with the built binary: its proxy bundle loads and the list comes through the proxy', async () => {
@@ -413,8 +416,8 @@ describe('proxies (from the command environment)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${TRIG}\n`);
-    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
-    expect(urls).toEqual([`GET ${LIST_PATH}`]);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, FIRST_PAGE)]);
+    expect(urls).toEqual([`GET ${FIRST_PAGE}`]);
   });
 
   it('dist/proxy.cjs carries a request through the proxy with V8 in its usual mode and with --liftoff-only', async () => {
@@ -446,7 +449,7 @@ describe('proxies (from the command environment)', () => {
     const p = await proxy();
     const r = await runCli(['list', SVC], remote(emu, { http_proxy: p.url }));
     expect(r.code).toBe(0);
-    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, LIST_PATH)]);
+    expect(p.records.map((q) => `${q.kind} ${q.method} ${q.target}`)).toEqual([forwarded(emu, FIRST_PAGE)]);
   });
 
   it('NO_PROXY naming the host (or no_proxy) bypasses the proxy; HTTPS_PROXY alone is not used for http', async () => {
@@ -544,7 +547,7 @@ describe('credentials over plain http', () => {
     expect(r.stderr).toBe(`no triggers in service ${SVC.slice(0, 8)}\n`);
     expect(r.code).toBe(0);
     // Plain http goes through the proxy as a forwarded request (absolute form), not a tunnel.
-    expect(proxy.requests.map((q) => [q.method, q.url])).toEqual([['GET', `http://example.invalid/api/app/v1/service/${SVC}/trigger/`]]);
+    expect(proxy.requests.map((q) => [q.method, q.url])).toEqual([['GET', `http://example.invalid${FIRST_PAGE}`]]);
     expect(proxy.requests[0].headers.host).toBe('example.invalid');
     expect(proxy.requests[0].headers.authorization).toBe(emu.auth);
   });
@@ -579,13 +582,13 @@ describe('keep-alive: connections are kept for the run, at most 8 to a host', ()
       uuid: `${(0x10000000 + i).toString(16)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
       name: `hook-${i}`,
     }));
-    const { emu, urls, connections } = await emulator({ seed: [{ uuid: SVC, name: 'big', triggers }], pageSize: 5 });
+    const { emu, urls, connections } = await emulator({ seed: [{ uuid: SVC, name: 'big', triggers }], maxPageSize: 5 });
     const r = await runCli(['list', SVC, '-q'], env(emu.url));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${triggers.map((t) => t.uuid).join('\n')}\n`);
     const pages = urls.filter((u) => u.startsWith(`GET ${LIST_PATH}`)).length;
     expect(pages).toBe(26);
-    // Pages after the first are fetched CONCURRENCY at a time over kept-alive connections.
+    // Pages after the first are fetched several at a time over kept-alive connections.
     expect(connections()).toBeLessThan(pages);
   });
 
@@ -655,7 +658,7 @@ if (await ipv6Loopback()) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(p.records).toEqual([]);
-      expect(urls).toEqual([`GET ${LIST_PATH}`]);
+      expect(urls).toEqual([`GET ${FIRST_PAGE}`]);
     });
   });
 }
@@ -724,7 +727,7 @@ describe('TLS', () => {
     const host = `https://127.0.0.1:${f.port}`;
     const r = await spawnCli(['list', SVC], env(host));
     expect(r.stderr).toBe(
-      `Error: the server at 127.0.0.1:${f.port} does not speak TLS (GET ${host}${LIST_PATH}); did you mean http://127.0.0.1:${f.port}/?\n`,
+      `Error: the server at 127.0.0.1:${f.port} does not speak TLS (GET ${host}${FIRST_PAGE}); did you mean http://127.0.0.1:${f.port}/?\n`,
     );
     expect(r.code).toBe(5);
   });
@@ -806,7 +809,7 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
       expect({ scheme, code: r.code, stderr: r.stderr, connections: proxy.connections() }).toEqual({
         scheme,
         code: 5,
-        stderr: `Error: the proxy ${proxy.url} (from ${variable}) closed the connection (GET ${host}${LIST_PATH})\n${HINT(variable)}`,
+        stderr: `Error: the proxy ${proxy.url} (from ${variable}) closed the connection (GET ${host}${FIRST_PAGE})\n${HINT(variable)}`,
         connections: 3,
       });
     }
@@ -825,7 +828,7 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
       expect({ variable, code: r.code, stderr: r.stderr }).toEqual({
         variable,
         code: 5,
-        stderr: `Error: cannot reach the proxy http://127.0.0.1:${port}/ (from ${variable}): connection refused (GET https://${REMOTE}${LIST_PATH})\n${HINT(variable)}`,
+        stderr: `Error: cannot reach the proxy http://127.0.0.1:${port}/ (from ${variable}): connection refused (GET https://${REMOTE}${FIRST_PAGE})\n${HINT(variable)}`,
       });
     }
   });
@@ -841,7 +844,7 @@ describe('proxies that fail are named as the proxy, and tried no more than any r
       expect({ scheme, code: r.code, stderr: r.stderr, connections: proxy.connections() }).toEqual({
         scheme,
         code: 5,
-        stderr: `Error: the proxy ${proxy.url} (from ${variable}) refused: 407 Proxy Authentication Required (GET ${host}${LIST_PATH})\n${HINT(variable)}`,
+        stderr: `Error: the proxy ${proxy.url} (from ${variable}) refused: 407 Proxy Authentication Required (GET ${host}${FIRST_PAGE})\n${HINT(variable)}`,
         connections: 1,
       });
     }
@@ -860,7 +863,7 @@ describe('plain http to a port that speaks TLS', () => {
     const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
     const r = await spawnCli(['list', SVC], env(`http://${host}`));
     expect(r.stderr).toBe(
-      `Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${LIST_PATH}); did you mean https://${host}/?\n`,
+      `Error: the server at ${host} speaks TLS, not plain http (GET http://${host}${FIRST_PAGE}); did you mean https://${host}/?\n`,
     );
     expect(r.code).toBe(5);
   });

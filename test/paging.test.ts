@@ -1,11 +1,12 @@
-// Paging of lists (src/api/paging.ts): the first page, then the remaining pages concurrently (at most
-// 8 at a time) from total_count, limit and offset, in order; `next` followed when those are missing or
+// Paging of lists (src/api/paging.ts): pages of PAGE_SIZE asked for, or of what the server caps them
+// to; the first page, then the remaining pages concurrently (PAGE_CONCURRENCY at a time) from
+// total_count, limit and offset, in order; `next` followed when those are missing or
 // odd; a `next` that loops is detected; a list that ends short of its total_count is an error, and so
 // is one that never ends, or holds an object twice. Real HTTP on loopback, against the emulator or a
 // scripted server; in-process, and the built CLI where the whole output matters.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../src/api/client.js';
-import { MAX_OBJECTS } from '../src/api/paging.js';
+import { MAX_OBJECTS, PAGE_CONCURRENCY, PAGE_SIZE } from '../src/api/paging.js';
 import { triggerCallPath, triggerPath, triggersPath } from '../src/api/paths.js';
 import type { Trigger } from '../src/api/types.js';
 import { ApiError } from '../src/errors.js';
@@ -36,16 +37,17 @@ function client(url: string): ApiClient {
   return api;
 }
 
-async function emulatorWith(count: number, pageSize = 25): Promise<RunningEmulator> {
+/** An emulator serving `count` triggers of web, in pages of at most `maxPageSize` when given, whatever the client asks. */
+async function emulatorWith(count: number, maxPageSize?: number): Promise<RunningEmulator> {
   const triggers = Array.from({ length: count }, (_, i) => ({ name: `hook-${i}` }));
-  const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'web', stack: null, triggers }], pageSize });
+  const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'web', stack: null, triggers }], maxPageSize });
   cleanups.push(() => emu.close());
   return emu;
 }
 
 describe('listAll with total_count: concurrent pages, in order', () => {
-  it('returns all 10,000 triggers of a service exactly once, in server order, at most 8 pages at a time', async () => {
-    const emu = await emulatorWith(10_000, 25);
+  it(`returns all 10,000 triggers of a service exactly once, in server order, in pages of ${PAGE_SIZE}, at most ${PAGE_CONCURRENCY} at a time`, async () => {
+    const emu = await emulatorWith(10_000);
     const expected = emu.store.state.services[0].triggers.map((t) => t.uuid);
     const probe = instrument(emu.server);
 
@@ -55,18 +57,19 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(uuids.length).toBe(10_000);
     expect(new Set(uuids).size).toBe(10_000);
     expect(uuids).toEqual(expected);
-    // one request per page of 25: no page fetched twice, none skipped
-    expect(probe.requests.length).toBe(400);
+    // one request per page: no page fetched twice, none skipped
+    expect(probe.requests.length).toBe(10_000 / PAGE_SIZE);
+    expect(new Set(probe.requests.map((q) => q.url.searchParams.get('limit')))).toEqual(new Set([String(PAGE_SIZE)]));
     const offsets = probe.requests.slice(1).map((q) => Number(q.url.searchParams.get('offset')));
-    expect(new Set(offsets).size).toBe(399);
+    expect(new Set(offsets).size).toBe(10_000 / PAGE_SIZE - 1);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
-    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(PAGE_CONCURRENCY);
     // keep-alive: connections are reused, never one per page
     expect(probe.connections()).toBeGreaterThan(1);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
 
-  it('triggerPages hands over the list page by page, in server order, each object once', async () => {
+  it('triggerPages hands over the list page by page, in server order, each object once, in the pages of a server that serves 25 at most', async () => {
     const emu = await emulatorWith(1_000, 25);
     const expected = emu.store.state.services[0].triggers.map((t) => `${t.name}:${t.uuid}`);
     const sizes: number[] = [];
@@ -82,7 +85,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   });
 
   it('the built binary prints a 10,000-row table whole through a pipe before it exits', async () => {
-    const emu = await emulatorWith(10_000, 25);
+    const emu = await emulatorWith(10_000);
     const expected = emu.store.state.services[0].triggers.map((t) => t.uuid.slice(0, 8));
 
     const r = await spawnCli(['list', 'web'], emulatorEnv(emu.url));
@@ -100,7 +103,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
   });
 
   it('`trigger list <service> -q` prints every UUID once, in server order', async () => {
-    const emu = await emulatorWith(10_000, 25);
+    const emu = await emulatorWith(10_000);
     const expected = emu.store.state.services[0].triggers.map((t) => t.uuid);
     const probe = instrument(emu.server);
 
@@ -110,7 +113,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
     expect(probe.maxInFlight()).toBeGreaterThan(1);
-    expect(probe.maxInFlight()).toBeLessThanOrEqual(LIMIT);
+    expect(probe.maxInFlight()).toBeLessThanOrEqual(PAGE_CONCURRENCY);
     expect(probe.connections()).toBeLessThanOrEqual(3 * LIMIT);
   });
 
@@ -120,7 +123,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
       stack: null,
       triggers: Array.from({ length: 200 }, (_, i) => ({ name: `hook-${s}-${i}` })),
     }));
-    const emu = await startEmulator({ seed, pageSize: 10 });
+    const emu = await startEmulator({ seed, maxPageSize: 10 });
     cleanups.push(() => emu.close());
     const expected = emu.store.state.services.flatMap((s) => s.triggers.map((t) => t.uuid));
     const probe = instrument(emu.server);
@@ -153,7 +156,7 @@ describe('listAll with total_count: concurrent pages, in order', () => {
       name: `hook-${String(i).padStart(3, '0')}`,
       operation: i % 2 ? 'SCALEUP' : 'REDEPLOY',
     }));
-    const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'big', triggers }], pageSize: 25 });
+    const emu = await startEmulator({ seed: [{ uuid: SVC, name: 'big', triggers }], maxPageSize: 25 });
     cleanups.push(() => emu.close());
     const seen: string[] = [];
     emu.server.on('request', (req) => seen.push(req.url ?? ''));
@@ -222,7 +225,7 @@ describe('listAll without total_count: follows `next`', () => {
 
     expect(triggers.map((t) => t.uuid)).toEqual(pages.flat().map((t) => t.uuid));
     const path = triggersPath(SVC);
-    expect(sent(srv)).toEqual([`GET ${path}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
+    expect(sent(srv)).toEqual([`GET ${path}?limit=${PAGE_SIZE}`, `GET ${path}?cursor=c1`, `GET ${path}?cursor=c2`]);
   });
 
   it('triggerPages hands over the pages as they come, in order, on this path too', async () => {
@@ -328,8 +331,9 @@ describe('listAll without total_count: follows `next`', () => {
 // --- a server whose paging metadata is odd ---
 
 /**
- * Serves `count` triggers by limit (25 unless asked) and offset like the API, `next` included while
- * more remain; `odd` then changes each page (its meta, or its objects) before it is sent.
+ * Serves `count` triggers by limit and offset like the API, in pages of 25 at most (a larger limit is
+ * capped), `next` included while more remain; `odd` then changes each page (its meta, or its
+ * objects) before it is sent.
  */
 type Page = { meta: Record<string, unknown>; objects: Trigger[] };
 
@@ -339,7 +343,7 @@ async function oddServer(count: number, odd: (page: Page, offset: number) => voi
   const srv = await scripted();
   srv.route('GET', path, (req, res, seen) => {
     const url = new URL(seen.url, 'http://x');
-    const limit = Number(url.searchParams.get('limit') ?? 25);
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 25), 25);
     const offset = Number(url.searchParams.get('offset') ?? 0);
     const next = offset + limit < count ? `${path}?limit=${limit}&offset=${offset + limit}` : null;
     const page: Page = { meta: { limit, offset, next, previous: null, total_count: count }, objects: all.slice(offset, offset + limit) };

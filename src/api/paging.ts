@@ -1,16 +1,25 @@
 // Every object of a list, from its first page on. A list never ends short without an error.
 //
-// The first page's meta says how to go on. When `limit`, `offset` and `total_count` are whole numbers
-// that agree with the page, the remaining pages are fetched by offset, concurrently, in order. Else
+// A list is asked for in pages of PAGE_SIZE unless the caller names a `limit`; the server may apply a
+// smaller one. The first page's meta says how to go on. When `limit`, `offset` and `total_count` are
+// whole numbers that agree with the page, the remaining pages are fetched by offset, PAGE_CONCURRENCY
+// at a time, in order. Else
 // `next` is followed page by page. When the last page is read and `total_count` is a whole number,
 // that many objects must have come. A list holds each UUID once, and at most MAX_OBJECTS objects.
 import { ApiError } from '../errors.js';
-import { CONCURRENCY, inOrder } from '../concurrency.js';
+import { inOrder } from '../concurrency.js';
 import { maskUrl } from './mask.js';
 import type { ListPage } from './types.js';
 
 export type Query = Record<string, string | number | undefined>;
 
+/**
+ * Four times the API's default page (25): a 10,000-trigger list takes 100 requests rather than 400,
+ * which were most of its time. Pages are fetched 4 at a time rather than 8: as fast, and fewer objects
+ * wait in memory for the pages before theirs.
+ */
+export const PAGE_SIZE = 100;
+export const PAGE_CONCURRENCY = 4;
 const MAX_PAGES = 100_000;
 /** Far beyond any real list: a server whose pages never end is stopped here, long before memory runs out. */
 export const MAX_OBJECTS = 200_000;
@@ -50,10 +59,12 @@ function shown(value: unknown): string {
  * The pages of a list, in order, as their objects arrive: a long list is never held whole here. The
  * last page read, the list is checked to have been whole.
  */
-export async function* pages<T>(api: PageReader, path: string, query: Query = {}): AsyncGenerator<T[]> {
+export async function* pages<T>(api: PageReader, path: string, asked: Query = {}): AsyncGenerator<T[]> {
+  const query = { limit: PAGE_SIZE, ...asked };
   const first = await api.getPage<T>(path, query);
   const firstUrl = api.url(path, query).href;
-  const where = maskUrl(firstUrl);
+  // The list is named as the caller asked for it, without the page size added here.
+  const where = maskUrl(api.url(path, asked).href);
   const meta = readMeta(first.meta as unknown as Record<string, unknown>);
   if (meta.total !== undefined && meta.total > MAX_OBJECTS) {
     throw new ApiError(`the API claims ${meta.total} objects at ${where}, more than the ${MAX_OBJECTS} any list may hold; stopped`);
@@ -113,7 +124,7 @@ export async function allObjects<T>(api: PageReader, path: string, query: Query 
   return all;
 }
 
-/** The pages after the first, by offset, CONCURRENCY at a time, in order. */
+/** The pages after the first, by offset, PAGE_CONCURRENCY at a time, in order. */
 function byOffset<T>(
   api: PageReader,
   path: string,
@@ -125,7 +136,7 @@ function byOffset<T>(
   }
   const offsets: number[] = [];
   for (let o = limit; o < total; o += limit) offsets.push(o);
-  return inOrder(offsets, CONCURRENCY, async (offset) => {
+  return inOrder(offsets, PAGE_CONCURRENCY, async (offset) => {
     const { objects } = await api.getPage<T>(path, { ...query, limit, offset });
     const expected = Math.min(limit, total - offset);
     if (objects.length !== expected) {

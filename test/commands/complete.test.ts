@@ -47,7 +47,7 @@ afterEach(async () => {
 afterAll(removeHomes);
 
 async function emulator(services = seed()): Promise<RunningEmulator> {
-  const emu = await startEmulator({ seed: services, pageSize: 2 });
+  const emu = await startEmulator({ seed: services, maxPageSize: 2 });
   cleanups.push(() => emu.close());
   return emu;
 }

@@ -212,8 +212,8 @@ describe('trigger list <service> (built CLI)', () => {
 
 describe('trigger list of every service (built CLI)', () => {
   it('lists the triggers of every service across pages, with a SERVICE column (name.stack); --json adds service, service_uuid and stack', async () => {
-    // Pages of two: services and triggers both span several pages.
-    const { api, heard } = await standardEmulator({ pageSize: 2 });
+    // Pages of two at most: services and triggers both span several pages.
+    const { api, heard } = await standardEmulator({ maxPageSize: 2 });
     const seenNow = (): string[] => heard.map((q) => `${q.method} ${q.url}`);
     const table = await spawnCli(['list', '--no-trunc'], emulatorEnv(api.url));
     expect(table.stderr).toBe('');
