@@ -14,7 +14,7 @@ import { emulatorEnv, runCli, spawnCli, tempHome } from './helpers/cli.js';
 import { expectErrorLine, parseTable } from './helpers/expect.js';
 import { WEB_DEMO } from './helpers/fixture.js';
 import { startEmulator, type RunningEmulator } from './helpers/emulator.js';
-import { json, startFaultServer, type FaultServer } from './helpers/fault-server.js';
+import { json, page, startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { instrument } from './helpers/instrumented.js';
 
 const SVC = WEB_DEMO;
@@ -502,6 +502,20 @@ describe('a list is bounded and holds each object once (built binary)', () => {
     expect(h.requests).toHaveLength(1);
   });
 
+  it.each([1e20, 2 ** 53 + 2])('a total_count too large to count exactly (%d) is refused too, after the first page', async (total) => {
+    const h = await hostile();
+    h.route('GET', path, json(200, page([nth(0)], { limit: 1, next: `${path}?limit=1&offset=1`, total_count: total })));
+
+    const r = await runCli(['list', SVC, '-q'], emulatorEnv(h.url));
+
+    expect(r.stderr).toBe(
+      `Error: the API claims ${total} objects at ${h.url}${path}, more than the ${MAX_OBJECTS} any list may hold; stopped\n`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(h.requests).toHaveLength(1);
+  });
+
   it('the same 25 triggers on every page, total_count 100, by offset or by `next`: exit 1 naming the list, never 100 rows', async () => {
     const same = Array.from({ length: 25 }, (_, i) => trigger(i));
     for (const meta of [{ total_count: 100 }, { offset: 'x' }]) {
@@ -521,5 +535,77 @@ describe('a list is bounded and holds each object once (built binary)', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
     }
+  });
+});
+
+// --- a page after the first that is not found ---
+
+describe('a page after the first that answers 404: the list ended short, exit 1, never a list without it', () => {
+  const S1 = '5e000001-0000-4000-8000-000000000001';
+  const S2 = '5e000002-0000-4000-8000-000000000002';
+  const service = (uuid: string, name: string): Record<string, unknown> => ({
+    uuid,
+    name,
+    stack: null,
+    resource_uri: `/api/app/v1/service/${uuid}/`,
+  });
+  const hook = (s: string, i: number): Trigger => {
+    const uuid = `${s.slice(0, 8)}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    return { uuid, name: `hook-${i}`, operation: 'REDEPLOY', url: triggerCallPath(s, uuid), resource_uri: triggerPath(s, uuid) };
+  };
+
+  /** Two services; S1 has four triggers in pages of two, its second page (by offset, or by `next`) answers 404. */
+  async function server(by: 'offset' | 'next'): Promise<FaultServer> {
+    const srv = await scripted();
+    srv.route('GET', '/api/app/v1/service/', json(200, page([service(S1, 'one'), service(S2, 'two')])));
+    srv.route('GET', triggersPath(S1), (req, res, seen) => {
+      const later = new URL(seen.url, 'http://x').searchParams.has(by === 'offset' ? 'offset' : 'cursor');
+      if (later) return json(404, { error: 'Not found' })(req, res, seen);
+      const meta =
+        by === 'offset'
+          ? { limit: 2, total_count: 4, next: `${triggersPath(S1)}?limit=2&offset=2` }
+          : { limit: 0, total_count: 4, next: `${triggersPath(S1)}?cursor=2` };
+      return json(200, page([hook(S1, 0), hook(S1, 1)], meta))(req, res, seen);
+    });
+    srv.route('GET', triggersPath(S2), json(200, page([hook(S2, 0)])));
+    return srv;
+  }
+
+  it.each(['offset', 'next'] as const)(
+    'found by %s: `list <service>` and `list` of every service exit 1 naming the page and the list',
+    async (by) => {
+      const srv = await server(by);
+      const pageName = by === 'offset' ? 'the page at offset 2' : `the page ${srv.url}${triggersPath(S1)}?cursor=2`;
+      const line = `Error: ${pageName} of ${srv.url}${triggersPath(S1)} was not found (HTTP 404): the list ended short`;
+      for (const args of [['list', S1, '-q'], ['list', '-q'], ['list']]) {
+        const r = await runCli(args, emulatorEnv(srv.url));
+        expect(r.stderr.split('\n')[0], args.join(' ')).toBe(line);
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stdout, args.join(' ')).toBe('');
+      }
+    },
+  );
+
+  it('`trigger services` counting the triggers of a service page by page (no total_count on its one-trigger page): exit 1, not the service left out', async () => {
+    const srv = await scripted();
+    srv.route('GET', '/api/app/v1/service/', json(200, page([service(S1, 'one'), service(S2, 'two')])));
+    srv.route('GET', triggersPath(S1), (req, res, seen) => {
+      const q = new URL(seen.url, 'http://x').searchParams;
+      if (q.has('offset')) return json(404, { error: 'Not found' })(req, res, seen);
+      const meta =
+        q.get('limit') === '1'
+          ? { limit: 1, total_count: null, next: null }
+          : { limit: 2, total_count: 4, next: `${triggersPath(S1)}?limit=2&offset=2` };
+      return json(200, page([hook(S1, 0), hook(S1, 1)].slice(0, q.get('limit') === '1' ? 1 : 2), meta))(req, res, seen);
+    });
+    srv.route('GET', triggersPath(S2), json(200, page([hook(S2, 0)])));
+
+    const r = await runCli(['services'], emulatorEnv(srv.url));
+
+    expect(r.stderr.split('\n')[0]).toBe(
+      `Error: the page at offset 2 of ${srv.url}${triggersPath(S1)} was not found (HTTP 404): the list ended short`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
   });
 });

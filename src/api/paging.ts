@@ -6,7 +6,7 @@
 // at a time, in order. Else
 // `next` is followed page by page. When the last page is read and `total_count` is a whole number,
 // that many objects must have come. A list holds each UUID once, and at most MAX_OBJECTS objects.
-import { ApiError } from '../errors.js';
+import { ApiError, NotFoundError } from '../errors.js';
 import { inOrder } from '../concurrency.js';
 import { maskUrl } from './mask.js';
 import type { ListPage } from './types.js';
@@ -66,8 +66,10 @@ export async function* pages<T>(api: PageReader, path: string, asked: Query = {}
   // The list is named as the caller asked for it, without the page size added here.
   const where = maskUrl(api.url(path, asked).href);
   const meta = readMeta(first.meta as unknown as Record<string, unknown>);
-  if (meta.total !== undefined && meta.total > MAX_OBJECTS) {
-    throw new ApiError(`the API claims ${meta.total} objects at ${where}, more than the ${MAX_OBJECTS} any list may hold; stopped`);
+  // A claim too large to count exactly (1e20) is a claim of too many all the same.
+  const claimed: unknown = first.meta.total_count;
+  if (typeof claimed === 'number' && claimed > MAX_OBJECTS) {
+    throw new ApiError(`the API claims ${claimed} objects at ${where}, more than the ${MAX_OBJECTS} any list may hold; stopped`);
   }
   const list = new Checked(where);
   yield list.add(first.objects);
@@ -76,7 +78,7 @@ export async function* pages<T>(api: PageReader, path: string, asked: Query = {}
     const rest =
       limit && offset === 0 && total !== undefined && first.objects.length === Math.min(limit, total)
         ? byOffset<T>(api, path, query, { limit, total, where })
-        : byNext<T>(api, firstUrl, first.meta.next, meta.flaws);
+        : byNext<T>(api, { first: firstUrl, where }, first.meta.next, meta.flaws);
     for await (const objects of rest) yield list.add(objects);
   }
   if (meta.total !== undefined && list.count < meta.total) {
@@ -124,6 +126,22 @@ export async function allObjects<T>(api: PageReader, path: string, query: Query 
   return all;
 }
 
+/**
+ * A page after the first that is not found (404): the list was there a page ago, so it is not the
+ * list that is missing but part of it. Callers that take a 404 for "gone" (a service removed while
+ * the services were listed) must not take a list cut short for one.
+ */
+function lost(page: string, list: string): (err: unknown) => never {
+  return (err) => {
+    if (!(err instanceof NotFoundError)) throw err;
+    throw new ApiError(
+      `${page} of ${list} was not found (HTTP 404): the list ended short`,
+      404,
+      'The list may have changed while it was read; run the command again.',
+    );
+  };
+}
+
 /** The pages after the first, by offset, PAGE_CONCURRENCY at a time, in order. */
 function byOffset<T>(
   api: PageReader,
@@ -137,7 +155,7 @@ function byOffset<T>(
   const offsets: number[] = [];
   for (let o = limit; o < total; o += limit) offsets.push(o);
   return inOrder(offsets, PAGE_CONCURRENCY, async (offset) => {
-    const { objects } = await api.getPage<T>(path, { ...query, limit, offset });
+    const { objects } = await api.getPage<T>(path, { ...query, limit, offset }).catch(lost(`the page at offset ${offset}`, where));
     const expected = Math.min(limit, total - offset);
     if (objects.length !== expected) {
       throw new ApiError(
@@ -151,7 +169,12 @@ function byOffset<T>(
 }
 
 /** The pages after the first (read at `first`), by following meta.next. */
-async function* byNext<T>(api: PageReader, first: string, next: string | null, flaws: string[]): AsyncGenerator<T[]> {
+async function* byNext<T>(
+  api: PageReader,
+  { first, where }: { first: string; where: string },
+  next: string | null,
+  flaws: string[],
+): AsyncGenerator<T[]> {
   // Why `next` is followed rather than offsets, when the first page's meta has values it should not.
   const hint = flaws.length > 0 ? `The first page's ${flaws.join(', and its ')}: its pages were followed by meta.next.` : undefined;
   const seen = new Set<string>([first]);
@@ -159,7 +182,7 @@ async function* byNext<T>(api: PageReader, first: string, next: string | null, f
     if (seen.size >= MAX_PAGES) throw new ApiError(`the API's pages do not end: stopped after ${MAX_PAGES} pages`, undefined, hint);
     const url = api.url(next).href;
     seen.add(url);
-    const page = await api.getPage<T>(url);
+    const page = await api.getPage<T>(url).catch(lost(`the page ${maskUrl(url)}`, where));
     next = page.meta.next;
     // A `next` back to a page already read leads round for ever: stopped before this page is handed over.
     const again = next === null ? undefined : api.url(next).href;
