@@ -432,6 +432,25 @@ describe('odd paging metadata: the whole list, or exit 1, never a short list wit
     expect(r.stderr).toMatch(/^Error: the page at offset 50 of \S+ holds 20 objects where 25 were expected\n/);
   });
 
+  it.each(['offset', 'next'] as const)(
+    'a later page (by %s) that counts the list differently from the first: exit 1, the list changed while it was read',
+    async (by) => {
+      const srv = await oddServer(100, (page, offset) => {
+        // An offset that cannot be used has `next` followed.
+        if (by === 'next') page.meta.offset = String(offset);
+        if (offset === 50) page.meta.total_count = 120;
+      });
+
+      const r = await runCli(['list', SVC, '-q'], emulatorEnv(srv.url));
+
+      const list = `${srv.url}${triggersPath(SVC)}`;
+      const pageName = by === 'offset' ? 'the page at offset 50' : `the page ${list}?limit=25&offset=50`;
+      expect(r.stderr.split('\n')[0]).toBe(`Error: ${pageName} of ${list} counts 120 objects in the list where its first page counted 100`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+    },
+  );
+
   it('a list followed by `next` that ends before its total_count: exit 1', async () => {
     // offset unusable, so `next` is followed; the server's pages stop at 75 of the 100 it announces.
     const srv = await oddServer(100, (page, offset) => {

@@ -3,9 +3,10 @@
 // A list is asked for in pages of PAGE_SIZE unless the caller names a `limit`; the server may apply a
 // smaller one. The first page's meta says how to go on. When `limit`, `offset` and `total_count` are
 // whole numbers that agree with the page, the remaining pages are fetched by offset, PAGE_CONCURRENCY
-// at a time, in order. Else
-// `next` is followed page by page. When the last page is read and `total_count` is a whole number,
-// that many objects must have come. A list holds each UUID once, and at most MAX_OBJECTS objects.
+// at a time, in order. Else `next` is followed page by page. When `total_count` is a whole number, a
+// later page must count the list alike, and when the last page is read that many objects must have
+// come. A later page that is not found cuts the list short. A list holds each UUID once, and at most
+// MAX_OBJECTS objects.
 import { ApiError, NotFoundError } from '../errors.js';
 import { inOrder } from '../concurrency.js';
 import { maskUrl } from './mask.js';
@@ -78,7 +79,7 @@ export async function* pages<T>(api: PageReader, path: string, asked: Query = {}
     const rest =
       limit && offset === 0 && total !== undefined && first.objects.length === Math.min(limit, total)
         ? byOffset<T>(api, path, query, { limit, total, where })
-        : byNext<T>(api, { first: firstUrl, where }, first.meta.next, meta.flaws);
+        : byNext<T>(api, { first: firstUrl, where, total: meta.total }, first.meta.next, meta.flaws);
     for await (const objects of rest) yield list.add(objects);
   }
   if (meta.total !== undefined && list.count < meta.total) {
@@ -142,6 +143,20 @@ function lost(page: string, list: string): (err: unknown) => never {
   };
 }
 
+/**
+ * A later page that counts the list differently from the first (its total_count): the list changed
+ * while it was read, and what the first page announced is no longer the whole of it.
+ */
+function checkTotal(meta: { total_count?: unknown }, total: number | undefined, page: string, list: string): void {
+  const now = meta.total_count;
+  if (total === undefined || typeof now !== 'number' || now === total) return;
+  throw new ApiError(
+    `${page} of ${list} counts ${now} objects in the list where its first page counted ${total}`,
+    undefined,
+    'The list changed while it was read; run the command again.',
+  );
+}
+
 /** The pages after the first, by offset, PAGE_CONCURRENCY at a time, in order. */
 function byOffset<T>(
   api: PageReader,
@@ -155,7 +170,8 @@ function byOffset<T>(
   const offsets: number[] = [];
   for (let o = limit; o < total; o += limit) offsets.push(o);
   return inOrder(offsets, PAGE_CONCURRENCY, async (offset) => {
-    const { objects } = await api.getPage<T>(path, { ...query, limit, offset }).catch(lost(`the page at offset ${offset}`, where));
+    const { objects, meta } = await api.getPage<T>(path, { ...query, limit, offset }).catch(lost(`the page at offset ${offset}`, where));
+    checkTotal(meta, total, `the page at offset ${offset}`, where);
     const expected = Math.min(limit, total - offset);
     if (objects.length !== expected) {
       throw new ApiError(
@@ -171,7 +187,7 @@ function byOffset<T>(
 /** The pages after the first (read at `first`), by following meta.next. */
 async function* byNext<T>(
   api: PageReader,
-  { first, where }: { first: string; where: string },
+  { first, where, total }: { first: string; where: string; total: number | undefined },
   next: string | null,
   flaws: string[],
 ): AsyncGenerator<T[]> {
@@ -183,6 +199,7 @@ async function* byNext<T>(
     const url = api.url(next).href;
     seen.add(url);
     const page = await api.getPage<T>(url).catch(lost(`the page ${maskUrl(url)}`, where));
+    checkTotal(page.meta, total, `the page ${maskUrl(url)}`, where);
     next = page.meta.next;
     // A `next` back to a page already read leads round for ever: stopped before this page is handed over.
     const again = next === null ? undefined : api.url(next).href;
