@@ -128,33 +128,34 @@ export async function allObjects<T>(api: PageReader, path: string, query: Query 
 }
 
 /**
- * A page after the first that is not found (404): the list was there a page ago, so it is not the
- * list that is missing but part of it. Callers that take a 404 for "gone" (a service removed while
- * the services were listed) must not take a list cut short for one.
+ * A page after the first (`page` names it), read for the list `where` names whose first page counted
+ * `total` objects. Not found (404), it is not the list that is missing but part of it: callers that
+ * take a 404 for "gone" (a service removed while the services were listed) must not take a list cut
+ * short for one. Counting the list differently from the first page, it says the list changed while
+ * it was read, and what the first page announced is no longer the whole of it.
  */
-function lost(page: string, list: string): (err: unknown) => never {
-  return (err) => {
+async function laterPage<T>(
+  read: Promise<ListPage<T>>,
+  page: string,
+  { where, total }: { where: string; total?: number },
+): Promise<ListPage<T>> {
+  const found = await read.catch((err: unknown) => {
     if (!(err instanceof NotFoundError)) throw err;
     throw new ApiError(
-      `${page} of ${list} was not found (HTTP 404): the list ended short`,
+      `${page} of ${where} was not found (HTTP 404): the list ended short`,
       404,
       'The list may have changed while it was read; run the command again.',
     );
-  };
-}
-
-/**
- * A later page that counts the list differently from the first (its total_count): the list changed
- * while it was read, and what the first page announced is no longer the whole of it.
- */
-function checkTotal(meta: { total_count?: unknown }, total: number | undefined, page: string, list: string): void {
-  const now = meta.total_count;
-  if (total === undefined || typeof now !== 'number' || now === total) return;
-  throw new ApiError(
-    `${page} of ${list} counts ${now} objects in the list where its first page counted ${total}`,
-    undefined,
-    'The list changed while it was read; run the command again.',
-  );
+  });
+  const now: unknown = found.meta.total_count;
+  if (total !== undefined && typeof now === 'number' && now !== total) {
+    throw new ApiError(
+      `${page} of ${where} counts ${now} objects in the list where its first page counted ${total}`,
+      undefined,
+      'The list changed while it was read; run the command again.',
+    );
+  }
+  return found;
 }
 
 /** The pages after the first, by offset, PAGE_CONCURRENCY at a time, in order. */
@@ -170,8 +171,10 @@ function byOffset<T>(
   const offsets: number[] = [];
   for (let o = limit; o < total; o += limit) offsets.push(o);
   return inOrder(offsets, PAGE_CONCURRENCY, async (offset) => {
-    const { objects, meta } = await api.getPage<T>(path, { ...query, limit, offset }).catch(lost(`the page at offset ${offset}`, where));
-    checkTotal(meta, total, `the page at offset ${offset}`, where);
+    const { objects } = await laterPage(api.getPage<T>(path, { ...query, limit, offset }), `the page at offset ${offset}`, {
+      where,
+      total,
+    });
     const expected = Math.min(limit, total - offset);
     if (objects.length !== expected) {
       throw new ApiError(
@@ -198,8 +201,7 @@ async function* byNext<T>(
     if (seen.size >= MAX_PAGES) throw new ApiError(`the API's pages do not end: stopped after ${MAX_PAGES} pages`, undefined, hint);
     const url = api.url(next).href;
     seen.add(url);
-    const page = await api.getPage<T>(url).catch(lost(`the page ${maskUrl(url)}`, where));
-    checkTotal(page.meta, total, `the page ${maskUrl(url)}`, where);
+    const page = await laterPage(api.getPage<T>(url), `the page ${maskUrl(url)}`, { where, total });
     next = page.meta.next;
     // A `next` back to a page already read leads round for ever: stopped before this page is handed over.
     const again = next === null ? undefined : api.url(next).href;
